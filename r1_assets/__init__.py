@@ -1,0 +1,1 @@
+"""r1-assets: a Dagster code location that builds distilled reasoning datasets."""

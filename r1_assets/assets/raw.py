@@ -1,0 +1,184 @@
+"""``raw_problems``: one source, loaded and normalized onto the canonical problem schema, with its
+rejected rows in ``raw_problems_quarantine``. Partitioned by catalog source."""
+
+from collections.abc import Iterator
+from typing import Any
+
+import dagster as dg
+import polars as pl
+from pydantic import Field
+
+from r1_assets.assets.metadata import column_schema, counts_table, markdown_table
+from r1_assets.catalog.checks import duplicate_uids, schema_violations
+from r1_assets.catalog.loader import Limits, LoadResult, load_source
+from r1_assets.catalog.schema import PROBLEM_SCHEMA, QUARANTINE_REASONS, QUARANTINE_SCHEMA
+from r1_assets.resources.catalog import SourceCatalogResource
+
+RAW_PROBLEMS = dg.AssetKey("raw_problems")
+RAW_QUARANTINE = dg.AssetKey("raw_problems_quarantine")
+
+
+class RawProblemsConfig(dg.Config):
+    max_row_bytes: int = Field(
+        default=8_000_000,
+        description="Rows larger than this (bytes of JSON) are quarantined as oversized. Generous "
+        "because rows may carry several 32k-token reasoning chains.",
+    )
+    max_problem_chars: int = Field(
+        default=32_000,
+        description="Problem statements longer than this are quarantined as oversized; real "
+        "statements (long Codeforces problems included) stay well below it.",
+    )
+    preview_rows: int = Field(default=10, description="Rows shown in the metadata previews.")
+
+
+def build_raw_problems(source_partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
+    @dg.multi_asset(
+        name="load_raw_problems",
+        partitions_def=source_partitions,
+        group_name="ingest",
+        can_subset=False,
+        outs={
+            "raw_problems": dg.AssetOut(
+                key=RAW_PROBLEMS,
+                description="One problem per row as its source gave it, mapped onto the canonical "
+                "schema; problem_uid = hash of the normalized problem text.",
+                kinds={"parquet", "polars"},
+                metadata={"dagster/column_schema": column_schema(PROBLEM_SCHEMA)},
+            ),
+            "raw_problems_quarantine": dg.AssetOut(
+                key=RAW_QUARANTINE,
+                description="Source rows that could not become problems, each with a reason code "
+                f"({', '.join(QUARANTINE_REASONS)}).",
+                kinds={"parquet", "polars"},
+                metadata={"dagster/column_schema": column_schema(QUARANTINE_SCHEMA)},
+            ),
+        },
+        check_specs=[
+            dg.AssetCheckSpec(
+                "canonical_schema",
+                asset=RAW_PROBLEMS,
+                blocking=True,
+                description="Columns and types match the canonical problem schema; "
+                "ids, domain and problem text are present.",
+            ),
+            dg.AssetCheckSpec(
+                "problem_uid_unique",
+                asset=RAW_PROBLEMS,
+                blocking=True,
+                description="No problem_uid occurs twice within the partition.",
+            ),
+            dg.AssetCheckSpec(
+                "source_read_completely",
+                asset=RAW_PROBLEMS,
+                description="The source's files (and catalog entry) could be read "
+                "completely; single bad rows are quarantined, not counted here.",
+            ),
+        ],
+    )
+    def load_raw_problems(
+        context: dg.AssetExecutionContext,
+        config: RawProblemsConfig,
+        source_catalog: SourceCatalogResource,
+    ) -> Iterator[dg.Output | dg.AssetCheckResult]:
+        catalog, entry = source_catalog.entry(context.partition_key)
+        result = load_source(
+            entry,
+            catalog,
+            Limits(config.max_row_bytes, config.max_problem_chars),
+            log=context.log.info,
+        )
+        context.log.info(
+            f"{result.source}: {result.rows_read:,} rows read from {len(result.files)} file(s), "
+            f"{result.problems.height:,} problems, {result.quarantine.height:,} quarantined"
+        )
+        if result.source_failed:
+            for detail in result.quarantine.filter(pl.col("field").is_not_null())["detail"]:
+                context.log.error(detail)
+        yield dg.Output(
+            result.problems,
+            output_name="raw_problems",
+            metadata=_problem_metadata(result, config.preview_rows),
+        )
+        yield dg.Output(
+            result.quarantine,
+            output_name="raw_problems_quarantine",
+            metadata=_quarantine_metadata(result, config.preview_rows),
+        )
+        yield from _checks(result)
+
+    return load_raw_problems
+
+
+def _problem_metadata(result: LoadResult, preview_rows: int) -> dict[str, Any]:
+    problems = result.problems
+    preview = problems.select(
+        pl.col("problem_uid").str.slice(0, 10),
+        "source_row_id",
+        "domain",
+        "problem",
+        "reference_answer",
+        pl.col("test_cases").list.len().alias("tests"),
+        pl.col("responses").list.len().alias("responses"),
+    )
+    domain_counts = dict(problems["domain"].value_counts().rows()) if problems.height else {}
+    metadata: dict[str, Any] = {
+        "dagster/row_count": problems.height,
+        "rows_read": result.rows_read,
+        "quarantined": result.quarantine.height,
+        "source_revision": result.revision or "unreadable",
+        "files": dg.MetadataValue.json(result.files),
+        "domains": dg.MetadataValue.md(counts_table(problems, "domain")),
+        "with_reference_answer": problems["reference_answer"].is_not_null().sum(),
+        "with_test_cases": (problems["test_cases"].list.len() > 0).sum(),
+        "with_responses": (problems["responses"].list.len() > 0).sum(),
+        "preview": dg.MetadataValue.md(markdown_table(preview, preview_rows)),
+    }
+    # one number per domain, so the UI can plot the mix across materializations
+    metadata.update({f"domain/{d}": n for d, n in sorted(domain_counts.items())})
+    return metadata
+
+
+def _quarantine_metadata(result: LoadResult, preview_rows: int) -> dict[str, Any]:
+    quarantine = result.quarantine
+    return {
+        "dagster/row_count": quarantine.height,
+        "reasons": dg.MetadataValue.md(counts_table(quarantine, "reason")),
+        "preview": dg.MetadataValue.md(
+            markdown_table(
+                quarantine.select("location", "source_row_id", "reason", "field", "detail"),
+                preview_rows,
+                max_chars=120,
+            )
+        ),
+    }
+
+
+def _checks(result: LoadResult) -> Iterator[dg.AssetCheckResult]:
+    violations = schema_violations(result.problems)
+    yield dg.AssetCheckResult(
+        check_name="canonical_schema",
+        asset_key=RAW_PROBLEMS,
+        passed=not violations,
+        metadata={"violations": dg.MetadataValue.json(violations)},
+    )
+    duplicates = duplicate_uids(result.problems)
+    yield dg.AssetCheckResult(
+        check_name="problem_uid_unique",
+        asset_key=RAW_PROBLEMS,
+        passed=duplicates.is_empty(),
+        metadata={
+            "duplicated_uids": duplicates.height,
+            "examples": dg.MetadataValue.md(markdown_table(duplicates, 10)),
+        },
+    )
+    reasons = (
+        dict(result.quarantine["reason"].value_counts().rows()) if result.quarantine.height else {}
+    )
+    yield dg.AssetCheckResult(
+        check_name="source_read_completely",
+        asset_key=RAW_PROBLEMS,
+        passed=not result.source_failed,
+        severity=dg.AssetCheckSeverity.ERROR,
+        metadata={"quarantine_reasons": dg.MetadataValue.json(reasons)},
+    )

@@ -1,0 +1,192 @@
+"""Reading a catalog location into raw records: JSONL (optionally gzipped), JSON arrays, Parquet,
+or a Hugging Face dataset. One record per row, each with a stable location (``file:line``)."""
+
+from __future__ import annotations
+
+import glob
+import gzip
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+
+from r1_assets.catalog.formats import RowError
+from r1_assets.catalog.spec import HF_PREFIX, Catalog, SourceSpec
+
+FILE_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".json", ".parquet")
+PREVIEW_CHARS = 2000
+
+
+class SourceReadError(Exception):
+    """The source as a whole (not one row) could not be read."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+        self.detail = detail
+
+
+@dataclass
+class Record:
+    location: str
+    data: dict[str, Any] | None
+    raw_bytes: int
+    raw: str
+    error: RowError | None = None
+
+
+@dataclass(frozen=True)
+class SourceFiles:
+    root: Path
+    files: list[Path]
+
+    def name(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    def revision(self) -> str:
+        """Content hash of every file: changes when any byte of the source changes."""
+        digest = hashlib.sha256()
+        for path in self.files:
+            digest.update(self.name(path).encode())
+            with path.open("rb") as handle:
+                for chunk in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(chunk)
+        return digest.hexdigest()[:16]
+
+
+def resolve_files(spec: SourceSpec, catalog: Catalog) -> SourceFiles:
+    """The files a local location names, sorted; a directory means every data file in it."""
+    target = catalog.resolve(spec.location)
+    text = str(target)
+    if glob.has_magic(text):
+        root = Path(text[: min(text.find(c) for c in "*?[" if c in text)]).parent
+        files = [Path(p) for p in glob.glob(text, recursive=True)]
+    elif target.is_dir():
+        root, files = target, [p for p in target.rglob("*") if p.name.endswith(FILE_SUFFIXES)]
+    else:
+        root, files = target.parent, [target] if target.exists() else []
+    files = sorted(p for p in files if p.is_file())
+    if not files:
+        raise SourceReadError("source_missing", f"no file matches {spec.location!r} ({text})")
+    return SourceFiles(root=root, files=files)
+
+
+def iter_file_records(path: Path, name: str, max_row_bytes: int) -> Iterator[Record]:
+    if path.name.endswith(".parquet"):
+        yield from _parquet_records(path, name)
+    elif path.name.endswith(".json"):
+        yield from _json_array_records(path, name)
+    else:
+        yield from _jsonl_records(path, name, max_row_bytes)
+
+
+def _jsonl_records(path: Path, name: str, max_row_bytes: int) -> Iterator[Record]:
+    opener = gzip.open if path.name.endswith(".gz") else open
+    try:
+        with opener(path, "rb") as handle:
+            for number, line in enumerate(handle, start=1):
+                location = f"{name}:{number}"
+                if not line.strip():
+                    continue
+                if len(line) > max_row_bytes:
+                    yield Record(
+                        location,
+                        None,
+                        len(line),
+                        _preview(line),
+                        RowError(
+                            "oversized",
+                            None,
+                            f"row is {len(line):,} bytes (limit {max_row_bytes:,})",
+                        ),
+                    )
+                    continue
+                yield _decode_json_line(location, line)
+    except (OSError, EOFError) as exc:
+        raise SourceReadError("source_unreadable", f"{name}: {exc}") from exc
+
+
+def _decode_json_line(location: str, line: bytes) -> Record:
+    try:
+        data = json.loads(line)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        return Record(
+            location,
+            None,
+            len(line),
+            _preview(line),
+            RowError("malformed_json", None, f"not valid JSON: {exc}"),
+        )
+    if not isinstance(data, dict):
+        return Record(
+            location,
+            None,
+            len(line),
+            _preview(line),
+            RowError("malformed_json", None, f"expected a JSON object, got {type(data).__name__}"),
+        )
+    return Record(location, data, len(line), _preview(line))
+
+
+def _json_array_records(path: Path, name: str) -> Iterator[Record]:
+    try:
+        document = json.loads(path.read_bytes())
+    except (OSError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise SourceReadError("source_unreadable", f"{name}: not a JSON document: {exc}") from exc
+    if not isinstance(document, list):
+        raise SourceReadError("source_unreadable", f"{name}: expected a JSON array of rows")
+    for index, item in enumerate(document, start=1):
+        yield _object_record(f"{name}:{index}", item)
+
+
+def _parquet_records(path: Path, name: str) -> Iterator[Record]:
+    number = 0
+    try:
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=512):
+            for row in batch.to_pylist():
+                number += 1
+                yield _object_record(f"{name}:{number}", row)
+    except (OSError, ValueError) as exc:  # pyarrow raises ArrowInvalid (a ValueError) on bad files
+        raise SourceReadError("source_unreadable", f"{name} after row {number}: {exc}") from exc
+
+
+def iter_hf_records(spec: SourceSpec) -> Iterator[Record]:
+    """Stream a Hugging Face dataset (needs ``pip install r1-assets[hf]`` and network access)."""
+    try:
+        import datasets  # optional dependency: imported only for hf:// sources
+    except ImportError:
+        raise SourceReadError(
+            "source_unreadable",
+            f"{spec.location} needs the Hugging Face 'datasets' library: pip install -e '.[hf]'",
+        ) from None
+    dataset_id = spec.location.removeprefix(HF_PREFIX)
+    try:
+        rows = datasets.load_dataset(
+            dataset_id, spec.subset, split=spec.split, revision=spec.revision, streaming=True
+        )
+        for index, row in enumerate(rows, start=1):
+            yield _object_record(f"{spec.split}:{index}", row)
+    except Exception as exc:  # the hub client raises many types: offline, auth, missing split…
+        raise SourceReadError("source_unreadable", f"{dataset_id}: {exc}") from exc
+
+
+def _object_record(location: str, item: Any) -> Record:
+    raw = json.dumps(item, ensure_ascii=False, default=str)
+    size = len(raw.encode("utf-8"))
+    if not isinstance(item, dict):
+        return Record(
+            location,
+            None,
+            size,
+            raw[:PREVIEW_CHARS],
+            RowError("malformed_json", None, f"expected an object, got {type(item).__name__}"),
+        )
+    return Record(location, item, size, raw[:PREVIEW_CHARS])
+
+
+def _preview(line: bytes) -> str:
+    return line[: PREVIEW_CHARS * 4].decode("utf-8", errors="replace")[:PREVIEW_CHARS].rstrip()

@@ -1,0 +1,168 @@
+"""The canonical problem schema every source is mapped onto, and the quarantine schema.
+
+Ids tie every later asset to these rows: ``problem_uid`` is a hash of the normalized problem text
+(the same text in two sources gets the same uid), ``source``/``source_row_id``/``source_revision``
+say where the row came from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+import polars as pl
+
+DOMAINS = ("math", "code", "science", "chat")
+
+TEST_CASE_KINDS = ("stdio", "call", "assert")
+"""How a test case runs: ``stdio`` feeds ``input`` on stdin and compares stdout with
+``output``; ``call`` calls ``fn_name`` with the JSON-encoded argument list ``input`` and compares
+the result with the JSON-encoded ``output``; ``assert`` runs the Python code ``input`` after the
+solution (it raises on failure)."""
+
+TEST_CASE_DTYPE = pl.Struct(
+    {
+        "kind": pl.String,
+        "input": pl.String,
+        "output": pl.String,
+        "fn_name": pl.String,
+        "split": pl.String,  # public / private / generated / official / example
+    }
+)
+
+RESPONSE_DTYPE = pl.Struct(
+    {
+        "origin": pl.String,  # where in the source row the response came from, e.g. generations[2]
+        "model": pl.String,
+        "content": pl.String,
+        "think": pl.String,
+        "answer": pl.String,
+        "verified": pl.Boolean,  # the source's own verdict, when it has one
+    }
+)
+
+PROBLEM_SCHEMA = pl.Schema(
+    {
+        "problem_uid": pl.String,
+        "source": pl.String,
+        "source_row_id": pl.String,
+        "source_revision": pl.String,
+        "domain": pl.String,
+        "problem": pl.String,
+        "reference_answer": pl.String,
+        "reference_solution": pl.String,
+        "test_cases": pl.List(TEST_CASE_DTYPE),
+        "responses": pl.List(RESPONSE_DTYPE),
+        "metadata": pl.String,  # JSON object with the source's remaining fields of interest
+    }
+)
+
+QUARANTINE_REASONS = {
+    "malformed_json": "the line is not valid JSON, or not a JSON object",
+    "missing_field": "a required field is absent or null",
+    "empty_problem": "the problem text is empty after cleaning",
+    "wrong_type": "a field has the wrong type",
+    "malformed_field": "a field's content cannot be parsed",
+    "oversized": "the row or its problem text exceeds the configured limit",
+    "duplicate_in_source": "the same normalized problem appeared earlier in this source",
+    "unknown_domain": "a row of a mixed-domain source whose origin has no domain_by_origin entry",
+    "source_missing": "the catalog location matches no file",
+    "source_unreadable": "a source file or dataset could not be read",
+    "invalid_catalog_entry": "the catalog entry for this source is invalid",
+}
+
+QUARANTINE_SCHEMA = pl.Schema(
+    {
+        "source": pl.String,
+        "source_row_id": pl.String,
+        "location": pl.String,  # file:line (or file:row) of the bad input
+        "reason": pl.String,  # one of QUARANTINE_REASONS
+        "field": pl.String,
+        "detail": pl.String,
+        "raw": pl.String,  # the start of the raw input, for a human to look at
+        "raw_bytes": pl.Int64,
+    }
+)
+
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_WHITESPACE = re.compile(r"\s+")
+_TRAILING_SPACE = re.compile(r"[ \t]+\n")
+
+
+def clean_text(text: str) -> str:
+    """Tidy text for storage without changing what it says: unicode NFC, LF line ends, no
+    invisible or control characters, no trailing spaces, no surrounding blank space."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", _INVISIBLE.sub("", text))
+    return _TRAILING_SPACE.sub("\n", text).strip()
+
+
+def normalize_problem_text(text: str) -> str:
+    """The key exact deduplication works on: NFKC, case-folded, whitespace collapsed.
+
+    Two texts that differ only in spacing, line breaks, letter case or unicode compatibility forms
+    (full-width digits, ligatures) normalize to the same string; a changed number does not.
+    """
+    text = unicodedata.normalize("NFKC", text)
+    text = _CONTROL.sub(" ", _INVISIBLE.sub("", text))
+    return _WHITESPACE.sub(" ", text).strip().casefold()
+
+
+def problem_uid(text: str) -> str:
+    """128-bit hex id of the normalized problem text."""
+    return hashlib.sha256(normalize_problem_text(text).encode("utf-8")).hexdigest()[:32]
+
+
+_THINK_OPEN = re.compile(r"<think>", re.IGNORECASE)
+_THINK_CLOSE = re.compile(r"</think>", re.IGNORECASE)
+_ANSWER_TAGS = re.compile(r"^\s*<answer>\s*(.*?)\s*</answer>\s*$", re.DOTALL | re.IGNORECASE)
+
+
+def split_think(text: str) -> tuple[str | None, str]:
+    """Split an R1-style response into (reasoning, answer).
+
+    ``<think>…</think>answer`` gives both parts; a response with only a closing ``</think>`` (R1's
+    chat template puts the opening tag in the prompt) counts everything before it as reasoning.
+    An ``<answer>…</answer>`` wrapper around the answer is removed. No tags: no reasoning.
+    """
+    close = _THINK_CLOSE.search(text)
+    if close is None:
+        return None, _strip_answer_tags(text.strip())
+    head = text[: close.start()]
+    opening = _THINK_OPEN.search(head)
+    think = head[opening.end() :] if opening else head
+    return think.strip(), _strip_answer_tags(text[close.end() :].strip())
+
+
+def _strip_answer_tags(answer: str) -> str:
+    match = _ANSWER_TAGS.match(answer)
+    return match.group(1) if match else answer
+
+
+def last_boxed(text: str) -> str | None:
+    """Content of the last ``\\boxed{…}`` (or ``\\fbox{…}``) in ``text``, braces balanced."""
+    start = max(text.rfind("\\boxed"), text.rfind("\\fbox"))
+    if start < 0:
+        return None
+    brace = text.find("{", start)
+    if brace < 0:
+        return None
+    depth = 0
+    for i in range(brace, len(text)):
+        if text[i] == "{":
+            depth += 1
+        elif text[i] == "}":
+            depth -= 1
+            if depth == 0:
+                return text[brace + 1 : i].strip()
+    return None
+
+
+def empty_problems() -> pl.DataFrame:
+    return pl.DataFrame(schema=PROBLEM_SCHEMA)
+
+
+def empty_quarantine() -> pl.DataFrame:
+    return pl.DataFrame(schema=QUARANTINE_SCHEMA)

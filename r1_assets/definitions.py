@@ -1,0 +1,45 @@
+"""The one ``dg.Definitions`` of the r1-assets code location."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import dagster as dg
+
+from r1_assets import settings
+from r1_assets.assets.raw import RAW_PROBLEMS, RAW_QUARANTINE, build_raw_problems
+from r1_assets.catalog.spec import load_catalog
+from r1_assets.resources import SourceCatalogResource, WarehouseIOManager
+
+log = logging.getLogger(__name__)
+
+
+def build_definitions(catalog_path: Path, data_dir: Path) -> dg.Definitions:
+    """Everything is built from the catalog: one source partition per catalog entry."""
+    catalog = load_catalog(catalog_path)
+    for invalid in catalog.invalid:
+        log.warning(
+            "invalid catalog entry (its partition will quarantine everything): %s",
+            invalid.message(catalog.path),
+        )
+    source_partitions = dg.StaticPartitionsDefinition(catalog.names)
+    raw_problems = build_raw_problems(source_partitions)
+    return dg.Definitions(
+        assets=[raw_problems],
+        jobs=[
+            dg.define_asset_job(
+                "raw_problems_job",
+                selection=dg.AssetSelection.assets(RAW_PROBLEMS, RAW_QUARANTINE),
+                partitions_def=source_partitions,
+                description="Load one catalog source into raw_problems (and its quarantine).",
+            )
+        ],
+        resources={
+            "io_manager": WarehouseIOManager(root=str(data_dir)),
+            "source_catalog": SourceCatalogResource(path=str(catalog_path)),
+        },
+    )
+
+
+defs = build_definitions(settings.catalog_path(), settings.data_dir())

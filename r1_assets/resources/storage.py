@@ -1,0 +1,42 @@
+"""The IO manager that stores every asset as Parquet in the warehouse (one file per partition)."""
+
+from __future__ import annotations
+
+import dagster as dg
+import polars as pl
+
+from r1_assets.storage.warehouse import Warehouse
+
+
+class WarehouseIOManager(dg.ConfigurableIOManager):
+    """Polars frames in and out of ``<root>/warehouse/<asset>/<partition>.parquet``, with a DuckDB
+    view per asset in ``<root>/r1.duckdb``."""
+
+    root: str
+
+    @property
+    def warehouse(self) -> Warehouse:
+        return Warehouse(self.root)
+
+    def handle_output(self, context: dg.OutputContext, obj: pl.DataFrame) -> None:
+        if not isinstance(obj, pl.DataFrame):
+            raise TypeError(
+                f"{context.asset_key.to_user_string()}: expected a polars DataFrame, "
+                f"got {type(obj).__name__}"
+            )
+        asset = context.asset_key.to_python_identifier()
+        partition = None
+        if context.has_asset_partitions:
+            keys = context.asset_partition_keys
+            if len(keys) != 1:
+                raise ValueError(f"{asset}: one partition per run, got {len(keys)}")
+            partition = keys[0]
+        path = self.warehouse.write(asset, obj, partition)
+        context.add_output_metadata(
+            {"path": dg.MetadataValue.path(str(path)), "duckdb_view": dg.MetadataValue.text(asset)}
+        )
+
+    def load_input(self, context: dg.InputContext) -> pl.DataFrame:
+        asset = context.asset_key.to_python_identifier()
+        partitions = list(context.asset_partition_keys) if context.has_asset_partitions else None
+        return self.warehouse.read(asset, partitions)

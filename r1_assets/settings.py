@@ -1,0 +1,25 @@
+"""Where things live on disk: the project root, the data root and the source catalog.
+
+Both locations can be moved with environment variables so the same code runs against another
+data root (tests, a shared disk) without editing anything:
+
+- ``R1_ASSETS_DATA_DIR``: the data root (default: ``<project>/data``).
+- ``R1_ASSETS_CATALOG``: the source catalog YAML (default: ``r1_assets/catalog/sources.yaml``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_DIR.parent
+DEFAULT_CATALOG_PATH = PACKAGE_DIR / "catalog" / "sources.yaml"
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("R1_ASSETS_DATA_DIR", PROJECT_ROOT / "data")).resolve()
+
+
+def catalog_path() -> Path:
+    return Path(os.environ.get("R1_ASSETS_CATALOG", DEFAULT_CATALOG_PATH)).resolve()
