@@ -1,0 +1,198 @@
+"""``r1-assets``: the project's command line.
+
+    r1-assets dev [--host 127.0.0.1] [--port 3000]   start the Dagster UI (webserver + daemon)
+    r1-assets materialize [--select KEYS] [--source NAME ...]
+                                                   materialize the asset graph headless, every
+                                                   source partition (or the ones named)
+    r1-assets catalog check                        validate the source catalog, list its files
+    r1-assets catalog formats                      the record formats and their fields
+    r1-assets sql "SELECT …"                       query the DuckDB catalog (every asset a view)
+
+``dev`` and ``materialize`` share one Dagster instance in ``$DAGSTER_HOME`` (default
+``data/dagster_home``), so headless runs show up in the UI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from r1_assets import settings
+
+DAGSTER_YAML = """\
+# Written by `r1-assets`; edit freely, it is not overwritten.
+telemetry:
+  enabled: false
+concurrency:
+  runs:
+    max_concurrent_runs: 2  # a 2-core machine: more parallel runs only thrash
+"""
+
+
+def ensure_dagster_home() -> Path:
+    home = Path(os.environ.get("DAGSTER_HOME") or settings.data_dir() / "dagster_home").resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(DAGSTER_YAML)
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home
+
+
+def cmd_dev(args: argparse.Namespace) -> int:
+    home = ensure_dagster_home()
+    dagster = Path(sys.executable).parent / "dagster"
+    command = [
+        str(dagster),
+        "dev",
+        "-w",
+        str(settings.PROJECT_ROOT / "workspace.yaml"),
+        "-h",
+        args.host,
+        "-p",
+        str(args.port),
+    ]
+    print(f"DAGSTER_HOME={home}\n{' '.join(command)}", flush=True)
+    os.execv(command[0], command)
+    return 0  # not reached
+
+
+def cmd_materialize(args: argparse.Namespace) -> int:
+    import dagster as dg
+
+    from r1_assets.definitions import defs
+
+    ensure_dagster_home()
+    graph = defs.resolve_asset_graph()
+    selection = (
+        dg.AssetSelection.from_coercible(args.select.split(","))
+        if args.select
+        else dg.AssetSelection.all()
+    )
+    keys = selection.resolve(graph)
+    partitioned = sorted(
+        (k for k in keys if graph.get(k).partitions_def is not None),
+        key=lambda k: k.to_user_string(),
+    )
+    unpartitioned = sorted(set(keys) - set(partitioned), key=lambda k: k.to_user_string())
+    sources = args.source or [p for p in _source_partitions(defs, partitioned)]
+    failed = []
+    with dg.DagsterInstance.get() as instance:
+        runs = [(source, partitioned) for source in sources if partitioned]
+        runs += [(None, unpartitioned)] if unpartitioned else []
+        for partition, run_keys in runs:
+            label = f"{', '.join(k.to_user_string() for k in run_keys)}" + (
+                f" [{partition}]" if partition else ""
+            )
+            print(f"materializing {label} …", flush=True)
+            result = dg.materialize(
+                list(defs.assets or []),
+                instance=instance,
+                resources=defs.resources,
+                selection=run_keys,
+                partition_key=partition,
+                raise_on_error=False,
+            )
+            for check in result.get_asset_check_evaluations():
+                if not check.passed:
+                    print(
+                        f"  check {check.asset_key.to_user_string()}:{check.check_name} "
+                        "did not pass",
+                        flush=True,
+                    )
+            status = "ok" if result.success else "FAILED"
+            print(f"  {status} (run {result.run_id})", flush=True)
+            if not result.success:
+                failed.append(label)
+    if failed:
+        print(f"{len(failed)} run(s) failed: {failed}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _source_partitions(defs, keys) -> list[str]:
+    graph = defs.resolve_asset_graph()
+    names: list[str] = []
+    for key in keys:
+        for name in graph.get(key).partitions_def.get_partition_keys():
+            if name not in names:
+                names.append(name)
+    return names
+
+
+def cmd_catalog(args: argparse.Namespace) -> int:
+    from r1_assets.catalog.formats import FORMATS
+    from r1_assets.catalog.readers import SourceReadError, resolve_files
+    from r1_assets.catalog.spec import CatalogError, InvalidSource, load_catalog
+
+    if args.action == "formats":
+        for fmt in FORMATS.values():
+            roles = ", ".join(f"{role}={column}" for role, column in fmt.fields.items())
+            print(f"{fmt.name:18} {fmt.description}\n{'':18} {roles}")
+        return 0
+    try:
+        catalog = load_catalog(settings.catalog_path())
+    except CatalogError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"catalog {catalog.path} (base_dir {catalog.base_dir})")
+    errors = 0
+    for name, entry in catalog.sources.items():
+        if isinstance(entry, InvalidSource):
+            errors += 1
+            print(f"  ERROR {entry.message(catalog.path)}")
+            continue
+        if entry.is_hf:
+            print(f"  ok    {name:24} {entry.format:18} {entry.location} (not checked offline)")
+            continue
+        try:
+            files = resolve_files(entry, catalog)
+        except SourceReadError as exc:
+            errors += 1
+            print(f"  ERROR {catalog.path.name}: source {name!r}, field 'location': {exc.detail}")
+            continue
+        print(
+            f"  ok    {name:24} {entry.format:18} {len(files.files)} file(s) "
+            f"priority={entry.priority}"
+        )
+    return 1 if errors else 0
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    import polars as pl
+
+    from r1_assets.storage.warehouse import Warehouse
+
+    with pl.Config(tbl_rows=args.rows, fmt_str_lengths=60, tbl_width_chars=200):
+        print(Warehouse(settings.data_dir()).query(args.query))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="r1-assets", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    dev = commands.add_parser("dev", help="start the Dagster UI on the embedded default")
+    dev.add_argument("--host", default="127.0.0.1")
+    dev.add_argument("--port", type=int, default=3000)
+    dev.set_defaults(func=cmd_dev)
+    mat = commands.add_parser("materialize", help="materialize assets headless")
+    mat.add_argument("--select", help="comma-separated asset keys (default: the whole graph)")
+    mat.add_argument("--source", action="append", help="only this source partition (repeatable)")
+    mat.set_defaults(func=cmd_materialize)
+    cat = commands.add_parser("catalog", help="inspect the source catalog")
+    cat.add_argument("action", choices=["check", "formats"])
+    cat.set_defaults(func=cmd_catalog)
+    sql = commands.add_parser("sql", help="query the DuckDB catalog")
+    sql.add_argument("query")
+    sql.add_argument("--rows", type=int, default=50)
+    sql.set_defaults(func=cmd_sql)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,164 @@
+"""Bad input never crashes a source and is never dropped silently: every rejected row lands in
+the quarantine with a reason code, and the good rows around it are kept."""
+
+from __future__ import annotations
+
+import json
+
+import polars as pl
+
+from r1_assets.catalog.loader import Limits, load_source
+from r1_assets.catalog.schema import QUARANTINE_REASONS, QUARANTINE_SCHEMA
+from r1_assets.catalog.spec import load_catalog
+from r1_assets_tests.catalog.helpers import load_rows
+from r1_assets_tests.conftest import write_jsonl
+
+GOOD = {"problem": "What is 1+1?", "solution": r"\boxed{2}"}
+
+
+def reasons(result) -> list[str]:
+    return result.quarantine["reason"].to_list()
+
+
+def test_each_kind_of_bad_row_gets_its_reason_and_good_rows_survive(make_catalog, tmp_path):
+    rows = [
+        GOOD,
+        '{"problem": "truncated',  # malformed JSON
+        "[1, 2, 3]",  # JSON, but not an object
+        {"solution": "no problem field"},
+        {"problem": None},
+        {"problem": "   \n\t "},
+        {"problem": 42},
+        {"problem": ["a", "list"]},
+        {"problem": "x" * 40_000},
+        {"problem": "Long row", "solution": "y" * 5_000},
+        {"problem": "What is 2+2?", "solution": r"\boxed{4}"},
+        {"problem": "  what IS 1+1? "},  # same normalized text as the first row
+    ]
+    result = load_rows(
+        make_catalog,
+        tmp_path,
+        "numina_math",
+        rows,
+        limits=Limits(max_row_bytes=4_000, max_problem_chars=32_000),
+    )
+    assert result.rows_read == len(rows)
+    assert result.problems["problem"].to_list() == ["What is 1+1?", "What is 2+2?"]
+    assert reasons(result) == [
+        "malformed_json",
+        "malformed_json",
+        "missing_field",
+        "missing_field",
+        "empty_problem",
+        "wrong_type",
+        "wrong_type",
+        "oversized",
+        "oversized",
+        "duplicate_in_source",
+    ]
+    quarantine = result.quarantine
+    assert quarantine.schema == QUARANTINE_SCHEMA
+    assert set(quarantine["reason"]) <= set(QUARANTINE_REASONS)
+    # every quarantined row says where it was and why, and keeps a look at the raw input
+    assert quarantine["location"].to_list()[:3] == ["rows.jsonl:2", "rows.jsonl:3", "rows.jsonl:4"]
+    assert quarantine.filter(pl.col("reason") == "wrong_type")["field"].to_list() == [
+        "problem",
+        "problem",
+    ]
+    assert "expected string, got int" in quarantine.row(5, named=True)["detail"]
+    assert quarantine.row(0, named=True)["raw"] == '{"problem": "truncated'
+    assert "rows.jsonl:1" in quarantine.row(-1, named=True)["detail"]  # duplicate names original
+    assert result.problems.height + quarantine.height == len(rows)  # nothing silently lost
+
+
+def test_oversized_problem_text_even_when_the_row_fits(make_catalog, tmp_path):
+    result = load_rows(
+        make_catalog,
+        tmp_path,
+        "generic",
+        [{"problem": "word " * 1000}],
+        limits=Limits(max_problem_chars=1_000),
+    )
+    assert reasons(result) == ["oversized"]
+    assert "limit 1,000" in result.quarantine.row(0, named=True)["detail"]
+
+
+def test_malformed_field_content(make_catalog, tmp_path):
+    rows = [
+        {"problem_id": 1, "question": "Q", "solutions": "[]", "input_output": "{not json"},
+        {
+            "problem_id": 2,
+            "question": "Q2",
+            "solutions": "[]",
+            "input_output": json.dumps({"inputs": ["1"], "outputs": []}),
+        },
+    ]
+    result = load_rows(make_catalog, tmp_path, "apps", rows, domain="code")
+    assert reasons(result) == ["malformed_field", "malformed_field"]
+    assert result.quarantine["field"].to_list() == ["input_output", "input_output"]
+    assert result.quarantine["source_row_id"].to_list() == ["1", "2"]  # the row's own id
+
+
+def test_wrong_type_in_nested_lists(make_catalog, tmp_path):
+    rows = [
+        {"question": "Q", "reference_answer": "A", "responses": "not a list"},
+        {"question": "Q2", "reference_answer": "A", "responses": [{"response": 5}]},
+    ]
+    result = load_rows(make_catalog, tmp_path, "natural_reasoning", rows, domain="science")
+    assert reasons(result) == ["wrong_type", "wrong_type"]
+    assert result.quarantine["field"].to_list() == ["responses", "responses[0].response"]
+
+
+def test_missing_source_file_is_one_quarantine_row(make_catalog, tmp_path):
+    catalog = load_catalog(
+        make_catalog({"name": "gone", "format": "generic", "location": "nowhere/*.jsonl"})
+    )
+    result = load_source(catalog.get("gone"), catalog)
+    assert result.problems.is_empty() and result.source_failed
+    row = result.quarantine.row(0, named=True)
+    assert (row["reason"], row["field"]) == ("source_missing", "location")
+    assert "nowhere/*.jsonl" in row["detail"]
+
+
+def test_unknown_format_quarantines_with_the_entry_and_field_named(make_catalog, tmp_path):
+    write_jsonl(tmp_path / "rows.jsonl", [GOOD])
+    catalog = load_catalog(
+        make_catalog({"name": "weird", "format": "csv-ish", "location": "rows.jsonl"})
+    )
+    result = load_source(catalog.get("weird"), catalog)
+    assert result.problems.is_empty() and result.source_failed
+    row = result.quarantine.row(0, named=True)
+    assert (row["reason"], row["field"]) == ("invalid_catalog_entry", "format")
+    assert "source 'weird', field 'format': unknown format 'csv-ish'" in row["detail"]
+
+
+def test_corrupt_parquet_keeps_the_other_files(make_catalog, tmp_path):
+    pl.DataFrame({"problem": ["a?", "b?"]}).write_parquet(tmp_path / "part-0.parquet")
+    (tmp_path / "part-1.parquet").write_bytes(b"PAR1 this is not parquet")
+    catalog = load_catalog(
+        make_catalog({"name": "pq", "format": "generic", "location": "part-*.parquet"})
+    )
+    result = load_source(catalog.get("pq"), catalog)
+    assert result.problems["problem"].to_list() == ["a?", "b?"]
+    assert reasons(result) == ["source_unreadable"]
+    assert "part-1.parquet" in result.quarantine.row(0, named=True)["detail"]
+
+
+def test_hf_location_without_network_is_a_clear_quarantine(make_catalog, tmp_path):
+    catalog = load_catalog(
+        make_catalog(
+            {"name": "hub", "format": "numina_math", "location": "hf://AI-MO/NuminaMath-CoT"}
+        )
+    )
+    result = load_source(catalog.get("hub"), catalog)
+    assert result.problems.is_empty()
+    row = result.quarantine.row(0, named=True)
+    assert row["reason"] == "source_unreadable" and "AI-MO/NuminaMath-CoT" in row["detail"]
+
+
+def test_revision_tracks_content(make_catalog, tmp_path):
+    first = load_rows(make_catalog, tmp_path, "generic", [{"problem": "a?"}])
+    same = load_rows(make_catalog, tmp_path, "generic", [{"problem": "a?"}])
+    changed = load_rows(make_catalog, tmp_path, "generic", [{"problem": "a?"}, {"problem": "b"}])
+    assert first.revision == same.revision != changed.revision
+    assert first.problems["source_revision"].to_list() == [first.revision]

@@ -1,0 +1,69 @@
+"""Shared fixtures: temporary catalogs and data roots, so no test touches the project's data/."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from r1_assets import settings
+
+FIXTURES = Path(__file__).parent / "fixtures"
+REAL_ROWS = FIXTURES / "real"
+DEMO_SOURCES = settings.PROJECT_ROOT / "data" / "sources"
+VENV_BIN = Path(sys.executable).parent
+
+
+def write_jsonl(path: Path, rows: list[Any]) -> Path:
+    """Rows may be dicts (encoded as JSON) or raw strings (written as they are)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [row if isinstance(row, str) else json.dumps(row) for row in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def make_catalog(tmp_path: Path) -> Callable[..., Path]:
+    """Write a catalog YAML under tmp_path; entries get sensible defaults for omitted keys."""
+
+    def make(*entries: dict[str, Any], base_dir: Path | None = None) -> Path:
+        sources = [{"priority": 10, "license": "test", "domain": "math", **e} for e in entries]
+        path = tmp_path / "catalog" / "sources.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        document = {"base_dir": str(base_dir or tmp_path), "sources": sources}
+        path.write_text(yaml.safe_dump(document, sort_keys=False))
+        return path
+
+    return make
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    path = tmp_path / "data"
+    path.mkdir()
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def subprocess_env(catalog: Path, data: Path, dagster_home: Path) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "R1_ASSETS_CATALOG": str(catalog),
+        "R1_ASSETS_DATA_DIR": str(data),
+        "DAGSTER_HOME": str(dagster_home),
+        "DAGSTER_DISABLE_TELEMETRY": "1",
+        "PATH": f"{VENV_BIN}:{os.environ.get('PATH', '')}",
+    }
+    return env
