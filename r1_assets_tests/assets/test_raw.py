@@ -1,0 +1,132 @@
+"""``raw_problems`` through Dagster: partitions from the catalog, metadata, checks, storage."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+import polars as pl
+import pytest
+import yaml
+
+from r1_assets.assets.raw import RAW_PROBLEMS, RAW_QUARANTINE
+from r1_assets.definitions import build_definitions
+from r1_assets.storage.warehouse import Warehouse
+from r1_assets_tests.conftest import write_jsonl
+
+ROWS = [
+    {"problem": "What is 2+3?", "solution": r"$2+3=5$, so \boxed{5}", "source": "orca_math"},
+    '{"problem": broken json',
+    {"problem": "Compute 7*8.", "solution": r"\boxed{56}", "source": "cn_k12"},
+    {"problem": ""},
+]
+
+
+@pytest.fixture
+def catalog(make_catalog, tmp_path: Path) -> Path:
+    write_jsonl(tmp_path / "numina" / "train.jsonl", ROWS)
+    write_jsonl(
+        tmp_path / "gsm" / "train.jsonl",
+        [{"question": "Tom has 3 apples and buys 4. How many?", "answer": "3+4=7\n#### 7"}],
+    )
+    return make_catalog(
+        {"name": "numina", "format": "numina_math", "location": "numina/*.jsonl"},
+        {"name": "gsm", "format": "gsm8k", "location": "gsm/train.jsonl"},
+        {"name": "missing", "format": "gsm8k", "location": "nothing/here.jsonl"},
+    )
+
+
+def run(defs: dg.Definitions, partition: str) -> dg.ExecuteInProcessResult:
+    return defs.resolve_job_def("raw_problems_job").execute_in_process(
+        partition_key=partition, instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
+    )
+
+
+def materialization(result: dg.ExecuteInProcessResult, key: dg.AssetKey) -> dict:
+    [event] = [e for e in result.get_asset_materialization_events() if e.asset_key == key]
+    return {k: v.value for k, v in event.materialization.metadata.items()}
+
+
+def checks(result: dg.ExecuteInProcessResult) -> dict[str, bool]:
+    return {c.check_name: c.passed for c in result.get_asset_check_evaluations()}
+
+
+def test_one_partition_per_catalog_source(catalog: Path, data_dir: Path) -> None:
+    defs = build_definitions(catalog, data_dir)
+    partitions = defs.resolve_assets_def(RAW_PROBLEMS).partitions_def
+    assert partitions.get_partition_keys() == ["numina", "gsm", "missing"]
+
+
+def test_adding_a_source_is_one_catalog_entry(catalog: Path, data_dir: Path, tmp_path) -> None:
+    write_jsonl(tmp_path / "extra.jsonl", [{"problem": "New?", "answer": "yes"}])
+    document = yaml.safe_load(catalog.read_text())
+    document["sources"].append(
+        {
+            "name": "extra",
+            "domain": "chat",
+            "format": "generic",
+            "location": "extra.jsonl",
+            "priority": 1,
+            "license": "CC0",
+        }
+    )
+    catalog.write_text(yaml.safe_dump(document))
+    defs = build_definitions(catalog, data_dir)  # what a code location reload does
+    assert "extra" in defs.resolve_assets_def(RAW_PROBLEMS).partitions_def.get_partition_keys()
+    assert run(defs, "extra").success
+    assert Warehouse(data_dir).read("raw_problems", ["extra"])["domain"].to_list() == ["chat"]
+
+
+def test_materialize_writes_problems_quarantine_metadata_and_checks(catalog, data_dir) -> None:
+    result = run(build_definitions(catalog, data_dir), "numina")
+    assert result.success
+    problems_md = materialization(result, RAW_PROBLEMS)
+    assert problems_md["dagster/row_count"] == 2
+    assert problems_md["quarantined"] == 2 and problems_md["rows_read"] == 4
+    assert problems_md["domain/math"] == 2
+    assert "| math | 2 | 100.0 |" in problems_md["domains"]
+    assert "What is 2+3?" in problems_md["preview"]
+    assert problems_md["path"].endswith("warehouse/raw_problems/numina.parquet")
+    quarantine_md = materialization(result, RAW_QUARANTINE)
+    assert "malformed_json" in quarantine_md["reasons"]
+    assert "empty_problem" in quarantine_md["reasons"]
+    assert "train.jsonl:2" in quarantine_md["preview"]
+    assert checks(result) == {
+        "canonical_schema": True,
+        "problem_uid_unique": True,
+        "source_read_completely": True,
+    }
+
+    warehouse = Warehouse(data_dir)
+    stored = warehouse.read("raw_problems", ["numina"])
+    assert stored["reference_answer"].to_list() == ["5", "56"]
+    assert warehouse.query("SELECT count(*) AS n FROM raw_problems_quarantine")["n"][0] == 2
+
+
+def test_missing_source_succeeds_with_a_failed_check(catalog, data_dir) -> None:
+    result = run(build_definitions(catalog, data_dir), "missing")
+    assert result.success  # the run does not crash…
+    assert checks(result)["source_read_completely"] is False  # …but the UI shows it red
+    quarantine = Warehouse(data_dir).read("raw_problems_quarantine", ["missing"])
+    assert quarantine["reason"].to_list() == ["source_missing"]
+
+
+def test_partitions_are_independent(catalog, data_dir) -> None:
+    defs = build_definitions(catalog, data_dir)
+    assert run(defs, "numina").success and run(defs, "gsm").success
+    frame = Warehouse(data_dir).query(
+        "SELECT source, count(*) AS n FROM raw_problems GROUP BY 1 ORDER BY 1"
+    )
+    assert frame.rows() == [("gsm", 1), ("numina", 2)]
+
+
+def test_config_limits_apply(catalog, data_dir) -> None:
+    defs = build_definitions(catalog, data_dir)
+    result = defs.resolve_job_def("raw_problems_job").execute_in_process(
+        partition_key="numina",
+        instance=dg.DagsterInstance.ephemeral(),
+        run_config={"ops": {"load_raw_problems": {"config": {"max_problem_chars": 11}}}},
+    )
+    quarantine = Warehouse(data_dir).read("raw_problems_quarantine", ["numina"])
+    assert result.success
+    assert quarantine.filter(pl.col("reason") == "oversized").height == 2  # both are 12 chars

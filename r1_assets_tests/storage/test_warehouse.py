@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+import multiprocessing
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from r1_assets.catalog.schema import PROBLEM_SCHEMA
+from r1_assets.storage.warehouse import Warehouse
+
+
+def problems_frame(source: str, n: int) -> pl.DataFrame:
+    return pl.DataFrame(
+        [
+            {
+                "problem_uid": f"{source}-{i:04d}",
+                "source": source,
+                "source_row_id": str(i),
+                "source_revision": "r1",
+                "domain": "math",
+                "problem": f"Problem {i} of {source}",
+                "reference_answer": str(i),
+                "reference_solution": None,
+                "test_cases": [
+                    {
+                        "kind": "stdio",
+                        "input": "1\n",
+                        "output": "1\n",
+                        "fn_name": None,
+                        "split": "public",
+                    }
+                ]
+                if i % 2
+                else [],
+                "responses": [],
+                "metadata": "{}",
+            }
+            for i in range(n)
+        ],
+        schema=PROBLEM_SCHEMA,
+        orient="row",
+    )
+
+
+def test_round_trip_parquet_and_duckdb_view_agree(tmp_path: Path) -> None:
+    warehouse = Warehouse(tmp_path)
+    a, b = problems_frame("a", 5), problems_frame("b", 3)
+    path_a = warehouse.write("raw_problems", a, "a")
+    warehouse.write("raw_problems", b, "b")
+    assert path_a == tmp_path / "warehouse" / "raw_problems" / "a.parquet"
+    assert_frame_equal(pl.read_parquet(path_a), a)  # nested lists of structs survive
+    assert warehouse.partitions("raw_problems") == ["a", "b"]
+    assert warehouse.views() == ["raw_problems"]
+    via_sql = warehouse.query("SELECT * FROM raw_problems ORDER BY problem_uid")
+    via_parquet = warehouse.read("raw_problems").sort("problem_uid")
+    assert_frame_equal(via_sql, via_parquet)
+    assert via_sql.schema == PROBLEM_SCHEMA
+    # a plain DuckDB session (what a user opens) sees the same thing
+    with duckdb.connect(tmp_path / "r1.duckdb", read_only=True) as con:
+        counts = con.sql(
+            "SELECT source, count(*) FROM raw_problems GROUP BY 1 ORDER BY 1"
+        ).fetchall()
+    assert counts == [("a", 5), ("b", 3)]
+
+
+def test_rewrite_replaces_the_partition_and_leaves_no_temp_files(tmp_path: Path) -> None:
+    warehouse = Warehouse(tmp_path)
+    warehouse.write("raw_problems", problems_frame("a", 5), "a")
+    warehouse.write("raw_problems", problems_frame("a", 2), "a")
+    assert warehouse.read("raw_problems", ["a"]).height == 2
+    assert [p.name for p in (tmp_path / "warehouse" / "raw_problems").iterdir()] == ["a.parquet"]
+
+
+def test_failed_write_keeps_the_previous_version(tmp_path: Path) -> None:
+    warehouse = Warehouse(tmp_path)
+    warehouse.write("t", pl.DataFrame({"x": [1, 2, 3]}), "p")
+    with pytest.raises(Exception):  # noqa: B017 - any failure while writing will do
+        warehouse.write("t", pl.DataFrame({"x": [object()]}, schema={"x": pl.Object}), "p")
+    assert warehouse.read("t", ["p"])["x"].to_list() == [1, 2, 3]
+    assert [p.name for p in (tmp_path / "warehouse" / "t").iterdir()] == ["p.parquet"]
+
+
+def test_unsafe_names_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="unsafe name"):
+        Warehouse(tmp_path).write("t", pl.DataFrame({"x": [1]}), "../escape")
+
+
+def test_read_of_missing_partition_names_it(tmp_path: Path) -> None:
+    warehouse = Warehouse(tmp_path)
+    warehouse.write("t", pl.DataFrame({"x": [1]}), "p")
+    with pytest.raises(FileNotFoundError, match=r"\['q'\]"):
+        warehouse.read("t", ["p", "q"])
+
+
+def _write_many(root: str, source: str, rounds: int) -> None:
+    warehouse = Warehouse(root)
+    for i in range(rounds):
+        warehouse.write("raw_problems", problems_frame(source, 3 + i % 3), source)
+        warehouse.write("raw_problems_quarantine", pl.DataFrame({"source": [source]}), source)
+
+
+def test_parallel_writers_in_separate_processes_never_hit_the_duckdb_lock(tmp_path: Path) -> None:
+    # Dagster runs partitions in parallel processes; each one registers its views in the one
+    # DuckDB file. Without the catalog lock this fails with "Could not set lock on file".
+    sources = [f"s{i}" for i in range(4)]
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(4) as pool:
+        pool.starmap(_write_many, [(str(tmp_path), s, 15) for s in sources])
+    warehouse = Warehouse(tmp_path)
+    assert warehouse.views() == ["raw_problems", "raw_problems_quarantine"]
+    seen = warehouse.query("SELECT DISTINCT source FROM raw_problems ORDER BY 1")["source"]
+    assert seen.to_list() == sources

@@ -1,0 +1,141 @@
+"""End to end through the real webserver: `r1-assets dev` (dagster dev: webserver + daemon) on
+127.0.0.1, a materialization launched through its GraphQL API, rows read back, every process
+stopped."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+
+from r1_assets.storage.warehouse import Warehouse
+from r1_assets_tests.conftest import VENV_BIN, free_port, subprocess_env, write_jsonl
+
+LAUNCH = """
+mutation Launch($params: ExecutionParams!) {
+  launchRun(executionParams: $params) {
+    __typename
+    ... on LaunchRunSuccess { run { runId } }
+    ... on PythonError { message }
+    ... on RunConfigValidationInvalid { errors { message } }
+  }
+}"""
+RUN_STATUS = """
+query Status($id: ID!) { runOrError(runId: $id) { __typename ... on Run { status } } }"""
+LOCATION = """
+query { workspaceOrError { ... on Workspace { locationEntries { name loadStatus
+  locationOrLoadError { __typename ... on PythonError { message } } } } } }"""
+
+
+def graphql(url: str, query: str, variables: dict | None = None) -> dict:
+    response = requests.post(
+        f"{url}/graphql", json={"query": query, "variables": variables or {}}, timeout=30
+    )
+    response.raise_for_status()
+    body = response.json()
+    assert "errors" not in body, body
+    return body["data"]
+
+
+@contextmanager
+def dagster_dev(env: dict[str, str], port: int, log: Path) -> Iterator[str]:
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [str(VENV_BIN / "r1-assets"), "dev", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop_process_group(process)
+
+
+def stop_process_group(process: subprocess.Popen) -> None:
+    """dagster dev ignores a plain SIGTERM on its children: signal the whole group, then kill."""
+    group = process.pid
+    for sig, grace in ((signal.SIGINT, 20), (signal.SIGKILL, 10)):
+        try:
+            os.killpg(group, sig)
+        except ProcessLookupError:
+            return
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline:
+            process.poll()
+            try:
+                os.killpg(group, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.2)
+
+
+def wait_for_location(url: str, timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            entries = graphql(url, LOCATION)["workspaceOrError"]["locationEntries"]
+            if entries and entries[0]["loadStatus"] == "LOADED":
+                assert entries[0]["locationOrLoadError"]["__typename"] == "RepositoryLocation", (
+                    entries[0]
+                )
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(1)
+    raise TimeoutError(f"{url} did not load the code location in {timeout}s")
+
+
+def test_materialize_a_partition_through_the_webserver(make_catalog, tmp_path: Path) -> None:
+    write_jsonl(
+        tmp_path / "demo.jsonl",
+        [
+            {
+                "question": "Ann has 2 pens and buys 5 more. How many pens?",
+                "answer": "2+5=7\n#### 7",
+            },
+            "{not json",
+            {"question": "A box holds 6 eggs. How many eggs in 3 boxes?", "answer": "18\n#### 18"},
+        ],
+    )
+    catalog = make_catalog(
+        {"name": "web_demo", "format": "gsm8k", "location": "demo.jsonl"},
+        {"name": "other", "format": "gsm8k", "location": "demo.jsonl"},
+    )
+    data, home = tmp_path / "data", tmp_path / "home"
+    env = subprocess_env(catalog, data, home)
+    with dagster_dev(env, free_port(), tmp_path / "dagster_dev.log") as url:
+        wait_for_location(url)
+        params = {
+            "selector": {
+                "repositoryLocationName": "r1_assets",
+                "repositoryName": "__repository__",
+                "jobName": "raw_problems_job",
+            },
+            "runConfigData": {},
+            "executionMetadata": {"tags": [{"key": "dagster/partition", "value": "web_demo"}]},
+        }
+        launched = graphql(url, LAUNCH, {"params": params})["launchRun"]
+        assert launched["__typename"] == "LaunchRunSuccess", launched
+        run_id = launched["run"]["runId"]
+        status, deadline = None, time.monotonic() + 240
+        while time.monotonic() < deadline:
+            status = graphql(url, RUN_STATUS, {"id": run_id})["runOrError"]["status"]
+            if status in ("SUCCESS", "FAILURE", "CANCELED"):
+                break
+            time.sleep(1)
+        assert status == "SUCCESS", (tmp_path / "dagster_dev.log").read_text()[-3000:]
+
+    warehouse = Warehouse(data)
+    problems = warehouse.query("SELECT * FROM raw_problems ORDER BY source_row_id")
+    assert problems["source"].to_list() == ["web_demo", "web_demo"]
+    assert problems["reference_answer"].to_list() == ["7", "18"]
+    assert warehouse.read("raw_problems_quarantine")["reason"].to_list() == ["malformed_json"]
+    assert warehouse.partitions("raw_problems") == ["web_demo"]  # only the launched partition
