@@ -107,7 +107,7 @@ def cmd_materialize(args: argparse.Namespace) -> int:
             if not result.success:
                 failed.append(label)
     if failed:
-        print(f"{len(failed)} run(s) failed: {failed}", file=sys.stderr)
+        print(f"{len(failed)} run(s) failed or failed a check: {failed}", file=sys.stderr)
         return 1
     return 0
 
