@@ -253,7 +253,8 @@ def parse_numina_math(row: Row) -> ParsedProblem:
 
 
 def parse_openr1_math(row: Row) -> ParsedProblem:
-    solution = row.text("solution")
+    """NuminaMath problems (OpenR1 re-used them) plus R1 generations and their verdicts."""
+    parsed = parse_numina_math(row)
     generations = row.items("generations", (str,))
     verdicts = row.items("correctness", (bool,))
     if verdicts and len(verdicts) != len(generations):
@@ -262,7 +263,7 @@ def parse_openr1_math(row: Row) -> ParsedProblem:
             row.column("correctness"),
             f"{len(verdicts)} verdicts for {len(generations)} generations",
         )
-    responses = [
+    parsed.responses = [
         _response(
             f"generations[{i}]",
             text,
@@ -272,20 +273,9 @@ def parse_openr1_math(row: Row) -> ParsedProblem:
         for i, text in enumerate(generations)
         if text is not None
     ]
-    return ParsedProblem(
-        problem=row.text("problem", required=True),
-        row_id=row.scalar_text("id"),
-        reference_answer=_math_answer(row, solution),
-        reference_solution=solution,
-        responses=responses,
-        metadata={
-            "origin": row.text("origin"),
-            "problem_type": row.text("problem_type"),
-            "question_type": row.text("question_type"),
-            "finish_reasons": row.items("finish_reasons"),
-        },
-        origin=row.text("origin"),
-    )
+    parsed.row_id = row.scalar_text("id")
+    parsed.metadata["finish_reasons"] = row.items("finish_reasons")
+    return parsed
 
 
 def parse_math(row: Row) -> ParsedProblem:
@@ -574,6 +564,7 @@ FORMATS: dict[str, RecordFormat] = {
                 "problem": "problem",
                 "solution": "solution",
                 "answer": "answer",
+                "messages": "messages",
                 "generations": "generations",
                 "correctness": "correctness_math_verify",
                 "finish_reasons": "finish_reasons",
