@@ -95,16 +95,16 @@ def cmd_materialize(args: argparse.Namespace) -> int:
                 partition_key=partition,
                 raise_on_error=False,
             )
-            for check in result.get_asset_check_evaluations():
-                if not check.passed:
-                    print(
-                        f"  check {check.asset_key.to_user_string()}:{check.check_name} "
-                        "did not pass",
-                        flush=True,
-                    )
-            status = "ok" if result.success else "FAILED"
+            failed_checks = [
+                f"{c.asset_key.to_user_string()}:{c.check_name}"
+                for c in result.get_asset_check_evaluations()
+                if not c.passed
+            ]
+            for check in failed_checks:
+                print(f"  check {check} did not pass", flush=True)
+            status = "ok" if result.success and not failed_checks else "FAILED"
             print(f"  {status} (run {result.run_id})", flush=True)
-            if not result.success:
+            if status != "ok":
                 failed.append(label)
     if failed:
         print(f"{len(failed)} run(s) failed or failed a check: {failed}", file=sys.stderr)

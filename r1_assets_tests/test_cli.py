@@ -1,0 +1,74 @@
+"""The README's commands: headless materialization of the whole graph, catalog check, SQL."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from r1_assets import settings
+from r1_assets.catalog.spec import load_catalog
+from r1_assets.storage.warehouse import Warehouse
+from r1_assets_tests.conftest import VENV_BIN, subprocess_env, write_jsonl
+
+
+def r1_assets(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(VENV_BIN / "r1-assets"), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=settings.PROJECT_ROOT,
+    )
+
+
+def test_materialize_the_whole_demo_graph_headless(tmp_path: Path) -> None:
+    env = subprocess_env(settings.DEFAULT_CATALOG_PATH, tmp_path / "data", tmp_path / "home")
+    result = r1_assets("materialize", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+    names = load_catalog(settings.DEFAULT_CATALOG_PATH).names
+    for name in names:
+        assert f"[{name}]" in result.stdout
+    warehouse = Warehouse(tmp_path / "data")
+    assert warehouse.partitions("raw_problems") == sorted(names)
+    per_source = warehouse.query("SELECT source, count(*) AS n FROM raw_problems GROUP BY 1")
+    assert set(per_source["source"]) == set(names) and per_source["n"].min() > 0
+    # the runs went to the instance the UI reads
+    assert (tmp_path / "home" / "dagster.yaml").exists()
+    assert any((tmp_path / "home" / "history").rglob("*.db"))
+
+    sql = r1_assets(
+        "sql", "SELECT count(DISTINCT source) AS n FROM raw_problems_quarantine", env=env
+    )
+    assert sql.returncode == 0, sql.stderr
+    assert "│ 8" in sql.stdout or f"│ {len(names)}" in sql.stdout
+
+
+def test_materialize_exits_nonzero_when_a_source_is_broken(make_catalog, tmp_path: Path) -> None:
+    write_jsonl(tmp_path / "ok.jsonl", [{"problem": "Fine?"}])
+    catalog = make_catalog(
+        {"name": "ok", "format": "generic", "location": "ok.jsonl"},
+        {"name": "gone", "format": "generic", "location": "gone.jsonl"},
+    )
+    env = subprocess_env(catalog, tmp_path / "data", tmp_path / "home")
+    result = r1_assets("materialize", env=env)
+    assert result.returncode == 1
+    assert "check raw_problems:source_read_completely did not pass" in result.stdout
+    assert Warehouse(tmp_path / "data").read("raw_problems", ["ok"]).height == 1
+
+
+def test_catalog_check(make_catalog, tmp_path: Path) -> None:
+    shipped = r1_assets(
+        "catalog",
+        "check",
+        env=subprocess_env(settings.DEFAULT_CATALOG_PATH, tmp_path / "data", tmp_path / "home"),
+    )
+    assert shipped.returncode == 0, shipped.stdout + shipped.stderr
+    catalog = make_catalog(
+        {"name": "typo", "format": "maht", "location": "x.jsonl"},
+        {"name": "nofile", "format": "math", "location": "none.jsonl"},
+    )
+    broken = r1_assets("catalog", "check", env=subprocess_env(catalog, tmp_path, tmp_path))
+    assert broken.returncode == 1
+    assert "source 'typo', field 'format': unknown format 'maht'" in broken.stdout
+    assert "source 'nofile', field 'location'" in broken.stdout
