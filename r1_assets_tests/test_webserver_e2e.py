@@ -28,6 +28,9 @@ mutation Launch($params: ExecutionParams!) {
 }"""
 RUN_STATUS = """
 query Status($id: ID!) { runOrError(runId: $id) { __typename ... on Run { status } } }"""
+PARTITIONS = """
+query { assetNodeOrError(assetKey: {path: ["raw_problems"]}) {
+  __typename ... on AssetNode { partitionKeys } } }"""
 LOCATION = """
 query { workspaceOrError { ... on Workspace { locationEntries { name loadStatus
   locationOrLoadError { __typename ... on PythonError { message } } } } } }"""
@@ -113,6 +116,8 @@ def test_materialize_a_partition_through_the_webserver(make_catalog, tmp_path: P
     env = subprocess_env(catalog, data, home)
     with dagster_dev(env, free_port(), tmp_path / "dagster_dev.log") as url:
         wait_for_location(url)
+        node = graphql(url, PARTITIONS)["assetNodeOrError"]
+        assert node["partitionKeys"] == ["web_demo", "other"]  # one per catalog source
         params = {
             "selector": {
                 "repositoryLocationName": "r1_assets",
