@@ -63,7 +63,8 @@ def resolve_files(spec: SourceSpec, catalog: Catalog) -> SourceFiles:
     target = catalog.resolve(spec.location)
     text = str(target)
     if glob.has_magic(text):
-        root = Path(text[: min(text.find(c) for c in "*?[" if c in text)]).parent
+        prefix = text[: min(text.find(c) for c in "*?[" if c in text)]
+        root = Path(prefix) if prefix.endswith("/") else Path(prefix).parent
         files = [Path(p) for p in glob.glob(text, recursive=True)]
     elif target.is_dir():
         root, files = target, [p for p in target.rglob("*") if p.name.endswith(FILE_SUFFIXES)]

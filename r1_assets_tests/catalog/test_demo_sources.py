@@ -57,16 +57,47 @@ def test_planted_bad_row_is_quarantined_with_its_reason(bad: dict) -> None:
     assert hit["reason"].to_list() == [bad["reason"]], quarantine.to_dicts()
 
 
+def within_source_duplicates() -> list[dict]:
+    return [
+        p
+        for p in MANIFEST["pairs"]
+        if p["relation"] == "exact" and p["a"]["source"] == p["b"]["source"]
+    ]
+
+
 def test_planted_bad_rows_are_the_only_quarantined_rows() -> None:
-    planted = {(b["source"], b["reason"]) for b in MANIFEST["bad_rows"]}
+    planted = {(b["source"], b["row"], b["reason"]) for b in MANIFEST["bad_rows"]}
+    planted |= {
+        (p["b"]["source"], p["b"]["row"], "duplicate_in_source") for p in within_source_duplicates()
+    }
     quarantined = pl.concat([loaded(s).quarantine for s in CATALOG.names])
-    assert quarantined.height == len(MANIFEST["bad_rows"])
-    assert set(zip(quarantined["source"], quarantined["reason"], strict=True)) == planted
+    found = {
+        (
+            row["source"],
+            row["location"]
+            if row["location"] in {r for _, r, _ in planted}
+            else row["source_row_id"],
+            row["reason"],
+        )
+        for row in quarantined.iter_rows(named=True)
+    }
+    assert found == planted
+
+
+def test_within_source_duplicate_points_at_the_kept_row() -> None:
+    [pair] = within_source_duplicates()
+    quarantine = loaded(pair["b"]["source"]).quarantine
+    row = quarantine.filter(pl.col("location") == pair["b"]["row"]).row(0, named=True)
+    assert row["reason"] == "duplicate_in_source" and pair["a"]["row"] in row["detail"]
 
 
 @pytest.mark.parametrize("relation", ["exact", "reworded", "number_variant"])
 def test_planted_pairs(relation: str) -> None:
-    pairs = [p for p in MANIFEST["pairs"] if p["relation"] == relation]
+    pairs = [
+        p
+        for p in MANIFEST["pairs"]
+        if p["relation"] == relation and p not in within_source_duplicates()
+    ]
     assert len(pairs) >= 6
     for pair in pairs:
         a = find_problem(pair["a"]["source"], pair["a"]["row"])
