@@ -161,12 +161,18 @@ def cmd_catalog(args: argparse.Namespace) -> int:
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
+    import duckdb
     import polars as pl
 
     from r1_assets.storage.warehouse import Warehouse
 
+    try:
+        frame = Warehouse(settings.data_dir()).query(args.query)
+    except (FileNotFoundError, duckdb.Error) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     with pl.Config(tbl_rows=args.rows, fmt_str_lengths=60, tbl_width_chars=200):
-        print(Warehouse(settings.data_dir()).query(args.query))
+        print(frame)
     return 0
 
 

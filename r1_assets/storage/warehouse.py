@@ -116,6 +116,11 @@ class Warehouse:
 
     def query(self, sql: str) -> pl.DataFrame:
         """Run read-only SQL against the catalog (every asset is a view)."""
+        if not self.catalog_path.exists():
+            raise FileNotFoundError(
+                f"{self.catalog_path} does not exist yet: materialize an asset first "
+                "(r1-assets materialize)"
+            )
         with (
             self._catalog_lock(exclusive=False),
             duckdb.connect(self.catalog_path, read_only=True) as con,
