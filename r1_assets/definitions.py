@@ -31,7 +31,6 @@ def build_definitions(catalog_path: Path, data_dir: Path) -> dg.Definitions:
             dg.define_asset_job(
                 "raw_problems_job",
                 selection=dg.AssetSelection.assets(RAW_PROBLEMS, RAW_QUARANTINE),
-                partitions_def=source_partitions,
                 description="Load one catalog source into raw_problems (and its quarantine).",
             )
         ],

@@ -12,6 +12,7 @@ from r1_assets.assets.metadata import column_schema, counts_table, markdown_tabl
 from r1_assets.catalog.checks import duplicate_uids, schema_violations
 from r1_assets.catalog.loader import Limits, LoadResult, load_source
 from r1_assets.catalog.schema import PROBLEM_SCHEMA, QUARANTINE_REASONS, QUARANTINE_SCHEMA
+from r1_assets.catalog.spec import SourceSpec
 from r1_assets.resources.catalog import SourceCatalogResource
 
 RAW_PROBLEMS = dg.AssetKey("raw_problems")
@@ -95,10 +96,20 @@ def build_raw_problems(source_partitions: dg.PartitionsDefinition) -> dg.AssetsD
         if result.source_failed:
             for detail in result.quarantine.filter(pl.col("field").is_not_null())["detail"]:
                 context.log.error(detail)
+        metadata = _problem_metadata(result, config.preview_rows)
+        if isinstance(entry, SourceSpec):  # what the catalog said, next to what was loaded
+            metadata |= {
+                "catalog_format": entry.format,
+                "catalog_location": entry.location,
+                "license": entry.license,
+                "priority": entry.priority,
+            }
         yield dg.Output(
             result.problems,
             output_name="raw_problems",
-            metadata=_problem_metadata(result, config.preview_rows),
+            metadata=metadata,
+            # the source files' content hash: unchanged files, unchanged data version
+            data_version=dg.DataVersion(result.revision) if result.revision else None,
         )
         yield dg.Output(
             result.quarantine,

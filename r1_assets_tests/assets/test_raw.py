@@ -87,6 +87,9 @@ def test_materialize_writes_problems_quarantine_metadata_and_checks(catalog, dat
     assert "| math | 2 | 100.0 |" in problems_md["domains"]
     assert "What is 2+3?" in problems_md["preview"]
     assert problems_md["path"].endswith("warehouse/raw_problems/numina.parquet")
+    assert (problems_md["license"], problems_md["catalog_format"]) == ("test", "numina_math")
+    [event] = [e for e in result.get_asset_materialization_events() if e.asset_key == RAW_PROBLEMS]
+    assert event.materialization.tags["dagster/data_version"] == problems_md["source_revision"]
     quarantine_md = materialization(result, RAW_QUARANTINE)
     assert "malformed_json" in quarantine_md["reasons"]
     assert "empty_problem" in quarantine_md["reasons"]
