@@ -46,6 +46,7 @@ def build_raw_problems(source_partitions: dg.PartitionsDefinition) -> dg.AssetsD
                 "schema; problem_uid = hash of the normalized problem text.",
                 kinds={"parquet", "polars"},
                 metadata={"dagster/column_schema": column_schema(PROBLEM_SCHEMA)},
+                is_required=False,  # not written when the source itself fails, see below
             ),
             "raw_problems_quarantine": dg.AssetOut(
                 key=RAW_QUARANTINE,
@@ -94,23 +95,30 @@ def build_raw_problems(source_partitions: dg.PartitionsDefinition) -> dg.AssetsD
             f"{result.problems.height:,} problems, {result.quarantine.height:,} quarantined"
         )
         if result.source_failed:
-            for detail in result.quarantine.filter(pl.col("field").is_not_null())["detail"]:
+            # A source that vanished or broke must not wipe its last good partition (an unmounted
+            # disk would otherwise empty it): record why in the quarantine, keep raw_problems.
+            for detail in result.source_failures["detail"]:
                 context.log.error(detail)
-        metadata = _problem_metadata(result, config.preview_rows)
-        if isinstance(entry, SourceSpec):  # what the catalog said, next to what was loaded
-            metadata |= {
-                "catalog_format": entry.format,
-                "catalog_location": entry.location,
-                "license": entry.license,
-                "priority": entry.priority,
-            }
-        yield dg.Output(
-            result.problems,
-            output_name="raw_problems",
-            metadata=metadata,
-            # the source files' content hash: unchanged files, unchanged data version
-            data_version=dg.DataVersion(result.revision) if result.revision else None,
-        )
+            context.log.error(
+                f"raw_problems[{result.source}] not written: the source could not be read "
+                "completely, so the last good version (if any) stays in place"
+            )
+        else:
+            metadata = _problem_metadata(result, config.preview_rows)
+            if isinstance(entry, SourceSpec):  # what the catalog said, next to what was loaded
+                metadata |= {
+                    "catalog_format": entry.format,
+                    "catalog_location": entry.location,
+                    "license": entry.license,
+                    "priority": entry.priority,
+                }
+            yield dg.Output(
+                result.problems,
+                output_name="raw_problems",
+                metadata=metadata,
+                # the source files' content hash: unchanged files, unchanged data version
+                data_version=dg.DataVersion(result.revision) if result.revision else None,
+            )
         yield dg.Output(
             result.quarantine,
             output_name="raw_problems_quarantine",

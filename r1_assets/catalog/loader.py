@@ -28,6 +28,8 @@ from r1_assets.catalog.schema import (
 from r1_assets.catalog.spec import Catalog, InvalidSource, SourceSpec
 
 LOG_EVERY_ROWS = 10_000
+SOURCE_FAILURES = ("source_missing", "source_unreadable", "invalid_catalog_entry")
+"""Quarantine reasons that concern the whole source rather than one row."""
 
 
 @dataclass(frozen=True)
@@ -48,13 +50,11 @@ class LoadResult:
     @property
     def source_failed(self) -> bool:
         """True when the source itself (not single rows) could not be read completely."""
-        return bool(
-            self.quarantine.filter(
-                pl.col("reason").is_in(
-                    ["source_missing", "source_unreadable", "invalid_catalog_entry"]
-                )
-            ).height
-        )
+        return not self.source_failures.is_empty()
+
+    @property
+    def source_failures(self) -> pl.DataFrame:
+        return self.quarantine.filter(pl.col("reason").is_in(SOURCE_FAILURES))
 
 
 class _Builder:

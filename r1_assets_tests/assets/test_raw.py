@@ -112,6 +112,21 @@ def test_missing_source_succeeds_with_a_failed_check(catalog, data_dir) -> None:
     assert checks(result)["source_read_completely"] is False  # …but the UI shows it red
     quarantine = Warehouse(data_dir).read("raw_problems_quarantine", ["missing"])
     assert quarantine["reason"].to_list() == ["source_missing"]
+    assert "missing" not in Warehouse(data_dir).partitions("raw_problems")
+
+
+def test_vanished_source_keeps_its_last_good_partition(catalog, data_dir, tmp_path) -> None:
+    defs = build_definitions(catalog, data_dir)
+    assert run(defs, "gsm").success
+    (tmp_path / "gsm" / "train.jsonl").unlink()  # e.g. an unmounted disk
+    result = run(defs, "gsm")
+    assert result.success and checks(result)["source_read_completely"] is False
+    assert RAW_PROBLEMS not in {e.asset_key for e in result.get_asset_materialization_events()}
+    warehouse = Warehouse(data_dir)
+    assert warehouse.read("raw_problems", ["gsm"]).height == 1  # not wiped
+    assert warehouse.read("raw_problems_quarantine", ["gsm"])["reason"].to_list() == [
+        "source_missing"
+    ]
 
 
 def test_partitions_are_independent(catalog, data_dir) -> None:
