@@ -7,6 +7,7 @@
     r1-assets catalog check                        validate the source catalog, list its files
     r1-assets catalog formats                      the record formats and their fields
     r1-assets sql "SELECT …"                       query the DuckDB catalog (every asset a view)
+    r1-assets prune [--yes]                        partitions of sources removed from the catalog
 
 ``dev`` and ``materialize`` share one Dagster instance in ``$DAGSTER_HOME`` (default
 ``data/dagster_home``), so headless runs show up in the UI.
@@ -62,8 +63,13 @@ def cmd_dev(args: argparse.Namespace) -> int:
 def cmd_materialize(args: argparse.Namespace) -> int:
     import dagster as dg
 
-    from r1_assets.definitions import defs
+    from r1_assets.catalog.spec import CatalogError
 
+    try:
+        from r1_assets.definitions import defs
+    except CatalogError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     ensure_dagster_home()
     graph = defs.resolve_asset_graph()
     selection = (
@@ -77,15 +83,15 @@ def cmd_materialize(args: argparse.Namespace) -> int:
         key=lambda k: k.to_user_string(),
     )
     unpartitioned = sorted(set(keys) - set(partitioned), key=lambda k: k.to_user_string())
-    sources = args.source or [p for p in _source_partitions(defs, partitioned)]
+    sources = args.source or _source_partitions(graph, partitioned)
+    runs = [(source, partitioned) for source in sources if partitioned]
+    runs += [(None, unpartitioned)] if unpartitioned else []
+    run_config = {"loggers": {"console": {"config": {"log_level": args.log_level}}}}
+    summary: list[tuple[str, str, str]] = []
     failed = []
     with dg.DagsterInstance.get() as instance:
-        runs = [(source, partitioned) for source in sources if partitioned]
-        runs += [(None, unpartitioned)] if unpartitioned else []
         for partition, run_keys in runs:
-            label = f"{', '.join(k.to_user_string() for k in run_keys)}" + (
-                f" [{partition}]" if partition else ""
-            )
+            label = partition or "(unpartitioned)"
             print(f"materializing {label} …", flush=True)
             result = dg.materialize(
                 list(defs.assets or []),
@@ -93,6 +99,7 @@ def cmd_materialize(args: argparse.Namespace) -> int:
                 resources=defs.resources,
                 selection=run_keys,
                 partition_key=partition,
+                run_config=run_config,
                 raise_on_error=False,
             )
             failed_checks = [
@@ -100,20 +107,27 @@ def cmd_materialize(args: argparse.Namespace) -> int:
                 for c in result.get_asset_check_evaluations()
                 if not c.passed
             ]
-            for check in failed_checks:
-                print(f"  check {check} did not pass", flush=True)
+            rows = ", ".join(
+                f"{e.asset_key.to_user_string()}={e.materialization.metadata['dagster/row_count'].value:,}"
+                for e in result.get_asset_materialization_events()
+                if "dagster/row_count" in e.materialization.metadata
+            )
             status = "ok" if result.success and not failed_checks else "FAILED"
-            print(f"  {status} (run {result.run_id})", flush=True)
+            notes = "".join(f"; check {c} did not pass" for c in failed_checks)
+            summary.append((label, status, rows + notes))
             if status != "ok":
                 failed.append(label)
+    width = max([len(label) for label, _, _ in summary] + [9])
+    print(f"\n{'partition':{width}}  status  rows")
+    for label, status, rows in summary:
+        print(f"{label:{width}}  {status:6}  {rows}")
     if failed:
         print(f"{len(failed)} run(s) failed or failed a check: {failed}", file=sys.stderr)
         return 1
     return 0
 
 
-def _source_partitions(defs, keys) -> list[str]:
-    graph = defs.resolve_asset_graph()
+def _source_partitions(graph, keys) -> list[str]:
     names: list[str] = []
     for key in keys:
         for name in graph.get(key).partitions_def.get_partition_keys():
@@ -153,11 +167,41 @@ def cmd_catalog(args: argparse.Namespace) -> int:
             errors += 1
             print(f"  ERROR {catalog.path.name}: source {name!r}, field 'location': {exc.detail}")
             continue
-        print(
-            f"  ok    {name:24} {entry.format:18} {len(files.files)} file(s) "
-            f"priority={entry.priority}"
-        )
+        print(f"  ok    {name:24} {entry.format:18} priority={entry.priority}")
+        for path in files.files[:5]:
+            print(f"          {path}")
+        if len(files.files) > 5:
+            print(f"          … and {len(files.files) - 5} more file(s)")
     return 1 if errors else 0
+
+
+def cmd_prune(args: argparse.Namespace) -> int:
+    """Partitions left in the warehouse by sources (or assets) no longer in the definitions."""
+    import dagster as dg
+
+    from r1_assets.definitions import defs
+    from r1_assets.storage.warehouse import UNPARTITIONED, Warehouse
+
+    warehouse = Warehouse(settings.data_dir())
+    graph = defs.resolve_asset_graph()
+    stale: list[tuple[str, str]] = []
+    for asset in warehouse.assets():
+        key = dg.AssetKey(asset)
+        if not graph.has(key):
+            stale += [(asset, p) for p in warehouse.partitions(asset)]
+            continue
+        partitions_def = graph.get(key).partitions_def
+        current = set(partitions_def.get_partition_keys()) if partitions_def else {UNPARTITIONED}
+        stale += [(asset, p) for p in warehouse.partitions(asset) if p not in current]
+    for asset, partition in stale:
+        print(f"{'deleting' if args.yes else 'stale'}  {asset}/{partition}.parquet")
+        if args.yes:
+            warehouse.delete(asset, partition)
+    if stale and not args.yes:
+        print("run again with --yes to delete them")
+    if not stale:
+        print("nothing to prune")
+    return 0
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
@@ -181,17 +225,25 @@ def main(argv: list[str] | None = None) -> int:
         prog="r1-assets", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    dev = commands.add_parser("dev", help="start the Dagster UI on the embedded default")
+    dev = commands.add_parser(
+        "dev", help="start the Dagster UI (webserver + daemon) on 127.0.0.1:3000"
+    )
     dev.add_argument("--host", default="127.0.0.1")
     dev.add_argument("--port", type=int, default=3000)
     dev.set_defaults(func=cmd_dev)
     mat = commands.add_parser("materialize", help="materialize assets headless")
     mat.add_argument("--select", help="comma-separated asset keys (default: the whole graph)")
     mat.add_argument("--source", action="append", help="only this source partition (repeatable)")
+    mat.add_argument("--log-level", default="WARNING", help="Dagster console log level")
     mat.set_defaults(func=cmd_materialize)
     cat = commands.add_parser("catalog", help="inspect the source catalog")
     cat.add_argument("action", choices=["check", "formats"])
     cat.set_defaults(func=cmd_catalog)
+    prune = commands.add_parser(
+        "prune", help="list (or --yes: delete) partitions of sources no longer in the catalog"
+    )
+    prune.add_argument("--yes", action="store_true", help="delete them")
+    prune.set_defaults(func=cmd_prune)
     sql = commands.add_parser("sql", help="query the DuckDB catalog")
     sql.add_argument("query")
     sql.add_argument("--rows", type=int, default=50)

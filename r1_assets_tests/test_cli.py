@@ -28,7 +28,7 @@ def test_materialize_the_whole_demo_graph_headless(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr[-3000:]
     names = load_catalog(settings.DEFAULT_CATALOG_PATH).names
     for name in names:
-        assert f"[{name}]" in result.stdout
+        assert f"\n{name} " in result.stdout  # one summary line per source partition
     warehouse = Warehouse(tmp_path / "data")
     assert warehouse.partitions("raw_problems") == sorted(names)
     per_source = warehouse.query("SELECT source, count(*) AS n FROM raw_problems GROUP BY 1")
@@ -70,3 +70,31 @@ def test_catalog_check(make_catalog, tmp_path: Path) -> None:
     assert broken.returncode == 1
     assert "source 'typo', field 'format': unknown format 'maht'" in broken.stdout
     assert "source 'nofile', field 'location'" in broken.stdout
+
+
+def test_prune_removes_partitions_of_sources_dropped_from_the_catalog(
+    make_catalog, tmp_path: Path
+) -> None:
+    for name in ("keep", "drop"):
+        write_jsonl(tmp_path / f"{name}.jsonl", [{"problem": f"{name}?"}])
+    both = make_catalog(
+        {"name": "keep", "format": "generic", "location": "keep.jsonl"},
+        {"name": "drop", "format": "generic", "location": "drop.jsonl"},
+    )
+    env = subprocess_env(both, tmp_path / "data", tmp_path / "home")
+    assert r1_assets("materialize", env=env).returncode == 0
+    make_catalog({"name": "keep", "format": "generic", "location": "keep.jsonl"})  # rewrites
+
+    listed = r1_assets("prune", env=env)
+    assert listed.returncode == 0
+    assert "stale  raw_problems/drop.parquet" in listed.stdout
+    warehouse = Warehouse(tmp_path / "data")
+    assert warehouse.partitions("raw_problems") == ["drop", "keep"]  # nothing deleted yet
+
+    deleted = r1_assets("prune", "--yes", env=env)
+    assert deleted.returncode == 0 and "deleting  raw_problems/drop.parquet" in deleted.stdout
+    assert warehouse.partitions("raw_problems") == ["keep"]
+    assert warehouse.partitions("raw_problems_quarantine") == ["keep"]
+    assert warehouse.query("SELECT DISTINCT source FROM raw_problems")["source"].to_list() == [
+        "keep"
+    ]

@@ -35,7 +35,11 @@ def counts_table(frame: pl.DataFrame, column: str) -> str:
     return markdown_table(counts, max_rows=50)
 
 
-def column_schema(schema: pl.Schema) -> dg.TableSchema:
+def column_schema(schema: pl.Schema, descriptions: dict[str, str] | None = None) -> dg.TableSchema:
+    descriptions = descriptions or {}
     return dg.TableSchema(
-        columns=[dg.TableColumn(name, str(dtype)) for name, dtype in schema.items()]
+        columns=[
+            dg.TableColumn(name, str(dtype), description=descriptions.get(name))
+            for name, dtype in schema.items()
+        ]
     )

@@ -1,6 +1,7 @@
 """``raw_problems``: one source, loaded and normalized onto the canonical problem schema, with its
 rejected rows in ``raw_problems_quarantine``. Partitioned by catalog source."""
 
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,9 +12,17 @@ from pydantic import Field
 from r1_assets.assets.metadata import column_schema, counts_table, markdown_table
 from r1_assets.catalog.checks import duplicate_uids, schema_violations
 from r1_assets.catalog.loader import Limits, LoadResult, load_source
-from r1_assets.catalog.schema import PROBLEM_SCHEMA, QUARANTINE_REASONS, QUARANTINE_SCHEMA
+from r1_assets.catalog.schema import (
+    COLUMN_DESCRIPTIONS,
+    PROBLEM_SCHEMA,
+    QUARANTINE_REASONS,
+    QUARANTINE_SCHEMA,
+)
 from r1_assets.catalog.spec import SourceSpec
 from r1_assets.resources.catalog import SourceCatalogResource
+
+# DataVersion on Output is beta in Dagster 1.13; we rely on it knowingly, once per partition.
+warnings.filterwarnings("ignore", message=".*data_version.*", category=dg.BetaWarning)
 
 RAW_PROBLEMS = dg.AssetKey("raw_problems")
 RAW_QUARANTINE = dg.AssetKey("raw_problems_quarantine")
@@ -45,7 +54,9 @@ def build_raw_problems(source_partitions: dg.PartitionsDefinition) -> dg.AssetsD
                 description="One problem per row as its source gave it, mapped onto the canonical "
                 "schema; problem_uid = hash of the normalized problem text.",
                 kinds={"parquet", "polars"},
-                metadata={"dagster/column_schema": column_schema(PROBLEM_SCHEMA)},
+                metadata={
+                    "dagster/column_schema": column_schema(PROBLEM_SCHEMA, COLUMN_DESCRIPTIONS)
+                },
                 is_required=False,  # not written when the source itself fails, see below
             ),
             "raw_problems_quarantine": dg.AssetOut(
@@ -53,7 +64,9 @@ def build_raw_problems(source_partitions: dg.PartitionsDefinition) -> dg.AssetsD
                 description="Source rows that could not become problems, each with a reason code "
                 f"({', '.join(QUARANTINE_REASONS)}).",
                 kinds={"parquet", "polars"},
-                metadata={"dagster/column_schema": column_schema(QUARANTINE_SCHEMA)},
+                metadata={
+                    "dagster/column_schema": column_schema(QUARANTINE_SCHEMA, COLUMN_DESCRIPTIONS)
+                },
             ),
         },
         check_specs=[
@@ -165,7 +178,9 @@ def _quarantine_metadata(result: LoadResult, preview_rows: int) -> dict[str, Any
         "reasons": dg.MetadataValue.md(counts_table(quarantine, "reason")),
         "preview": dg.MetadataValue.md(
             markdown_table(
-                quarantine.select("location", "source_row_id", "reason", "field", "detail"),
+                quarantine.select(
+                    "location", "reason", "field", "detail", pl.col("raw").str.slice(0, 60)
+                ),
                 preview_rows,
                 max_chars=120,
             )

@@ -304,7 +304,8 @@ def parse_gsm8k(row: Row) -> ParsedProblem:
     return ParsedProblem(
         problem=row.text("problem", required=True),
         row_id=row.scalar_text("id"),
-        reference_answer=final.strip(),
+        # GSM8K finals are numbers, a few written with thousands separators ("1,400")
+        reference_answer=final.strip().replace(",", ""),
         reference_solution=_CALCULATOR.sub("", worked).strip(),
     )
 

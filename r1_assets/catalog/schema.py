@@ -58,6 +58,26 @@ PROBLEM_SCHEMA = pl.Schema(
     }
 )
 
+COLUMN_DESCRIPTIONS = {
+    "problem_uid": "sha256 (128 bits, hex) of the normalized problem text; same text, same uid",
+    "source": "catalog source name (the partition key)",
+    "source_row_id": "the row's own id in its source, else file:line",
+    "source_revision": "content hash of the source files this row was read from",
+    "domain": "math, code, science or chat",
+    "problem": "the problem statement, cleaned (NFC, LF, no invisible characters)",
+    "reference_answer": "final answer to verify against, when the source has one",
+    "reference_solution": "worked solution or reference program, when the source has one",
+    "test_cases": "runnable tests: kind (stdio|call|assert), input, output, fn_name, split",
+    "responses": "reasoning the source shipped: origin, model, content, think, answer, verified",
+    "metadata": "JSON of the source's other fields of interest, with the row's location",
+    "location": "file:line (or file:row) of the bad input",
+    "reason": "quarantine reason code",
+    "field": "the column or catalog field at fault",
+    "detail": "what exactly is wrong",
+    "raw": "the start of the raw input",
+    "raw_bytes": "size of the raw row in bytes",
+}
+
 QUARANTINE_REASONS = {
     "malformed_json": "the line is not valid JSON, or not a JSON object",
     "missing_field": "a required field is absent or null",

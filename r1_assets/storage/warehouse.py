@@ -57,6 +57,18 @@ class Warehouse:
         self.register_view(asset)
         return path
 
+    def assets(self) -> list[str]:
+        if not self.tables_dir.exists():
+            return []
+        return sorted(p.name for p in self.tables_dir.iterdir() if p.is_dir())
+
+    def delete(self, asset: str, partition: str | None = None) -> None:
+        """Remove one partition's file; the asset's view goes when its last file does."""
+        self.partition_path(asset, partition).unlink(missing_ok=True)
+        if not self.partitions(asset):
+            with self._catalog_lock(exclusive=True), duckdb.connect(self.catalog_path) as con:
+                con.execute(f'DROP VIEW IF EXISTS "{_checked(asset)}"')
+
     def partitions(self, asset: str) -> list[str]:
         directory = self.table_dir(asset)
         return sorted(p.stem for p in directory.glob("*.parquet")) if directory.exists() else []

@@ -33,6 +33,16 @@ def test_gsm8k_real_rows(make_catalog) -> None:
     assert first["source_row_id"] == "gsm8k_train.jsonl:1"  # GSM8K has no id: file:line
 
 
+def test_gsm8k_thousands_separator(make_catalog, tmp_path) -> None:
+    row = {
+        "question": "A car costs $1,200 and a bike $200. Total?",
+        "answer": "1,200+200=<<1200+200=1400>>1,400\n#### 1,400",
+    }
+    assert only_row(load_rows(make_catalog, tmp_path, "gsm8k", [row]))["reference_answer"] == (
+        "1400"
+    )
+
+
 def test_math500_real_rows(make_catalog) -> None:
     result = load_file(make_catalog, REAL_ROWS / "math500_test.jsonl", "math")
     first = result.problems.row(0, named=True)
