@@ -9,6 +9,7 @@ one bad entry does not take every other source down: materializing it quarantine
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,8 +66,10 @@ class SourceSpec(BaseModel):
     @classmethod
     def _format(cls, value: str) -> str:
         if value not in FORMATS:
+            close = difflib.get_close_matches(value, FORMATS, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise ValueError(
-                f"unknown format {value!r}; known formats: {', '.join(sorted(FORMATS))}"
+                f"unknown format {value!r}{hint}; known formats: {', '.join(sorted(FORMATS))}"
             )
         return value
 

@@ -24,6 +24,7 @@ def test_valid_entries_in_catalog_order(make_catalog) -> None:
     ("entry", "field", "message"),
     [
         ({"format": "nope"}, "format", "unknown format 'nope'"),
+        ({"format": "maht"}, "format", "unknown format 'maht' (did you mean 'math'?)"),
         ({"domain": "poetry"}, "domain", "Input should be"),
         ({"fromat": "math"}, "fromat", "Extra inputs are not permitted"),
         ({"fields": {"question": "q"}}, "fields", "unknown role(s) ['question']"),
