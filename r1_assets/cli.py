@@ -63,13 +63,8 @@ def cmd_dev(args: argparse.Namespace) -> int:
 def cmd_materialize(args: argparse.Namespace) -> int:
     import dagster as dg
 
-    from r1_assets.catalog.spec import CatalogError
+    from r1_assets.definitions import defs
 
-    try:
-        from r1_assets.definitions import defs
-    except CatalogError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
     ensure_dagster_home()
     graph = defs.resolve_asset_graph()
     selection = (
@@ -83,7 +78,12 @@ def cmd_materialize(args: argparse.Namespace) -> int:
         key=lambda k: k.to_user_string(),
     )
     unpartitioned = sorted(set(keys) - set(partitioned), key=lambda k: k.to_user_string())
-    sources = args.source or _source_partitions(graph, partitioned)
+    known = _source_partitions(graph, partitioned)
+    unknown = sorted(set(args.source or []) - set(known))
+    if unknown:
+        print(f"error: unknown source(s) {unknown}; the catalog has {known}", file=sys.stderr)
+        return 1
+    sources = args.source or known
     runs = [(source, partitioned) for source in sources if partitioned]
     runs += [(None, unpartitioned)] if unpartitioned else []
     run_config = {"loggers": {"console": {"config": {"log_level": args.log_level}}}}
@@ -249,7 +249,13 @@ def main(argv: list[str] | None = None) -> int:
     sql.add_argument("--rows", type=int, default=50)
     sql.set_defaults(func=cmd_sql)
     args = parser.parse_args(argv)
-    return args.func(args)
+    from r1_assets.catalog.spec import CatalogError
+
+    try:
+        return args.func(args)
+    except CatalogError as exc:  # a catalog that cannot be read: one line, not a traceback
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """``raw_problems``: one source, loaded and normalized onto the canonical problem schema, with its
 rejected rows in ``raw_problems_quarantine``. Partitioned by catalog source."""
 
+import hashlib
 import warnings
 from collections.abc import Iterator
 from typing import Any
@@ -129,8 +130,8 @@ def build_raw_problems(source_partitions: dg.PartitionsDefinition) -> dg.AssetsD
                 result.problems,
                 output_name="raw_problems",
                 metadata=metadata,
-                # the source files' content hash: unchanged files, unchanged data version
-                data_version=dg.DataVersion(result.revision) if result.revision else None,
+                # unchanged files, catalog entry, limits and loader: unchanged data version
+                data_version=dg.DataVersion(_data_version(result.revision, entry, config)),
             )
         yield dg.Output(
             result.quarantine,
@@ -140,6 +141,14 @@ def build_raw_problems(source_partitions: dg.PartitionsDefinition) -> dg.AssetsD
         yield from _checks(result)
 
     return load_raw_problems
+
+
+LOADER_VERSION = "1"  # bump when a change to the loaders changes what rows they produce
+
+
+def _data_version(revision: str | None, entry: SourceSpec, config: RawProblemsConfig) -> str:
+    parts = [revision or "", entry.model_dump_json(), config.model_dump_json(), LOADER_VERSION]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
 def _problem_metadata(result: LoadResult, preview_rows: int) -> dict[str, Any]:

@@ -19,11 +19,14 @@ from r1_assets.catalog.schema import last_boxed, split_think
 class RowError(Exception):
     """A row that cannot become a problem; ``reason`` is a quarantine reason code."""
 
-    def __init__(self, reason: str, field: str | None, detail: str) -> None:
+    def __init__(
+        self, reason: str, field: str | None, detail: str, row_id: str | None = None
+    ) -> None:
         super().__init__(f"{reason}: {field}: {detail}" if field else f"{reason}: {detail}")
         self.reason = reason
         self.field = field
         self.detail = detail
+        self.row_id = row_id
 
 
 @dataclass
@@ -94,13 +97,21 @@ class Row:
         value = self.get(role, (str, int, float))
         return None if value is None else str(value)
 
-    def items(self, role: str, item_types: tuple[type, ...] = (), required: bool = False) -> list:
+    def items(
+        self,
+        role: str,
+        item_types: tuple[type, ...] = (),
+        required: bool = False,
+        allow_none: bool = False,
+    ) -> list:
         value = self.get(role, (list, tuple), required)
         if value is None:
             return []
         if item_types:
             for i, item in enumerate(value):
-                if item is not None and not isinstance(item, item_types):
+                if item is None and allow_none:
+                    continue
+                if not isinstance(item, item_types):
                     expected = " or ".join(_TYPE_NAMES.get(t, t.__name__) for t in item_types)
                     raise RowError(
                         "wrong_type",
@@ -108,6 +119,14 @@ class Row:
                         f"expected {expected}, got {type(item).__name__}",
                     )
         return list(value)
+
+    def meta(self, role: str) -> Any:
+        """A descriptive field kept in metadata as given: its type never rejects a row (real
+        dumps disagree, e.g. open-r1/codeforces stores contest_id as a string, rating as float)."""
+        value = self.data.get(self.column(role))
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        return value
 
     def json_value(self, role: str) -> Any:
         """A field that holds JSON, either encoded as a string (APPS) or already decoded."""
@@ -139,6 +158,10 @@ class RecordFormat:
         columns = {**self.fields, **overrides}
         fallbacks = {r: alts for r, alts in self.fallbacks.items() if r not in overrides}
         return self.parse(Row(data, columns, fallbacks))
+
+
+def _text_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _none_if_blank(value: str | None) -> str | None:
@@ -188,7 +211,11 @@ def io_tests(spec: Any, field_name: str, split: str | None) -> list[dict[str, An
     if isinstance(spec, list):
         tests = []
         for i, case in enumerate(spec):
-            if not isinstance(case, dict) or "input" not in case or "output" not in case:
+            if (
+                not isinstance(case, dict)
+                or case.get("input") is None
+                or case.get("output") is None
+            ):
                 raise RowError(
                     "malformed_field",
                     f"{field_name}[{i}]",
@@ -208,9 +235,16 @@ def io_tests(spec: Any, field_name: str, split: str | None) -> list[dict[str, An
     outputs = spec.get("outputs", spec.get("output"))
     if inputs is None and outputs is None:
         return []
-    if not isinstance(inputs, list) or not isinstance(outputs, list) or len(inputs) != len(outputs):
+    if (
+        not isinstance(inputs, list)
+        or not isinstance(outputs, list)
+        or len(inputs) != len(outputs)
+        or any(v is None for v in [*inputs, *outputs])
+    ):
         raise RowError(
-            "malformed_field", field_name, "expected equally long 'inputs' and 'outputs' lists"
+            "malformed_field",
+            field_name,
+            "expected equally long 'inputs' and 'outputs' lists without nulls",
         )
     fn_name = spec.get("fn_name")
     if fn_name:
@@ -244,19 +278,19 @@ def parse_numina_math(row: Row) -> ParsedProblem:
         reference_answer=_math_answer(row, solution),
         reference_solution=solution,
         metadata={
-            "origin": row.text("origin"),
-            "problem_type": row.text("problem_type"),
-            "question_type": row.text("question_type"),
+            "origin": row.meta("origin"),
+            "problem_type": row.meta("problem_type"),
+            "question_type": row.meta("question_type"),
         },
-        origin=row.text("origin"),
+        origin=_text_or_none(row.meta("origin")),
     )
 
 
 def parse_openr1_math(row: Row) -> ParsedProblem:
     """NuminaMath problems (OpenR1 re-used them) plus R1 generations and their verdicts."""
     parsed = parse_numina_math(row)
-    generations = row.items("generations", (str,))
-    verdicts = row.items("correctness", (bool,))
+    generations = row.items("generations", (str,), allow_none=True)
+    verdicts = row.items("correctness", (bool,), allow_none=True)
     if verdicts and len(verdicts) != len(generations):
         raise RowError(
             "malformed_field",
@@ -274,13 +308,13 @@ def parse_openr1_math(row: Row) -> ParsedProblem:
         if text is not None
     ]
     parsed.row_id = row.scalar_text("id")
-    parsed.metadata["finish_reasons"] = row.items("finish_reasons")
+    parsed.metadata["finish_reasons"] = row.meta("finish_reasons")
     return parsed
 
 
 def parse_math(row: Row) -> ParsedProblem:
     solution = row.text("solution")
-    level = row.get("level", (int, str))
+    level = row.meta("level")
     if isinstance(level, str):  # Hendrycks MATH writes "Level 5"; MATH-500 writes 5
         digits = re.findall(r"\d+", level)
         level = int(digits[0]) if digits else None
@@ -289,7 +323,7 @@ def parse_math(row: Row) -> ParsedProblem:
         row_id=row.scalar_text("id"),
         reference_answer=_math_answer(row, solution),
         reference_solution=solution,
-        metadata={"subject": row.text("subject"), "level": level, "url": row.text("url")},
+        metadata={"subject": row.meta("subject"), "level": level, "url": row.meta("url")},
     )
 
 
@@ -323,8 +357,8 @@ def parse_apps(row: Row) -> ParsedProblem:
         reference_solution=next((s for s in solutions if isinstance(s, str) and s.strip()), None),
         test_cases=io_tests(row.json_value("tests"), row.column("tests"), "official"),
         metadata={
-            "difficulty": row.text("difficulty"),
-            "url": row.text("url"),
+            "difficulty": row.meta("difficulty"),
+            "url": row.meta("url"),
             "starter_code": _none_if_blank(row.text("starter_code")),
         },
     )
@@ -349,23 +383,27 @@ def parse_code_contests(row: Row) -> ParsedProblem:
             c
             for lang in _PYTHON_LANGUAGES
             for lg, c in zip(languages, codes, strict=False)
-            if lg == lang
+            if lg == lang and isinstance(c, str)
         ),
         None,
     )
-    time_limit = row.get("time_limit", (dict,)) or {}
+    time_limit = row.meta("time_limit")
+    time_limit_s = None
+    if isinstance(time_limit, dict):
+        seconds, nanos = time_limit.get("seconds") or 0, time_limit.get("nanos") or 0
+        if isinstance(seconds, (int, float)) and isinstance(nanos, (int, float)):
+            time_limit_s = seconds + nanos / 1e9 or None
     return ParsedProblem(
         problem=row.text("problem", required=True),
         row_id=row.scalar_text("id"),
         reference_solution=solution,
         test_cases=tests,
         metadata={
-            "difficulty": row.get("difficulty", (int,)),
-            "cf_rating": row.get("cf_rating", (int,)),
-            "cf_tags": row.items("cf_tags", (str,)),
-            "time_limit_s": (time_limit.get("seconds") or 0) + (time_limit.get("nanos") or 0) / 1e9
-            or None,
-            "memory_limit_bytes": row.get("memory_limit_bytes", (int,)),
+            "difficulty": row.meta("difficulty"),
+            "cf_rating": row.meta("cf_rating"),
+            "cf_tags": row.meta("cf_tags"),
+            "time_limit_s": time_limit_s,
+            "memory_limit_bytes": row.meta("memory_limit_bytes"),
         },
     )
 
@@ -397,12 +435,12 @@ def parse_codeforces(row: Row) -> ParsedProblem:
         test_cases=io_tests(examples, row.column("examples"), "example")
         + io_tests(row.items("tests", (dict,)), row.column("tests"), "official"),
         metadata={
-            "title": row.text("title"),
-            "rating": row.get("rating", (int,)),
-            "tags": row.items("tags", (str,)),
-            "time_limit_s": row.get("time_limit", (int, float)),
-            "memory_limit_mb": row.get("memory_limit", (int, float)),
-            "contest_id": row.get("contest_id", (int,)),
+            "title": row.meta("title"),
+            "rating": row.meta("rating"),
+            "tags": row.meta("tags"),
+            "time_limit_s": row.meta("time_limit"),
+            "memory_limit_mb": row.meta("memory_limit"),
+            "contest_id": row.meta("contest_id"),
         },
     )
 
@@ -452,7 +490,8 @@ def parse_natural_reasoning(row: Row) -> ParsedProblem:
                 f"{row.column('responses')}[{i}].response",
                 f"expected string, got {type(content).__name__}",
             )
-        responses.append(_response(f"responses[{i}]", content, model=item.get("response_model")))
+        model = item.get("response_model")
+        responses.append(_response(f"responses[{i}]", content, model=_text_or_none(model)))
     return ParsedProblem(
         problem=row.text("problem", required=True),
         row_id=row.scalar_text("id"),
@@ -502,9 +541,15 @@ def parse_am_distilled(row: Row) -> ParsedProblem:
     tests = io_tests(test_case, f"{column}[user].info.test_case", "official")
     responses = []
     for i, message in enumerate(messages):
-        if message.get("role") != "assistant" or not isinstance(message.get("content"), str):
+        if message.get("role") != "assistant":
             continue
-        a_info = message.get("info") or {}
+        if not isinstance(message.get("content"), str):
+            raise RowError(
+                "wrong_type",
+                f"{column}[{i}].content",
+                f"expected string, got {type(message.get('content')).__name__}",
+            )
+        a_info = message.get("info") if isinstance(message.get("info"), dict) else {}
         think, answer = a_info.get("think_content"), a_info.get("answer_content")
         if not isinstance(think, str) or not isinstance(answer, str):
             think, answer = None, None

@@ -89,14 +89,29 @@ class _Builder:
         )
 
     def frames(self) -> tuple[pl.DataFrame, pl.DataFrame]:
-        return (
-            pl.DataFrame(self.problems, schema=PROBLEM_SCHEMA, orient="row")
-            if self.problems
-            else pl.DataFrame(schema=PROBLEM_SCHEMA),
-            pl.DataFrame(self.quarantine, schema=QUARANTINE_SCHEMA, orient="row")
-            if self.quarantine
-            else pl.DataFrame(schema=QUARANTINE_SCHEMA),
-        )
+        try:
+            problems = pl.DataFrame(self.problems, schema=PROBLEM_SCHEMA, orient="row")
+        except Exception:  # one value polars cannot store (e.g. an unpaired surrogate) …
+            problems = self._frame_without_unstorable_rows()  # … costs that row, not the source
+        return problems, pl.DataFrame(self.quarantine, schema=QUARANTINE_SCHEMA, orient="row")
+
+    def _frame_without_unstorable_rows(self) -> pl.DataFrame:
+        kept = []
+        for row in self.problems:
+            try:
+                pl.DataFrame([row], schema=PROBLEM_SCHEMA, orient="row")
+                kept.append(row)
+            except Exception as exc:
+                location = json.loads(row["metadata"])["location"]
+                self.reject(
+                    location,
+                    "malformed_field",
+                    None,
+                    f"value cannot be stored: {type(exc).__name__}: {exc}",
+                    row_id=row["source_row_id"],
+                )
+        self.problems = kept
+        return pl.DataFrame(kept, schema=PROBLEM_SCHEMA, orient="row")
 
 
 def load_source(
@@ -159,34 +174,58 @@ def load_source(
 
 
 def _add_record(builder: _Builder, spec: SourceSpec, record: Record, limits: Limits) -> None:
-    def reject(reason: str, field: str | None, detail: str, row_id: str | None = None) -> None:
-        builder.reject(record.location, reason, field, detail, record.raw, record.raw_bytes, row_id)
-
+    """Map one record onto a problem row, or quarantine it. Never raises for bad input."""
     if record.error is not None:
-        return reject(record.error.reason, record.error.field, record.error.detail)
-    assert record.data is not None
-    row_id = _row_id(spec, record.data)
-    if record.raw_bytes > limits.max_row_bytes:
-        return reject(
-            "oversized",
+        return builder.reject(
+            record.location,
+            record.error.reason,
+            record.error.field,
+            record.error.detail,
+            record.raw,
+            record.raw_bytes,
+        )
+    row_id = _row_id(spec, record.data or {})
+    try:
+        builder.problems.append(_problem_row(builder, spec, record, limits))
+    except RowError as exc:
+        builder.reject(
+            record.location,
+            exc.reason,
+            exc.field,
+            exc.detail,
+            record.raw,
+            record.raw_bytes,
+            exc.row_id or row_id,
+        )
+    except Exception as exc:  # a row shape no format rule anticipated: quarantine, don't crash
+        builder.reject(
+            record.location,
+            "malformed_field",
             None,
-            f"row is {record.raw_bytes:,} bytes (limit {limits.max_row_bytes:,})",
+            f"unexpected {type(exc).__name__}: {exc}",
+            record.raw,
+            record.raw_bytes,
             row_id,
         )
-    try:
-        parsed = FORMATS[spec.format].read(record.data, spec.fields)
-    except RowError as exc:
-        return reject(exc.reason, exc.field, exc.detail, row_id)
-    except Exception as exc:  # a row shape no format rule anticipated: quarantine, don't crash
-        return reject("malformed_field", None, f"unexpected {type(exc).__name__}: {exc}", row_id)
+    return None
 
+
+def _problem_row(
+    builder: _Builder, spec: SourceSpec, record: Record, limits: Limits
+) -> dict[str, Any]:
+    assert record.data is not None
+    if record.raw_bytes > limits.max_row_bytes:
+        raise RowError(
+            "oversized", None, f"row is {record.raw_bytes:,} bytes (limit {limits.max_row_bytes:,})"
+        )
+    parsed = FORMATS[spec.format].read(record.data, spec.fields)
     row_id = parsed.row_id or record.location
     problem = clean_text(parsed.problem)
     problem_field = spec.field_name("problem") if "problem" in FORMATS[spec.format].fields else None
     if not problem:
-        return reject("empty_problem", problem_field, "problem text is empty", row_id)
+        raise RowError("empty_problem", problem_field, "problem text is empty", row_id)
     if len(problem) > limits.max_problem_chars:
-        return reject(
+        raise RowError(
             "oversized",
             problem_field,
             f"problem is {len(problem):,} characters (limit {limits.max_problem_chars:,})",
@@ -196,7 +235,7 @@ def _add_record(builder: _Builder, spec: SourceSpec, record: Record, limits: Lim
     if domain == "mixed":
         domain = parsed.domain or spec.domain_by_origin.get(parsed.origin or "")
         if domain is None:
-            return reject(
+            raise RowError(
                 "unknown_domain",
                 "domain_by_origin",
                 f"origin {parsed.origin!r} has no domain_by_origin entry",
@@ -204,33 +243,31 @@ def _add_record(builder: _Builder, spec: SourceSpec, record: Record, limits: Lim
             )
     uid = problem_uid(problem)
     if uid in builder.seen:
-        return reject(
+        raise RowError(
             "duplicate_in_source",
             problem_field,
             f"same normalized problem as row {builder.seen[uid]}",
             row_id,
         )
-    builder.seen[uid] = row_id
     metadata = {k: v for k, v in parsed.metadata.items() if v not in (None, "", [])}
     metadata["location"] = record.location
-    builder.problems.append(
-        {
-            "problem_uid": uid,
-            "source": spec.name,
-            "source_row_id": row_id,
-            "source_revision": builder.revision,
-            "domain": domain,
-            "problem": problem,
-            "reference_answer": (parsed.reference_answer or "").strip() or None,
-            "reference_solution": clean_text(parsed.reference_solution)
-            if parsed.reference_solution
-            else None,
-            "test_cases": parsed.test_cases,
-            "responses": parsed.responses,
-            "metadata": json.dumps(metadata, ensure_ascii=False, sort_keys=True, default=str),
-        }
-    )
-    return None
+    row = {
+        "problem_uid": uid,
+        "source": spec.name,
+        "source_row_id": row_id,
+        "source_revision": builder.revision,
+        "domain": domain,
+        "problem": problem,
+        "reference_answer": (parsed.reference_answer or "").strip() or None,
+        "reference_solution": clean_text(parsed.reference_solution)
+        if parsed.reference_solution
+        else None,
+        "test_cases": parsed.test_cases,
+        "responses": parsed.responses,
+        "metadata": json.dumps(metadata, ensure_ascii=False, sort_keys=True, default=str),
+    }
+    builder.seen[uid] = row_id
+    return row
 
 
 def _row_id(spec: SourceSpec, data: dict[str, Any]) -> str | None:

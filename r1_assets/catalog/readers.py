@@ -7,11 +7,13 @@ import glob
 import gzip
 import hashlib
 import json
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from r1_assets.catalog.formats import RowError
@@ -89,32 +91,41 @@ def _jsonl_records(path: Path, name: str, max_row_bytes: int) -> Iterator[Record
     opener = gzip.open if path.name.endswith(".gz") else open
     try:
         with opener(path, "rb") as handle:
-            for number, line in enumerate(handle, start=1):
+            number = 0
+            while line := handle.readline(max_row_bytes + 1):  # bounded: no giant line in RAM
+                number += 1
                 location = f"{name}:{number}"
-                if not line.strip():
-                    continue
-                if len(line) > max_row_bytes:
+                if len(line) > max_row_bytes and not line.endswith(b"\n"):
+                    size = len(line) + _skip_rest_of_line(handle)
                     yield Record(
                         location,
                         None,
-                        len(line),
+                        size,
                         _preview(line),
                         RowError(
-                            "oversized",
-                            None,
-                            f"row is {len(line):,} bytes (limit {max_row_bytes:,})",
+                            "oversized", None, f"row is {size:,} bytes (limit {max_row_bytes:,})"
                         ),
                     )
                     continue
-                yield _decode_json_line(location, line)
-    except (OSError, EOFError) as exc:
+                if line.strip():
+                    yield _decode_json_line(location, line)
+    except (OSError, EOFError, zlib.error) as exc:
         raise SourceReadError("source_unreadable", f"{name}: {exc}") from exc
+
+
+def _skip_rest_of_line(handle: BinaryIO) -> int:
+    skipped = 0
+    while chunk := handle.readline(1 << 20):
+        skipped += len(chunk)
+        if chunk.endswith(b"\n"):
+            break
+    return skipped
 
 
 def _decode_json_line(location: str, line: bytes) -> Record:
     try:
         data = json.loads(line)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:  # JSON/UTF-8 errors, 5000-digit ints, deep nesting
         return Record(
             location,
             None,
@@ -136,7 +147,7 @@ def _decode_json_line(location: str, line: bytes) -> Record:
 def _json_array_records(path: Path, name: str) -> Iterator[Record]:
     try:
         document = json.loads(path.read_bytes())
-    except (OSError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:
         raise SourceReadError("source_unreadable", f"{name}: not a JSON document: {exc}") from exc
     if not isinstance(document, list):
         raise SourceReadError("source_unreadable", f"{name}: expected a JSON array of rows")
@@ -151,7 +162,7 @@ def _parquet_records(path: Path, name: str) -> Iterator[Record]:
             for row in batch.to_pylist():
                 number += 1
                 yield _object_record(f"{name}:{number}", row)
-    except (OSError, ValueError) as exc:  # pyarrow raises ArrowInvalid (a ValueError) on bad files
+    except (OSError, ValueError, pa.ArrowException) as exc:
         raise SourceReadError("source_unreadable", f"{name} after row {number}: {exc}") from exc
 
 

@@ -140,15 +140,19 @@ _THINK_CLOSE = re.compile(r"</think>", re.IGNORECASE)
 _ANSWER_TAGS = re.compile(r"^\s*<answer>\s*(.*?)\s*</answer>\s*$", re.DOTALL | re.IGNORECASE)
 
 
-def split_think(text: str) -> tuple[str | None, str]:
+def split_think(text: str) -> tuple[str | None, str | None]:
     """Split an R1-style response into (reasoning, answer).
 
     ``<think>…</think>answer`` gives both parts; a response with only a closing ``</think>`` (R1's
     chat template puts the opening tag in the prompt) counts everything before it as reasoning.
-    An ``<answer>…</answer>`` wrapper around the answer is removed. No tags: no reasoning.
+    An ``<answer>…</answer>`` wrapper around the answer is removed. No tags: no reasoning. An
+    opening tag that is never closed (the generation ran out of tokens) is all reasoning, no answer.
     """
     close = _THINK_CLOSE.search(text)
     if close is None:
+        opening = _THINK_OPEN.search(text)
+        if opening is not None:  # cut off mid-thought (finish_reason "length"): no answer yet
+            return text[opening.end() :].strip(), None
         return None, _strip_answer_tags(text.strip())
     head = text[: close.start()]
     opening = _THINK_OPEN.search(head)
@@ -178,11 +182,3 @@ def last_boxed(text: str) -> str | None:
             if depth == 0:
                 return text[brace + 1 : i].strip()
     return None
-
-
-def empty_problems() -> pl.DataFrame:
-    return pl.DataFrame(schema=PROBLEM_SCHEMA)
-
-
-def empty_quarantine() -> pl.DataFrame:
-    return pl.DataFrame(schema=QUARANTINE_SCHEMA)

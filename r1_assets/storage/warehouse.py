@@ -64,10 +64,11 @@ class Warehouse:
 
     def delete(self, asset: str, partition: str | None = None) -> None:
         """Remove one partition's file; the asset's view goes when its last file does."""
-        self.partition_path(asset, partition).unlink(missing_ok=True)
-        if not self.partitions(asset):
-            with self._catalog_lock(exclusive=True), duckdb.connect(self.catalog_path) as con:
-                con.execute(f'DROP VIEW IF EXISTS "{_checked(asset)}"')
+        with self._catalog_lock(exclusive=True):  # a writer registers views under this lock too
+            self.partition_path(asset, partition).unlink(missing_ok=True)
+            if not self.partitions(asset):
+                with duckdb.connect(self.catalog_path) as con:
+                    con.execute(f'DROP VIEW IF EXISTS "{_checked(asset)}"')
 
     def partitions(self, asset: str) -> list[str]:
         directory = self.table_dir(asset)

@@ -88,8 +88,7 @@ def test_materialize_writes_problems_quarantine_metadata_and_checks(catalog, dat
     assert "What is 2+3?" in problems_md["preview"]
     assert problems_md["path"].endswith("warehouse/raw_problems/numina.parquet")
     assert (problems_md["license"], problems_md["catalog_format"]) == ("test", "numina_math")
-    [event] = [e for e in result.get_asset_materialization_events() if e.asset_key == RAW_PROBLEMS]
-    assert event.materialization.tags["dagster/data_version"] == problems_md["source_revision"]
+    assert len(problems_md["source_revision"]) == 16
     quarantine_md = materialization(result, RAW_QUARANTINE)
     assert "malformed_json" in quarantine_md["reasons"]
     assert "empty_problem" in quarantine_md["reasons"]
@@ -104,6 +103,27 @@ def test_materialize_writes_problems_quarantine_metadata_and_checks(catalog, dat
     stored = warehouse.read("raw_problems", ["numina"])
     assert stored["reference_answer"].to_list() == ["5", "56"]
     assert warehouse.query("SELECT count(*) AS n FROM raw_problems_quarantine")["n"][0] == 2
+
+
+def data_version(result: dg.ExecuteInProcessResult) -> str:
+    [event] = [e for e in result.get_asset_materialization_events() if e.asset_key == RAW_PROBLEMS]
+    return event.materialization.tags["dagster/data_version"]
+
+
+def test_data_version_follows_files_catalog_and_config(catalog, data_dir, tmp_path) -> None:
+    defs = build_definitions(catalog, data_dir)
+    first, again = data_version(run(defs, "gsm")), data_version(run(defs, "gsm"))
+    assert first == again  # nothing changed: downstream stays fresh
+    job = defs.resolve_job_def("raw_problems_job")
+    limited = job.execute_in_process(
+        partition_key="gsm",
+        instance=dg.DagsterInstance.ephemeral(),
+        run_config={"ops": {"load_raw_problems": {"config": {"max_problem_chars": 1000}}}},
+    )
+    assert data_version(limited) != first
+    with (tmp_path / "gsm" / "train.jsonl").open("a") as handle:
+        handle.write('{"question": "One more?", "answer": "#### 1"}\n')
+    assert data_version(run(defs, "gsm")) != first
 
 
 def test_missing_source_succeeds_with_a_failed_check(catalog, data_dir) -> None:

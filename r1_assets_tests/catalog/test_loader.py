@@ -162,3 +162,91 @@ def test_revision_tracks_content(make_catalog, tmp_path):
     changed = load_rows(make_catalog, tmp_path, "generic", [{"problem": "a?"}, {"problem": "b"}])
     assert first.revision == same.revision != changed.revision
     assert first.problems["source_revision"].to_list() == [first.revision]
+
+
+def test_hostile_rows_are_quarantined_not_crashing(make_catalog, tmp_path):
+    rows = [
+        GOOD,
+        '{"problem": "big", "answer": ' + "1" * 5000 + "}",  # int beyond Python's digit limit
+        "[" * 100_000,  # nesting beyond the recursion limit
+        '{"problem": "lone surrogate \\ud800 here"}',  # valid JSON, not storable Unicode
+        {"problem": "What is 2+2?", "messages": [None]},
+        {"problem": "Fine too?", "messages": "not a list"},
+    ]
+    result = load_rows(make_catalog, tmp_path, "numina_math", rows)
+    assert result.problems["problem"].to_list() == ["What is 1+1?"]
+    assert reasons(result) == [
+        "malformed_json",
+        "malformed_json",
+        "malformed_field",
+        "wrong_type",
+        "wrong_type",
+    ]
+    assert "surrogates not allowed" in result.quarantine["detail"][2]
+    assert result.problems.height + result.quarantine.height == len(rows)
+
+
+def test_descriptive_fields_of_unexpected_types_do_not_reject_rows(make_catalog, tmp_path):
+    # the real open-r1/codeforces dump stores contest_id as a string and rating as a float
+    row = {
+        "id": "1A",
+        "description": "Print 1.",
+        "contest_id": "1",
+        "rating": 800.0,
+        "tags": None,
+        "time_limit": "2s",
+        "examples": [{"input": "", "output": "1\n"}],
+    }
+    result = load_rows(make_catalog, tmp_path, "codeforces", [row], domain="code")
+    assert result.quarantine.is_empty(), result.quarantine.to_dicts()
+    metadata = json.loads(result.problems["metadata"][0])
+    assert (metadata["contest_id"], metadata["rating"]) == ("1", 800)
+
+
+def test_non_string_solutions_and_null_tests(make_catalog, tmp_path):
+    contests = [
+        {
+            "name": "x",
+            "description": "Sum.",
+            "solutions": {"language": [3], "solution": [123]},
+            "public_tests": {"input": ["1\n"], "output": ["1\n"]},
+        },
+        {
+            "name": "y",
+            "description": "Null test.",
+            "public_tests": {"input": [None], "output": ["1\n"]},
+        },
+    ]
+    result = load_rows(make_catalog, tmp_path, "code_contests", contests, domain="code")
+    assert result.problems["reference_solution"].to_list() == [None]
+    assert reasons(result) == ["malformed_field"]
+
+
+def test_corrupt_gzip_is_a_source_failure_with_rows_kept(make_catalog, tmp_path):
+    import gzip
+
+    payload = gzip.compress(
+        ("\n".join(json.dumps({"problem": f"p{i}?"}) for i in range(2000)) + "\n").encode()
+    )
+    broken = bytearray(payload)
+    broken[len(broken) // 2] ^= 0xFF
+    (tmp_path / "rows.jsonl.gz").write_bytes(bytes(broken))
+    catalog = load_catalog(
+        make_catalog({"name": "gz", "format": "generic", "location": "rows.jsonl.gz"})
+    )
+    result = load_source(catalog.get("gz"), catalog)
+    assert result.source_failed and reasons(result)[-1] == "source_unreadable"
+
+
+def test_giant_line_is_skipped_without_reading_it_whole(make_catalog, tmp_path):
+    giant = '{"problem": "' + "x" * 3_000_000 + '"}'
+    result = load_rows(
+        make_catalog,
+        tmp_path,
+        "generic",
+        [giant, {"problem": "after?"}],
+        limits=Limits(max_row_bytes=10_000),
+    )
+    assert reasons(result) == ["oversized"]
+    assert result.quarantine["raw_bytes"][0] > 3_000_000
+    assert result.problems["problem"].to_list() == ["after?"]  # the next line is intact

@@ -61,6 +61,8 @@ def test_split_think() -> None:
     assert split_think("reason here</think>final") == ("reason here", "final")
     assert split_think("<think>r</think>\n<answer>\n42\n</answer>") == ("r", "42")
     assert split_think("no reasoning at all") == (None, "no reasoning at all")
+    # cut off by max tokens: all reasoning, no answer (not the reasoning taken as the answer)
+    assert split_think("<think>\nLet me see, 3*4 is") == ("Let me see, 3*4 is", None)
 
 
 def test_last_boxed_balances_braces_and_takes_the_last() -> None:
