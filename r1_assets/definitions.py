@@ -8,9 +8,15 @@ from pathlib import Path
 import dagster as dg
 
 from r1_assets import settings
+from r1_assets.assets.dedup import build_problem_embeddings, dedup_pool
 from r1_assets.assets.raw import RAW_PROBLEMS, RAW_QUARANTINE, build_raw_problems
 from r1_assets.catalog.spec import load_catalog
-from r1_assets.resources import SourceCatalogResource, WarehouseIOManager
+from r1_assets.resources import (
+    EmbedderResource,
+    SourceCatalogResource,
+    WarehouseIOManager,
+    WarehouseResource,
+)
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +32,7 @@ def build_definitions(catalog_path: Path, data_dir: Path) -> dg.Definitions:
     source_partitions = dg.StaticPartitionsDefinition(catalog.names)
     raw_problems = build_raw_problems(source_partitions)
     return dg.Definitions(
-        assets=[raw_problems],
+        assets=[raw_problems, build_problem_embeddings(source_partitions), dedup_pool],
         jobs=[
             dg.define_asset_job(
                 "raw_problems_job",
@@ -37,6 +43,8 @@ def build_definitions(catalog_path: Path, data_dir: Path) -> dg.Definitions:
         resources={
             "io_manager": WarehouseIOManager(root=str(data_dir)),
             "source_catalog": SourceCatalogResource(path=str(catalog_path)),
+            "warehouse": WarehouseResource(root=str(data_dir)),
+            "embedder": EmbedderResource(cache_dir=str(data_dir / "cache" / "embeddings")),
         },
     )
 

@@ -43,3 +43,19 @@ def column_schema(schema: pl.Schema, descriptions: dict[str, str] | None = None)
             for name, dtype in schema.items()
         ]
     )
+
+
+def histogram_markdown(values, bins: list[float], label: str = "similarity") -> str:
+    """A bar chart in markdown (renders in the Dagster UI without image hosting)."""
+    import numpy as np
+
+    values = np.asarray(values, dtype=float)
+    if values.size == 0:
+        return "_no values_"
+    counts, edges = np.histogram(values, bins=bins)
+    peak = max(int(counts.max()), 1)
+    lines = [f"| {label} | count | |", "|---|---:|---|"]
+    for count, lo, hi in zip(counts, edges, edges[1:], strict=False):
+        bar = "█" * round(30 * count / peak)
+        lines.append(f"| {lo:.2f}–{hi:.2f} | {int(count)} | {bar} |")
+    return "\n".join(lines)

@@ -1,4 +1,11 @@
 from r1_assets.resources.catalog import SourceCatalogResource
+from r1_assets.resources.embedder import EmbedderResource
 from r1_assets.resources.storage import WarehouseIOManager
+from r1_assets.resources.warehouse import WarehouseResource
 
-__all__ = ["SourceCatalogResource", "WarehouseIOManager"]
+__all__ = [
+    "EmbedderResource",
+    "SourceCatalogResource",
+    "WarehouseIOManager",
+    "WarehouseResource",
+]

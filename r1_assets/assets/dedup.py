@@ -1,0 +1,200 @@
+"""``problem_embeddings`` (per source) and ``deduped_pool`` (across sources)."""
+
+from collections.abc import Iterator
+from typing import Any
+
+import dagster as dg
+import numpy as np
+import polars as pl
+from pydantic import Field
+
+from r1_assets.assets.metadata import column_schema, histogram_markdown, markdown_table
+from r1_assets.assets.raw import RAW_PROBLEMS
+from r1_assets.dedup.calibration import BANDS, band_samples, rate_by_source
+from r1_assets.dedup.embedder import EmbeddingModelError
+from r1_assets.dedup.embeddings import EMBEDDING_SCHEMA, embed_problems
+from r1_assets.dedup.pool import DECISION_SCHEMA, PAIR_SCHEMA, DedupSettings, decide, rank_rows
+from r1_assets.resources import EmbedderResource, SourceCatalogResource, WarehouseResource
+
+PROBLEM_EMBEDDINGS = dg.AssetKey("problem_embeddings")
+DEDUPED_POOL = dg.AssetKey("deduped_pool")
+DEDUP_PAIRS = dg.AssetKey("dedup_pairs")
+
+
+def build_problem_embeddings(source_partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=PROBLEM_EMBEDDINGS,
+        partitions_def=source_partitions,
+        ins={"raw_problems": dg.AssetIn(RAW_PROBLEMS)},
+        group_name="dedup",
+        kinds={"parquet", "sentence_transformers"},
+        metadata={"dagster/column_schema": column_schema(EMBEDDING_SCHEMA)},
+        description="Embedding of each problem's normalized text, cached by (problem_uid, "
+        "model): unchanged problems are never embedded twice.",
+    )
+    def problem_embeddings(
+        context: dg.AssetExecutionContext, raw_problems: pl.DataFrame, embedder: EmbedderResource
+    ) -> dg.Output:
+        try:
+            embedder.check_model()  # before any work: a wrong path fails here, in one line
+        except EmbeddingModelError as exc:
+            raise dg.Failure(description=str(exc)) from exc
+        frame, stats = embed_problems(
+            raw_problems,
+            embedder.cache(),
+            embedder.load,
+            embedder.model,
+            chunk_size=embedder.chunk_size,
+            batch_size=embedder.batch_size,
+            log=context.log.info,
+        )
+        context.log.info(
+            f"{stats.embedded:,} embedded ({stats.texts_per_second:.1f} texts/s), "
+            f"{stats.cached:,} from cache, {stats.empty:,} empty, {stats.truncated:,} truncated"
+        )
+        return dg.Output(
+            frame,
+            metadata={
+                "dagster/row_count": frame.height,
+                "model": embedder.model,
+                "cache_key": embedder.key,
+                "cache_hits": stats.cached,
+                "cache_misses": stats.embedded,
+                "texts_per_second": round(stats.texts_per_second, 1),
+                "empty_texts": stats.empty,
+                "truncated": stats.truncated,
+                "truncated_examples": dg.MetadataValue.md(
+                    markdown_table(
+                        frame.filter(pl.col("truncated")).select(
+                            "problem_uid", "source_row_id", "n_tokens"
+                        ),
+                        5,
+                    )
+                ),
+            },
+        )
+
+    return problem_embeddings
+
+
+class DedupConfig(dg.Config):
+    threshold: float = Field(
+        default=0.90,
+        description="cosine at or above which two problems "
+        "are duplicates (see the similarity bands in the metadata)",
+    )
+    number_guard: bool = Field(
+        default=True, description="never merge two problems whose numbers differ (2x+3=7 vs 2x+3=9)"
+    )
+    k: int = Field(default=10, description="neighbors searched per problem")
+    metric: str = "cos"
+    dtype: str = Field(
+        default="f16",
+        description="usearch storage: f32, f16 or i8 (similarities "
+        "are rescored exactly in f32 either way)",
+    )
+    connectivity: int = 32
+    expansion_add: int = 40
+    expansion_search: int = 64
+    exact_search_below: int = Field(
+        default=20_000,
+        description="pools smaller than this are searched exactly: deterministic and still fast",
+    )
+    calibration_floor: float = 0.75
+
+    def settings(self) -> DedupSettings:
+        return DedupSettings(**self.model_dump())
+
+
+@dg.multi_asset(
+    name="dedup_pool",
+    group_name="dedup",
+    deps=[RAW_PROBLEMS, PROBLEM_EMBEDDINGS],
+    can_subset=False,
+    outs={
+        "deduped_pool": dg.AssetOut(
+            key=DEDUPED_POOL,
+            kinds={"parquet", "usearch"},
+            description="Every raw problem with its decision: kept, or duplicate_of the kept "
+            "problem_uid (with similarity and method). Retention follows catalog priority.",
+            metadata={"dagster/column_schema": column_schema(DECISION_SCHEMA)},
+        ),
+        "dedup_pairs": dg.AssetOut(
+            key=DEDUP_PAIRS,
+            kinds={"parquet"},
+            description="Candidate pairs above the calibration floor with their similarity, "
+            "number-guard result and verdict: query it to choose a threshold.",
+            metadata={"dagster/column_schema": column_schema(PAIR_SCHEMA)},
+        ),
+    },
+)
+def dedup_pool(
+    context: dg.AssetExecutionContext,
+    config: DedupConfig,
+    warehouse: WarehouseResource,
+    source_catalog: SourceCatalogResource,
+    embedder: EmbedderResource,
+) -> Iterator[dg.Output]:
+    store = warehouse.get()
+    catalog = source_catalog.load()
+    sources = [s for s in catalog.names if s in store.partitions("raw_problems")]
+    embedded = [s for s in sources if s in store.partitions("problem_embeddings")]
+    missing = sorted(set(sources) - set(embedded))
+    if missing:
+        context.log.warning(f"no problem_embeddings for {missing}: only exact dedup for them")
+    problems = store.read("raw_problems", sources)
+    embeddings = (
+        store.read("problem_embeddings", embedded).filter(pl.col("model") == embedder.model)
+        if embedded
+        else pl.DataFrame(schema=EMBEDDING_SCHEMA)
+    )
+    priorities = {n: s.priority for n, s in catalog.sources.items() if hasattr(s, "priority")}
+    ranked = rank_rows(problems, priorities)
+    settings = config.settings()
+    decisions, pairs, nearest = decide(
+        ranked,
+        embeddings,
+        settings,
+        index_path=store.root / "cache" / "dedup" / f"{embedder.key}.usearch",
+    )
+    yield dg.Output(
+        decisions,
+        output_name="deduped_pool",
+        metadata=_pool_metadata(decisions, pairs, nearest, problems, settings, sources, missing),
+    )
+    yield dg.Output(pairs, output_name="dedup_pairs", metadata={"dagster/row_count": pairs.height})
+
+
+def _pool_metadata(
+    decisions: pl.DataFrame,
+    pairs: pl.DataFrame,
+    nearest: np.ndarray,
+    problems: pl.DataFrame,
+    settings: DedupSettings,
+    sources: list[str],
+    missing: list[str],
+) -> dict[str, Any]:
+    verdicts = dict(pairs["verdict"].value_counts().rows()) if pairs.height else {}
+    texts = problems.select("problem_uid", "problem").unique("problem_uid")
+    blocked = pairs.filter(pl.col("verdict") == "guard_blocked")
+    return {
+        "dagster/row_count": decisions.height,
+        "kept": int((decisions["decision"] == "kept").sum()),
+        "exact_duplicates": int((decisions["method"] == "exact").sum()),
+        "semantic_duplicates": int((decisions["method"] == "semantic").sum()),
+        "guard_blocked_pairs": verdicts.get("guard_blocked", 0),
+        "threshold": settings.threshold,
+        "number_guard": settings.number_guard,
+        "sources": dg.MetadataValue.json(sources),
+        "sources_without_embeddings": dg.MetadataValue.json(missing),
+        "dedup_rate_by_source": dg.MetadataValue.md(markdown_table(rate_by_source(decisions), 100)),
+        "nearest_neighbor_similarity": dg.MetadataValue.md(
+            histogram_markdown(nearest, list(BANDS))
+        ),
+        "pairs_by_band": dg.MetadataValue.md(
+            markdown_table(band_samples(pairs, texts), 30, max_chars=90)
+        ),
+        "guard_blocked_examples": dg.MetadataValue.md(
+            markdown_table(band_samples(blocked, texts, per_band=5), 10, max_chars=90)
+        ),
+    }

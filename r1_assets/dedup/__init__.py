@@ -1,0 +1,1 @@
+"""Deduplication logic: embeddings and their cache, the number guard, pool decisions."""

@@ -1,0 +1,49 @@
+"""What a user needs to choose a threshold: pairs per similarity band, the dedup rate per source,
+and what the number guard changed."""
+
+from __future__ import annotations
+
+import itertools
+
+import polars as pl
+
+BANDS = (0.75, 0.80, 0.85, 0.90, 0.95, 0.98, 1.0001)
+
+
+def rate_by_source(decisions: pl.DataFrame) -> pl.DataFrame:
+    return (
+        decisions.group_by("source")
+        .agg(
+            pl.len().alias("rows"),
+            (pl.col("decision") == "kept").sum().alias("kept"),
+            (pl.col("method") == "exact").sum().alias("exact_dups"),
+            (pl.col("method") == "semantic").sum().alias("semantic_dups"),
+        )
+        .with_columns(((1 - pl.col("kept") / pl.col("rows")) * 100).round(1).alias("dedup_%"))
+        .sort("source")
+    )
+
+
+def band_samples(pairs: pl.DataFrame, texts: pl.DataFrame, per_band: int = 3) -> pl.DataFrame:
+    """Up to ``per_band`` pairs from each similarity band, highest first, with both texts.
+    ``texts`` maps problem_uid → problem."""
+    if pairs.is_empty():
+        return pl.DataFrame()
+    labels = [f"{lo:.2f}–{min(hi, 1.0):.2f}" for lo, hi in itertools.pairwise(BANDS)]
+    banded = pairs.with_columns(
+        pl.col("similarity")
+        .cut(list(BANDS[1:-1]), labels=labels, left_closed=True)
+        .cast(pl.String)
+        .alias("band")
+    )
+    sample = (
+        banded.sort(["band", "similarity"], descending=[True, True])
+        .group_by("band", maintain_order=True)
+        .head(per_band)
+    )
+    lookup = texts.select("problem_uid", "problem")
+    return (
+        sample.join(lookup.rename({"problem_uid": "a_uid", "problem": "a"}), on="a_uid", how="left")
+        .join(lookup.rename({"problem_uid": "b_uid", "problem": "b"}), on="b_uid", how="left")
+        .select("band", pl.col("similarity").round(3), "verdict", "numbers_differ", "a", "b")
+    )

@@ -1,0 +1,68 @@
+"""The number guard: "2x+3=7" and "2x+3=9" embed almost identically but are different problems.
+
+A candidate pair whose sets of numbers differ is not a duplicate, however close its vectors.
+Numbers are read from digits (``1,000`` = ``1000``, ``0.50`` = ``0.5``, LaTeX ``\\frac{1}{2}`` gives
+1 and 2) and from the number words two to twenty and the tens, so "3 apples" and "three apples"
+agree. "one" is left out: it is far more often a pronoun than a count.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WORDS = {
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "thousand": 1000,
+}
+_NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?|\b(?:" + "|".join(_WORDS) + r")\b")
+
+
+def number_signature(text: str) -> tuple[str, ...]:
+    """The sorted numbers of a text, canonicalized."""
+    found = []
+    for token in _NUMBER.findall(unicodedata.normalize("NFKC", text).lower()):
+        if token in _WORDS:
+            found.append(str(_WORDS[token]))
+            continue
+        token = token.replace(",", "")
+        if "." in token:
+            token = token.rstrip("0").rstrip(".") or "0"
+        found.append(token.lstrip("0") or "0")
+    return tuple(sorted(found))
+
+
+def numbers_differ(a: str, b: str) -> bool:
+    """True when the two texts do not use the same set of numbers.
+
+    Sets, not multisets: a rewording often repeats a number ("two friends … at least two"), and
+    on the demo pool the multiset rule blocked a third of the true rewordings (recall 0.52 vs
+    0.81 at cosine 0.75) without stopping a single extra number variant.
+    """
+    return set(number_signature(a)) != set(number_signature(b))

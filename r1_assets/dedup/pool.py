@@ -1,0 +1,239 @@
+"""Cross-source deduplication decisions: exact first, then semantic through a usearch index.
+
+Retention is by rank, and the rank depends only on content and the catalog, never on the order
+sources were materialized: catalog priority (higher first), then having a reference answer or test
+cases, then source name and source row id. Within a cluster the best-ranked row is kept; every
+other row says which kept row it duplicates, how similar it is and by which method.
+
+Clustering is greedy in rank order: each row not yet claimed is kept and claims its unclaimed
+neighbors above the threshold. Unlike connected components this never chains A~B~C into one
+cluster when A and C are not alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from r1_assets.dedup.numbers import numbers_differ
+
+DECISION_SCHEMA = pl.Schema(
+    {
+        "problem_uid": pl.String,
+        "source": pl.String,
+        "source_row_id": pl.String,
+        "domain": pl.String,
+        "priority": pl.Int64,
+        "rank": pl.Int64,
+        "decision": pl.String,  # kept | duplicate
+        "duplicate_of": pl.String,  # problem_uid of the kept row
+        "duplicate_of_source": pl.String,
+        "duplicate_of_row_id": pl.String,
+        "similarity": pl.Float64,  # cosine to the kept row (1.0 for exact)
+        "method": pl.String,  # exact | semantic (null for kept rows)
+    }
+)
+
+PAIR_SCHEMA = pl.Schema(
+    {
+        "a_uid": pl.String,  # the better-ranked side
+        "b_uid": pl.String,
+        "similarity": pl.Float64,
+        "numbers_differ": pl.Boolean,
+        "verdict": pl.String,  # duplicate | guard_blocked | below_threshold
+    }
+)
+
+
+@dataclass(frozen=True)
+class DedupSettings:
+    threshold: float = 0.80
+    k: int = 10
+    metric: str = "cos"
+    dtype: str = "f16"
+    connectivity: int = 32
+    expansion_add: int = 40
+    expansion_search: int = 64
+    exact_search_below: int = 20_000
+    number_guard: bool = True
+    calibration_floor: float = 0.75
+
+
+def rank_rows(problems: pl.DataFrame, priorities: dict[str, int]) -> pl.DataFrame:
+    """Add priority and rank (0 = best) to rows with problem_uid, source, source_row_id, domain,
+    reference_answer and test_cases."""
+    return (
+        problems.with_columns(
+            pl.col("source")
+            .replace_strict(priorities, default=0, return_dtype=pl.Int64)
+            .alias("priority"),
+            (
+                pl.col("reference_answer").is_not_null() | (pl.col("test_cases").list.len() > 0)
+            ).alias("has_ground_truth"),
+        )
+        .sort(
+            ["priority", "has_ground_truth", "source", "source_row_id"],
+            descending=[True, True, False, False],
+        )
+        .with_row_index("rank")
+        .with_columns(pl.col("rank").cast(pl.Int64))
+    )
+
+
+def build_index(vectors: np.ndarray, settings: DedupSettings):
+    from usearch.index import Index
+
+    index = Index(
+        ndim=vectors.shape[1],
+        metric=settings.metric,
+        dtype=settings.dtype,
+        connectivity=settings.connectivity,
+        expansion_add=settings.expansion_add,
+        expansion_search=settings.expansion_search,
+    )
+    if len(vectors):
+        index.add(np.arange(len(vectors), dtype=np.uint64), vectors)
+    return index
+
+
+def candidate_pairs(
+    vectors: np.ndarray, settings: DedupSettings, index_path: Path | None = None
+) -> pl.DataFrame:
+    """Pairs (i < j, positions in rank order) among each row's k nearest neighbors with exact
+    cosine ≥ calibration_floor. Small pools are searched exactly (deterministic); large ones through
+    the HNSW graph, with the similarity of every candidate rescored exactly in float32."""
+    n = len(vectors)
+    empty = pl.DataFrame(schema={"i": pl.Int64, "j": pl.Int64, "similarity": pl.Float64})
+    if n < 2:
+        return empty
+    index = build_index(vectors, settings)
+    if index_path is not None:
+        index_path.parent.mkdir(parents=True, exist_ok=True)
+        index.save(str(index_path))
+    k = min(settings.k + 1, n)
+    matches = index.search(vectors, k, exact=n < settings.exact_search_below)
+    keys = matches.keys.astype(np.int64)
+    rows = np.repeat(np.arange(n, dtype=np.int64), k)
+    cols = keys.reshape(-1)
+    valid = (cols >= 0) & (cols < n) & (cols != rows)
+    i, j = np.minimum(rows[valid], cols[valid]), np.maximum(rows[valid], cols[valid])
+    sims = np.einsum("ij,ij->i", vectors[i], vectors[j]).astype(np.float64)
+    keep = sims >= settings.calibration_floor
+    return (
+        pl.DataFrame({"i": i[keep], "j": j[keep], "similarity": sims[keep]})
+        .unique(["i", "j"])
+        .sort(["i", "j"])
+    )
+
+
+def decide(
+    ranked: pl.DataFrame,
+    embeddings: pl.DataFrame,
+    settings: DedupSettings,
+    index_path: Path | None = None,
+) -> tuple[pl.DataFrame, pl.DataFrame, np.ndarray]:
+    """Decisions for every ranked row, the candidate pairs (for calibration) and each
+    representative's nearest-neighbor similarity.
+
+    ``embeddings`` maps problem_uid → embedding (null where there is none: those rows can only be
+    exact duplicates or kept).
+    """
+    reps = ranked.unique("problem_uid", keep="first", maintain_order=True)  # best rank per uid
+    reps = reps.join(
+        embeddings.select("problem_uid", "embedding").unique("problem_uid"),
+        on="problem_uid",
+        how="left",
+    )
+    with_vectors = reps.filter(pl.col("embedding").is_not_null())
+    vectors = (
+        np.asarray(with_vectors["embedding"].to_list(), dtype=np.float32)
+        if with_vectors.height
+        else np.zeros((0, 1), dtype=np.float32)
+    )
+    raw_pairs = candidate_pairs(vectors, settings, index_path)
+
+    texts = with_vectors["problem"].to_list()
+    uids = with_vectors["problem_uid"].to_list()
+    differ = [numbers_differ(texts[a], texts[b]) for a, b in raw_pairs.select("i", "j").rows()]
+    pairs = raw_pairs.with_columns(pl.Series("numbers_differ", differ, dtype=pl.Boolean))
+    pairs = pairs.with_columns(
+        pl.when(pl.col("similarity") < settings.threshold)
+        .then(pl.lit("below_threshold"))
+        .when(pl.col("numbers_differ") & settings.number_guard)
+        .then(pl.lit("guard_blocked"))
+        .otherwise(pl.lit("duplicate"))
+        .alias("verdict")
+    )
+
+    # greedy in rank order: with_vectors is sorted by rank, so position order is rank order
+    claimed: dict[int, tuple[int, float]] = {}
+    edges = pairs.filter(pl.col("verdict") == "duplicate").select("i", "j", "similarity")
+    for a, b, sim in edges.rows():  # sorted by (i, j): each kept row claims its later neighbors
+        if a not in claimed and b not in claimed:
+            claimed[b] = (a, sim)
+
+    rep_target = {uids[b]: (uids[a], sim) for b, (a, sim) in claimed.items()}
+    nearest = _nearest_similarity(len(uids), raw_pairs)
+    decisions = _decisions(ranked, reps, rep_target)
+    pair_frame = (
+        pairs.select(
+            pl.col("i").map_elements(lambda p: uids[p], return_dtype=pl.String).alias("a_uid"),
+            pl.col("j").map_elements(lambda p: uids[p], return_dtype=pl.String).alias("b_uid"),
+            "similarity",
+            "numbers_differ",
+            "verdict",
+        )
+        if pairs.height
+        else pl.DataFrame(schema=PAIR_SCHEMA)
+    )
+    return decisions, pair_frame, nearest
+
+
+def _nearest_similarity(n: int, pairs: pl.DataFrame) -> np.ndarray:
+    if not pairs.height:
+        return np.zeros(0)
+    both = pl.concat(
+        [
+            pairs.select(pl.col("i").alias("p"), "similarity"),
+            pairs.select(pl.col("j").alias("p"), "similarity"),
+        ]
+    )
+    return both.group_by("p").agg(pl.col("similarity").max())["similarity"].to_numpy()
+
+
+def _decisions(
+    ranked: pl.DataFrame, reps: pl.DataFrame, rep_target: dict[str, tuple[str, float]]
+) -> pl.DataFrame:
+    kept_row = {
+        r["problem_uid"]: r
+        for r in reps.select("problem_uid", "source", "source_row_id", "rank").iter_rows(named=True)
+    }
+    out = []
+    for row in ranked.iter_rows(named=True):
+        uid = row["problem_uid"]
+        target, similarity, method = uid, 1.0, "exact"
+        if uid in rep_target:
+            target, similarity = rep_target[uid]
+            method = "semantic"
+        kept = kept_row[target]
+        is_kept = kept["rank"] == row["rank"]
+        out.append(
+            {
+                "problem_uid": uid,
+                "source": row["source"],
+                "source_row_id": row["source_row_id"],
+                "domain": row["domain"],
+                "priority": row["priority"],
+                "rank": row["rank"],
+                "decision": "kept" if is_kept else "duplicate",
+                "duplicate_of": None if is_kept else target,
+                "duplicate_of_source": None if is_kept else kept["source"],
+                "duplicate_of_row_id": None if is_kept else kept["source_row_id"],
+                "similarity": None if is_kept else similarity,
+                "method": None if is_kept else method,
+            }
+        )
+    return pl.DataFrame(out, schema=DECISION_SCHEMA, orient="row")

