@@ -77,30 +77,33 @@ def build_problem_embeddings(source_partitions: dg.PartitionsDefinition) -> dg.A
     return problem_embeddings
 
 
+_D = DedupSettings()  # the defaults live in one place: the plain settings of the dedup logic
+
+
 class DedupConfig(dg.Config):
     threshold: float = Field(
-        default=0.90,
-        description="cosine at or above which two problems "
-        "are duplicates (see the similarity bands in the metadata)",
+        default=_D.threshold,
+        description="cosine at or above which two problems are duplicates (see the similarity "
+        "bands and dedup_pairs to choose it)",
     )
     number_guard: bool = Field(
-        default=True, description="never merge two problems whose numbers differ (2x+3=7 vs 2x+3=9)"
+        default=_D.number_guard,
+        description="never merge two problems whose numbers differ (2x+3=7 vs 2x+3=9)",
     )
-    k: int = Field(default=10, description="neighbors searched per problem")
-    metric: str = "cos"
+    k: int = Field(default=_D.k, description="neighbors searched per problem")
+    metric: str = _D.metric
     dtype: str = Field(
-        default="f16",
-        description="usearch storage: f32, f16 or i8 (similarities "
-        "are rescored exactly in f32 either way)",
+        default=_D.dtype,
+        description="usearch storage: f32, f16 or i8 (similarities are rescored exactly in f32)",
     )
-    connectivity: int = 32
-    expansion_add: int = 40
-    expansion_search: int = 64
+    connectivity: int = _D.connectivity
+    expansion_add: int = _D.expansion_add
+    expansion_search: int = _D.expansion_search
     exact_search_below: int = Field(
-        default=20_000,
+        default=_D.exact_search_below,
         description="pools smaller than this are searched exactly: deterministic and still fast",
     )
-    calibration_floor: float = 0.75
+    calibration_floor: float = _D.calibration_floor
 
     def settings(self) -> DedupSettings:
         return DedupSettings(**self.model_dump())
