@@ -1,0 +1,240 @@
+"""problem_embeddings and deduped_pool through Dagster, on the shipped demo sources."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import dagster as dg
+import polars as pl
+import pytest
+
+from r1_assets import settings
+from r1_assets.assets.dedup import PROBLEM_EMBEDDINGS
+from r1_assets.catalog.spec import load_catalog
+from r1_assets.definitions import build_definitions
+from r1_assets.resources import EmbedderResource
+from r1_assets.storage.warehouse import Warehouse
+from r1_assets_tests.conftest import DEMO_SOURCES
+
+CATALOG = load_catalog(settings.DEFAULT_CATALOG_PATH)
+MANIFEST = json.loads((DEMO_SOURCES / "demo_manifest.json").read_text())
+PER_SOURCE = ["raw_problems", "raw_problems_quarantine", "problem_embeddings"]
+
+
+def materialize_sources(
+    data: Path, cache: Path, order: list[str], instance: dg.DagsterInstance
+) -> dict[str, dict]:
+    """Materialize raw_problems + problem_embeddings per source; metadata by source."""
+    defs = build_definitions(settings.DEFAULT_CATALOG_PATH, data)
+    resources = {**defs.resources, "embedder": EmbedderResource(cache_dir=str(cache))}
+    metadata = {}
+    for source in order:
+        result = dg.materialize(
+            list(defs.assets),
+            instance=instance,
+            resources=resources,
+            selection=PER_SOURCE,
+            partition_key=source,
+        )
+        [event] = [
+            e
+            for e in result.get_asset_materialization_events()
+            if e.asset_key == PROBLEM_EMBEDDINGS
+        ]
+        metadata[source] = {k: v.value for k, v in event.materialization.metadata.items()}
+    return metadata
+
+
+def run_pool(data: Path, cache: Path, instance: dg.DagsterInstance, **config) -> pl.DataFrame:
+    defs = build_definitions(settings.DEFAULT_CATALOG_PATH, data)
+    resources = {**defs.resources, "embedder": EmbedderResource(cache_dir=str(cache))}
+    result = dg.materialize(
+        list(defs.assets),
+        instance=instance,
+        resources=resources,
+        selection=["deduped_pool", "dedup_pairs"],
+        run_config={"ops": {"dedup_pool": {"config": config}}},
+    )
+    return result.output_for_node("dedup_pool", "deduped_pool")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> dict:
+    root = tmp_path_factory.mktemp("demo")
+    instance = dg.DagsterInstance.ephemeral()
+    metadata = materialize_sources(root / "data", root / "cache", CATALOG.names, instance)
+    return {
+        "data": root / "data",
+        "cache": root / "cache",
+        "instance": instance,
+        "metadata": metadata,
+    }
+
+
+def merged(decisions: pl.DataFrame, a: dict, b: dict) -> bool:
+    def target(side):
+        row = decisions.filter(
+            (pl.col("source") == side["source"]) & (pl.col("source_row_id") == side["row"])
+        ).row(0, named=True)
+        return row["duplicate_of"] or row["problem_uid"]
+
+    return target(a) == target(b)
+
+
+def planted(relation: str) -> list[dict]:
+    """Planted cross-source pairs of one relation."""
+    return [
+        p
+        for p in MANIFEST["pairs"]
+        if p["relation"] == relation and p["a"]["source"] != p["b"]["source"]
+    ]
+
+
+def test_planted_duplicates_are_found_across_sources(demo) -> None:
+    decisions = run_pool(demo["data"], demo["cache"], demo["instance"])
+    assert decisions.height == sum(
+        Warehouse(demo["data"]).read("raw_problems").group_by("source").len()["len"]
+    )
+    exact = planted("exact")
+    assert exact and all(merged(decisions, p["a"], p["b"]) for p in exact)
+    reworded = planted("reworded")
+    found = [merged(decisions, p["a"], p["b"]) for p in reworded]
+    # MiniLM puts some rewordings below any safe threshold; the calibration view shows them
+    assert sum(found) / len(found) >= 0.7
+    pairs = Warehouse(demo["data"]).read("dedup_pairs")
+    assert pairs.filter(pl.col("verdict") == "duplicate")["similarity"].min() >= 0.80
+
+
+def test_number_variants_stay_apart_with_the_guard_and_merge_without(demo) -> None:
+    variants = planted("number_variant")
+    guarded = run_pool(demo["data"], demo["cache"], demo["instance"])
+    assert not any(merged(guarded, p["a"], p["b"]) for p in variants)
+    unguarded = run_pool(demo["data"], demo["cache"], demo["instance"], number_guard=False)
+    assert sum(merged(unguarded, p["a"], p["b"]) for p in variants) >= 3
+
+
+def test_retention_follows_catalog_priority(demo) -> None:
+    decisions = run_pool(demo["data"], demo["cache"], demo["instance"])
+    priority = {n: s.priority for n, s in CATALOG.sources.items()}
+    duplicates = decisions.filter(pl.col("decision") == "duplicate")
+    assert duplicates.height >= 15
+    for row in duplicates.iter_rows(named=True):
+        assert priority[row["duplicate_of_source"]] >= priority[row["source"]], row
+    # an exact copy in numina (60) and openr1 (70) is kept from openr1
+    pair = next(
+        p
+        for p in MANIFEST["pairs"]
+        if p["relation"] == "exact"
+        and {p["a"]["source"], p["b"]["source"]} == {"numina_demo", "openr1_math_demo"}
+    )
+    numina = pair["a"] if pair["a"]["source"] == "numina_demo" else pair["b"]
+    row = decisions.filter(
+        (pl.col("source") == "numina_demo") & (pl.col("source_row_id") == numina["row"])
+    ).row(0, named=True)
+    assert (row["decision"], row["duplicate_of_source"]) == ("duplicate", "openr1_math_demo")
+
+
+def test_decisions_do_not_depend_on_materialization_order(demo, tmp_path) -> None:
+    reverse = list(reversed(CATALOG.names))
+    materialize_sources(tmp_path / "data", demo["cache"], reverse, dg.DagsterInstance.ephemeral())
+    one = run_pool(demo["data"], demo["cache"], demo["instance"])
+    other = run_pool(tmp_path / "data", demo["cache"], dg.DagsterInstance.ephemeral())
+    assert one.sort("source", "source_row_id").equals(other.sort("source", "source_row_id"))
+
+
+def test_adding_a_source_embeds_only_that_source(demo, tmp_path) -> None:
+    # the first materialization of each source embedded exactly its new texts
+    metadata = demo["metadata"]
+    assert sum(m["cache_misses"] for m in metadata.values()) > 150
+    # a new data root with the same cache: every source is already embedded
+    again = materialize_sources(
+        tmp_path / "data", demo["cache"], CATALOG.names[:2], dg.DagsterInstance.ephemeral()
+    )
+    assert all(m["cache_misses"] == 0 for m in again.values())
+    # a source added to the catalog: only its own rows are embedded
+    extra = tmp_path / "extra.jsonl"
+    extra.write_text(
+        "\n".join(
+            json.dumps(
+                {
+                    "problem": f"Brand-new problem number {i}: what is {i} squared?",
+                    "answer": str(i * i),
+                }
+            )
+            for i in range(5)
+        )
+        + "\n"
+    )
+    catalog = tmp_path / "sources.yaml"
+    text = settings.DEFAULT_CATALOG_PATH.read_text().replace(
+        "base_dir: ../..", f"base_dir: {settings.PROJECT_ROOT}"
+    )
+    catalog.write_text(
+        text
+        + f"""
+  - name: extra_source
+    domain: math
+    format: generic
+    location: {extra}
+    priority: 1
+    license: CC0-1.0
+"""
+    )
+    defs = build_definitions(catalog, tmp_path / "data")
+    resources = {**defs.resources, "embedder": EmbedderResource(cache_dir=str(demo["cache"]))}
+    result = dg.materialize(
+        list(defs.assets),
+        instance=dg.DagsterInstance.ephemeral(),
+        resources=resources,
+        selection=PER_SOURCE,
+        partition_key="extra_source",
+    )
+    [event] = [
+        e for e in result.get_asset_materialization_events() if e.asset_key == PROBLEM_EMBEDDINGS
+    ]
+    assert event.materialization.metadata["cache_misses"].value == 5
+    assert event.materialization.metadata["cache_hits"].value == 0
+
+
+def test_pool_metadata_helps_choose_a_threshold(demo) -> None:
+    defs = build_definitions(settings.DEFAULT_CATALOG_PATH, demo["data"])
+    resources = {**defs.resources, "embedder": EmbedderResource(cache_dir=str(demo["cache"]))}
+    result = dg.materialize(
+        list(defs.assets),
+        instance=demo["instance"],
+        resources=resources,
+        selection=["deduped_pool", "dedup_pairs"],
+    )
+    [event] = [
+        e
+        for e in result.get_asset_materialization_events()
+        if e.asset_key == dg.AssetKey("deduped_pool")
+    ]
+    metadata = {k: v.value for k, v in event.materialization.metadata.items()}
+    assert metadata["guard_blocked_pairs"] >= 3
+    assert "| numina_demo |" in metadata["dedup_rate_by_source"]
+    assert "█" in metadata["nearest_neighbor_similarity"]
+    assert "0.95–0.98" in metadata["pairs_by_band"] or "0.98–1.00" in metadata["pairs_by_band"]
+    assert "guard_blocked" in metadata["guard_blocked_examples"]
+
+
+def test_a_wrong_model_path_fails_before_any_work(demo, tmp_path) -> None:
+    defs = build_definitions(settings.DEFAULT_CATALOG_PATH, demo["data"])
+    cache = tmp_path / "cache"
+    resources = {
+        **defs.resources,
+        "embedder": EmbedderResource(model="/models/no-such-model", cache_dir=str(cache)),
+    }
+    result = dg.materialize(
+        list(defs.assets),
+        instance=dg.DagsterInstance.ephemeral(),
+        resources=resources,
+        selection=["problem_embeddings"],
+        partition_key="numina_demo",
+        raise_on_error=False,
+    )
+    assert not result.success
+    [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    assert "/models/no-such-model" in failure.step_failure_data.user_failure_data.description
+    assert not cache.exists()  # nothing was embedded or written

@@ -1,0 +1,160 @@
+"""Pool decisions on hand-made vectors: ranking, retention, clustering, order independence."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pytest
+
+from r1_assets.dedup.pool import DedupSettings, decide, rank_rows
+
+DIM = 8
+
+
+def unit(*components: float) -> list[float]:
+    vector = np.zeros(DIM, dtype=np.float32)
+    vector[: len(components)] = components
+    return (vector / np.linalg.norm(vector)).tolist()
+
+
+def pool(rows: list[tuple]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """rows: (uid, source, row_id, problem, reference_answer, vector)"""
+    problems = pl.DataFrame(
+        {
+            "problem_uid": [r[0] for r in rows],
+            "source": [r[1] for r in rows],
+            "source_row_id": [r[2] for r in rows],
+            "domain": ["math"] * len(rows),
+            "problem": [r[3] for r in rows],
+            "reference_answer": [r[4] for r in rows],
+            "test_cases": [[] for _ in rows],
+        },
+        schema_overrides={"test_cases": pl.List(pl.Struct({"kind": pl.String}))},
+    )
+    embeddings = pl.DataFrame(
+        {"problem_uid": [r[0] for r in rows], "embedding": [r[5] for r in rows]},
+        schema={"problem_uid": pl.String, "embedding": pl.List(pl.Float32)},
+    )
+    return problems, embeddings
+
+
+PRIORITIES = {"high": 90, "mid": 50, "low": 10}
+ROWS = [
+    ("u1", "low", "1", "Add 2 and 3.", "5", unit(1, 0)),
+    ("u1", "high", "7", "add 2 and 3.", None, unit(1, 0)),  # exact copy in a better source
+    ("u2", "mid", "3", "What is 2 plus 3?", "5", unit(1, 0.2)),  # rewording, cos ≈ 0.98
+    ("u3", "mid", "4", "Add 2 and 4.", "6", unit(1, 0.1)),  # number variant, cos ≈ 0.995
+    ("u4", "low", "9", "Name a prime.", None, unit(0, 1)),  # unrelated
+]
+
+
+def decisions_by_key(decisions: pl.DataFrame) -> dict[tuple[str, str], dict]:
+    return {(r["source"], r["source_row_id"]): r for r in decisions.iter_rows(named=True)}
+
+
+def test_exact_and_semantic_duplicates_keep_the_highest_priority_row() -> None:
+    problems, embeddings = pool(ROWS)
+    decisions, pairs, _ = decide(rank_rows(problems, PRIORITIES), embeddings, DedupSettings())
+    by_key = decisions_by_key(decisions)
+    assert by_key[("high", "7")]["decision"] == "kept"
+    low = by_key[("low", "1")]
+    assert (low["decision"], low["duplicate_of"], low["method"], low["similarity"]) == (
+        "duplicate",
+        "u1",
+        "exact",
+        1.0,
+    )
+    assert low["duplicate_of_source"] == "high"
+    rewording = by_key[("mid", "3")]
+    assert (rewording["duplicate_of"], rewording["method"]) == ("u1", "semantic")
+    assert rewording["similarity"] == pytest.approx(0.98, abs=0.01)
+    assert by_key[("mid", "4")]["decision"] == "kept"  # the guard keeps the variant apart
+    assert by_key[("low", "9")]["decision"] == "kept"
+    blocked = pairs.filter(pl.col("verdict") == "guard_blocked")
+    assert blocked.height >= 1 and blocked["numbers_differ"].all()
+
+
+def test_without_the_guard_the_number_variant_is_merged() -> None:
+    problems, embeddings = pool(ROWS)
+    decisions, _, _ = decide(
+        rank_rows(problems, PRIORITIES), embeddings, DedupSettings(number_guard=False)
+    )
+    assert decisions_by_key(decisions)[("mid", "4")]["duplicate_of"] == "u1"
+
+
+def test_ties_break_on_ground_truth_then_source_name() -> None:
+    rows = [
+        ("a", "mid", "1", "Q one", None, unit(1, 0)),
+        ("a", "mid2", "1", "q one", "42", unit(1, 0)),  # same priority, has an answer
+        ("b", "zeta", "1", "Q two", None, unit(0, 1)),
+        ("b", "alpha", "1", "Q TWO", None, unit(0, 1)),
+    ]
+    problems, embeddings = pool(rows)
+    decisions, _, _ = decide(
+        rank_rows(problems, {"mid": 5, "mid2": 5, "zeta": 5, "alpha": 5}),
+        embeddings,
+        DedupSettings(),
+    )
+    kept = set(
+        decisions.filter(pl.col("decision") == "kept").select("source", "problem_uid").rows()
+    )
+    assert kept == {("mid2", "a"), ("alpha", "b")}
+
+
+def test_no_chaining_through_a_middle_row() -> None:
+    # A~B and B~C above the threshold, A and C not: B joins A, C stays (no A-B-C chain)
+    a, b, c = unit(1, 0), unit(np.cos(0.4), np.sin(0.4)), unit(np.cos(0.8), np.sin(0.8))
+    rows = [
+        ("a", "high", "1", "x", None, a),
+        ("b", "mid", "1", "y", None, b),
+        ("c", "low", "1", "z", None, c),
+    ]
+    problems, embeddings = pool(rows)
+    decisions, _, _ = decide(
+        rank_rows(problems, PRIORITIES), embeddings, DedupSettings(threshold=0.9)
+    )
+    by_uid = {r["problem_uid"]: r["decision"] for r in decisions.iter_rows(named=True)}
+    assert by_uid == {"a": "kept", "b": "duplicate", "c": "kept"}
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_decisions_do_not_depend_on_input_order(seed: int) -> None:
+    rng = np.random.default_rng(0)
+    base = rng.normal(size=(40, DIM)).astype(np.float32)
+    rows = []
+    for i, vector in enumerate(base):
+        for copy, source in enumerate(["high", "mid", "low"][: 1 + i % 3]):
+            noisy = vector + 0.05 * copy * rng.normal(size=DIM)
+            rows.append(
+                (
+                    f"u{i}-{copy}",
+                    source,
+                    str(i),
+                    f"problem {i % 7}",
+                    None,
+                    (noisy / np.linalg.norm(noisy)).tolist(),
+                )
+            )
+    problems, embeddings = pool(rows)
+    reference, _, _ = decide(rank_rows(problems, PRIORITIES), embeddings, DedupSettings())
+    shuffled = problems.sample(fraction=1.0, shuffle=True, seed=seed)
+    again, _, _ = decide(
+        rank_rows(shuffled, PRIORITIES),
+        embeddings.sample(fraction=1.0, shuffle=True, seed=seed),
+        DedupSettings(),
+    )
+    assert reference.sort("source", "source_row_id").equals(again.sort("source", "source_row_id"))
+    assert (reference["decision"] == "duplicate").sum() > 0
+
+
+def test_rows_without_embeddings_are_kept_or_exact_duplicates() -> None:
+    problems, embeddings = pool(ROWS)
+    embeddings = embeddings.with_columns(
+        pl.when(pl.col("problem_uid") == "u2")
+        .then(None)
+        .otherwise(pl.col("embedding"))
+        .alias("embedding")
+    )
+    decisions, _, _ = decide(rank_rows(problems, PRIORITIES), embeddings, DedupSettings())
+    assert decisions_by_key(decisions)[("mid", "3")]["decision"] == "kept"
+    assert decisions_by_key(decisions)[("low", "1")]["method"] == "exact"
