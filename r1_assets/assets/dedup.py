@@ -151,6 +151,10 @@ def dedup_pool(
         if embedded
         else pl.DataFrame(schema=EMBEDDING_SCHEMA)
     )
+    embedded_uids = embeddings.filter(pl.col("embedding").is_not_null())["problem_uid"]
+    without_embedding = problems.filter(
+        ~pl.col("problem_uid").is_in(embedded_uids.implode())
+    ).height
     priorities = {n: s.priority for n, s in catalog.sources.items() if hasattr(s, "priority")}
     ranked = rank_rows(problems, priorities)
     settings = config.settings()
@@ -163,12 +167,22 @@ def dedup_pool(
     yield dg.Output(
         decisions,
         output_name="deduped_pool",
-        metadata=_pool_metadata(decisions, pairs, nearest, problems, settings, sources, missing),
+        metadata=_pool_metadata(
+            without_embedding,
+            decisions,
+            pairs,
+            nearest,
+            problems,
+            settings,
+            sources,
+            missing,
+        ),
     )
     yield dg.Output(pairs, output_name="dedup_pairs", metadata={"dagster/row_count": pairs.height})
 
 
 def _pool_metadata(
+    without_embedding: int,
     decisions: pl.DataFrame,
     pairs: pl.DataFrame,
     nearest: np.ndarray,
@@ -185,6 +199,7 @@ def _pool_metadata(
         "kept": int((decisions["decision"] == "kept").sum()),
         "exact_duplicates": int((decisions["method"] == "exact").sum()),
         "semantic_duplicates": int((decisions["method"] == "semantic").sum()),
+        "problems_without_embedding": without_embedding,
         "guard_blocked_pairs": verdicts.get("guard_blocked", 0),
         "threshold": settings.threshold,
         "number_guard": settings.number_guard,

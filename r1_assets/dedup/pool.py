@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from r1_assets.dedup.numbers import numbers_differ
+from r1_assets.dedup.numbers import number_set
 
 DECISION_SCHEMA = pl.Schema(
     {
@@ -148,16 +148,19 @@ def decide(
         how="left",
     )
     with_vectors = reps.filter(pl.col("embedding").is_not_null())
-    vectors = (
-        np.asarray(with_vectors["embedding"].to_list(), dtype=np.float32)
-        if with_vectors.height
-        else np.zeros((0, 1), dtype=np.float32)
-    )
+    vectors = _matrix(with_vectors["embedding"])
     raw_pairs = candidate_pairs(vectors, settings, index_path)
 
     texts = with_vectors["problem"].to_list()
     uids = with_vectors["problem_uid"].to_list()
-    differ = [numbers_differ(texts[a], texts[b]) for a, b in raw_pairs.select("i", "j").rows()]
+    signatures: dict[int, frozenset[str]] = {}  # one signature per text, not one per pair
+
+    def signature(position: int) -> frozenset[str]:
+        if position not in signatures:
+            signatures[position] = number_set(texts[position])
+        return signatures[position]
+
+    differ = [signature(a) != signature(b) for a, b in raw_pairs.select("i", "j").rows()]
     pairs = raw_pairs.with_columns(pl.Series("numbers_differ", differ, dtype=pl.Boolean))
     pairs = pairs.with_columns(
         pl.when(pl.col("similarity") < settings.threshold)
@@ -190,6 +193,15 @@ def decide(
         else pl.DataFrame(schema=PAIR_SCHEMA)
     )
     return decisions, pair_frame, nearest
+
+
+def _matrix(embeddings: pl.Series) -> np.ndarray:
+    """(n, dim) float32 without a Python list per row (that costs minutes at a million rows)."""
+    if embeddings.is_empty():
+        return np.zeros((0, 1), dtype=np.float32)
+    dim = int(embeddings.list.len().max())
+    array = embeddings.cast(pl.List(pl.Float32)).list.to_array(dim).to_numpy()
+    return np.ascontiguousarray(array, dtype=np.float32)
 
 
 def _nearest_similarity(n: int, pairs: pl.DataFrame) -> np.ndarray:

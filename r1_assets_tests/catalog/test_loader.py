@@ -250,3 +250,18 @@ def test_giant_line_is_skipped_without_reading_it_whole(make_catalog, tmp_path):
     assert reasons(result) == ["oversized"]
     assert result.quarantine["raw_bytes"][0] > 3_000_000
     assert result.problems["problem"].to_list() == ["after?"]  # the next line is intact
+
+
+def test_non_utf8_bytes_are_quarantined(make_catalog, tmp_path):
+    path = tmp_path / "src" / "rows.jsonl"
+    path.parent.mkdir()
+    path.write_bytes(
+        b'{"problem": "fine?"}\n{"problem": "caf\xe9 \xff\xfe?"}\n{"problem": "ok?"}\n'
+    )
+    catalog = load_catalog(
+        make_catalog({"name": "src", "format": "generic", "location": "src/rows.jsonl"})
+    )
+    result = load_source(catalog.get("src"), catalog)
+    assert result.problems["problem"].to_list() == ["fine?", "ok?"]
+    assert reasons(result) == ["malformed_json"]
+    assert "utf-8" in result.quarantine["detail"][0].lower()
