@@ -91,6 +91,11 @@ class DedupConfig(dg.Config):
         description="never merge two problems whose numbers differ (2x+3=7 vs 2x+3=9)",
     )
     k: int = Field(default=_D.k, description="neighbors searched per problem")
+    k_max: int = Field(
+        default=_D.k_max,
+        description="rows whose k-th neighbor is still a "
+        "duplicate are searched again with 4x the k, up to this",
+    )
     metric: str = _D.metric
     dtype: str = Field(
         default=_D.dtype,

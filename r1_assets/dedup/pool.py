@@ -52,6 +52,7 @@ PAIR_SCHEMA = pl.Schema(
 class DedupSettings:
     threshold: float = 0.80
     k: int = 10
+    k_max: int = 200
     metric: str = "cos"
     dtype: str = "f16"
     connectivity: int = 32
@@ -102,31 +103,40 @@ def build_index(vectors: np.ndarray, settings: DedupSettings):
 def candidate_pairs(
     vectors: np.ndarray, settings: DedupSettings, index_path: Path | None = None
 ) -> pl.DataFrame:
-    """Pairs (i < j, positions in rank order) among each row's k nearest neighbors with exact
+    """Pairs (i < j, positions in rank order) among each row's nearest neighbors with exact
     cosine ≥ calibration_floor. Small pools are searched exactly (deterministic); large ones through
-    the HNSW graph, with the similarity of every candidate rescored exactly in float32."""
+    the HNSW graph, with the similarity of every candidate rescored exactly in float32.
+
+    A row whose k-th neighbor is still above the threshold may have more duplicates than k shows:
+    templated pools (one problem, hundreds of number variants) crowd true rewordings out of the
+    top k. Those rows alone are searched again with 4x the k, up to k_max.
+    """
     n = len(vectors)
-    empty = pl.DataFrame(schema={"i": pl.Int64, "j": pl.Int64, "similarity": pl.Float64})
     if n < 2:
-        return empty
+        return pl.DataFrame(schema={"i": pl.Int64, "j": pl.Int64, "similarity": pl.Float64})
     index = build_index(vectors, settings)
     if index_path is not None:
         index_path.parent.mkdir(parents=True, exist_ok=True)
         index.save(str(index_path))
-    k = min(settings.k + 1, n)
-    matches = index.search(vectors, k, exact=n < settings.exact_search_below)
-    keys = matches.keys.astype(np.int64)
-    rows = np.repeat(np.arange(n, dtype=np.int64), k)
-    cols = keys.reshape(-1)
-    valid = (cols >= 0) & (cols < n) & (cols != rows)
-    i, j = np.minimum(rows[valid], cols[valid]), np.maximum(rows[valid], cols[valid])
-    sims = np.einsum("ij,ij->i", vectors[i], vectors[j]).astype(np.float64)
-    keep = sims >= settings.calibration_floor
-    return (
-        pl.DataFrame({"i": i[keep], "j": j[keep], "similarity": sims[keep]})
-        .unique(["i", "j"])
-        .sort(["i", "j"])
-    )
+    exact = n < settings.exact_search_below
+    found: list[pl.DataFrame] = []
+    queries, k = np.arange(n, dtype=np.int64), settings.k + 1
+    while len(queries):
+        k = min(k, n)
+        keys = index.search(vectors[queries], k, exact=exact).keys.astype(np.int64)
+        rows, cols = np.repeat(queries, k), keys.reshape(-1)
+        valid = (cols >= 0) & (cols < n) & (cols != rows)
+        i, j = np.minimum(rows[valid], cols[valid]), np.maximum(rows[valid], cols[valid])
+        sims = np.einsum("ij,ij->i", vectors[i], vectors[j]).astype(np.float64)
+        keep = sims >= settings.calibration_floor
+        found.append(pl.DataFrame({"i": i[keep], "j": j[keep], "similarity": sims[keep]}))
+        if k >= min(settings.k_max + 1, n):
+            break
+        last = keys[:, -1]
+        last_sim = np.einsum("ij,ij->i", vectors[queries], vectors[np.clip(last, 0, n - 1)])
+        queries = queries[(last >= 0) & (last_sim >= settings.threshold)]
+        k *= 4
+    return pl.concat(found).unique(["i", "j"]).sort(["i", "j"])
 
 
 def decide(

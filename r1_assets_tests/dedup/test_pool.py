@@ -158,3 +158,31 @@ def test_rows_without_embeddings_are_kept_or_exact_duplicates() -> None:
     decisions, _, _ = decide(rank_rows(problems, PRIORITIES), embeddings, DedupSettings())
     assert decisions_by_key(decisions)[("mid", "3")]["decision"] == "kept"
     assert decisions_by_key(decisions)[("low", "1")]["method"] == "exact"
+
+
+def test_crowded_neighborhoods_widen_the_search() -> None:
+    # one problem with 30 number variants (cos 0.99) and one true rewording (cos 0.95): with
+    # k=5 the rewording is not among the first neighbors, the widened search finds it
+    rng = np.random.default_rng(1)
+    base = rng.normal(size=DIM)
+    base /= np.linalg.norm(base)
+
+    def near(cos: float) -> list[float]:
+        noise = rng.normal(size=DIM)
+        noise -= noise @ base * base
+        noise /= np.linalg.norm(noise)
+        return (cos * base + np.sqrt(1 - cos**2) * noise).tolist()
+
+    rows = [
+        ("orig", "high", "0", "Add 5 and 7.", None, base.tolist()),
+        ("reword", "low", "0", "What is 5 plus 7?", None, near(0.95)),
+    ]
+    rows += [(f"v{n}", "mid", str(n), f"Add 5 and {n}.", None, near(0.99)) for n in range(8, 38)]
+    problems, embeddings = pool(rows)
+    ranked = rank_rows(problems, PRIORITIES)
+    narrow, _, _ = decide(ranked, embeddings, DedupSettings(k=5, k_max=5))
+    wide, _, _ = decide(ranked, embeddings, DedupSettings(k=5, k_max=200))
+    assert decisions_by_key(narrow)[("low", "0")]["decision"] == "kept"  # crowded out
+    reword = decisions_by_key(wide)[("low", "0")]
+    assert (reword["decision"], reword["duplicate_of"]) == ("duplicate", "orig")
+    assert (wide["decision"] == "kept").sum() == 31  # the 30 variants stay (guard)
