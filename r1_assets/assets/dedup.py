@@ -152,7 +152,7 @@ def dedup_pool(
         context.log.warning(f"no problem_embeddings for {missing}: only exact dedup for them")
     problems = store.read("raw_problems", sources)
     embeddings = (
-        store.read("problem_embeddings", embedded).filter(pl.col("model") == embedder.model)
+        store.read("problem_embeddings", embedded).filter(pl.col("model_key") == embedder.key)
         if embedded
         else pl.DataFrame(schema=EMBEDDING_SCHEMA)
     )

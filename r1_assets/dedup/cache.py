@@ -25,6 +25,7 @@ CACHE_SCHEMA = {
 
 class EmbeddingCache:
     def __init__(self, root: Path | str, model_key: str) -> None:
+        self.key = model_key
         self.directory = Path(root) / model_key
 
     def shards(self) -> list[Path]:

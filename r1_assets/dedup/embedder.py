@@ -53,10 +53,33 @@ def resolve_model(name_or_path: str) -> str:
 
 def model_key(name_or_path: str, max_seq_length: int | None) -> str:
     """Cache namespace of a model: readable prefix + hash of what changes its vectors. Known
-    without loading the model, so an unchanged rerun never pays the load."""
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", name_or_path).strip("-")[-48:] or "model"
-    setting = f"{name_or_path}|{max_seq_length or 'model-default'}|normalized"
+    without loading the model, so an unchanged rerun never pays the load. A local model is
+    identified by its files, not by the path as typed: the same folder reached two ways shares a
+    cache, a model retrained in place does not."""
+    location = resolve_model(name_or_path)
+    local = Path(location).is_dir()
+    readable = name_or_path if name_or_path in _PACKAGED or not local else Path(location).name
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", readable).strip("-")[-48:] or "model"
+    identity = _folder_fingerprint(Path(location)) if local else location
+    setting = f"{identity}|{max_seq_length or 'model-default'}|normalized"
     return f"{slug}-{hashlib.sha256(setting.encode()).hexdigest()[:10]}"
+
+
+def _folder_fingerprint(folder: Path, edge_bytes: int = 1 << 20) -> str:
+    """Names, sizes and contents of a model folder's files (for big weight files: their first
+    and last MiB), so identical copies agree wherever they live."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        size = path.stat().st_size
+        digest.update(f"{path.relative_to(folder).as_posix()}|{size}".encode())
+        with path.open("rb") as handle:
+            if size <= 8 * edge_bytes:
+                digest.update(handle.read())
+            else:
+                digest.update(handle.read(edge_bytes))
+                handle.seek(size - edge_bytes)
+                digest.update(handle.read(edge_bytes))
+    return digest.hexdigest()
 
 
 @dataclass

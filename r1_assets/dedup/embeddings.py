@@ -18,6 +18,7 @@ EMBEDDING_SCHEMA = pl.Schema(
         "source": pl.String,
         "source_row_id": pl.String,
         "model": pl.String,
+        "model_key": pl.String,  # model + settings that shaped the vectors (the cache namespace)
         "embedding": pl.List(pl.Float32),  # L2-normalized; null when status is "empty"
         "n_tokens": pl.Int32,  # tokens before truncation
         "truncated": pl.Boolean,  # longer than the model's max_seq_length: only the start counts
@@ -85,6 +86,7 @@ def embed_problems(
         .join(cached, on="problem_uid", how="left")
         .with_columns(
             pl.lit(model_name).alias("model"),
+            pl.lit(cache.key).alias("model_key"),
             pl.when(pl.col("embedding").is_null())
             .then(pl.lit("empty"))
             .when(pl.col("truncated"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from decimal import Decimal
 
 _WORDS = {
     "two": 2,
@@ -41,20 +42,15 @@ _WORDS = {
     "hundred": 100,
     "thousand": 1000,
 }
-_NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?|\b(?:" + "|".join(_WORDS) + r")\b")
+_NUMBER = re.compile(r"(?:\d+(?:,\d{3})*)?\.\d+|\d+(?:,\d{3})*|\b(?:" + "|".join(_WORDS) + r")\b")
 
 
 def number_signature(text: str) -> tuple[str, ...]:
-    """The sorted numbers of a text, canonicalized."""
+    """The sorted numbers of a text, canonicalized (0.50 = .5 = 0.5, 1,000 = 1000, 007 = 7)."""
     found = []
     for token in _NUMBER.findall(unicodedata.normalize("NFKC", text).lower()):
-        if token in _WORDS:
-            found.append(str(_WORDS[token]))
-            continue
-        token = token.replace(",", "")
-        if "." in token:
-            token = token.rstrip("0").rstrip(".") or "0"
-        found.append(token.lstrip("0") or "0")
+        value = Decimal(_WORDS[token]) if token in _WORDS else Decimal(token.replace(",", ""))
+        found.append(format(value.normalize(), "f"))
     return tuple(sorted(found))
 
 

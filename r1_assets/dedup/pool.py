@@ -61,6 +61,7 @@ class DedupSettings:
     exact_search_below: int = 20_000
     number_guard: bool = True
     calibration_floor: float = 0.75
+    deterministic: bool = True
 
 
 def rank_rows(problems: pl.DataFrame, priorities: dict[str, int]) -> pl.DataFrame:
@@ -72,7 +73,8 @@ def rank_rows(problems: pl.DataFrame, priorities: dict[str, int]) -> pl.DataFram
             .replace_strict(priorities, default=0, return_dtype=pl.Int64)
             .alias("priority"),
             (
-                pl.col("reference_answer").is_not_null() | (pl.col("test_cases").list.len() > 0)
+                pl.col("reference_answer").is_not_null()
+                | (pl.col("test_cases").list.len() > 0).fill_null(False)
             ).alias("has_ground_truth"),
         )
         .sort(
@@ -82,6 +84,13 @@ def rank_rows(problems: pl.DataFrame, priorities: dict[str, int]) -> pl.DataFram
         .with_row_index("rank")
         .with_columns(pl.col("rank").cast(pl.Int64))
     )
+
+
+def _save_atomically(index, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    index.save(str(tmp))
+    tmp.replace(path)
 
 
 def build_index(vectors: np.ndarray, settings: DedupSettings):
@@ -96,7 +105,10 @@ def build_index(vectors: np.ndarray, settings: DedupSettings):
         expansion_search=settings.expansion_search,
     )
     if len(vectors):
-        index.add(np.arange(len(vectors), dtype=np.uint64), vectors)
+        # one thread: a multi-threaded HNSW build differs from run to run, and so would the
+        # decisions of pools too large for exact search
+        threads = 1 if settings.deterministic else 0
+        index.add(np.arange(len(vectors), dtype=np.uint64), vectors, threads=threads)
     return index
 
 
@@ -116,14 +128,14 @@ def candidate_pairs(
         return pl.DataFrame(schema={"i": pl.Int64, "j": pl.Int64, "similarity": pl.Float64})
     index = build_index(vectors, settings)
     if index_path is not None:
-        index_path.parent.mkdir(parents=True, exist_ok=True)
-        index.save(str(index_path))
+        _save_atomically(index, index_path)
     exact = n < settings.exact_search_below
     found: list[pl.DataFrame] = []
     queries, k = np.arange(n, dtype=np.int64), settings.k + 1
     while len(queries):
         k = min(k, n)
-        keys = index.search(vectors[queries], k, exact=exact).keys.astype(np.int64)
+        keys = index.search(vectors[queries], k, exact=exact).keys
+        keys = np.asarray(keys, dtype=np.int64).reshape(len(queries), k)  # 1 query: 1-D keys
         rows, cols = np.repeat(queries, k), keys.reshape(-1)
         valid = (cols >= 0) & (cols < n) & (cols != rows)
         i, j = np.minimum(rows[valid], cols[valid]), np.maximum(rows[valid], cols[valid])
@@ -135,7 +147,7 @@ def candidate_pairs(
         last = keys[:, -1]
         last_sim = np.einsum("ij,ij->i", vectors[queries], vectors[np.clip(last, 0, n - 1)])
         queries = queries[(last >= 0) & (last_sim >= settings.threshold)]
-        k *= 4
+        k = min(k * 4, settings.k_max + 1)
     return pl.concat(found).unique(["i", "j"]).sort(["i", "j"])
 
 
@@ -152,12 +164,17 @@ def decide(
     exact duplicates or kept).
     """
     reps = ranked.unique("problem_uid", keep="first", maintain_order=True)  # best rank per uid
-    reps = reps.join(
-        embeddings.select("problem_uid", "embedding").unique("problem_uid"),
-        on="problem_uid",
-        how="left",
+    vectors_by_uid = embeddings.select("problem_uid", "embedding").unique(
+        "problem_uid", keep="first", maintain_order=True
     )
-    with_vectors = reps.filter(pl.col("embedding").is_not_null())
+    reps = reps.join(vectors_by_uid, on="problem_uid", how="left").sort("rank")
+    usable = (
+        pl.col("embedding").is_not_null()
+        & pl.col("embedding")
+        .list.eval(pl.element().is_finite().all() & (pl.element().abs().sum() > 0))
+        .list.first()
+    )
+    with_vectors = reps.filter(usable.fill_null(False))  # NaN / zero vectors: no semantic pass
     vectors = _matrix(with_vectors["embedding"])
     raw_pairs = candidate_pairs(vectors, settings, index_path)
 
@@ -188,21 +205,24 @@ def decide(
         if a not in claimed and b not in claimed:
             claimed[b] = (a, sim)
 
-    rep_target = {uids[b]: (uids[a], sim) for b, (a, sim) in claimed.items()}
-    nearest = _nearest_similarity(len(uids), raw_pairs)
-    decisions = _decisions(ranked, reps, rep_target)
-    pair_frame = (
-        pairs.select(
-            pl.col("i").map_elements(lambda p: uids[p], return_dtype=pl.String).alias("a_uid"),
-            pl.col("j").map_elements(lambda p: uids[p], return_dtype=pl.String).alias("b_uid"),
-            "similarity",
-            "numbers_differ",
-            "verdict",
-        )
-        if pairs.height
-        else pl.DataFrame(schema=PAIR_SCHEMA)
+    uid_series = pl.Series(uids, dtype=pl.String)
+    targets = pl.DataFrame(
+        {
+            "problem_uid": uid_series.gather(list(claimed)),
+            "target": uid_series.gather([a for a, _ in claimed.values()]),
+            "target_similarity": [sim for _, sim in claimed.values()],
+        },
+        schema={"problem_uid": pl.String, "target": pl.String, "target_similarity": pl.Float64},
     )
-    return decisions, pair_frame, nearest
+    decisions = _decisions(ranked, reps, targets)
+    pair_frame = pairs.select(
+        uid_series.gather(pairs["i"]).alias("a_uid"),
+        uid_series.gather(pairs["j"]).alias("b_uid"),
+        "similarity",
+        "numbers_differ",
+        "verdict",
+    ).cast(dict(PAIR_SCHEMA))
+    return decisions, pair_frame, _nearest_similarity(raw_pairs)
 
 
 def _matrix(embeddings: pl.Series) -> np.ndarray:
@@ -214,7 +234,7 @@ def _matrix(embeddings: pl.Series) -> np.ndarray:
     return np.ascontiguousarray(array, dtype=np.float32)
 
 
-def _nearest_similarity(n: int, pairs: pl.DataFrame) -> np.ndarray:
+def _nearest_similarity(pairs: pl.DataFrame) -> np.ndarray:
     if not pairs.height:
         return np.zeros(0)
     both = pl.concat(
@@ -226,36 +246,40 @@ def _nearest_similarity(n: int, pairs: pl.DataFrame) -> np.ndarray:
     return both.group_by("p").agg(pl.col("similarity").max())["similarity"].to_numpy()
 
 
-def _decisions(
-    ranked: pl.DataFrame, reps: pl.DataFrame, rep_target: dict[str, tuple[str, float]]
-) -> pl.DataFrame:
-    kept_row = {
-        r["problem_uid"]: r
-        for r in reps.select("problem_uid", "source", "source_row_id", "rank").iter_rows(named=True)
-    }
-    out = []
-    for row in ranked.iter_rows(named=True):
-        uid = row["problem_uid"]
-        target, similarity, method = uid, 1.0, "exact"
-        if uid in rep_target:
-            target, similarity = rep_target[uid]
-            method = "semantic"
-        kept = kept_row[target]
-        is_kept = kept["rank"] == row["rank"]
-        out.append(
-            {
-                "problem_uid": uid,
-                "source": row["source"],
-                "source_row_id": row["source_row_id"],
-                "domain": row["domain"],
-                "priority": row["priority"],
-                "rank": row["rank"],
-                "decision": "kept" if is_kept else "duplicate",
-                "duplicate_of": None if is_kept else target,
-                "duplicate_of_source": None if is_kept else kept["source"],
-                "duplicate_of_row_id": None if is_kept else kept["source_row_id"],
-                "similarity": None if is_kept else similarity,
-                "method": None if is_kept else method,
-            }
+def _decisions(ranked: pl.DataFrame, reps: pl.DataFrame, targets: pl.DataFrame) -> pl.DataFrame:
+    """Every row points at the kept row of its cluster: its own uid's representative (exact), or
+    the row that claimed that representative (semantic)."""
+    kept = reps.select(
+        pl.col("problem_uid").alias("target"),
+        pl.col("source").alias("kept_source"),
+        pl.col("source_row_id").alias("kept_row_id"),
+        pl.col("rank").alias("kept_rank"),
+    )
+    joined = (
+        ranked.join(targets, on="problem_uid", how="left", maintain_order="left")
+        .with_columns(
+            pl.col("target").is_not_null().alias("semantic"),
+            pl.coalesce("target", "problem_uid").alias("target"),
         )
-    return pl.DataFrame(out, schema=DECISION_SCHEMA, orient="row")
+        .join(kept, on="target", how="left", maintain_order="left")
+        .with_columns((pl.col("kept_rank") == pl.col("rank")).alias("is_kept"))
+    )
+    duplicate = ~pl.col("is_kept")
+    return joined.select(
+        "problem_uid",
+        "source",
+        "source_row_id",
+        "domain",
+        "priority",
+        "rank",
+        pl.when(duplicate).then(pl.lit("duplicate")).otherwise(pl.lit("kept")).alias("decision"),
+        pl.when(duplicate).then(pl.col("target")).alias("duplicate_of"),
+        pl.when(duplicate).then(pl.col("kept_source")).alias("duplicate_of_source"),
+        pl.when(duplicate).then(pl.col("kept_row_id")).alias("duplicate_of_row_id"),
+        pl.when(duplicate)
+        .then(pl.when(pl.col("semantic")).then(pl.col("target_similarity")).otherwise(1.0))
+        .alias("similarity"),
+        pl.when(duplicate)
+        .then(pl.when(pl.col("semantic")).then(pl.lit("semantic")).otherwise(pl.lit("exact")))
+        .alias("method"),
+    ).cast(dict(DECISION_SCHEMA))

@@ -26,9 +26,13 @@ class EmbedderResource(dg.ConfigurableResource):
 
     _embedder: SentenceEmbedder | None = PrivateAttr(default=None)
 
+    _key: str | None = PrivateAttr(default=None)
+
     @property
     def key(self) -> str:
-        return model_key(self.model, self.max_seq_length or None)
+        if self._key is None:  # fingerprinting a local model folder reads its files: once
+            self._key = model_key(self.model, self.max_seq_length or None)
+        return self._key
 
     def cache(self) -> EmbeddingCache:
         return EmbeddingCache(Path(self.cache_dir), self.key)

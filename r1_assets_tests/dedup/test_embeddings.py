@@ -131,3 +131,17 @@ def test_missing_model_path_fails_before_any_work(tmp_path: Path) -> None:
     with pytest.raises(EmbeddingModelError, match="does not exist"):
         SentenceEmbedder("./models/typo")
     assert resolve_model(DEFAULT_MODEL).endswith("model")  # the packaged copy, offline
+
+
+def test_cache_key_follows_the_model_files_not_the_path(tmp_path: Path, monkeypatch) -> None:
+    folder = tmp_path / "models" / "mini"
+    folder.mkdir(parents=True)
+    (folder / "modules.json").write_text("[]")
+    (folder / "model.safetensors").write_bytes(b"\0" * 1000)
+    monkeypatch.chdir(tmp_path)
+    same = model_key(str(folder), None) == model_key("./models/mini", None)
+    assert same  # one folder, two spellings, one cache
+    assert model_key(str(folder), None) != model_key(str(folder), 128)
+    before = model_key(str(folder), None)
+    (folder / "model.safetensors").write_bytes(b"\1" * 1000)  # retrained in place, same size
+    assert model_key(str(folder), None) != before

@@ -6,7 +6,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from r1_assets.dedup.pool import DedupSettings, decide, rank_rows
+from r1_assets.dedup.pool import DedupSettings, candidate_pairs, decide, rank_rows
 
 DIM = 8
 
@@ -186,3 +186,51 @@ def test_crowded_neighborhoods_widen_the_search() -> None:
     reword = decisions_by_key(wide)[("low", "0")]
     assert (reword["decision"], reword["duplicate_of"]) == ("duplicate", "orig")
     assert (wide["decision"] == "kept").sum() == 31  # the 30 variants stay (guard)
+
+
+def test_a_single_crowded_row_is_searched_again_without_crashing() -> None:
+    # one hub with 12 neighbors above the threshold in a pool of 73: only the hub needs the
+    # widened search (usearch answers a single query with 1-D keys)
+    rng = np.random.default_rng(3)
+    dim = 64
+    hub = np.zeros(dim)
+    hub[0] = 1
+    spokes = [0.85 * hub + np.sqrt(1 - 0.85**2) * np.eye(dim)[1 + i] for i in range(12)]
+    noise = [v / np.linalg.norm(v) for v in rng.normal(size=(60, dim))]
+    vectors = np.asarray([hub, *spokes, *noise], dtype=np.float32)
+    pairs = candidate_pairs(vectors, DedupSettings(k=10, threshold=0.8))
+    assert set(pairs.filter(pl.col("i") == 0)["j"].to_list()) >= set(range(1, 13))
+
+
+def test_hnsw_search_is_reproducible() -> None:
+    rng = np.random.default_rng(4)
+    vectors = rng.normal(size=(3000, 32)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    settings = DedupSettings(exact_search_below=0, calibration_floor=0.3)  # force the graph
+    first, second = candidate_pairs(vectors, settings), candidate_pairs(vectors, settings)
+    assert first.height > 1000 and first.equals(second)
+
+
+def test_broken_vectors_and_missing_tests_do_not_break_ranking() -> None:
+    problems, embeddings = pool(ROWS)
+    embeddings = embeddings.with_columns(
+        pl.when(pl.col("problem_uid") == "u4")
+        .then([float("nan")] * DIM)
+        .otherwise(pl.col("embedding"))
+        .alias("embedding")
+    )
+    decisions, _, _ = decide(rank_rows(problems, PRIORITIES), embeddings, DedupSettings())
+    assert decisions_by_key(decisions)[("low", "9")]["decision"] == "kept"
+    assert decisions_by_key(decisions)[("mid", "3")]["method"] == "semantic"
+    # a null test_cases list is "no tests", not "unknown, sort first"
+    tie = pl.DataFrame(
+        {
+            "problem_uid": ["a", "a"],
+            "source": ["s1", "s2"],
+            "source_row_id": ["1", "1"],
+            "reference_answer": ["42", None],
+            "test_cases": [[], None],
+        },
+        schema_overrides={"test_cases": pl.List(pl.Struct({"kind": pl.String}))},
+    )
+    assert rank_rows(tie, {"s1": 1, "s2": 1})["source"].to_list() == ["s1", "s2"]
