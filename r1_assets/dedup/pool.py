@@ -180,6 +180,12 @@ def decide(
 
     texts = with_vectors["problem"].to_list()
     uids = with_vectors["problem_uid"].to_list()
+    if index_path is not None:  # the index stores positions: keep what they stand for beside it
+        keys_path = index_path.with_suffix(".keys.parquet")
+        keys_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = keys_path.with_name(f".{keys_path.name}.tmp")
+        pl.DataFrame({"key": range(len(uids)), "problem_uid": uids}).write_parquet(tmp)
+        tmp.replace(keys_path)
     signatures: dict[int, frozenset[str]] = {}  # one signature per text, not one per pair
 
     def signature(position: int) -> frozenset[str]:
