@@ -55,8 +55,9 @@ class DedupSettings:
     k_max: int = 200
     metric: str = "cos"
     dtype: str = "f16"
-    connectivity: int = 32
-    expansion_add: int = 40
+    # tuned in benchmarks/dedup.py at 100k: recall 0.991 of exact search, as fast as faiss HNSW
+    connectivity: int = 16
+    expansion_add: int = 80
     expansion_search: int = 64
     exact_search_below: int = 20_000
     number_guard: bool = True
@@ -175,7 +176,7 @@ def decide(
         .list.first()
     )
     with_vectors = reps.filter(usable.fill_null(False))  # NaN / zero vectors: no semantic pass
-    vectors = _matrix(with_vectors["embedding"])
+    vectors = embedding_matrix(with_vectors["embedding"])
     raw_pairs = candidate_pairs(vectors, settings, index_path)
 
     texts = with_vectors["problem"].to_list()
@@ -231,7 +232,7 @@ def decide(
     return decisions, pair_frame, _nearest_similarity(raw_pairs)
 
 
-def _matrix(embeddings: pl.Series) -> np.ndarray:
+def embedding_matrix(embeddings: pl.Series) -> np.ndarray:
     """(n, dim) float32 without a Python list per row (that costs minutes at a million rows)."""
     if embeddings.is_empty():
         return np.zeros((0, 1), dtype=np.float32)
