@@ -160,6 +160,11 @@ def dedup_pool(
     without_embedding = problems.filter(
         ~pl.col("problem_uid").is_in(embedded_uids.implode())
     ).height
+    if without_embedding:
+        context.log.warning(
+            f"{without_embedding:,} problems have no embedding for {embedder.key} (empty text, "
+            "or embedded with another model/settings): they can only be exact duplicates"
+        )
     priorities = {n: s.priority for n, s in catalog.sources.items() if hasattr(s, "priority")}
     ranked = rank_rows(problems, priorities)
     settings = config.settings()
