@@ -1,5 +1,6 @@
 """``problem_embeddings`` (per source) and ``deduped_pool`` (across sources)."""
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -168,11 +169,21 @@ def dedup_pool(
     priorities = {n: s.priority for n, s in catalog.sources.items() if hasattr(s, "priority")}
     ranked = rank_rows(problems, priorities)
     settings = config.settings()
+    context.log.info(
+        f"deduplicating {problems.height:,} problems from {len(sources)} sources "
+        f"({ranked['problem_uid'].n_unique():,} distinct texts)"
+    )
+    started = time.perf_counter()
     decisions, pairs, nearest = decide(
         ranked,
         embeddings,
         settings,
         index_path=store.root / "cache" / "dedup" / f"{embedder.key}.usearch",
+    )
+    seconds = time.perf_counter() - started
+    context.log.info(
+        f"index + search + decisions in {seconds:.1f} s: {pairs.height:,} candidate pairs, "
+        f"{int((decisions['decision'] == 'duplicate').sum()):,} duplicates"
     )
     yield dg.Output(
         decisions,
