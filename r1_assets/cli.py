@@ -86,7 +86,8 @@ def cmd_materialize(args: argparse.Namespace) -> int:
     sources = args.source or known
     runs = [(source, partitioned) for source in sources if partitioned]
     runs += [(None, unpartitioned)] if unpartitioned else []
-    run_config = {"loggers": {"console": {"config": {"log_level": args.log_level}}}}
+    logging_config = {"loggers": {"console": {"config": {"log_level": args.log_level}}}}
+    ops_config = _ops_config(args.config)
     summary: list[tuple[str, str, str]] = []
     failed = []
     with dg.DagsterInstance.get() as instance:
@@ -99,7 +100,14 @@ def cmd_materialize(args: argparse.Namespace) -> int:
                 resources=defs.resources,
                 selection=run_keys,
                 partition_key=partition,
-                run_config=run_config,
+                run_config={
+                    **logging_config,
+                    "ops": {
+                        op: cfg
+                        for op, cfg in ops_config.items()
+                        if op in {graph.get(k).assets_def.op.name for k in run_keys}
+                    },
+                },
                 raise_on_error=False,
             )
             failed_checks = [
@@ -108,7 +116,7 @@ def cmd_materialize(args: argparse.Namespace) -> int:
                 if not c.passed
             ]
             rows = ", ".join(
-                f"{e.asset_key.to_user_string()}={e.materialization.metadata['dagster/row_count'].value:,}"
+                _summary_item(e.asset_key.to_user_string(), e.materialization.metadata)
                 for e in result.get_asset_materialization_events()
                 if "dagster/row_count" in e.materialization.metadata
             )
@@ -125,6 +133,27 @@ def cmd_materialize(args: argparse.Namespace) -> int:
         print(f"{len(failed)} run(s) failed or failed a check: {failed}", file=sys.stderr)
         return 1
     return 0
+
+
+def _summary_item(asset: str, metadata) -> str:
+    """rows, plus what a rerun should show: embeddings paid for vs taken from the cache."""
+    item = f"{asset}={metadata['dagster/row_count'].value:,}"
+    if "cache_misses" in metadata:
+        item += (
+            f" (embedded {metadata['cache_misses'].value:,}, "
+            f"cached {metadata['cache_hits'].value:,})"
+        )
+    return item
+
+
+def _ops_config(path: str | None) -> dict:
+    """The `ops:` section of a run-config YAML file (the same YAML the UI's launchpad takes)."""
+    if not path:
+        return {}
+    import yaml
+
+    document = yaml.safe_load(Path(path).read_text()) or {}
+    return document.get("ops", {}) if isinstance(document, dict) else {}
 
 
 def _source_partitions(graph, keys) -> list[str]:
@@ -215,7 +244,7 @@ def cmd_sql(args: argparse.Namespace) -> int:
     except (FileNotFoundError, duckdb.Error) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    with pl.Config(tbl_rows=args.rows, fmt_str_lengths=60, tbl_width_chars=200):
+    with pl.Config(tbl_rows=args.rows, fmt_str_lengths=args.max_chars, tbl_width_chars=1000):
         print(frame)
     return 0
 
@@ -235,6 +264,11 @@ def main(argv: list[str] | None = None) -> int:
     mat.add_argument("--select", help="comma-separated asset keys (default: the whole graph)")
     mat.add_argument("--source", action="append", help="only this source partition (repeatable)")
     mat.add_argument("--log-level", default="WARNING", help="Dagster console log level")
+    mat.add_argument(
+        "--config",
+        help="run-config YAML; its ops: entries go to the runs that "
+        "contain those ops (e.g. dedup_pool: {config: {threshold: 0.85}})",
+    )
     mat.set_defaults(func=cmd_materialize)
     cat = commands.add_parser("catalog", help="inspect the source catalog")
     cat.add_argument("action", choices=["check", "formats"])
@@ -247,6 +281,7 @@ def main(argv: list[str] | None = None) -> int:
     sql = commands.add_parser("sql", help="query the DuckDB catalog")
     sql.add_argument("query")
     sql.add_argument("--rows", type=int, default=50)
+    sql.add_argument("--max-chars", type=int, default=60, help="longest string shown per cell")
     sql.set_defaults(func=cmd_sql)
     args = parser.parse_args(argv)
     from r1_assets.catalog.spec import CatalogError

@@ -41,6 +41,19 @@ def test_materialize_the_whole_demo_graph_headless(tmp_path: Path) -> None:
     assert sql.returncode == 0, sql.stderr
     assert f"│ {len(names)} " in sql.stdout
 
+    def semantic_duplicates() -> int:
+        pool = warehouse.read("deduped_pool")
+        return int((pool["method"] == "semantic").sum())
+
+    default = semantic_duplicates()
+    config = tmp_path / "run.yaml"
+    config.write_text("ops:\n  dedup_pool:\n    config: {threshold: 0.99}\n")
+    strict = r1_assets(
+        "materialize", "--select", "deduped_pool,dedup_pairs", "--config", str(config), env=env
+    )
+    assert strict.returncode == 0, strict.stdout + strict.stderr[-2000:]
+    assert 0 <= semantic_duplicates() < default  # the run config reached the dedup run
+
 
 def test_materialize_exits_nonzero_when_a_source_is_broken(make_catalog, tmp_path: Path) -> None:
     write_jsonl(tmp_path / "ok.jsonl", [{"problem": "Fine?"}])

@@ -10,6 +10,8 @@ from pydantic import Field, PrivateAttr
 from r1_assets.dedup.cache import EmbeddingCache
 from r1_assets.dedup.embedder import DEFAULT_MODEL, SentenceEmbedder, model_key, resolve_model
 
+_LOADED: dict[tuple, SentenceEmbedder] = {}
+
 
 class EmbedderResource(dg.ConfigurableResource):
     model: str = Field(
@@ -23,8 +25,6 @@ class EmbedderResource(dg.ConfigurableResource):
     chunk_size: int = Field(default=256, description="texts per cache flush")
     threads: int = Field(default=0, description="torch threads; 0 leaves torch's default.")
     cache_dir: str = Field(description="root of the content-addressed embedding cache")
-
-    _embedder: SentenceEmbedder | None = PrivateAttr(default=None)
 
     _key: str | None = PrivateAttr(default=None)
 
@@ -42,8 +42,11 @@ class EmbedderResource(dg.ConfigurableResource):
         return resolve_model(self.model)
 
     def load(self) -> SentenceEmbedder:
-        if self._embedder is None:
-            self._embedder = SentenceEmbedder(
+        """One loaded model per process and setting: `r1-assets materialize` runs many
+        partitions in one process and should not load the weights for each."""
+        setting = (self.model, self.device, self.max_seq_length, self.threads)
+        if setting not in _LOADED:
+            _LOADED[setting] = SentenceEmbedder(
                 self.model, self.device, self.max_seq_length or None, self.threads
             )
-        return self._embedder
+        return _LOADED[setting]
