@@ -33,7 +33,7 @@ from r1_assets.catalog.schema import normalize_problem_text, problem_uid
 from r1_assets.dedup.cache import EmbeddingCache
 from r1_assets.dedup.embedder import DEFAULT_MODEL, SentenceEmbedder, embed_in_chunks, model_key
 from r1_assets.dedup.numbers import numbers_differ
-from r1_assets.dedup.pool import embedding_matrix
+from r1_assets.dedup.pool import embedding_matrix, rescored_pairs
 
 RESULTS = Path(__file__).parent / "results"
 
@@ -203,14 +203,8 @@ def embed(texts: list[str], threads: int) -> tuple[np.ndarray, dict]:
 
 def pairs_from(keys: np.ndarray, vectors: np.ndarray, threshold: float) -> set[tuple[int, int]]:
     """Pairs (i < j) among k-NN results with exact cosine >= threshold (rescored in f32)."""
-    n, k = keys.shape
-    rows = np.repeat(np.arange(n), k)
-    cols = keys.reshape(-1).astype(np.int64)
-    ok = (cols >= 0) & (cols < n) & (cols != rows)
-    i, j = np.minimum(rows[ok], cols[ok]), np.maximum(rows[ok], cols[ok])
-    sims = np.einsum("ij,ij->i", vectors[i], vectors[j])
-    hit = sims >= threshold
-    return set(zip(i[hit].tolist(), j[hit].tolist(), strict=True))
+    frame = rescored_pairs(np.arange(len(keys)), np.asarray(keys), vectors, threshold)
+    return set(zip(frame["i"].to_list(), frame["j"].to_list(), strict=True))
 
 
 def exact_search(vectors: np.ndarray, k: int) -> tuple[np.ndarray, float, float]:

@@ -116,6 +116,26 @@ def build_index(vectors: np.ndarray, settings: DedupSettings):
     return index
 
 
+def rescored_pairs(
+    queries: np.ndarray, keys: np.ndarray, vectors: np.ndarray, floor: float
+) -> pl.DataFrame:
+    """Pairs (i < j) from k-NN ``keys`` (one row per query position) whose exact float32 cosine
+    is at least ``floor``; whatever index produced the keys, the similarity is recomputed."""
+    n, k = len(vectors), keys.shape[1]
+    rows, cols = np.repeat(queries, k), keys.reshape(-1).astype(np.int64)
+    valid = (cols >= 0) & (cols < n) & (cols != rows)
+    i, j = np.minimum(rows[valid], cols[valid]), np.maximum(rows[valid], cols[valid])
+    found = []
+    for start in range(0, len(i), RESCORE_BLOCK):  # bounded memory: 1M pairs at a time
+        bi, bj = i[start : start + RESCORE_BLOCK], j[start : start + RESCORE_BLOCK]
+        sims = np.einsum("ij,ij->i", vectors[bi], vectors[bj]).astype(np.float64)
+        keep = sims >= floor
+        found.append(pl.DataFrame({"i": bi[keep], "j": bj[keep], "similarity": sims[keep]}))
+    if not found:
+        return pl.DataFrame(schema={"i": pl.Int64, "j": pl.Int64, "similarity": pl.Float64})
+    return pl.concat(found)
+
+
 def candidate_pairs(
     vectors: np.ndarray, settings: DedupSettings, index_path: Path | None = None
 ) -> pl.DataFrame:
@@ -140,14 +160,7 @@ def candidate_pairs(
         k = min(k, n)
         keys = index.search(vectors[queries], k, exact=exact).keys
         keys = np.asarray(keys, dtype=np.int64).reshape(len(queries), k)  # 1 query: 1-D keys
-        rows, cols = np.repeat(queries, k), keys.reshape(-1)
-        valid = (cols >= 0) & (cols < n) & (cols != rows)
-        i, j = np.minimum(rows[valid], cols[valid]), np.maximum(rows[valid], cols[valid])
-        for start in range(0, len(i), RESCORE_BLOCK):  # bounded memory: 1M pairs at a time
-            bi, bj = i[start : start + RESCORE_BLOCK], j[start : start + RESCORE_BLOCK]
-            sims = np.einsum("ij,ij->i", vectors[bi], vectors[bj]).astype(np.float64)
-            keep = sims >= settings.calibration_floor
-            found.append(pl.DataFrame({"i": bi[keep], "j": bj[keep], "similarity": sims[keep]}))
+        found.append(rescored_pairs(queries, keys, vectors, settings.calibration_floor))
         if k >= min(settings.k_max + 1, n):
             break
         last = keys[:, -1]
