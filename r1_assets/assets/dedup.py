@@ -2,6 +2,7 @@
 
 import time
 from collections.abc import Iterator
+from dataclasses import asdict
 from typing import Any
 
 import dagster as dg
@@ -10,6 +11,7 @@ import polars as pl
 from pydantic import Field
 
 from r1_assets.assets.metadata import column_schema, histogram_markdown, markdown_table
+from r1_assets.assets.plots import histogram_plot
 from r1_assets.assets.raw import RAW_PROBLEMS
 from r1_assets.dedup.calibration import BANDS, band_samples, rate_by_source
 from r1_assets.dedup.embedder import EmbeddingModelError
@@ -179,6 +181,7 @@ def dedup_pool(
         embeddings,
         settings,
         index_path=store.root / "cache" / "dedup" / f"{embedder.key}.usearch",
+        model_key=embedder.key,
     )
     seconds = time.perf_counter() - started
     context.log.info(
@@ -195,6 +198,7 @@ def dedup_pool(
             nearest,
             problems,
             settings,
+            embedder.key,
             sources,
             missing,
         ),
@@ -209,6 +213,7 @@ def _pool_metadata(
     nearest: np.ndarray,
     problems: pl.DataFrame,
     settings: DedupSettings,
+    model_key: str,
     sources: list[str],
     missing: list[str],
 ) -> dict[str, Any]:
@@ -227,8 +232,16 @@ def _pool_metadata(
         "sources": dg.MetadataValue.json(sources),
         "sources_without_embeddings": dg.MetadataValue.json(missing),
         "dedup_rate_by_source": dg.MetadataValue.md(markdown_table(rate_by_source(decisions), 100)),
+        "settings_id": settings.fingerprint(model_key),
+        "settings": dg.MetadataValue.json({**asdict(settings), "model_key": model_key}),
         "nearest_neighbor_similarity": dg.MetadataValue.md(
             histogram_markdown(nearest, list(BANDS))
+        ),
+        "nearest_neighbor_plot": histogram_plot(
+            nearest,
+            np.linspace(settings.calibration_floor, 1.0, 26),
+            "nearest-neighbor cosine per problem",
+            f"cosine (threshold {settings.threshold})",
         ),
         "pairs_by_band": dg.MetadataValue.md(
             markdown_table(band_samples(pairs, texts), 30, max_chars=90)

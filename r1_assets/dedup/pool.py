@@ -12,7 +12,9 @@ cluster when A and C are not alike.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import json
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +36,9 @@ DECISION_SCHEMA = pl.Schema(
         "duplicate_of_row_id": pl.String,
         "similarity": pl.Float64,  # cosine to the kept row (1.0 for exact)
         "method": pl.String,  # exact | semantic (null for kept rows)
+        # which settings and embedding model made this decision (see settings_fingerprint): a later
+        # run with other settings is visible row by row, not only in the asset's metadata
+        "settings_id": pl.String,
     }
 )
 
@@ -63,6 +68,11 @@ class DedupSettings:
     number_guard: bool = True
     calibration_floor: float = 0.75
     deterministic: bool = True
+
+    def fingerprint(self, model_key: str) -> str:
+        """A short id of these settings and the embedding model, stored on every decision."""
+        payload = json.dumps({**asdict(self), "model_key": model_key}, sort_keys=True)
+        return hashlib.sha256(payload.encode()).hexdigest()[:12]
 
 
 def rank_rows(problems: pl.DataFrame, priorities: dict[str, int]) -> pl.DataFrame:
@@ -175,6 +185,7 @@ def decide(
     embeddings: pl.DataFrame,
     settings: DedupSettings,
     index_path: Path | None = None,
+    model_key: str = "",
 ) -> tuple[pl.DataFrame, pl.DataFrame, np.ndarray]:
     """Decisions for every ranked row, the candidate pairs (for calibration) and each
     representative's nearest-neighbor similarity.
@@ -239,7 +250,7 @@ def decide(
         },
         schema={"problem_uid": pl.String, "target": pl.String, "target_similarity": pl.Float64},
     )
-    decisions = _decisions(ranked, reps, targets)
+    decisions = _decisions(ranked, reps, targets, settings.fingerprint(model_key))
     pair_frame = pairs.select(
         uid_series.gather(pairs["i"]).alias("a_uid"),
         uid_series.gather(pairs["j"]).alias("b_uid"),
@@ -271,7 +282,9 @@ def _nearest_similarity(pairs: pl.DataFrame) -> np.ndarray:
     return both.group_by("p").agg(pl.col("similarity").max())["similarity"].to_numpy()
 
 
-def _decisions(ranked: pl.DataFrame, reps: pl.DataFrame, targets: pl.DataFrame) -> pl.DataFrame:
+def _decisions(
+    ranked: pl.DataFrame, reps: pl.DataFrame, targets: pl.DataFrame, settings_id: str
+) -> pl.DataFrame:
     """Every row points at the kept row of its cluster: its own uid's representative (exact), or
     the row that claimed that representative (semantic)."""
     kept = reps.select(
@@ -307,4 +320,5 @@ def _decisions(ranked: pl.DataFrame, reps: pl.DataFrame, targets: pl.DataFrame) 
         pl.when(duplicate)
         .then(pl.when(pl.col("semantic")).then(pl.lit("semantic")).otherwise(pl.lit("exact")))
         .alias("method"),
+        pl.lit(settings_id).alias("settings_id"),
     ).cast(dict(DECISION_SCHEMA))

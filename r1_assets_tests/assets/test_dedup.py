@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
@@ -217,6 +218,17 @@ def test_pool_metadata_helps_choose_a_threshold(demo) -> None:
     assert "█" in metadata["nearest_neighbor_similarity"]
     assert "0.95–0.98" in metadata["pairs_by_band"] or "0.98–1.00" in metadata["pairs_by_band"]
     assert "guard_blocked" in metadata["guard_blocked_examples"]
+    png = metadata["nearest_neighbor_plot"].split("base64,", 1)[1].rstrip(")")
+    assert base64.b64decode(png).startswith(b"\x89PNG")
+
+
+def test_every_decision_names_the_settings_that_made_it(demo) -> None:
+    default = run_pool(demo["data"], demo["cache"], demo["instance"])
+    stricter = run_pool(demo["data"], demo["cache"], demo["instance"], threshold=0.9)
+    assert default["settings_id"].n_unique() == stricter["settings_id"].n_unique() == 1
+    assert default["settings_id"][0] != stricter["settings_id"][0]
+    stored = Warehouse(demo["data"]).read("deduped_pool")  # the last run's rows carry its id
+    assert set(stored["settings_id"]) == {stricter["settings_id"][0]}
 
 
 def test_a_wrong_model_path_fails_before_any_work(demo, tmp_path) -> None:
