@@ -22,10 +22,10 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-from dedup import RESULTS, embed  # noqa: E402  (the sibling benchmark's cached embedding)
+from dedup import RESULTS, embed
 
-from r1_assets.dedup.numbers import number_set  # noqa: E402
-from r1_assets.dedup.pool import DedupSettings  # noqa: E402
+from r1_assets.dedup.numbers import number_set
+from r1_assets.dedup.pool import DedupSettings
 
 TEXT_FIELDS = ("problem", "question", "prompt", "text", "instruction")
 THRESHOLDS = (0.70, 0.75, 0.80, 0.85, 0.90, 0.95)
