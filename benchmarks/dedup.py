@@ -184,7 +184,9 @@ def embed(texts: list[str], threads: int) -> tuple[np.ndarray, dict]:
             batch,
             1024,
             32,
-            lambda s, e, out: cache.add(missing[s:e], out.vectors, out.n_tokens, out.truncated),
+            lambda s, e, out: cache.add_vectors(
+                missing[s:e], out.vectors, out.n_tokens, out.truncated
+            ),
             desc="embedding pool",
         )
         cached = cache.lookup(uids)

@@ -19,6 +19,8 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
+from r1_assets.storage.shards import folder_fingerprint
+
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 _PACKAGED = {"sentence-transformers/all-MiniLM-L6-v2", "all-MiniLM-L6-v2"}
 
@@ -60,26 +62,9 @@ def model_key(name_or_path: str, max_seq_length: int | None) -> str:
     local = Path(location).is_dir()
     readable = name_or_path if name_or_path in _PACKAGED or not local else Path(location).name
     slug = re.sub(r"[^A-Za-z0-9]+", "-", readable).strip("-")[-48:] or "model"
-    identity = _folder_fingerprint(Path(location)) if local else location
+    identity = folder_fingerprint(Path(location)) if local else location
     setting = f"{identity}|{max_seq_length or 'model-default'}|normalized"
     return f"{slug}-{hashlib.sha256(setting.encode()).hexdigest()[:10]}"
-
-
-def _folder_fingerprint(folder: Path, edge_bytes: int = 1 << 20) -> str:
-    """Names, sizes and contents of a model folder's files (for big weight files: their first
-    and last MiB), so identical copies agree wherever they live."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        size = path.stat().st_size
-        digest.update(f"{path.relative_to(folder).as_posix()}|{size}".encode())
-        with path.open("rb") as handle:
-            if size <= 8 * edge_bytes:
-                digest.update(handle.read())
-            else:
-                digest.update(handle.read(edge_bytes))
-                handle.seek(size - edge_bytes)
-                digest.update(handle.read(edge_bytes))
-    return digest.hexdigest()
 
 
 @dataclass

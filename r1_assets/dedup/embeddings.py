@@ -73,7 +73,7 @@ def embed_problems(
             batch_texts,
             chunk_size,
             batch_size,
-            on_chunk=lambda start, end, out: cache.add(
+            on_chunk=lambda start, end, out: cache.add_vectors(
                 uids[start:end], out.vectors, out.n_tokens, out.truncated
             ),
             log=log,
@@ -86,7 +86,7 @@ def embed_problems(
         .join(cached, on="problem_uid", how="left")
         .with_columns(
             pl.lit(model_name).alias("model"),
-            pl.lit(cache.key).alias("model_key"),
+            pl.lit(cache.model_key).alias("model_key"),
             pl.when(pl.col("embedding").is_null())
             .then(pl.lit("empty"))
             .when(pl.col("truncated"))
