@@ -1,0 +1,65 @@
+"""The content-addressed LLM request cache, shared by every asset that calls an LLM.
+
+Key: model, messages, sampling parameters and sample index (``Request.key``). Finished samples are
+flushed in small shards as they come, so a killed run keeps them and a rerun generates only the
+rest; raising the number of samples generates only the new indices. Errors are never cached.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import polars as pl
+
+from r1_assets.llm.types import Completion
+from r1_assets.storage.shards import ShardedCache
+
+LLM_CACHE_SCHEMA = {
+    "key": pl.String,
+    "model_id": pl.String,
+    "text": pl.String,
+    "finish_reason": pl.String,
+    "prompt_tokens": pl.Int64,
+    "completion_tokens": pl.Int64,
+    "latency_s": pl.Float64,
+    "created_at": pl.Float64,
+}
+
+
+class LLMCache(ShardedCache):
+    def __init__(self, root: Path | str) -> None:
+        super().__init__(Path(root), LLM_CACHE_SCHEMA, key="key")
+
+    def get(self, keys: list[str]) -> dict[str, Completion]:
+        return {
+            row["key"]: Completion(
+                text=row["text"],
+                finish_reason=row["finish_reason"],
+                prompt_tokens=row["prompt_tokens"],
+                completion_tokens=row["completion_tokens"],
+                latency_s=row["latency_s"],
+            )
+            for row in self.lookup(keys).iter_rows(named=True)
+        }
+
+    def put(self, model_id: str, finished: list[tuple[str, Completion]]) -> None:
+        rows = [(key, c) for key, c in finished if c.ok]
+        if not rows:
+            return
+        now = time.time()
+        self.add(
+            pl.DataFrame(
+                {
+                    "key": [k for k, _ in rows],
+                    "model_id": [model_id] * len(rows),
+                    "text": [c.text for _, c in rows],
+                    "finish_reason": [c.finish_reason for _, c in rows],
+                    "prompt_tokens": [c.prompt_tokens for _, c in rows],
+                    "completion_tokens": [c.completion_tokens for _, c in rows],
+                    "latency_s": [c.latency_s for _, c in rows],
+                    "created_at": [now] * len(rows),
+                },
+                schema=LLM_CACHE_SCHEMA,
+            )
+        )

