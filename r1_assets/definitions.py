@@ -9,10 +9,13 @@ import dagster as dg
 
 from r1_assets import settings
 from r1_assets.assets.dedup import build_problem_embeddings, dedup_pool
+from r1_assets.assets.distill import build_distilled_responses
+from r1_assets.assets.labels import build_problem_labels
 from r1_assets.assets.raw import RAW_PROBLEMS, RAW_QUARANTINE, build_raw_problems
 from r1_assets.catalog.spec import load_catalog
 from r1_assets.resources import (
     EmbedderResource,
+    LLMResource,
     SourceCatalogResource,
     WarehouseIOManager,
     WarehouseResource,
@@ -32,7 +35,13 @@ def build_definitions(catalog_path: Path, data_dir: Path) -> dg.Definitions:
     source_partitions = dg.StaticPartitionsDefinition(catalog.names)
     raw_problems = build_raw_problems(source_partitions)
     return dg.Definitions(
-        assets=[raw_problems, build_problem_embeddings(source_partitions), dedup_pool],
+        assets=[
+            raw_problems,
+            build_problem_embeddings(source_partitions),
+            dedup_pool,
+            build_problem_labels(source_partitions),
+            build_distilled_responses(source_partitions),
+        ],
         jobs=[
             dg.define_asset_job(
                 "raw_problems_job",
@@ -45,6 +54,9 @@ def build_definitions(catalog_path: Path, data_dir: Path) -> dg.Definitions:
             "source_catalog": SourceCatalogResource(path=str(catalog_path)),
             "warehouse": WarehouseResource(root=str(data_dir)),
             "embedder": EmbedderResource(cache_dir=str(data_dir / "cache" / "embeddings")),
+            "llm": LLMResource(
+                models_dir=str(data_dir / "models"), cache_dir=str(data_dir / "cache" / "llm")
+            ),
         },
     )
 

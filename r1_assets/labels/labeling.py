@@ -1,0 +1,107 @@
+"""Turn problems into labeler requests, and the labeler's answers into label rows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import polars as pl
+
+from r1_assets.labels.language import detect_language
+from r1_assets.labels.prompts import (
+    CATEGORY,
+    DIFFICULTY,
+    LABELER_VERSION,
+    PROBLEM_CHARS,
+    QUALITY,
+    parse_category,
+    parse_level,
+)
+from r1_assets.llm.types import Completion, Request, Sampling, user
+
+LABEL_SCHEMA = pl.Schema(
+    {
+        "problem_uid": pl.String,
+        "source": pl.String,
+        "source_row_id": pl.String,
+        "source_revision": pl.String,
+        "domain": pl.String,
+        "decision": pl.String,  # from deduped_pool: kept | duplicate
+        "duplicate_of": pl.String,
+        "difficulty": pl.Int8,  # 1-5, null = unknown (see difficulty_raw)
+        "difficulty_raw": pl.String,
+        "category": pl.String,  # null = unknown (see category_raw)
+        "category_raw": pl.String,
+        "quality": pl.Int8,  # 1-5, null = unknown
+        "quality_raw": pl.String,
+        "language": pl.String,  # ISO 639-1, "und" when too little prose
+        "language_score": pl.Float64,
+        "has_reference": pl.Boolean,
+        "has_tests": pl.Boolean,
+        "labeler": pl.String,  # model id of the LLM labeler
+        "labeler_version": pl.String,  # prompt + parser version
+        "selected": pl.Boolean,
+        "selection_reason": pl.String,
+    }
+)
+LABEL_SAMPLING = Sampling(temperature=0.0, top_p=1.0, max_tokens=8)
+_PROMPTS = {"difficulty": DIFFICULTY, "category": CATEGORY, "quality": QUALITY}
+
+
+def label_requests(problems: Sequence[str]) -> list[Request]:
+    """Three requests per problem, in the order difficulty, category, quality."""
+    return [
+        Request(user(template.format(problem=text[:PROBLEM_CHARS])), LABEL_SAMPLING)
+        for text in problems
+        for template in _PROMPTS.values()
+    ]
+
+
+def build_labels(
+    problems: pl.DataFrame, completions: list[Completion], labeler: str
+) -> pl.DataFrame:
+    """Label rows for ``problems`` (raw rows joined with their dedup decision). ``completions``
+    come from label_requests on the rows to label (decision "kept"), three per row; duplicates get
+    no LLM labels (they will not be selected)."""
+    to_label = problems["decision"] == "kept"
+    answers = iter(completions)
+    raw: dict[str, list[str | None]] = {name: [] for name in _PROMPTS}
+    for labeled in to_label:
+        for name in _PROMPTS:
+            if labeled:
+                completion = next(answers)
+                raw[name].append(
+                    completion.text if completion.ok else f"<error> {completion.error}"
+                )
+            else:
+                raw[name].append(None)
+    languages = [detect_language(text) for text in problems["problem"]]
+    frame = problems.select(
+        "problem_uid",
+        "source",
+        "source_row_id",
+        "source_revision",
+        "domain",
+        "decision",
+        "duplicate_of",
+        pl.col("reference_answer").is_not_null().alias("has_reference"),
+        (pl.col("test_cases").list.len() > 0).fill_null(False).alias("has_tests"),
+    ).with_columns(
+        pl.Series("difficulty_raw", raw["difficulty"], dtype=pl.String),
+        pl.Series("category_raw", raw["category"], dtype=pl.String),
+        pl.Series("quality_raw", raw["quality"], dtype=pl.String),
+        pl.Series("language", [lang for lang, _ in languages], dtype=pl.String),
+        pl.Series("language_score", [score for _, score in languages], dtype=pl.Float64),
+        pl.lit(labeler).alias("labeler"),
+        pl.lit(LABELER_VERSION).alias("labeler_version"),
+    )
+    return frame.with_columns(
+        pl.col("difficulty_raw")
+        .map_elements(parse_level, return_dtype=pl.Int8, skip_nulls=True)
+        .alias("difficulty"),
+        pl.col("category_raw")
+        .map_elements(parse_category, return_dtype=pl.String, skip_nulls=True)
+        .alias("category"),
+        pl.col("quality_raw")
+        .map_elements(parse_level, return_dtype=pl.Int8, skip_nulls=True)
+        .alias("quality"),
+    )

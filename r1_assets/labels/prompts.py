@@ -1,0 +1,48 @@
+"""The labeler's prompts and the parsers of its answers.
+
+A label the model answers with garbage is recorded as unknown (null) beside the raw output — never
+guessed. Labels are asked with greedy decoding and a few tokens: they are classifications, not
+essays, and greedy makes them reproducible.
+"""
+
+from __future__ import annotations
+
+import re
+
+LABELER_VERSION = "1"
+CATEGORIES = ("math", "code", "science", "chat", "puzzle", "writing", "other")
+PROBLEM_CHARS = 6000  # the labeler sees the start of very long statements
+
+DIFFICULTY = (
+    "Rate the difficulty of the following problem for a strong high-school student on a scale "
+    "from 1 to 5 (1 = very easy, 2 = easy, 3 = medium, 4 = hard, 5 = very hard, olympiad "
+    "level). Answer with the digit only.\n\nProblem:\n{problem}\n\nDifficulty (1-5):"
+)
+CATEGORY = (
+    "Classify the following problem into exactly one category: "
+    + ", ".join(CATEGORIES)
+    + ". Answer with the category name only.\n\nProblem:\n{problem}\n\nCategory:"
+)
+QUALITY = (
+    "Rate the quality of the following problem statement on a scale from 1 to 5 (1 = unclear, "
+    "incomplete or ill-posed; 5 = clear, complete and well-posed). Answer with the digit only."
+    "\n\nProblem:\n{problem}\n\nQuality (1-5):"
+)
+
+_LEVEL = re.compile(r"(?<![\d.])([1-5])(?![\d.])")
+
+
+def parse_level(output: str) -> int | None:
+    """The 1-5 level the answer states first; None when it states none, or several different
+    ones before any other word ("3 or 4")."""
+    text = (output or "").strip()
+    found = _LEVEL.findall(text[:40])
+    if not found or len(set(found[:2])) > 1:
+        return None
+    return int(found[0])
+
+
+def parse_category(output: str) -> str | None:
+    """The first category name the answer uses as a word; None when there is none."""
+    words = re.findall(r"[a-z]+", (output or "").lower()[:80])
+    return next((w for w in words if w in CATEGORIES), None)
