@@ -55,7 +55,8 @@ def build_definitions(catalog_path: Path, data_dir: Path) -> dg.Definitions:
             "warehouse": WarehouseResource(root=str(data_dir)),
             "embedder": EmbedderResource(cache_dir=str(data_dir / "cache" / "embeddings")),
             "llm": LLMResource(
-                models_dir=str(data_dir / "models"), cache_dir=str(data_dir / "cache" / "llm")
+                models_dir=str(settings.models_dir(data_dir)),
+                cache_dir=str(data_dir / "cache" / "llm"),
             ),
         },
     )

@@ -5,6 +5,8 @@ data root (tests, a shared disk) without editing anything:
 
 - ``R1_ASSETS_DATA_DIR``: the data root (default: ``<project>/data``).
 - ``R1_ASSETS_CATALOG``: the source catalog YAML (default: ``r1_assets/catalog/sources.yaml``).
+- ``R1_ASSETS_MODELS_DIR``: converted local models (default: ``<data root>/models``), so several
+  data roots can share one converted teacher.
 """
 
 from __future__ import annotations
@@ -23,3 +25,8 @@ def data_dir() -> Path:
 
 def catalog_path() -> Path:
     return Path(os.environ.get("R1_ASSETS_CATALOG", DEFAULT_CATALOG_PATH)).resolve()
+
+
+def models_dir(data_root: Path | None = None) -> Path:
+    default = (data_root or data_dir()) / "models"
+    return Path(os.environ.get("R1_ASSETS_MODELS_DIR", default)).resolve()

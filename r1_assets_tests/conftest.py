@@ -19,6 +19,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 REAL_ROWS = FIXTURES / "real"
 DEMO_SOURCES = settings.PROJECT_ROOT / "data" / "sources"
 VENV_BIN = Path(sys.executable).parent
+# the embedded teacher is converted once (~30-60 s) and shared by every test and subprocess
+MODELS_DIR = settings.PROJECT_ROOT / "data" / "models"
 
 
 def write_jsonl(path: Path, rows: list[Any]) -> Path:
@@ -64,6 +66,19 @@ def subprocess_env(catalog: Path, data: Path, dagster_home: Path) -> dict[str, s
         "R1_ASSETS_DATA_DIR": str(data),
         "DAGSTER_HOME": str(dagster_home),
         "DAGSTER_DISABLE_TELEMETRY": "1",
+        "R1_ASSETS_MODELS_DIR": str(MODELS_DIR),
         "PATH": f"{VENV_BIN}:{os.environ.get('PATH', '')}",
     }
     return env
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_models_dir() -> Path:
+    """Every in-process Definitions reuses the one converted teacher."""
+    previous = os.environ.get("R1_ASSETS_MODELS_DIR")
+    os.environ["R1_ASSETS_MODELS_DIR"] = str(MODELS_DIR)
+    yield MODELS_DIR
+    if previous is None:
+        os.environ.pop("R1_ASSETS_MODELS_DIR", None)
+    else:
+        os.environ["R1_ASSETS_MODELS_DIR"] = previous

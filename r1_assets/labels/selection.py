@@ -52,7 +52,9 @@ def select(labels: pl.DataFrame, policy: SelectionPolicy) -> pl.DataFrame:
         rules.append(
             (
                 ~pl.col("language").is_in(list(policy.languages)),
-                pl.format("language {} not in {}", pl.col("language"), pl.lit(policy.languages)),
+                pl.format(
+                    "language {} not in {}", pl.col("language"), pl.lit(",".join(policy.languages))
+                ),
             )
         )
     if policy.categories:

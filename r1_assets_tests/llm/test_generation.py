@@ -1,0 +1,73 @@
+"""The transformers engine on the embedded SmolLM2 teacher, through the request cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from r1_assets.llm.models import LLMModelError, model_id, resolve_llm
+from r1_assets.llm.types import Request, Sampling, user
+from r1_assets.resources import LLMResource
+from r1_assets_tests.conftest import MODELS_DIR
+
+
+@pytest.fixture(scope="module")
+def teacher(tmp_path_factory) -> LLMResource:
+    cache = tmp_path_factory.mktemp("llm-cache")
+    return LLMResource(
+        backend="transformers", models_dir=str(MODELS_DIR), cache_dir=str(cache), flush_every=2
+    )
+
+
+def test_the_embedded_teacher_is_converted_once_and_identified_by_its_files() -> None:
+    location = Path(resolve_llm("smollm2-135m-instruct", MODELS_DIR))
+    assert (location / "config.json").exists() and (location / "tokenizer.json").exists()
+    assert model_id("smollm2-135m-instruct", str(location)).startswith("SmolLM2-135M-Instruct@")
+    with pytest.raises(LLMModelError, match="does not exist"):
+        resolve_llm("./no/such/model", MODELS_DIR)
+
+
+def test_key_covers_model_messages_sampling_and_sample_index() -> None:
+    base = Request(user("q"), Sampling(), 0)
+    keys = {
+        base.key("m"),
+        base.key("other-model"),
+        Request(user("q2"), Sampling(), 0).key("m"),
+        Request(user("q"), Sampling(temperature=0.7), 0).key("m"),
+        Request(user("q"), Sampling(max_tokens=5), 0).key("m"),
+        Request(user("q"), Sampling(), 1).key("m"),
+        Request(user("q", prefill="<think>\n"), Sampling(), 0).key("m"),
+    }
+    assert len(keys) == 7
+    assert base.key("m") == Request(user("q"), Sampling(), 0).key("m")
+
+
+def test_generation_is_real_cached_and_pays_only_for_new_samples(teacher) -> None:
+    def asks(n: int) -> list[Request]:
+        return [
+            Request(user("Name one fruit.", prefill="<think>\n"), Sampling(max_tokens=12), i)
+            for i in range(n)
+        ]
+
+    first, stats = teacher.generate(asks(2))
+    assert stats.generated == 2 and stats.cache_hits == 0
+    for completion in first:
+        assert completion.text.startswith("<think>\n") and len(completion.text) > len("<think>\n")
+        assert completion.finish_reason in {"stop", "length"}
+        assert 0 < completion.completion_tokens <= 12 and completion.prompt_tokens > 5
+    more, stats = teacher.generate(asks(3))  # one more sample: only index 2 is generated
+    assert (stats.cache_hits, stats.generated) == (2, 1)
+    assert [c.text for c in more[:2]] == [c.text for c in first]
+    stored = teacher.cache().read_all()
+    assert stored.height == 3 and stored["key"].n_unique() == 3
+
+
+def test_greedy_labels_are_reproducible_and_truncation_is_reported(teacher, tmp_path) -> None:
+    fresh = teacher.model_copy(update={"cache_dir": str(tmp_path / "a")})
+    other = teacher.model_copy(update={"cache_dir": str(tmp_path / "b")})
+    ask = [Request(user("Count from one to twenty."), Sampling(temperature=0.0, max_tokens=6))]
+    [a], _ = fresh.generate(ask)
+    [b], _ = other.generate(ask)
+    assert a.text == b.text  # greedy: the same answer from an empty cache
+    assert a.finish_reason == "length" and a.completion_tokens == 6
