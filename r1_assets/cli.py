@@ -87,7 +87,13 @@ def cmd_materialize(args: argparse.Namespace) -> int:
     runs = [(source, partitioned) for source in sources if partitioned]
     runs += [(None, unpartitioned)] if unpartitioned else []
     logging_config = {"loggers": {"console": {"config": {"log_level": args.log_level}}}}
-    ops_config = _ops_config(args.config)
+    ops_config, resource_config = _run_config_file(args.config)
+    resources = dict(defs.resources or {})
+    for name, overrides in resource_config.items():
+        if name not in resources:
+            print(f"error: unknown resource {name!r} in {args.config}", file=sys.stderr)
+            return 1
+        resources[name] = resources[name].model_copy(update=(overrides or {}).get("config", {}))
     summary: list[tuple[str, str, str]] = []
     failed = []
     with dg.DagsterInstance.get() as instance:
@@ -97,7 +103,7 @@ def cmd_materialize(args: argparse.Namespace) -> int:
             result = dg.materialize(
                 list(defs.assets or []),
                 instance=instance,
-                resources=defs.resources,
+                resources=resources,
                 selection=run_keys,
                 partition_key=partition,
                 run_config={
@@ -143,17 +149,25 @@ def _summary_item(asset: str, metadata) -> str:
             f" (embedded {metadata['cache_misses'].value:,}, "
             f"cached {metadata['cache_hits'].value:,})"
         )
+    if "llm_cache_misses" in metadata:
+        item += (
+            f" (generated {metadata['llm_cache_misses'].value:,}, "
+            f"cached {metadata['llm_cache_hits'].value:,})"
+        )
     return item
 
 
-def _ops_config(path: str | None) -> dict:
-    """The `ops:` section of a run-config YAML file (the same YAML the UI's launchpad takes)."""
+def _run_config_file(path: str | None) -> tuple[dict, dict]:
+    """The `ops:` and `resources:` sections of a run-config YAML file (the same YAML the UI's
+    launchpad takes)."""
     if not path:
-        return {}
+        return {}, {}
     import yaml
 
     document = yaml.safe_load(Path(path).read_text()) or {}
-    return document.get("ops", {}) if isinstance(document, dict) else {}
+    if not isinstance(document, dict):
+        return {}, {}
+    return document.get("ops") or {}, document.get("resources") or {}
 
 
 def _source_partitions(graph, keys) -> list[str]:
@@ -267,7 +281,8 @@ def main(argv: list[str] | None = None) -> int:
     mat.add_argument(
         "--config",
         help="run-config YAML; its ops: entries go to the runs that "
-        "contain those ops (e.g. dedup_pool: {config: {threshold: 0.85}})",
+        "contain those ops (e.g. dedup_pool: {config: {threshold: 0.85}}), its resources: "
+        "entries override resource settings (e.g. llm: {config: {backend: openai}})",
     )
     mat.set_defaults(func=cmd_materialize)
     cat = commands.add_parser("catalog", help="inspect the source catalog")

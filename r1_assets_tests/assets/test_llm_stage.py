@@ -1,0 +1,196 @@
+"""problem_labels and distilled_responses through Dagster with the real embedded teacher, and a
+distillation run killed mid-partition and resumed."""
+
+from __future__ import annotations
+
+import base64
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import dagster as dg
+import polars as pl
+import pytest
+import yaml
+
+from r1_assets.definitions import build_definitions
+from r1_assets.llm.cache import LLMCache
+from r1_assets.storage.warehouse import Warehouse
+from r1_assets_tests.conftest import VENV_BIN, subprocess_env, write_jsonl
+
+ALPHA = [
+    {"id": "a1", "problem": "What is 12 times 7?", "answer": "84"},
+    {"id": "a2", "problem": "Solve for x: 3x + 5 = 20.", "answer": "5"},
+    {"id": "a3", "problem": "How many sides does a hexagon have?", "answer": "6"},
+    {"id": "a4", "problem": "Prove that there are infinitely many primes."},  # no answer
+]
+BETA = [
+    {"id": "b1", "problem": "What is 12 times 7?", "answer": "84"},  # exact copy of a1
+    {
+        "id": "b2",
+        "problem": "What is the capital of France? Answer in one word.",
+        "answer": "Paris",
+    },
+]
+TINY = {"max_tokens": 12, "n_samples": 2}
+
+
+@pytest.fixture
+def catalog(make_catalog, tmp_path: Path) -> Path:
+    write_jsonl(tmp_path / "alpha.jsonl", ALPHA)
+    write_jsonl(tmp_path / "beta.jsonl", BETA)
+    return make_catalog(
+        {"name": "alpha", "format": "generic", "location": "alpha.jsonl", "priority": 20},
+        {"name": "beta", "format": "generic", "location": "beta.jsonl", "priority": 10},
+    )
+
+
+def resources(defs: dg.Definitions, **llm) -> dict:
+    teacher = defs.resources["llm"].model_copy(update={"backend": "transformers", **llm})
+    return {**defs.resources, "llm": teacher}
+
+
+def materialize(defs, instance, selection, partition=None, run_config=None, **llm):
+    result = dg.materialize(
+        list(defs.assets),
+        instance=instance,
+        resources=resources(defs, **llm),
+        selection=selection,
+        partition_key=partition,
+        run_config=run_config or {},
+    )
+    return {
+        e.asset_key.to_user_string(): {k: v.value for k, v in e.materialization.metadata.items()}
+        for e in result.get_asset_materialization_events()
+    }
+
+
+def prepare(defs, instance) -> None:
+    for source in ("alpha", "beta"):
+        materialize(
+            defs,
+            instance,
+            ["raw_problems", "raw_problems_quarantine", "problem_embeddings"],
+            source,
+        )
+    materialize(defs, instance, ["deduped_pool", "dedup_pairs"])
+
+
+def test_labels_and_distillation_end_to_end(catalog: Path, tmp_path: Path) -> None:
+    defs = build_definitions(catalog, tmp_path / "data")
+    instance = dg.DagsterInstance.ephemeral()
+    prepare(defs, instance)
+    keep_all = {"ops": {"problem_labels": {"config": {"keep_rate": {}}}}}
+    meta = {}
+    for source in ("alpha", "beta"):
+        meta[source] = materialize(defs, instance, ["problem_labels"], source, keep_all)
+    store = Warehouse(tmp_path / "data")
+    labels = store.read("problem_labels")
+    reasons = dict(zip(labels["source_row_id"], labels["selection_reason"], strict=True))
+    assert reasons["a4"] == "no reference answer or test cases (math needs them)"
+    assert reasons["b1"].startswith("duplicate of ")
+    assert {reasons["a1"], reasons["a2"], reasons["b2"]} == {"selected"}
+    assert labels.filter(pl.col("decision") == "duplicate")["difficulty_raw"].is_null().all()
+    kept = labels.filter(pl.col("decision") == "kept")
+    assert kept["difficulty_raw"].is_not_null().all()  # every kept problem asked, answer kept
+    # unknown is null beside the raw answer, never invented
+    assert kept.filter(pl.col("difficulty").is_null())["difficulty_raw"].is_not_null().all()
+    assert set(labels["language"]) <= {"en", "und"}
+    alpha = meta["alpha"]["problem_labels"]
+    assert alpha["llm_cache_misses"] == 3 * 4 and alpha["llm_cache_hits"] == 0
+    png = alpha["difficulty_plot"].split("base64,", 1)[1].rstrip(")")
+    assert base64.b64decode(png).startswith(b"\x89PNG")
+    assert "no reference answer" in alpha["selection_reasons"]
+
+    distill = {"ops": {"distilled_responses": {"config": TINY}}}
+    first = materialize(defs, instance, ["distilled_responses"], "alpha", distill)
+    responses = store.read("distilled_responses", ["alpha"])
+    assert responses.height == 3 * 2  # a1, a2, a3 selected, two samples each
+    assert set(responses["origin"]) == {"teacher"}
+    assert responses["content"].str.starts_with("<think>\n").all()
+    assert responses["prompt"].str.ends_with("within \\boxed{}.").all()
+    assert responses["response_uid"].n_unique() == 6
+    assert (responses["completion_tokens"] <= 12).all()
+    assert first["distilled_responses"]["llm_cache_misses"] == 6
+    again = materialize(defs, instance, ["distilled_responses"], "alpha", distill)
+    assert again["distilled_responses"]["llm_cache_misses"] == 0  # zero LLM calls on a rerun
+    assert again["distilled_responses"]["llm_cache_hits"] == 6
+    assert store.read("distilled_responses", ["alpha"]).equals(responses)
+    more = {"ops": {"distilled_responses": {"config": {**TINY, "n_samples": 3}}}}
+    third = materialize(defs, instance, ["distilled_responses"], "alpha", more)
+    assert third["distilled_responses"]["llm_cache_misses"] == 3  # only the new sample index
+
+
+def test_a_killed_distillation_resumes_without_paying_twice(catalog: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    defs = build_definitions(catalog, data)
+    instance = dg.DagsterInstance.ephemeral()
+    prepare(defs, instance)
+    materialize(
+        defs,
+        instance,
+        ["problem_labels"],
+        "alpha",
+        {"ops": {"problem_labels": {"config": {"keep_rate": {}}}}},
+    )
+    run_config = tmp_path / "run.yaml"
+    n_samples = 8  # 3 problems x 8 samples, flushed every 2
+    run_config.write_text(
+        yaml.safe_dump(
+            {
+                "ops": {
+                    "distilled_responses": {"config": {"max_tokens": 24, "n_samples": n_samples}}
+                },
+                "resources": {
+                    "llm": {
+                        "config": {"backend": "transformers", "flush_every": 2, "batch_size": 2}
+                    }
+                },
+            }
+        )
+    )
+    env = subprocess_env(catalog, data, tmp_path / "home")
+    (tmp_path / "home").mkdir()
+    command = [
+        str(VENV_BIN / "r1-assets"),
+        "materialize",
+        "--select",
+        "distilled_responses",
+        "--source",
+        "alpha",
+        "--config",
+        str(run_config),
+    ]
+    cache = LLMCache(data / "cache" / "llm")
+    labels_calls = cache.read_all().height
+    process = subprocess.Popen(
+        command,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 240
+        while cache.read_all().height < labels_calls + 4:  # two flushes done
+            assert process.poll() is None, "finished before it could be killed: make it longer"
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    before_kill = cache.read_all().height - labels_calls
+    assert 4 <= before_kill < 3 * n_samples
+    rerun = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    stored = cache.read_all()
+    assert stored["key"].n_unique() == stored.height  # no finished sample generated twice
+    responses = Warehouse(data).read("distilled_responses", ["alpha"])
+    assert responses.height == 3 * n_samples  # none missing
+    assert set(responses["request_hash"]) <= set(stored["key"])
+    remaining = 3 * n_samples - before_kill
+    assert f"(generated {remaining}, cached {before_kill})" in rerun.stdout
