@@ -6,8 +6,9 @@ rerun.
     python benchmarks/llm.py --backend vllm           # in the vLLM venv (README: LLM engines)
     python benchmarks/llm.py --prompts 64 --max-tokens 128
 
-Greedy decoding, so both runs generate the same tokens and tokens/s compare fairly. The engine is
-loaded (and warmed up on one prompt) before either run is timed. Writes
+Greedy decoding, so both runs generate the same tokens and tokens/s compare fairly. The baseline
+is the engine's own batch call: ``LLM.chat`` for vLLM, batched ``generate`` for transformers.
+The engine is loaded (and warmed up on one prompt) before either run is timed. Writes
 benchmarks/results/llm_<backend>.json.
 """
 
@@ -22,7 +23,7 @@ from pathlib import Path
 from r1_assets import settings
 from r1_assets.distill.recipe import MATH_INSTRUCTION
 from r1_assets.llm.generate import generate_cached
-from r1_assets.llm.types import Request, Sampling, user
+from r1_assets.llm.types import Completion, Request, Sampling, user
 from r1_assets.resources import LLMResource
 
 RESULTS = Path(__file__).parent / "results"
@@ -35,6 +36,31 @@ def prompts(n: int, max_tokens: int) -> list[Request]:
             user(f"What is {3 + i} times {7 + 2 * i}?\n\n{MATH_INSTRUCTION}", "<think>\n"), sampling
         )
         for i in range(n)
+    ]
+
+
+def bare_vllm(engine, requests: list[Request]) -> list[Completion]:
+    """vLLM's own batch API on the same conversations: the baseline for the vLLM backend."""
+    from vllm import SamplingParams
+
+    params = [
+        SamplingParams(temperature=0.0, top_p=1.0, max_tokens=r.sampling.max_tokens)
+        for r in requests
+    ]
+    outputs = engine.llm.chat(
+        [list(r.messages) for r in requests],
+        sampling_params=params,
+        use_tqdm=False,
+        add_generation_prompt=False,
+        continue_final_message=True,
+    )
+    return [
+        Completion(
+            text=r.prefill + o.outputs[0].text,
+            finish_reason=o.outputs[0].finish_reason or "stop",
+            completion_tokens=len(o.outputs[0].token_ids),
+        )
+        for r, o in zip(requests, outputs, strict=True)
     ]
 
 
@@ -58,7 +84,7 @@ def main() -> None:
         requests = prompts(args.prompts, args.max_tokens)
 
         started = time.perf_counter()
-        bare = engine.generate(requests)
+        bare = bare_vllm(engine, requests) if args.backend == "vllm" else engine.generate(requests)
         bare_s = time.perf_counter() - started
         bare_tokens = sum(c.completion_tokens for c in bare)
 

