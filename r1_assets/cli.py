@@ -29,6 +29,8 @@ telemetry:
 concurrency:
   runs:
     max_concurrent_runs: 2  # a 2-core machine: more parallel runs only thrash
+  pools:
+    default_limit: 1  # pool "llm": one engine already uses every core
 """
 
 

@@ -194,3 +194,50 @@ def test_a_killed_distillation_resumes_without_paying_twice(catalog: Path, tmp_p
     assert set(responses["request_hash"]) <= set(stored["key"])
     remaining = 3 * n_samples - before_kill
     assert f"(generated {remaining}, cached {before_kill})" in rerun.stdout
+
+
+def test_two_partitions_label_at_once_within_the_llm_pool(catalog: Path, tmp_path: Path) -> None:
+    from r1_assets.cli import DAGSTER_YAML
+
+    data, home = tmp_path / "data", tmp_path / "home"
+    defs = build_definitions(catalog, data)
+    prepare(defs, dg.DagsterInstance.ephemeral())
+    home.mkdir()
+    (home / "dagster.yaml").write_text(DAGSTER_YAML)
+    env = subprocess_env(catalog, data, home)
+    dg.DagsterInstance.from_config(str(home)).dispose()  # create the storage once, not racing
+    processes = [
+        subprocess.Popen(
+            [
+                str(VENV_BIN / "dagster"),
+                "asset",
+                "materialize",
+                "-m",
+                "r1_assets.definitions",
+                "--select",
+                "problem_labels",
+                "--partition",
+                source,
+            ],
+            env={**env, "R1_ASSETS_DATA_DIR": str(data)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for source in ("alpha", "beta")
+    ]
+    outputs = [p.communicate(timeout=600)[0] for p in processes]
+    assert [p.returncode for p in processes] == [0, 0], outputs[0][-2000:] + outputs[1][-2000:]
+    assert set(Warehouse(data).partitions("problem_labels")) == {"alpha", "beta"}
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        windows = []
+        for run in instance.get_runs():
+            times = {
+                record.event_log_entry.dagster_event.event_type_value: record.timestamp
+                for record in instance.get_records_for_run(run.run_id).records
+                if record.event_log_entry.dagster_event is not None
+            }
+            assert run.status == dg.DagsterRunStatus.SUCCESS
+            windows.append((times["STEP_START"], times["STEP_SUCCESS"]))
+    (_, a_end), (b_start, _) = sorted(windows)
+    assert a_end <= b_start  # pool "llm" (limit 1): the second labeling step waited for the first
