@@ -79,15 +79,18 @@ def cmd_materialize(args: argparse.Namespace) -> int:
         (k for k in keys if graph.get(k).partitions_def is not None),
         key=lambda k: k.to_user_string(),
     )
-    unpartitioned = sorted(set(keys) - set(partitioned), key=lambda k: k.to_user_string())
     known = _source_partitions(graph, partitioned)
     unknown = sorted(set(args.source or []) - set(known))
     if unknown:
         print(f"error: unknown source(s) {unknown}; the catalog has {known}", file=sys.stderr)
         return 1
     sources = args.source or known
-    runs = [(source, partitioned) for source in sources if partitioned]
-    runs += [(None, unpartitioned)] if unpartitioned else []
+    runs: list[tuple[str | None, list]] = []
+    for stage_keys, is_partitioned in _stages(graph, keys):
+        if is_partitioned:
+            runs += [(source, stage_keys) for source in sources]
+        else:
+            runs.append((None, stage_keys))
     logging_config = {"loggers": {"console": {"config": {"log_level": args.log_level}}}}
     ops_config, resource_config = _run_config_file(args.config)
     resources = dict(defs.resources or {})
@@ -170,6 +173,33 @@ def _run_config_file(path: str | None) -> tuple[dict, dict]:
     if not isinstance(document, dict):
         return {}, {}
     return document.get("ops") or {}, document.get("resources") or {}
+
+
+def _stages(graph, keys) -> list[tuple[list, bool]]:
+    """The selection in dependency order, cut where partitioned and cross-source assets alternate:
+    per-source raw and embeddings, then the cross-source pool, then per-source labels and
+    distillation. Even stages are partitioned, odd ones are not."""
+    selected = set(keys)
+    stage: dict = {}
+
+    def stage_of(key) -> int:
+        if key not in stage:
+            partitioned = graph.get(key).partitions_def is not None
+            floor = max(
+                (stage_of(p) for p in graph.get(key).parent_keys if p in selected), default=0
+            )
+            stage[key] = floor + ((floor % 2 == 1) == partitioned)
+        return stage[key]
+
+    for key in selected:
+        stage_of(key)
+    return [
+        (
+            sorted((k for k in selected if stage[k] == n), key=lambda k: k.to_user_string()),
+            n % 2 == 0,
+        )
+        for n in sorted(set(stage.values()))
+    ]
 
 
 def _source_partitions(graph, keys) -> list[str]:

@@ -70,7 +70,9 @@ class TransformersEngine(_Collects):
         )
 
     def stream(self, requests: Sequence[Request]) -> Iterator[tuple[int, Completion]]:
-        order = sorted(range(len(requests)), key=lambda i: (repr(requests[i].sampling), i))
+        # batches of similar prompt length: left padding is compute thrown away
+        length = {i: sum(len(m["content"]) for m in r.messages) for i, r in enumerate(requests)}
+        order = sorted(range(len(requests)), key=lambda i: (repr(requests[i].sampling), length[i]))
         for _, group in groupby(order, key=lambda i: repr(requests[i].sampling)):
             indices = list(group)
             for start in range(0, len(indices), self.batch_size):
