@@ -66,6 +66,7 @@ def cmd_materialize(args: argparse.Namespace) -> int:
     import dagster as dg
 
     from r1_assets.definitions import defs
+    from r1_assets.resources import reconfigured
 
     ensure_dagster_home()
     graph = defs.resolve_asset_graph()
@@ -98,7 +99,7 @@ def cmd_materialize(args: argparse.Namespace) -> int:
         if name not in resources:
             print(f"error: unknown resource {name!r} in {args.config}", file=sys.stderr)
             return 1
-        resources[name] = resources[name].model_copy(update=(overrides or {}).get("config", {}))
+        resources[name] = reconfigured(resources[name], **(overrides or {}).get("config", {}))
     summary: list[tuple[str, str, str]] = []
     failed = []
     with dg.DagsterInstance.get() as instance:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import subprocess
+import time
 from pathlib import Path
+
+import pytest
 
 from r1_assets import settings
 from r1_assets.catalog.spec import load_catalog
@@ -22,9 +25,16 @@ def r1_assets(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
-def test_materialize_the_whole_demo_graph_headless(tmp_path: Path) -> None:
+INGEST_AND_DEDUP = (
+    "raw_problems,raw_problems_quarantine,problem_embeddings,deduped_pool,dedup_pairs"
+)
+
+
+def test_materialize_the_demo_sources_and_pool_headless(tmp_path: Path) -> None:
+    # the LLM stages of the whole demo take minutes on CPU: test_llm_stage covers them on a small
+    # catalog, and test_the_whole_demo_graph (slow) runs everything
     env = subprocess_env(settings.DEFAULT_CATALOG_PATH, tmp_path / "data", tmp_path / "home")
-    result = r1_assets("materialize", env=env)
+    result = r1_assets("materialize", "--select", INGEST_AND_DEDUP, env=env)
     assert result.returncode == 0, result.stdout + result.stderr[-3000:]
     names = load_catalog(settings.DEFAULT_CATALOG_PATH).names
     for name in names:
@@ -111,3 +121,24 @@ def test_prune_removes_partitions_of_sources_dropped_from_the_catalog(
     assert warehouse.query("SELECT DISTINCT source FROM raw_problems")["source"].to_list() == [
         "keep"
     ]
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(3600)
+def test_the_whole_demo_graph(tmp_path: Path) -> None:
+    """Everything the demo has, with the default settings, in one command (many minutes)."""
+    env = subprocess_env(settings.DEFAULT_CATALOG_PATH, tmp_path / "data", tmp_path / "home")
+    started = time.monotonic()
+    result = subprocess.run(
+        [str(VENV_BIN / "r1-assets"), "materialize"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=3500,
+        cwd=settings.PROJECT_ROOT,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    warehouse = Warehouse(tmp_path / "data")
+    names = load_catalog(settings.DEFAULT_CATALOG_PATH).names
+    assert warehouse.partitions("distilled_responses") == sorted(names)
+    print(f"whole demo graph: {time.monotonic() - started:.0f} s")

@@ -4,10 +4,19 @@ from r1_assets.resources.llm import LLMResource
 from r1_assets.resources.storage import WarehouseIOManager
 from r1_assets.resources.warehouse import WarehouseResource
 
+
+def reconfigured(resource, **changes):
+    """A copy of a ConfigurableResource with some settings changed. (``model_copy(update=...)``
+    is not enough: Dagster rebuilds a resource from its config when a run starts, and the copy's
+    config still holds the old values.)"""
+    return type(resource)(**{**resource.model_dump(), **changes})
+
+
 __all__ = [
     "EmbedderResource",
     "LLMResource",
     "SourceCatalogResource",
     "WarehouseIOManager",
     "WarehouseResource",
+    "reconfigured",
 ]

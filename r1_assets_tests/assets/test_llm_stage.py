@@ -17,6 +17,7 @@ import yaml
 
 from r1_assets.definitions import build_definitions
 from r1_assets.llm.cache import LLMCache
+from r1_assets.resources import reconfigured
 from r1_assets.storage.warehouse import Warehouse
 from r1_assets_tests.conftest import VENV_BIN, subprocess_env, write_jsonl
 
@@ -48,7 +49,7 @@ def catalog(make_catalog, tmp_path: Path) -> Path:
 
 
 def resources(defs: dg.Definitions, **llm) -> dict:
-    teacher = defs.resources["llm"].model_copy(update={"backend": "transformers", **llm})
+    teacher = reconfigured(defs.resources["llm"], backend="transformers", **llm)
     return {**defs.resources, "llm": teacher}
 
 
@@ -241,3 +242,34 @@ def test_two_partitions_label_at_once_within_the_llm_pool(catalog: Path, tmp_pat
             windows.append((times["STEP_START"], times["STEP_SUCCESS"]))
     (_, a_end), (b_start, _) = sorted(windows)
     assert a_end <= b_start  # pool "llm" (limit 1): the second labeling step waited for the first
+
+
+def test_one_cli_command_materializes_the_whole_graph_in_order(catalog: Path, tmp_path: Path):
+    data, home = tmp_path / "data", tmp_path / "home"
+    home.mkdir()
+    run_config = tmp_path / "run.yaml"
+    run_config.write_text(
+        yaml.safe_dump(
+            {
+                "ops": {"distilled_responses": {"config": {"max_tokens": 8}}},
+                "resources": {"llm": {"config": {"backend": "transformers"}}},
+            }
+        )
+    )
+    result = subprocess.run(
+        [str(VENV_BIN / "r1-assets"), "materialize", "--config", str(run_config)],
+        env=subprocess_env(catalog, data, home),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    order = [
+        line.split()[1] for line in result.stdout.splitlines() if line.startswith("materializing")
+    ]
+    # per-source ingest, the cross-source pool, then per-source labels and distillation
+    assert order == ["alpha", "beta", "(unpartitioned)", "alpha", "beta"]
+    store = Warehouse(data)
+    labels = store.read("problem_labels")
+    assert labels.filter(pl.col("decision") == "duplicate").height == 1  # b1, from this run's pool
+    assert store.read("distilled_responses").height == labels["selected"].sum()

@@ -8,7 +8,7 @@ import pytest
 
 from r1_assets.llm.models import LLMModelError, model_id, resolve_llm
 from r1_assets.llm.types import Request, Sampling, user
-from r1_assets.resources import LLMResource
+from r1_assets.resources import LLMResource, reconfigured
 from r1_assets_tests.conftest import MODELS_DIR
 
 
@@ -64,8 +64,8 @@ def test_generation_is_real_cached_and_pays_only_for_new_samples(teacher) -> Non
 
 
 def test_greedy_labels_are_reproducible_and_truncation_is_reported(teacher, tmp_path) -> None:
-    fresh = teacher.model_copy(update={"cache_dir": str(tmp_path / "a")})
-    other = teacher.model_copy(update={"cache_dir": str(tmp_path / "b")})
+    fresh = reconfigured(teacher, cache_dir=str(tmp_path / "a"))
+    other = reconfigured(teacher, cache_dir=str(tmp_path / "b"))
     ask = [Request(user("Count from one to twenty."), Sampling(temperature=0.0, max_tokens=6))]
     [a], _ = fresh.generate(ask)
     [b], _ = other.generate(ask)
