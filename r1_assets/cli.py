@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import sys
 from pathlib import Path
 
@@ -31,6 +32,8 @@ concurrency:
     max_concurrent_runs: 2  # a 2-core machine: more parallel runs only thrash
   pools:
     default_limit: 1  # pool "llm": one engine already uses every core
+run_monitoring:  # the daemon fails runs whose worker died, which frees their pool slots
+  enabled: true
 """
 
 
@@ -103,6 +106,8 @@ def cmd_materialize(args: argparse.Namespace) -> int:
     summary: list[tuple[str, str, str]] = []
     failed = []
     with dg.DagsterInstance.get() as instance:
+        for run_id in reap_dead_runs(instance):
+            print(f"run {run_id} lost its process (killed?): marked failed, its pool slots freed")
         for partition, run_keys in runs:
             label = partition or "(unpartitioned)"
             print(f"materializing {label} …", flush=True)
@@ -121,6 +126,7 @@ def cmd_materialize(args: argparse.Namespace) -> int:
                     },
                 },
                 raise_on_error=False,
+                tags=RUN_TAGS,
             )
             failed_checks = [
                 f"{c.asset_key.to_user_string()}:{c.check_name}"
@@ -174,6 +180,45 @@ def _run_config_file(path: str | None) -> tuple[dict, dict]:
     if not isinstance(document, dict):
         return {}, {}
     return document.get("ops") or {}, document.get("resources") or {}
+
+
+RUN_TAGS = {"r1_assets/host": socket.gethostname(), "r1_assets/pid": str(os.getpid())}
+
+
+def reap_dead_runs(instance) -> list[str]:
+    """Fail the runs this machine's `r1-assets materialize` started whose process is gone.
+
+    A run killed with SIGKILL never reports its end: it stays STARTED and keeps its slot in the
+    `llm` pool, so every later run would wait for that slot forever. The UI's daemon has run
+    monitoring for its own runs; headless runs have this.
+    """
+    import dagster as dg
+
+    reaped = []
+    alive_statuses = [dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING]
+    runs = instance.get_runs(
+        filters=dg.RunsFilter(
+            statuses=alive_statuses, tags={"r1_assets/host": RUN_TAGS["r1_assets/host"]}
+        )
+    )
+    for run in runs:
+        pid = int(run.tags.get("r1_assets/pid", "0"))
+        if pid <= 0 or pid == os.getpid() or _alive(pid):
+            continue
+        instance.report_run_failed(run, "the r1-assets process running it is gone (killed?)")
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+        reaped.append(run.run_id)
+    return reaped
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _stages(graph, keys) -> list[tuple[list, bool]]:

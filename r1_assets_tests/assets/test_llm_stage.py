@@ -195,6 +195,8 @@ def test_a_killed_distillation_resumes_without_paying_twice(catalog: Path, tmp_p
     assert set(responses["request_hash"]) <= set(stored["key"])
     remaining = 3 * n_samples - before_kill
     assert f"(generated {remaining}, cached {before_kill})" in rerun.stdout
+    # the killed run held the llm pool's slot: the rerun failed it and freed the slot first
+    assert "lost its process (killed?)" in rerun.stdout
 
 
 def test_two_partitions_label_at_once_within_the_llm_pool(catalog: Path, tmp_path: Path) -> None:
