@@ -102,7 +102,16 @@ def cmd_materialize(args: argparse.Namespace) -> int:
         if name not in resources:
             print(f"error: unknown resource {name!r} in {args.config}", file=sys.stderr)
             return 1
-        resources[name] = reconfigured(resources[name], **(overrides or {}).get("config", {}))
+        if not isinstance(overrides, dict) or set(overrides) != {"config"}:
+            print(
+                f"error: resources.{name} in {args.config} needs one key, config:", file=sys.stderr
+            )
+            return 1
+        try:
+            resources[name] = reconfigured(resources[name], **(overrides["config"] or {}))
+        except ValueError as exc:
+            print(f"error: resources.{name} in {args.config}: {exc}", file=sys.stderr)
+            return 1
     summary: list[tuple[str, str, str]] = []
     failed = []
     with dg.DagsterInstance.get() as instance:
@@ -110,6 +119,12 @@ def cmd_materialize(args: argparse.Namespace) -> int:
             print(f"run {run_id} lost its process (killed?): marked failed, its pool slots freed")
         for partition, run_keys in runs:
             label = partition or "(unpartitioned)"
+            # a source's later stages would build on its failed run's missing or stale output;
+            # the cross-source pool still runs (a failed source keeps its last good partition)
+            if partition is not None and (partition in failed or "(unpartitioned)" in failed):
+                print(f"skipping {label}: an earlier stage failed", flush=True)
+                summary.append((label, "SKIPPED", "an earlier stage failed"))
+                continue
             print(f"materializing {label} …", flush=True)
             result = dg.materialize(
                 list(defs.assets or []),
@@ -182,7 +197,19 @@ def _run_config_file(path: str | None) -> tuple[dict, dict]:
     return document.get("ops") or {}, document.get("resources") or {}
 
 
-RUN_TAGS = {"r1_assets/host": socket.gethostname(), "r1_assets/pid": str(os.getpid())}
+def _process_token(pid: int) -> str | None:
+    """pid + its start time: a pid reused by a later process does not match."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return f"{pid}:{stat.rsplit(')', 1)[1].split()[19]}"
+
+
+RUN_TAGS = {
+    "r1_assets/host": socket.gethostname(),
+    "r1_assets/process": _process_token(os.getpid()) or f"{os.getpid()}:?",
+}
 
 
 def reap_dead_runs(instance) -> list[str]:
@@ -202,8 +229,18 @@ def reap_dead_runs(instance) -> list[str]:
         )
     )
     for run in runs:
-        pid = int(run.tags.get("r1_assets/pid", "0"))
-        if pid <= 0 or pid == os.getpid() or _alive(pid):
+        token = run.tags.get("r1_assets/process", "")
+        # a re-execution copies its parent's tags: it was not started by that process
+        if (
+            not token
+            or "dagster/parent_run_id" in run.tags
+            or token == RUN_TAGS["r1_assets/process"]
+        ):
+            continue
+        pid = int(token.split(":")[0])
+        if token.endswith(":?") and _alive(pid):
+            continue
+        if _process_token(pid) == token:
             continue
         instance.report_run_failed(run, "the r1-assets process running it is gone (killed?)")
         instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)

@@ -78,12 +78,15 @@ def build_problem_labels(source_partitions: dg.PartitionsDefinition) -> dg.Asset
         decisions = (
             store.read(DEDUPED_POOL.path[-1])
             .filter(pl.col("source") == source)
-            .select("source_row_id", "decision", "duplicate_of")
+            .select("problem_uid", "source_row_id", "decision", "duplicate_of")
         )
-        problems = raw_problems.join(decisions, on="source_row_id", how="left").with_columns(
+        problems = raw_problems.join(
+            decisions, on=["problem_uid", "source_row_id"], how="left", validate="1:1"
+        )
+        undecided = int(problems["decision"].is_null().sum())
+        problems = problems.with_columns(
             pl.col("decision").fill_null("kept")  # a row newer than the pool: label it
         )
-        undecided = problems.height - decisions.height
         if undecided > 0:
             context.log.warning(
                 f"{undecided} rows are not in deduped_pool yet (rematerialize it): labeled as kept"
@@ -93,6 +96,11 @@ def build_problem_labels(source_partitions: dg.PartitionsDefinition) -> dg.Asset
             label_requests(kept["problem"].to_list()), log=context.log.info, desc="labeling"
         )
         labels = build_labels(problems, completions, llm.model_id)
+        if stats.failed:
+            context.log.warning(
+                f"{stats.failed} labeler calls failed: those problems are not selected "
+                "(reason 'labeler error'); a rerun retries exactly those calls"
+            )
         labels = select(labels, config.policy()).select(list(LABEL_SCHEMA)).cast(dict(LABEL_SCHEMA))
         return dg.Output(labels, metadata=_metadata(labels, stats.as_metadata(), llm.describe()))
 

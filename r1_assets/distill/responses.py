@@ -14,7 +14,7 @@ from r1_assets.llm.types import Completion, Request, Sampling, user
 
 RESPONSE_SCHEMA = pl.Schema(
     {
-        "response_uid": pl.String,  # hash of (problem_uid, teacher, sampling, sample_index)
+        "response_uid": pl.String,  # hash of (problem_uid, teacher, request key, sample_index)
         "problem_uid": pl.String,
         "source": pl.String,
         "source_row_id": pl.String,
@@ -69,8 +69,9 @@ def teacher_rows(
         think, answer = split_think(completion.text) if completion.ok else (None, None)
         rows.append(
             {
+                # the request key covers the prompt too: another instruction, another uid
                 "response_uid": response_uid(
-                    owner["problem_uid"], teacher, sampling, request.sample_index
+                    owner["problem_uid"], teacher, request.key(teacher), request.sample_index
                 ),
                 "problem_uid": owner["problem_uid"],
                 "source": owner["source"],

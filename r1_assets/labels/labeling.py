@@ -39,6 +39,7 @@ LABEL_SCHEMA = pl.Schema(
         "has_tests": pl.Boolean,
         "labeler": pl.String,  # model id of the LLM labeler
         "labeler_version": pl.String,  # prompt + parser version
+        "labeler_error": pl.String,  # the LLM call failed (not a bad answer): not selected
         "selected": pl.Boolean,
         "selection_reason": pl.String,
     }
@@ -65,15 +66,15 @@ def build_labels(
     to_label = problems["decision"] == "kept"
     answers = iter(completions)
     raw: dict[str, list[str | None]] = {name: [] for name in _PROMPTS}
+    errors: list[str | None] = []
     for labeled in to_label:
+        failed = []
         for name in _PROMPTS:
-            if labeled:
-                completion = next(answers)
-                raw[name].append(
-                    completion.text if completion.ok else f"<error> {completion.error}"
-                )
-            else:
-                raw[name].append(None)
+            completion = next(answers) if labeled else None
+            raw[name].append(completion.text if completion is not None and completion.ok else None)
+            if completion is not None and not completion.ok:
+                failed.append(f"{name}: {completion.error}")
+        errors.append("; ".join(failed)[:500] or None)
     languages = [detect_language(text) for text in problems["problem"]]
     frame = problems.select(
         "problem_uid",
@@ -89,6 +90,7 @@ def build_labels(
         pl.Series("difficulty_raw", raw["difficulty"], dtype=pl.String),
         pl.Series("category_raw", raw["category"], dtype=pl.String),
         pl.Series("quality_raw", raw["quality"], dtype=pl.String),
+        pl.Series("labeler_error", errors, dtype=pl.String),
         pl.Series("language", [lang for lang, _ in languages], dtype=pl.String),
         pl.Series("language_score", [score for _, score in languages], dtype=pl.Float64),
         pl.lit(labeler).alias("labeler"),

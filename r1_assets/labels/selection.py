@@ -29,8 +29,8 @@ def keep_draw(problem_uid: str, seed: int) -> float:
 
 def select(labels: pl.DataFrame, policy: SelectionPolicy) -> pl.DataFrame:
     """Add ``selected`` and ``selection_reason`` (the first rule that drops a row, else
-    "selected"). Expects decision, domain, has_reference, has_tests, language, category,
-    difficulty, quality, problem_uid."""
+    "selected"). Expects decision, duplicate_of, labeler_error, domain, has_reference, has_tests,
+    language, category, difficulty, quality, problem_uid."""
     rates = policy.keep_rate
     draws = pl.Series([keep_draw(u, policy.seed) for u in labels["problem_uid"]], dtype=pl.Float64)
     rate = pl.col("difficulty").replace_strict(
@@ -41,6 +41,8 @@ def select(labels: pl.DataFrame, policy: SelectionPolicy) -> pl.DataFrame:
             pl.col("decision") == "duplicate",
             pl.format("duplicate of {}", pl.col("duplicate_of")),
         ),
+        # a failed call is not an unknown label: it must not send the problem on unchecked
+        (pl.col("labeler_error").is_not_null(), pl.lit("labeler error (rerun to retry)")),
         (
             pl.col("domain").is_in(list(policy.require_ground_truth))
             & ~pl.col("has_reference")

@@ -13,10 +13,12 @@ and the reason, so the finished samples around it are kept.
 
 from __future__ import annotations
 
+import math
 import os
 import random
 import threading
 import time
+import uuid
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from itertools import groupby
@@ -154,38 +156,51 @@ class VLLMEngine(_Collects):
 
         engine = self.llm.llm_engine
         tokenizer = self.llm.get_tokenizer()
+        call = uuid.uuid4().hex  # this call's requests only, never another call's leftovers
         started: dict[str, float] = {}
-        for i, request in enumerate(requests):
-            ids = tokenizer.apply_chat_template(
-                list(request.messages), tokenize=True, **_chat_template_flags(request)
-            )
-            if not isinstance(ids, list):  # some tokenizers return a BatchEncoding
-                ids = list(ids["input_ids"])
-            params = SamplingParams(
-                temperature=request.sampling.temperature,
-                top_p=request.sampling.top_p,
-                max_tokens=request.sampling.max_tokens,
-                seed=request.seed(),
-            )
-            request_id = f"r1-{i}-{time.monotonic_ns()}"
-            engine.add_request(request_id, {"prompt_token_ids": ids}, params)
-            started[request_id] = time.perf_counter()
-        while engine.has_unfinished_requests():
-            for output in engine.step():
-                if not output.finished:
-                    continue
-                i = int(output.request_id.split("-")[1])
-                sample = output.outputs[0]
-                yield (
-                    i,
-                    Completion(
-                        text=requests[i].prefill + sample.text,
-                        finish_reason="length" if sample.finish_reason == "length" else "stop",
-                        prompt_tokens=len(output.prompt_token_ids or []),
-                        completion_tokens=len(sample.token_ids),
-                        latency_s=time.perf_counter() - started[output.request_id],
-                    ),
+        try:
+            for i, request in enumerate(requests):
+                ids = tokenizer.apply_chat_template(
+                    list(request.messages), tokenize=True, **_chat_template_flags(request)
                 )
+                if not isinstance(ids, list):  # some tokenizers return a BatchEncoding
+                    ids = list(ids["input_ids"])
+                params = SamplingParams(
+                    temperature=request.sampling.temperature,
+                    top_p=request.sampling.top_p,
+                    max_tokens=request.sampling.max_tokens,
+                    seed=request.seed(),
+                )
+                request_id = f"{call}-{i}"
+                try:
+                    engine.add_request(request_id, {"prompt_token_ids": ids}, params)
+                except ValueError as exc:  # e.g. a prompt longer than max_model_len
+                    yield i, Completion("", "error", error=f"rejected by vLLM: {exc}"[:300])
+                    continue
+                started[request_id] = time.perf_counter()
+            while started and engine.has_unfinished_requests():
+                for output in engine.step():
+                    if not output.finished or output.request_id not in started:
+                        continue
+                    began = started.pop(output.request_id)
+                    i = int(output.request_id.rsplit("-", 1)[1])
+                    sample = output.outputs[0]
+                    if sample.finish_reason not in ("stop", "length"):  # abort …
+                        yield i, Completion("", "error", error=f"vLLM: {sample.finish_reason}")
+                        continue
+                    yield (
+                        i,
+                        Completion(
+                            text=requests[i].prefill + sample.text,
+                            finish_reason=sample.finish_reason,
+                            prompt_tokens=len(output.prompt_token_ids or []),
+                            completion_tokens=len(sample.token_ids),
+                            latency_s=time.perf_counter() - began,
+                        ),
+                    )
+        finally:
+            if started:  # the caller stopped early or something raised: leave nothing behind
+                engine.abort_request(list(started))
 
 
 RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
@@ -240,10 +255,13 @@ class OpenAIEngine(_Collects):
         """At most max_concurrency requests in flight; each yielded as soon as it is answered."""
         if not requests:
             return
-        with ThreadPoolExecutor(max_workers=max(1, self.max_concurrency)) as pool:
+        pool = ThreadPoolExecutor(max_workers=max(1, self.max_concurrency))
+        try:
             futures = {pool.submit(self._one, r): i for i, r in enumerate(requests)}
             for future in as_completed(futures):
                 yield futures[future], future.result()
+        finally:  # the caller stopped early or something raised: drop what has not started
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def _body(self, request: Request) -> dict:
         body = {
@@ -272,7 +290,7 @@ class OpenAIEngine(_Collects):
                 response = self._session().post(
                     self.url, json=body, headers=self._headers(), timeout=self.timeout_s
                 )
-            except (http.Timeout, http.ConnectionError) as exc:
+            except http.RequestException as exc:  # timeouts, dropped connections, bad chunks
                 error = f"{type(exc).__name__}: {str(exc)[:200]}"
             else:
                 if response.status_code == 200:
@@ -302,9 +320,11 @@ class OpenAIEngine(_Collects):
     def _delay(self, attempt: int, retry_after: str | None) -> float:
         if retry_after:
             try:
-                return min(float(retry_after), self.max_backoff_s)
+                delay = float(retry_after)
             except ValueError:
-                pass
+                delay = float("nan")
+            if math.isfinite(delay):
+                return min(max(delay, 0.0), self.max_backoff_s)
         # exponential backoff with jitter, so concurrent workers do not retry in lockstep
         return min(self.backoff_s * 2**attempt, self.max_backoff_s) * random.uniform(0.5, 1.0)
 

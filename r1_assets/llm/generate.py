@@ -76,21 +76,23 @@ def generate_cached(
             pending.clear()
 
         with tqdm(total=len(todo), desc=desc, unit="sample") as bar:
-            # the engine keeps its whole batch in flight; finished samples are flushed as they
-            # come, so a kill loses at most flush_every of them
-            for index, completion in engine.stream([r for _, r in todo]):
-                key = todo[index][0]
-                results[key] = completion
-                pending.append((key, completion))
-                if completion.ok:
-                    stats.generated += 1
-                    stats.completion_tokens += completion.completion_tokens
-                else:
-                    stats.failed += 1
-                bar.update(1)
-                if len(pending) >= flush_every:
+            try:
+                # the engine keeps its whole batch in flight; finished samples are flushed as they
+                # come, so a kill loses at most flush_every of them
+                for index, completion in engine.stream([r for _, r in todo]):
+                    key = todo[index][0]
+                    results[key] = completion
+                    pending.append((key, completion))
+                    if completion.ok:
+                        stats.generated += 1
+                        stats.completion_tokens += completion.completion_tokens
+                    else:
+                        stats.failed += 1
+                    bar.update(1)
+                    if len(pending) >= flush_every:
+                        flush()
+            finally:  # whatever happens to the engine, finished samples are kept
+                if pending:
                     flush()
-            if pending:
-                flush()
         stats.seconds = time.perf_counter() - started
     return [results[k] for k in keys], stats

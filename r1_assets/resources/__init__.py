@@ -9,6 +9,12 @@ def reconfigured(resource, **changes):
     """A copy of a ConfigurableResource with some settings changed. (``model_copy(update=...)``
     is not enough: Dagster rebuilds a resource from its config when a run starts, and the copy's
     config still holds the old values.)"""
+    unknown = sorted(set(changes) - set(type(resource).model_fields))
+    if unknown:
+        raise ValueError(
+            f"{type(resource).__name__} has no setting(s) {unknown}; "
+            f"it has {sorted(type(resource).model_fields)}"
+        )
     return type(resource)(**{**resource.model_dump(), **changes})
 
 

@@ -101,6 +101,7 @@ def test_labels_and_distillation_end_to_end(catalog: Path, tmp_path: Path) -> No
     assert set(labels["language"]) <= {"en", "und"}
     alpha = meta["alpha"]["problem_labels"]
     assert alpha["llm_cache_misses"] == 3 * 4 and alpha["llm_cache_hits"] == 0
+    assert alpha["llm_failed"] == 0 and labels["labeler_error"].is_null().all()
     png = alpha["difficulty_plot"].split("base64,", 1)[1].rstrip(")")
     assert base64.b64decode(png).startswith(b"\x89PNG")
     assert "no reference answer" in alpha["selection_reasons"]

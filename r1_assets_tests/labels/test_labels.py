@@ -19,6 +19,10 @@ from r1_assets.labels.selection import SelectionPolicy, select
         ("I would say 2 because it is short", 2),
         ("Difficulty (1-5):", None),  # the prompt echoed back: no answer
         ("3 or 4", None),
+        ("3.", 3),
+        ("The difficulty is 4.", 4),
+        ("4/5", 4),
+        ("2.5", None),
         ("1.1", None),
         ("7", None),
         ("", None),
@@ -61,20 +65,22 @@ def labels(**columns) -> pl.DataFrame:
         "category": ["math"] * n,
         "difficulty": [3] * n,
         "quality": [4] * n,
+        "labeler_error": [None] * n,
     }
     return pl.DataFrame({**defaults, **columns}, schema_overrides={"difficulty": pl.Int8})
 
 
 def test_every_selection_decision_has_its_reason() -> None:
     frame = labels(
-        problem_uid=["a", "b", "c", "d", "e", "f"],
-        decision=["kept", "duplicate", "kept", "kept", "kept", "kept"],
-        duplicate_of=[None, "a", None, None, None, None],
-        domain=["math", "math", "code", "chat", "math", "math"],
-        has_reference=[True, True, False, False, True, True],
-        language=["en", "en", "en", "en", "fr", "en"],
-        category=["math", "math", "code", None, "math", "chat"],
-        quality=[4, 4, 4, 4, 4, 1],
+        problem_uid=["a", "b", "c", "d", "e", "f", "g"],
+        decision=["kept", "duplicate", "kept", "kept", "kept", "kept", "kept"],
+        duplicate_of=[None, "a", None, None, None, None, None],
+        domain=["math", "math", "code", "chat", "math", "math", "chat"],
+        has_reference=[True, True, False, False, True, True, False],
+        language=["en", "en", "en", "en", "fr", "en", "en"],
+        category=["math", "math", "code", None, "math", "chat", None],
+        quality=[4, 4, 4, 4, 4, 1, None],
+        labeler_error=[None, None, None, None, None, None, "difficulty: HTTP 503"],
     )
     policy = SelectionPolicy(languages=("en",), min_quality=2, keep_rate={})
     out = select(frame, policy)
@@ -85,6 +91,7 @@ def test_every_selection_decision_has_its_reason() -> None:
     assert reasons["d"] == "selected"  # chat needs no ground truth; unknown category passes
     assert reasons["e"].startswith("language fr not in")
     assert reasons["f"] == "quality 1 below 2"
+    assert reasons["g"] == "labeler error (rerun to retry)"  # not an unknown label: not selected
     assert out["selected"].to_list() == [r == "selected" for r in out["selection_reason"]]
     only_math = select(frame, SelectionPolicy(categories=("math",), keep_rate={}))
     assert only_math.filter(pl.col("problem_uid") == "d")["selection_reason"][0] == (

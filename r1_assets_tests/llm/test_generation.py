@@ -28,6 +28,11 @@ def test_the_embedded_teacher_is_converted_once_and_identified_by_its_files() ->
         resolve_llm("./no/such/model", MODELS_DIR)
 
 
+def test_overrides_with_an_unknown_setting_are_refused(teacher) -> None:
+    with pytest.raises(ValueError, match=r"no setting\(s\) \['bakend'\]"):
+        reconfigured(teacher, bakend="openai")
+
+
 def test_key_covers_model_messages_sampling_and_sample_index() -> None:
     base = Request(user("q"), Sampling(), 0)
     keys = {
