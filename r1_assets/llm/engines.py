@@ -333,8 +333,18 @@ class OpenAIEngine(_Collects):
         choice = payload["choices"][0]
         usage = payload.get("usage") or {}
         finish = choice.get("finish_reason") or "stop"
+        message = choice["message"]
+        content = message.get("content") or ""
+        # DeepSeek's API and vLLM's reasoning parsers return the chain apart from the answer:
+        # put it back in R1's own shape (the think prefill is then part of it already)
+        reasoning = message.get("reasoning_content") or message.get("reasoning")
+        if reasoning:
+            prefix = "" if request.prefill.startswith("<think>") else request.prefill
+            text = f"{prefix}<think>\n{reasoning.strip()}\n</think>\n\n{content.lstrip()}"
+        else:
+            text = request.prefill + content
         return Completion(
-            text=request.prefill + (choice["message"].get("content") or ""),
+            text=text,
             finish_reason="length" if finish == "length" else "stop",
             prompt_tokens=int(usage.get("prompt_tokens") or 0),
             completion_tokens=int(usage.get("completion_tokens") or 0),

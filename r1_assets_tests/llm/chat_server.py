@@ -17,7 +17,8 @@ class ChatServer:
 
     - ``429x2``: two 429s (Retry-After 0), then an answer; ``500x2``: two 500s, then an answer;
     - ``slow``: the first attempt sleeps past the client's timeout, then answers at once;
-    - ``bad``: 400 (not retryable); ``down``: 503 forever; anything else answers at once.
+    - ``bad``: 400 (not retryable); ``down``: 503 forever; ``reason``: the chain comes apart in
+      ``reasoning_content`` (DeepSeek's API); anything else answers at once.
     """
 
     def __init__(self, slow_s: float = 2.0, answer_delay_s: float = 0.0) -> None:
@@ -106,6 +107,11 @@ class ChatServer:
                                 "message": {
                                     "role": "assistant",
                                     "content": " ".join(words),
+                                    **(
+                                        {"reasoning_content": "step one, step two"}
+                                        if mode == "reason"
+                                        else {}
+                                    ),
                                 },
                                 "finish_reason": finish,
                             }

@@ -71,6 +71,17 @@ def test_length_finish_and_prefill_and_sampling_reach_the_server() -> None:
     assert body["messages"][-1] == {"role": "assistant", "content": "<think>\n"}
 
 
+def test_a_separate_reasoning_content_comes_back_in_r1_shape() -> None:
+    from r1_assets.catalog.schema import split_think
+
+    with ChatServer() as server:
+        prefilled, plain = engine(server).generate(
+            [request("reason a", prefill="<think>\n"), request("reason b")]
+        )
+    assert prefilled.text == "<think>\nstep one, step two\n</think>\n\necho reason a sample"
+    assert split_think(plain.text) == ("step one, step two", "echo reason b sample")
+
+
 def test_the_api_key_comes_from_the_environment_and_never_shows(
     monkeypatch, tmp_path, caplog
 ) -> None:
