@@ -39,7 +39,7 @@ def select(labels: pl.DataFrame, policy: SelectionPolicy) -> pl.DataFrame:
     rules: list[tuple[pl.Expr, pl.Expr]] = [
         (
             pl.col("decision") == "duplicate",
-            pl.format("duplicate of {}", pl.col("duplicate_of")),
+            pl.lit("duplicate (its kept copy is in duplicate_of)"),  # one reason, countable
         ),
         # a failed call is not an unknown label: it must not send the problem on unchecked
         (pl.col("labeler_error").is_not_null(), pl.lit("labeler error (rerun to retry)")),

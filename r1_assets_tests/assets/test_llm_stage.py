@@ -91,7 +91,9 @@ def test_labels_and_distillation_end_to_end(catalog: Path, tmp_path: Path) -> No
     labels = store.read("problem_labels")
     reasons = dict(zip(labels["source_row_id"], labels["selection_reason"], strict=True))
     assert reasons["a4"] == "no reference answer or test cases (math needs them)"
-    assert reasons["b1"].startswith("duplicate of ")
+    assert reasons["b1"].startswith("duplicate")
+    b1 = labels.filter(pl.col("source_row_id") == "b1").row(0, named=True)
+    assert b1["duplicate_of"] == labels.filter(pl.col("source_row_id") == "a1")["problem_uid"][0]
     assert {reasons["a1"], reasons["a2"], reasons["b2"]} == {"selected"}
     assert labels.filter(pl.col("decision") == "duplicate")["difficulty_raw"].is_null().all()
     kept = labels.filter(pl.col("decision") == "kept")

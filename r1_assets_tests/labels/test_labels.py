@@ -86,7 +86,7 @@ def test_every_selection_decision_has_its_reason() -> None:
     out = select(frame, policy)
     reasons = dict(zip(out["problem_uid"], out["selection_reason"], strict=True))
     assert reasons["a"] == "selected"
-    assert reasons["b"] == "duplicate of a"
+    assert reasons["b"] == "duplicate (its kept copy is in duplicate_of)"
     assert reasons["c"] == "no reference answer or test cases (code needs them)"
     assert reasons["d"] == "selected"  # chat needs no ground truth; unknown category passes
     assert reasons["e"].startswith("language fr not in")
