@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -57,6 +58,45 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def materialize_in_parallel(
+    select: str, partitions: list[str], env: dict[str, str], timeout: float = 600
+) -> list[tuple[int, str]]:
+    """Run `dagster asset materialize` for each partition at once, as a backfill's run workers
+    do; (exit code, output) per partition. DAGSTER_HOME gets the dagster.yaml r1-assets writes,
+    and its storage is created first: Dagster's SQLite storage races when two processes create
+    it at the same moment ("table secondary_indexes already exists")."""
+    import dagster as dg
+
+    from r1_assets.cli import DAGSTER_YAML
+
+    home = Path(env["DAGSTER_HOME"])
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "dagster.yaml").write_text(DAGSTER_YAML)
+    dg.DagsterInstance.from_config(str(home)).dispose()
+    processes = [
+        subprocess.Popen(
+            [
+                str(VENV_BIN / "dagster"),
+                "asset",
+                "materialize",
+                "-m",
+                "r1_assets.definitions",
+                "--select",
+                select,
+                "--partition",
+                partition,
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for partition in partitions
+    ]
+    outputs = [p.communicate(timeout=timeout)[0] for p in processes]
+    return [(p.returncode, out) for p, out in zip(processes, outputs, strict=True)]
 
 
 def subprocess_env(catalog: Path, data: Path, dagster_home: Path) -> dict[str, str]:

@@ -6,15 +6,17 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-import dagster as dg
-
 from r1_assets import settings
 from r1_assets.assets.raw import RAW_PROBLEMS
 from r1_assets.catalog.spec import load_catalog
-from r1_assets.cli import DAGSTER_YAML
 from r1_assets.definitions import defs
 from r1_assets.storage.warehouse import Warehouse
-from r1_assets_tests.conftest import VENV_BIN, subprocess_env, write_jsonl
+from r1_assets_tests.conftest import (
+    VENV_BIN,
+    materialize_in_parallel,
+    subprocess_env,
+    write_jsonl,
+)
 
 
 def test_shipped_definitions_have_one_partition_per_catalog_source() -> None:
@@ -55,36 +57,11 @@ def test_two_partitions_in_parallel_processes(make_catalog, tmp_path: Path) -> N
     catalog = make_catalog(
         *({"name": n, "format": "generic", "location": f"{n}.jsonl"} for n in names)
     )
-    data, home = tmp_path / "data", tmp_path / "home"
-    home.mkdir()
-    (home / "dagster.yaml").write_text(DAGSTER_YAML)
-    # Dagster's SQLite storage races when two processes create it at the same moment ("table
-    # secondary_indexes already exists"); in real use `dagster dev` or an earlier run made it.
-    dg.DagsterInstance.from_config(str(home)).dispose()
-    env = subprocess_env(catalog, data, home)
-    processes = [
-        subprocess.Popen(
-            [
-                str(VENV_BIN / "dagster"),
-                "asset",
-                "materialize",
-                "-m",
-                "r1_assets.definitions",
-                "--select",
-                "raw_problems,raw_problems_quarantine",
-                "--partition",
-                name,
-            ],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        for name in names
-    ]
-    outputs = [p.communicate(timeout=300)[0] for p in processes]
-    for process, output in zip(processes, outputs, strict=True):
-        assert process.returncode == 0, output
+    data = tmp_path / "data"
+    env = subprocess_env(catalog, data, tmp_path / "home")
+    results = materialize_in_parallel("raw_problems,raw_problems_quarantine", names, env, 300)
+    for returncode, output in results:
+        assert returncode == 0, output
         assert "Could not set lock" not in output
     counts = Warehouse(data).query(
         "SELECT source, count(*) AS n FROM raw_problems GROUP BY 1 ORDER BY 1"

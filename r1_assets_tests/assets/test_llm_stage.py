@@ -19,7 +19,12 @@ from r1_assets.definitions import build_definitions
 from r1_assets.llm.cache import LLMCache
 from r1_assets.resources import reconfigured
 from r1_assets.storage.warehouse import Warehouse
-from r1_assets_tests.conftest import VENV_BIN, subprocess_env, write_jsonl
+from r1_assets_tests.conftest import (
+    VENV_BIN,
+    materialize_in_parallel,
+    subprocess_env,
+    write_jsonl,
+)
 
 ALPHA = [
     {"id": "a1", "problem": "What is 12 times 7?", "answer": "84"},
@@ -203,37 +208,13 @@ def test_a_killed_distillation_resumes_without_paying_twice(catalog: Path, tmp_p
 
 
 def test_two_partitions_label_at_once_within_the_llm_pool(catalog: Path, tmp_path: Path) -> None:
-    from r1_assets.cli import DAGSTER_YAML
-
     data, home = tmp_path / "data", tmp_path / "home"
     defs = build_definitions(catalog, data)
     prepare(defs, dg.DagsterInstance.ephemeral())
-    home.mkdir()
-    (home / "dagster.yaml").write_text(DAGSTER_YAML)
-    env = subprocess_env(catalog, data, home)
-    dg.DagsterInstance.from_config(str(home)).dispose()  # create the storage once, not racing
-    processes = [
-        subprocess.Popen(
-            [
-                str(VENV_BIN / "dagster"),
-                "asset",
-                "materialize",
-                "-m",
-                "r1_assets.definitions",
-                "--select",
-                "problem_labels",
-                "--partition",
-                source,
-            ],
-            env={**env, "R1_ASSETS_DATA_DIR": str(data)},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        for source in ("alpha", "beta")
-    ]
-    outputs = [p.communicate(timeout=600)[0] for p in processes]
-    assert [p.returncode for p in processes] == [0, 0], outputs[0][-2000:] + outputs[1][-2000:]
+    results = materialize_in_parallel(
+        "problem_labels", ["alpha", "beta"], subprocess_env(catalog, data, home)
+    )
+    assert [code for code, _ in results] == [0, 0], "".join(out[-2000:] for _, out in results)
     assert set(Warehouse(data).partitions("problem_labels")) == {"alpha", "beta"}
     with dg.DagsterInstance.from_config(str(home)) as instance:
         windows = []
