@@ -1,0 +1,1 @@
+"""A bubblewrap sandbox that runs untrusted model-written programs against test cases."""

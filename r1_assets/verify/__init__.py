@@ -1,0 +1,1 @@
+"""Rejection sampling: rule, verifier and model checks on distilled responses."""
