@@ -1,0 +1,228 @@
+"""Rule-based checks on one response: cheap, deterministic, applied to every domain.
+
+Each rule is a plain function ``(response, settings) -> Check``. ``response`` is a row of
+``distilled_responses`` joined with its problem text (keys content, think, answer, finish_reason,
+completion_tokens, error, domain, problem). A rule that rejects says exactly why in ``detail``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+from r1_assets.labels.language import detect_language, prose
+
+
+@dataclass(frozen=True)
+class Check:
+    passed: bool
+    score: float | None
+    detail: str
+
+
+DEFAULT_SAFETY_PATTERNS: dict[str, str] = {
+    # Deliberately narrow: a rule set catches the unambiguous cases, a classifier (the hook in
+    # SafetyRules.classifier) the rest. Users replace or extend these in the asset config.
+    "private_key": r"-----BEGIN (?:RSA |EC |DSA |OPENSSH )?PRIVATE KEY-----",
+    "destructive_shell": r"\brm\s+-(?:rf|fr)\s+(?:--no-preserve-root\s+)?/(?:\s|$|\*)"
+    r"|:\(\)\s*\{\s*:\s*\|\s*:\s*&\s*\}\s*;\s*:",
+    "weapons": r"\b(?:how to|steps to|instructions (?:for|to))\s+(?:make|build|synthesi[sz]e)\s+"
+    r"(?:a\s+)?(?:pipe bomb|nerve agent|sarin|bioweapon|explosive device)",
+    "credentials": r"\b(?:AKIA[0-9A-Z]{16}|sk-[A-Za-z0-9]{32,}|ghp_[A-Za-z0-9]{36})\b",
+}
+
+
+@dataclass(frozen=True)
+class RuleSettings:
+    ngram_n: int = 5  # word n-grams (characters for scripts without spaces)
+    max_repeated_fraction: float = 0.3  # share of n-grams that repeat an earlier one
+    max_ngram_count: int = 20  # the most any single n-gram may occur
+    min_answer_chars: int = 1
+    max_chars: int = 200_000  # the whole response
+    max_completion_tokens: int | None = None
+    require_boxed_math: bool = True
+    require_code_block: bool = True  # code problems with tests need a fenced program
+    max_foreign_script: float = 0.05  # letters in another script than the problem's
+    language_min_probability: float = 0.95  # both texts this sure of their language to compare
+    language_min_letters: int = 80
+    safety_patterns: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SAFETY_PATTERNS))
+
+
+# --- n-gram repetition --------------------------------------------------------------------------
+
+_WORD = re.compile(r"\w+|[^\w\s]", re.UNICODE)
+_UNSPACED = ("CJK", "HIRAGANA", "KATAKANA", "THAI")
+
+
+def tokens(text: str) -> list[str]:
+    """Words and punctuation; characters of scripts written without spaces count one each."""
+    out = []
+    for token in _WORD.findall(text.lower()):
+        if len(token) > 1 and _script(token[0]) in _UNSPACED:
+            out.extend(token)
+        else:
+            out.append(token)
+    return out
+
+
+def ngram_repetition(response: dict, settings: RuleSettings) -> Check:
+    text = " ".join(part for part in (response.get("think"), response.get("answer")) if part)
+    words = tokens(text or response.get("content") or "")
+    n = settings.ngram_n
+    if len(words) < n:
+        return Check(True, 0.0, f"fewer than {n} tokens")
+    grams = [tuple(words[i : i + n]) for i in range(len(words) - n + 1)]
+    counts = Counter(grams)
+    repeated = 1 - len(counts) / len(grams)
+    top, top_count = counts.most_common(1)[0]
+    passed = repeated <= settings.max_repeated_fraction and top_count <= settings.max_ngram_count
+    detail = (
+        f"{repeated:.0%} of {n}-grams repeat an earlier one (max "
+        f"{settings.max_repeated_fraction:.0%}); most frequent {' '.join(top)!r} x{top_count} "
+        f"(max {settings.max_ngram_count})"
+    )
+    return Check(passed, round(repeated, 4), detail)
+
+
+# --- length -------------------------------------------------------------------------------------
+
+
+def length(response: dict, settings: RuleSettings) -> Check:
+    finish = response.get("finish_reason")
+    content = response.get("content") or ""
+    tokens_used = response.get("completion_tokens")
+    score = float(tokens_used if tokens_used is not None else len(content))
+    if finish == "error":
+        return Check(False, None, f"generation failed: {(response.get('error') or '')[:200]}")
+    if finish == "length":
+        return Check(False, score, f"truncated: hit max_tokens after {tokens_used} tokens")
+    if len(content) > settings.max_chars:
+        return Check(False, score, f"{len(content):,} chars > max {settings.max_chars:,}")
+    limit = settings.max_completion_tokens
+    if limit is not None and tokens_used is not None and tokens_used > limit:
+        return Check(False, score, f"{tokens_used} tokens > max {limit}")
+    answer = (response.get("answer") or "").strip()
+    if len(answer) < settings.min_answer_chars:
+        return Check(False, score, f"answer has {len(answer)} chars < {settings.min_answer_chars}")
+    return Check(True, score, f"{int(score)} {'tokens' if tokens_used is not None else 'chars'}")
+
+
+# --- format -------------------------------------------------------------------------------------
+
+_FENCE = re.compile(r"```[^\n`]*\n.*?```", re.S)
+
+
+def format_check(response: dict, settings: RuleSettings) -> Check:
+    content = response.get("content") or ""
+    think, answer = response.get("think"), (response.get("answer") or "").strip()
+    problems = []
+    closes = len(re.findall(r"</think>", content, re.I))
+    if closes == 0:
+        problems.append("no closed <think> block")
+    elif closes > 1:
+        problems.append(f"{closes} </think> tags")
+    elif not (think or "").strip():
+        problems.append("empty <think> block")
+    if closes and not answer:
+        problems.append("nothing after </think>")
+    if answer and "<think>" in answer.lower():
+        problems.append("<think> inside the answer")
+    domain = response.get("domain")
+    if answer and domain == "math" and settings.require_boxed_math and "\\boxed" not in answer:
+        problems.append("math answer without \\boxed{}")
+    if (
+        answer
+        and domain == "code"
+        and settings.require_code_block
+        and response.get("has_tests")
+        and not _FENCE.search(answer)
+    ):
+        problems.append("code answer without a fenced program")
+    if problems:
+        return Check(False, 0.0, "; ".join(problems))
+    return Check(True, 1.0, "closed <think> block, then an answer")
+
+
+# --- language mixing ----------------------------------------------------------------------------
+
+# Greek letters are math symbols far more often than Greek prose; they never count as a script.
+_IGNORED_SCRIPTS = {"GREEK"}
+
+
+def _script(char: str) -> str:
+    name = unicodedata.name(char, "")
+    if name.startswith("CJK"):
+        return "CJK"
+    return name.split(" ", 1)[0]
+
+
+def scripts(text: str) -> Counter:
+    return Counter(
+        s for s in (_script(c) for c in prose(text) if c.isalpha()) if s not in _IGNORED_SCRIPTS
+    )
+
+
+def language_mixing(response: dict, settings: RuleSettings) -> Check:
+    """The R1-Zero failure: reasoning that drifts into another language or script than the
+    problem's. Two signals: letters of a script the problem does not use, and (for long enough,
+    confidently identified texts) a different language."""
+    problem = response.get("problem") or ""
+    text = " ".join(part for part in (response.get("think"), response.get("answer")) if part)
+    problem_scripts, text_scripts = scripts(problem), scripts(text)
+    letters = sum(text_scripts.values())
+    if not letters:
+        return Check(True, 0.0, "no prose to compare")
+    home = problem_scripts.most_common(1)[0][0] if problem_scripts else "LATIN"
+    foreign = {s: n for s, n in text_scripts.items() if s != home}
+    share = sum(foreign.values()) / letters
+    if share > settings.max_foreign_script:
+        top = ", ".join(f"{s} {n}" for s, n in Counter(foreign).most_common(3))
+        return Check(
+            False, round(share, 4), f"{share:.0%} of letters not {home} ({top}); problem is {home}"
+        )
+    if letters >= settings.language_min_letters:
+        p_lang, p_prob = detect_language(problem)
+        t_lang, t_prob = detect_language(text)
+        confident = min(p_prob, t_prob) >= settings.language_min_probability
+        if confident and "und" not in (p_lang, t_lang) and p_lang != t_lang:
+            return Check(
+                False,
+                round(share, 4),
+                f"problem in {p_lang} ({p_prob:.2f}), response in {t_lang} ({t_prob:.2f})",
+            )
+    return Check(True, round(share, 4), f"{share:.1%} of letters outside {home}")
+
+
+# --- safety -------------------------------------------------------------------------------------
+
+
+def safety(response: dict, settings: RuleSettings) -> Check:
+    content = response.get("content") or ""
+    hits = [
+        category
+        for category, pattern in settings.safety_patterns.items()
+        if re.search(pattern, content, re.I)
+    ]
+    if hits:
+        return Check(False, 1.0, f"matched safety rule(s): {', '.join(hits)}")
+    return Check(True, 0.0, f"no match among {len(settings.safety_patterns)} rules")
+
+
+# the settings each rule reads: a rule's verdicts are recomputed only when these change
+RULE_SETTINGS: dict[str, tuple[str, ...]] = {
+    "ngram_repetition": ("ngram_n", "max_repeated_fraction", "max_ngram_count"),
+    "length": ("min_answer_chars", "max_chars", "max_completion_tokens"),
+    "format": ("require_boxed_math", "require_code_block"),
+    "language_mixing": ("max_foreign_script", "language_min_probability", "language_min_letters"),
+    "safety": ("safety_patterns",),
+}
+
+RULES = {
+    "ngram_repetition": ngram_repetition,
+    "length": length,
+    "format": format_check,
+    "language_mixing": language_mixing,
+    "safety": safety,
+}

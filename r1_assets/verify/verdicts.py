@@ -1,0 +1,368 @@
+"""One verdict per (response, verifier): routing by domain, a content-addressed verdict cache, and
+the acceptance decision that builds ``verified_set``.
+
+A verdict's cache key covers the verifier's name, version and settings and exactly the inputs it
+reads (the answer and the reference for math-verify, the program and tests for the sandbox, ...):
+bumping one verifier's version, or changing one threshold, recomputes that verifier's verdicts
+and reuses every other one; responses are never regenerated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+from tqdm import tqdm
+
+from r1_assets.storage.shards import ShardedCache
+from r1_assets.verify.rules import RULE_SETTINGS, RULES, Check, RuleSettings
+
+
+@dataclass(frozen=True)
+class VerifierSpec:
+    name: str
+    version: str  # bump on any change that can change a verdict
+    kind: str  # rule | verifier (checks against ground truth) | model
+    description: str
+
+
+RULE_SPECS = (
+    VerifierSpec("ngram_repetition", "1", "rule", "repeated word n-grams in the response"),
+    VerifierSpec("length", "1", "rule", "truncated (finish_reason length), failed or too long"),
+    VerifierSpec("format", "1", "rule", "closed <think> block, answer; \\boxed{} for math"),
+    VerifierSpec("language_mixing", "1", "rule", "response in another script/language"),
+    VerifierSpec("safety", "1", "rule", "safety rule set (+ classifier when configured)"),
+)
+GROUND_TRUTH_SPECS = (
+    VerifierSpec("math_verify", "1", "verifier", "math-verify of the last \\boxed{} answer"),
+    VerifierSpec("code_tests", "1", "verifier", "the answer's program against the test cases"),
+)
+MODEL_SPECS = (
+    VerifierSpec("reward_model", "1", "model", "sequence-classification reward model"),
+    VerifierSpec("llm_judge", "1", "model", "LLM judge: correctness, helpfulness, coherence"),
+)
+VERIFIERS: dict[str, VerifierSpec] = {
+    spec.name: spec for spec in (*RULE_SPECS, *GROUND_TRUTH_SPECS, *MODEL_SPECS)
+}
+
+
+def verifiers_version() -> str:
+    """The code version of ``response_verdicts``: every verifier's name and version. Bumping one
+    marks the asset stale in the UI; rematerializing recomputes only that verifier's verdicts."""
+    return ",".join(f"{s.name}@{s.version}" for s in VERIFIERS.values())
+
+
+VERDICT_SCHEMA = pl.Schema(
+    {
+        "response_uid": pl.String,
+        "problem_uid": pl.String,
+        "source": pl.String,
+        "source_row_id": pl.String,
+        "domain": pl.String,
+        "origin": pl.String,
+        "verifier": pl.String,
+        "version": pl.String,
+        "kind": pl.String,  # rule | verifier | model
+        "passed": pl.Boolean,
+        "score": pl.Float64,
+        "detail": pl.String,
+        "verdict_key": pl.String,  # cache key: verifier, version, settings, inputs
+    }
+)
+VERDICT_CACHE_SCHEMA = {
+    "verdict_key": pl.String,
+    "verifier": pl.String,
+    "version": pl.String,
+    "passed": pl.Boolean,
+    "score": pl.Float64,
+    "detail": pl.String,
+    "created_at": pl.Float64,
+}
+
+
+class VerdictCache(ShardedCache):
+    def __init__(self, root: Path | str) -> None:
+        super().__init__(Path(root), VERDICT_CACHE_SCHEMA, key="verdict_key")
+
+
+@dataclass
+class Verifier:
+    """A verifier ready to run: ``inputs`` picks what of a response its verdict depends on (the
+    cache key), ``run`` judges a batch of responses."""
+
+    spec: VerifierSpec
+    settings: dict
+    inputs: Callable[[dict], dict]
+    run: Callable[[list[dict]], list[Check]]
+    chunk: int = 256  # verdicts are cached after every chunk: a crash loses at most one
+
+    def key(self, response: dict) -> str:
+        payload = [self.spec.name, self.spec.version, self.settings, self.inputs(response)]
+        return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+_RULE_INPUTS = (
+    "content",
+    "think",
+    "answer",
+    "finish_reason",
+    "completion_tokens",
+    "error",
+    "domain",
+    "problem",
+    "has_tests",
+)
+
+
+def rule_verifier(spec: VerifierSpec, settings: RuleSettings) -> Verifier:
+    rule = RULES[spec.name]
+    return Verifier(
+        spec,
+        settings={name: getattr(settings, name) for name in RULE_SETTINGS[spec.name]},
+        inputs=lambda r: {k: r.get(k) for k in _RULE_INPUTS},
+        run=lambda rows: [rule(row, settings) for row in rows],
+    )
+
+
+def route(response: dict, available: Sequence[str]) -> list[str]:
+    """The verifiers that judge this response: every rule; then ground truth where it exists
+    (math → math-verify against the reference, code → the sandbox against the tests); the models
+    (reward model, judge) for the rest."""
+    names = [s.name for s in RULE_SPECS]
+    domain = response.get("domain")
+    if domain == "math" and response.get("reference_answer"):
+        names.append("math_verify")
+    elif domain == "code" and response.get("has_tests"):
+        names.append("code_tests")
+    else:
+        names += [s.name for s in MODEL_SPECS]
+    return [name for name in names if name in available]
+
+
+@dataclass
+class VerifyStats:
+    computed: dict[str, int] = field(default_factory=dict)
+    cached: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def table(self, verdicts: pl.DataFrame) -> pl.DataFrame:
+        summary = verdicts.group_by("verifier", "version", "kind").agg(
+            pl.len().alias("verdicts"),
+            pl.col("passed").sum().alias("passed"),
+            pl.col("passed").mean().round(3).alias("pass_rate"),
+        )
+        work = pl.DataFrame(
+            {
+                "verifier": list(VERIFIERS),
+                "computed": [self.computed.get(n, 0) for n in VERIFIERS],
+                "cached": [self.cached.get(n, 0) for n in VERIFIERS],
+                "seconds": [round(self.seconds.get(n, 0.0), 2) for n in VERIFIERS],
+            }
+        )
+        order = {name: i for i, name in enumerate(VERIFIERS)}
+        return (
+            summary.join(work, on="verifier", how="left")
+            .sort(pl.col("verifier").replace_strict(order, default=len(order)))
+            .select("verifier", "version", "kind", "verdicts", "passed", "pass_rate", "computed",
+                    "cached", "seconds")
+        )  # fmt: skip
+
+
+def verify_responses(
+    responses: Sequence[dict],
+    verifiers: dict[str, Verifier],
+    cache: VerdictCache,
+    log: Callable[[str], None] | None = None,
+) -> tuple[pl.DataFrame, VerifyStats]:
+    """Verdicts of every applicable verifier on every response (rows of ``distilled_responses``
+    with problem, reference_answer, test_cases and has_tests), cached verdicts reused."""
+    stats = VerifyStats()
+    jobs: dict[str, list[tuple[int, str]]] = {name: [] for name in verifiers}
+    for i, response in enumerate(responses):
+        for name in route(response, list(verifiers)):
+            jobs[name].append((i, verifiers[name].key(response)))
+    found = {
+        row["verdict_key"]: row
+        for row in cache.lookup([k for todo in jobs.values() for _, k in todo]).iter_rows(
+            named=True
+        )
+    }
+    results: dict[str, dict] = dict(found)
+    for name, todo in jobs.items():
+        if not todo:
+            continue
+        verifier = verifiers[name]
+        missing = list({k: i for i, k in todo if k not in found}.items())
+        stats.cached[name] = len(todo) - len(missing)
+        stats.computed[name] = len(missing)
+        if not missing:
+            continue
+        if log:
+            log(f"{name}: {len(missing)} verdicts to compute, {stats.cached[name]} cached")
+        started = time.monotonic()
+        with tqdm(total=len(missing), desc=name, unit="verdict", leave=False) as bar:
+            for start in range(0, len(missing), verifier.chunk):
+                chunk = missing[start : start + verifier.chunk]
+                checks = verifier.run([responses[i] for _, i in chunk])
+                rows = [
+                    {
+                        "verdict_key": key,
+                        "verifier": name,
+                        "version": verifier.spec.version,
+                        "passed": check.passed,
+                        "score": check.score,
+                        "detail": check.detail,
+                        "created_at": time.time(),
+                    }
+                    for (key, _), check in zip(chunk, checks, strict=True)
+                ]
+                cache.add(pl.DataFrame(rows, schema=VERDICT_CACHE_SCHEMA))
+                results.update({row["verdict_key"]: row for row in rows})
+                bar.update(len(chunk))
+        stats.seconds[name] = time.monotonic() - started
+        if log:
+            rate = len(missing) / max(stats.seconds[name], 1e-9)
+            log(f"{name}: {len(missing)} verdicts in {stats.seconds[name]:.1f} s ({rate:.1f}/s)")
+    rows = []
+    for name, todo in jobs.items():
+        spec = verifiers[name].spec
+        for i, key in todo:
+            response, verdict = responses[i], results[key]
+            rows.append(
+                {
+                    **{c: response.get(c) for c in _LINEAGE},
+                    "verifier": name,
+                    "version": spec.version,
+                    "kind": spec.kind,
+                    "passed": verdict["passed"],
+                    "score": verdict["score"],
+                    "detail": verdict["detail"],
+                    "verdict_key": key,
+                }
+            )
+    frame = pl.DataFrame(rows, schema=VERDICT_SCHEMA)
+    order = {name: i for i, name in enumerate(VERIFIERS)}
+    frame = frame.sort("response_uid", pl.col("verifier").replace_strict(order, default=len(order)))
+    return frame, stats
+
+
+_LINEAGE = ("response_uid", "problem_uid", "source", "source_row_id", "domain", "origin")
+
+
+# --- acceptance ---------------------------------------------------------------------------------
+
+
+def decide(responses: pl.DataFrame, verdicts: pl.DataFrame) -> pl.DataFrame:
+    """Per response: ``accepted`` when every verdict on it passed and at least one verifier of
+    its domain (ground truth or model, not only rules) passed; else the reasons.
+
+    Adds accepted, passed_verifiers (list), failed_verifiers (list), rejection_reason."""
+    per_response = verdicts.group_by("response_uid").agg(
+        pl.col("verifier").filter(pl.col("passed")).alias("passed_verifiers"),
+        pl.col("verifier").filter(~pl.col("passed")).alias("failed_verifiers"),
+        (pl.col("verifier") + ": " + pl.col("detail")).filter(~pl.col("passed")).alias("_failures"),
+        (pl.col("passed") & (pl.col("kind") != "rule")).any().alias("_domain_passed"),
+        (pl.col("kind") != "rule").any().alias("_domain_ran"),
+    )
+    joined = responses.join(per_response, on="response_uid", how="left")
+    no_domain = pl.lit(
+        "no verifier for its domain ran (no reference answer, no tests, and no reward model "
+        "or judge enabled)"
+    )
+    return joined.with_columns(
+        pl.col("passed_verifiers").fill_null(pl.lit([], dtype=pl.List(pl.String))),
+        pl.col("failed_verifiers").fill_null(pl.lit([], dtype=pl.List(pl.String))),
+        accepted=(
+            pl.col("failed_verifiers").list.len().fill_null(0).eq(0)
+            & pl.col("_domain_passed").fill_null(False)
+        ),
+        rejection_reason=pl.when(pl.col("_failures").list.len() > 0)
+        .then(pl.col("_failures").list.join(" | "))
+        .when(~pl.col("_domain_ran").fill_null(False))
+        .then(no_domain),
+    ).drop("_failures", "_domain_passed", "_domain_ran")
+
+
+_INFO = pl.Struct(
+    {
+        "source": pl.String,
+        "reference_answer": pl.String,
+        "test_case": pl.String,
+        "think_content": pl.String,
+        "answer_content": pl.String,
+    }
+)
+MESSAGE_DTYPE = pl.Struct({"role": pl.String, "content": pl.String, "info": _INFO})
+VERIFIED_SCHEMA = pl.Schema(
+    {
+        "response_uid": pl.String,
+        "problem_uid": pl.String,
+        "source": pl.String,
+        "source_row_id": pl.String,
+        "source_revision": pl.String,
+        "domain": pl.String,
+        "origin": pl.String,
+        "teacher": pl.String,
+        "messages": pl.List(MESSAGE_DTYPE),  # the AM-DeepSeek-R1-Distilled row shape
+        "passed_verifiers": pl.List(pl.String),
+    }
+)
+
+
+def am_messages(row: dict) -> list[dict]:
+    """The AM-DeepSeek-R1-Distilled-1.4M shape: the user turn, then the assistant turn as
+    ``<think>…</think> <answer>…</answer>`` with think/answer also in its info."""
+    tests = row.get("test_cases") or []
+    info = {
+        "source": row["source"],
+        "reference_answer": row.get("reference_answer"),
+        "test_case": json.dumps(tests) if tests else None,
+    }
+    think, answer = (row.get("think") or "").strip(), (row.get("answer") or "").strip()
+    return [
+        {
+            "role": "user",
+            "content": row["problem"],
+            "info": {**info, "think_content": None, "answer_content": None},
+        },
+        {
+            "role": "assistant",
+            "content": f"<think>\n{think}\n</think>\n<answer>\n{answer}\n</answer>",
+            "info": {**info, "think_content": think, "answer_content": answer},
+        },
+    ]
+
+
+def verified_rows(decided: pl.DataFrame) -> pl.DataFrame:
+    accepted = decided.filter(pl.col("accepted"))
+    rows = [
+        {
+            **{c: row[c] for c in VERIFIED_SCHEMA if c not in ("messages",)},
+            "messages": am_messages(row),
+        }
+        for row in accepted.iter_rows(named=True)
+    ]
+    return pl.DataFrame(rows, schema=VERIFIED_SCHEMA)
+
+
+REJECTED_SCHEMA = pl.Schema(
+    {
+        "response_uid": pl.String,
+        "problem_uid": pl.String,
+        "source": pl.String,
+        "source_row_id": pl.String,
+        "domain": pl.String,
+        "origin": pl.String,
+        "failed_verifiers": pl.List(pl.String),
+        "rejection_reason": pl.String,
+    }
+)
+
+
+def rejected_rows(decided: pl.DataFrame) -> pl.DataFrame:
+    return decided.filter(~pl.col("accepted")).select(list(REJECTED_SCHEMA)).cast(REJECTED_SCHEMA)
