@@ -12,10 +12,13 @@ from r1_assets.assets.dedup import build_problem_embeddings, dedup_pool
 from r1_assets.assets.distill import build_distilled_responses
 from r1_assets.assets.labels import build_problem_labels
 from r1_assets.assets.raw import RAW_PROBLEMS, RAW_QUARANTINE, build_raw_problems
+from r1_assets.assets.verify import build_response_verdicts, build_verified_set
 from r1_assets.catalog.spec import load_catalog
 from r1_assets.resources import (
+    ClassifierResource,
     EmbedderResource,
     LLMResource,
+    SandboxResource,
     SourceCatalogResource,
     WarehouseIOManager,
     WarehouseResource,
@@ -41,6 +44,8 @@ def build_definitions(catalog_path: Path, data_dir: Path) -> dg.Definitions:
             dedup_pool,
             build_problem_labels(source_partitions),
             build_distilled_responses(source_partitions),
+            build_response_verdicts(source_partitions),
+            build_verified_set(source_partitions),
         ],
         jobs=[
             dg.define_asset_job(
@@ -58,6 +63,15 @@ def build_definitions(catalog_path: Path, data_dir: Path) -> dg.Definitions:
                 models_dir=str(settings.models_dir(data_dir)),
                 cache_dir=str(data_dir / "cache" / "llm"),
             ),
+            # the LLM judge: the embedded model by default; in production a stronger model than
+            # the teacher, usually behind an OpenAI-compatible server
+            "judge": LLMResource(
+                models_dir=str(settings.models_dir(data_dir)),
+                cache_dir=str(data_dir / "cache" / "llm"),
+            ),
+            "sandbox": SandboxResource(),
+            "reward_model": ClassifierResource(),
+            "safety_classifier": ClassifierResource(),
         },
     )
 

@@ -1,6 +1,8 @@
 from r1_assets.resources.catalog import SourceCatalogResource
+from r1_assets.resources.classifier import ClassifierResource
 from r1_assets.resources.embedder import EmbedderResource
 from r1_assets.resources.llm import LLMResource
+from r1_assets.resources.sandbox import SandboxResource
 from r1_assets.resources.storage import WarehouseIOManager
 from r1_assets.resources.warehouse import WarehouseResource
 
@@ -19,8 +21,10 @@ def reconfigured(resource, **changes):
 
 
 __all__ = [
+    "ClassifierResource",
     "EmbedderResource",
     "LLMResource",
+    "SandboxResource",
     "SourceCatalogResource",
     "WarehouseIOManager",
     "WarehouseResource",

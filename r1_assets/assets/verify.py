@@ -1,0 +1,360 @@
+"""Rejection sampling (per source): ``response_verdicts`` — one verdict per (response, verifier) —
+and ``verified_set`` / ``rejected_responses`` — the accepted pairs in the AM row shape, and why
+every other response was rejected."""
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import dagster as dg
+import polars as pl
+from pydantic import Field
+
+from r1_assets.assets.distill import DISTILLED_RESPONSES
+from r1_assets.assets.metadata import column_schema, counts_table, markdown_table
+from r1_assets.assets.plots import bar_plot
+from r1_assets.assets.raw import RAW_PROBLEMS
+from r1_assets.resources import (
+    ClassifierResource,
+    LLMResource,
+    SandboxResource,
+    WarehouseResource,
+)
+from r1_assets.verify.judge import JudgeSettings
+from r1_assets.verify.rules import DEFAULT_SAFETY_PATTERNS, RuleSettings
+from r1_assets.verify.runners import VerifySettings, build_verifiers
+from r1_assets.verify.verdicts import (
+    REJECTED_SCHEMA,
+    VERDICT_SCHEMA,
+    VERIFIED_SCHEMA,
+    VERIFIERS,
+    VerdictCache,
+    decide,
+    rejected_rows,
+    verified_rows,
+    verifiers_version,
+    verify_responses,
+)
+
+RESPONSE_VERDICTS = dg.AssetKey("response_verdicts")
+VERIFIED_SET = dg.AssetKey("verified_set")
+REJECTED_RESPONSES = dg.AssetKey("rejected_responses")
+_R, _J, _V = RuleSettings(), JudgeSettings(), VerifySettings()
+
+
+class VerifyConfig(dg.Config):
+    ngram_n: int = Field(default=_R.ngram_n, description="n of the repetition check's n-grams")
+    max_repeated_fraction: float = Field(
+        default=_R.max_repeated_fraction, description="share of n-grams repeating an earlier one"
+    )
+    max_ngram_count: int = Field(default=_R.max_ngram_count, description="most any n-gram occurs")
+    min_answer_chars: int = Field(default=_R.min_answer_chars)
+    max_chars: int = Field(default=_R.max_chars, description="longest accepted response")
+    max_completion_tokens: int | None = Field(default=_R.max_completion_tokens)
+    require_boxed_math: bool = Field(default=_R.require_boxed_math)
+    require_code_block: bool = Field(default=_R.require_code_block)
+    max_foreign_script: float = Field(
+        default=_R.max_foreign_script, description="share of letters in another script"
+    )
+    language_min_probability: float = Field(default=_R.language_min_probability)
+    language_min_letters: int = Field(default=_R.language_min_letters)
+    safety_patterns: dict[str, str] = Field(
+        default=dict(DEFAULT_SAFETY_PATTERNS), description="category -> regex; a match rejects"
+    )
+    safety_threshold: float = Field(default=_V.safety_threshold)
+    safety_unsafe_labels: list[str] = Field(default=list(_V.safety_unsafe_labels))
+    math_timeout_s: float = Field(
+        default=_V.math_timeout_s, description="hard bound per math verification"
+    )
+    math_workers: int = Field(default=_V.math_workers)
+    max_tests: int | None = Field(default=_V.max_tests, description="first N tests per problem")
+    reward_threshold: float = Field(default=_V.reward_threshold)
+    use_judge: bool = Field(
+        default=_V.use_judge, description="LLM judge for responses without ground truth"
+    )
+    judge_min_rating: dict[str, int] = Field(
+        default=dict(_J.min_rating), description="attribute -> lowest passing rating (1-5)"
+    )
+
+    def settings(self) -> VerifySettings:
+        rules = RuleSettings(
+            **{name: getattr(self, name) for name in RuleSettings.__dataclass_fields__}
+        )
+        return VerifySettings(
+            rules=rules,
+            judge=JudgeSettings(min_rating=dict(self.judge_min_rating)),
+            use_judge=self.use_judge,
+            math_timeout_s=self.math_timeout_s,
+            math_workers=self.math_workers,
+            max_tests=self.max_tests,
+            reward_threshold=self.reward_threshold,
+            safety_threshold=self.safety_threshold,
+            safety_unsafe_labels=tuple(self.safety_unsafe_labels),
+        )
+
+
+def responses_with_problems(responses: pl.DataFrame, problems: pl.DataFrame) -> pl.DataFrame:
+    """Each response beside the problem it answers (text, reference answer, tests)."""
+    return responses.join(
+        problems.select(
+            "problem_uid", "source_row_id", "problem", "reference_answer", "test_cases"
+        ),
+        on=["problem_uid", "source_row_id"],
+        how="left",
+        validate="m:1",
+    ).with_columns(has_tests=pl.col("test_cases").list.len().fill_null(0) > 0)
+
+
+def build_response_verdicts(source_partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=RESPONSE_VERDICTS,
+        partitions_def=source_partitions,
+        ins={
+            "distilled_responses": dg.AssetIn(DISTILLED_RESPONSES),
+            "raw_problems": dg.AssetIn(RAW_PROBLEMS),
+        },
+        group_name="verify",
+        kinds={"parquet", "llm"},
+        pool="llm",  # the LLM judge
+        # every verifier's name@version: bumping one marks this asset stale (not the responses)
+        code_version=verifiers_version(),
+        metadata={"dagster/column_schema": column_schema(VERDICT_SCHEMA)},
+        description="One row per (response, verifier): name, version, passed, score and detail. "
+        "Rules (n-gram repetition, length, format, language mixing, safety) judge every "
+        "response; math → math-verify against the reference answer; code → the bubblewrap "
+        "sandbox against the test cases; the rest → reward model / LLM judge. Verdicts are "
+        "cached by (verifier, version, settings, inputs).",
+    )
+    def response_verdicts(
+        context: dg.AssetExecutionContext,
+        config: VerifyConfig,
+        distilled_responses: pl.DataFrame,
+        raw_problems: pl.DataFrame,
+        sandbox: SandboxResource,
+        judge: LLMResource,
+        reward_model: ClassifierResource,
+        safety_classifier: ClassifierResource,
+        warehouse: WarehouseResource,
+    ) -> dg.Output:
+        settings = config.settings()
+        rows = responses_with_problems(distilled_responses, raw_problems).to_dicts()
+        from r1_assets.verify.math_answer import MathVerifier
+
+        pools: list = []
+
+        def started(engine):
+            pools.append(engine)
+            return engine
+
+        verifiers = build_verifiers(
+            settings,
+            math_verifier=lambda: started(
+                MathVerifier(workers=settings.math_workers, timeout_s=settings.math_timeout_s)
+            ),
+            sandbox=lambda: started(sandbox.sandbox()),
+            sandbox_settings=sandbox.limits(),
+            judge=judge,
+            # a configured model is loaded (and its path checked) before any work
+            reward_model=reward_model.scorer() if reward_model.configured else None,
+            safety_classifier=safety_classifier.scorer() if safety_classifier.configured else None,
+            log=context.log.info,
+        )
+        context.log.info(f"{len(rows)} responses; verifiers: {', '.join(verifiers)}")
+        try:
+            verdicts, stats = verify_responses(
+                rows,
+                verifiers,
+                VerdictCache(Path(warehouse.root) / "cache" / "verdicts"),
+                log=context.log.info,
+            )
+        finally:
+            for engine in pools:
+                engine.close()
+        table = stats.table(verdicts)
+        return dg.Output(
+            verdicts,
+            metadata={
+                "dagster/row_count": verdicts.height,
+                "responses": len(rows),
+                "verdicts_computed": sum(stats.computed.values()),
+                "verdicts_cached": sum(stats.cached.values()),
+                "verifiers": dg.MetadataValue.md(markdown_table(table, len(table))),
+                "pass_rate_plot": bar_plot(
+                    table["verifier"].to_list(),
+                    table["pass_rate"].fill_null(0).to_list(),
+                    "pass rate per verifier",
+                    ylabel="pass rate",
+                ),
+                "settings": dg.MetadataValue.json(json.loads(_settings_json(config))),
+                "judge": dg.MetadataValue.json(
+                    judge.describe() if "llm_judge" in verifiers else {}
+                ),
+                "failures": dg.MetadataValue.md(
+                    markdown_table(
+                        verdicts.filter(~pl.col("passed")).select(
+                            pl.col("response_uid").str.slice(0, 10), "origin", "verifier", "detail"
+                        ),
+                        10,
+                        max_chars=120,
+                    )
+                ),
+            },
+        )
+
+    return response_verdicts
+
+
+def _settings_json(config: VerifyConfig) -> str:
+    return config.model_dump_json()
+
+
+class VerifiedSetConfig(dg.Config):
+    min_pass_rate: float = Field(
+        default=0.001, description="warn below this share of accepted responses (0% is a smell)"
+    )
+    max_pass_rate: float = Field(
+        default=0.999, description="warn above this share (100% means nothing was rejected)"
+    )
+
+
+def build_verified_set(source_partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
+    @dg.multi_asset(
+        partitions_def=source_partitions,
+        ins={
+            "distilled_responses": dg.AssetIn(DISTILLED_RESPONSES),
+            "response_verdicts": dg.AssetIn(RESPONSE_VERDICTS),
+            "raw_problems": dg.AssetIn(RAW_PROBLEMS),
+        },
+        outs={
+            "verified_set": dg.AssetOut(
+                key=VERIFIED_SET,
+                group_name="verify",
+                kinds={"parquet"},
+                description="Accepted (problem, response) pairs in the AM-DeepSeek-R1-Distilled "
+                "row shape (messages with info{source, reference_answer, test_case, "
+                "think_content, answer_content}), with their lineage ids. Accepted = every "
+                "verdict passed and a verifier of the response's domain passed.",
+                metadata={"dagster/column_schema": column_schema(VERIFIED_SCHEMA)},
+            ),
+            "rejected_responses": dg.AssetOut(
+                key=REJECTED_RESPONSES,
+                group_name="verify",
+                kinds={"parquet"},
+                description="Every rejected response with the verifiers that failed it and "
+                "their details (rejection_reason).",
+                metadata={"dagster/column_schema": column_schema(REJECTED_SCHEMA)},
+            ),
+        },
+        check_specs=[
+            dg.AssetCheckSpec(
+                "pass_rate_in_band",
+                asset=VERIFIED_SET,
+                description="The share of accepted responses is inside the configured band "
+                "(a warning at 0% or 100%: a broken verifier or none at all).",
+            ),
+            dg.AssetCheckSpec(
+                "accepted_rows_verified",
+                asset=VERIFIED_SET,
+                blocking=True,
+                description="Every accepted row has a passing verifier for its domain and no "
+                "failing verdict.",
+            ),
+        ],
+    )
+    def verified_set(
+        context: dg.AssetExecutionContext,
+        config: VerifiedSetConfig,
+        distilled_responses: pl.DataFrame,
+        response_verdicts: pl.DataFrame,
+        raw_problems: pl.DataFrame,
+    ) -> Iterator[dg.Output | dg.AssetCheckResult]:
+        joined = responses_with_problems(distilled_responses, raw_problems)
+        decided = decide(joined, response_verdicts)
+        accepted, rejected = verified_rows(decided), rejected_rows(decided)
+        rate = accepted.height / decided.height if decided.height else 0.0
+        context.log.info(
+            f"{accepted.height} of {decided.height} responses accepted ({rate:.1%}), "
+            f"{rejected.height} rejected"
+        )
+        yield dg.Output(accepted, output_name="verified_set", metadata=_accepted_meta(decided))
+        yield dg.Output(
+            rejected, output_name="rejected_responses", metadata=_rejected_meta(rejected)
+        )
+        yield dg.AssetCheckResult(
+            check_name="pass_rate_in_band",
+            asset_key=VERIFIED_SET,
+            passed=bool(decided.height) and config.min_pass_rate <= rate <= config.max_pass_rate,
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={
+                "pass_rate": round(rate, 4),
+                "band": f"[{config.min_pass_rate}, {config.max_pass_rate}]",
+                "responses": decided.height,
+            },
+        )
+        unverified = _unverified(accepted, response_verdicts)
+        yield dg.AssetCheckResult(
+            check_name="accepted_rows_verified",
+            asset_key=VERIFIED_SET,
+            passed=unverified.is_empty(),
+            metadata={
+                "accepted": accepted.height,
+                "without_a_passing_domain_verifier": unverified.height,
+                "examples": dg.MetadataValue.md(markdown_table(unverified, 5)),
+            },
+        )
+
+    return verified_set
+
+
+def _unverified(accepted: pl.DataFrame, verdicts: pl.DataFrame) -> pl.DataFrame:
+    """Accepted responses with a failing verdict, or with no passing non-rule verifier —
+    recomputed from the verdicts, independently of ``decide``."""
+    domain_kinds = [n for n, s in VERIFIERS.items() if s.kind != "rule"]
+    ok = verdicts.group_by("response_uid").agg(
+        pl.col("passed").all().alias("all_passed"),
+        (pl.col("passed") & pl.col("verifier").is_in(domain_kinds)).any().alias("domain_passed"),
+    )
+    return (
+        accepted.select("response_uid", "domain", "origin")
+        .join(ok, on="response_uid", how="left")
+        .filter(~(pl.col("all_passed").fill_null(False) & pl.col("domain_passed").fill_null(False)))
+    )
+
+
+def _accepted_meta(decided: pl.DataFrame) -> dict:
+    by = (
+        decided.group_by("origin", "domain")
+        .agg(pl.len().alias("responses"), pl.col("accepted").sum().alias("accepted"))
+        .with_columns((pl.col("accepted") / pl.col("responses")).round(3).alias("pass_rate"))
+        .sort("origin", "domain")
+    )
+    accepted = int(decided["accepted"].sum()) if decided.height else 0
+    return {
+        "dagster/row_count": accepted,
+        "responses": decided.height,
+        "pass_rate": round(accepted / decided.height, 4) if decided.height else 0.0,
+        "by_origin_and_domain": dg.MetadataValue.md(markdown_table(by, 20)),
+    }
+
+
+def _rejected_meta(rejected: pl.DataFrame) -> dict:
+    first = rejected.with_columns(
+        pl.col("failed_verifiers").list.first().fill_null("no domain verifier").alias("verifier")
+    )
+    counts = first["verifier"].value_counts(sort=True)
+    return {
+        "dagster/row_count": rejected.height,
+        "first_failing_verifier": dg.MetadataValue.md(counts_table(first, "verifier")),
+        "rejections_plot": bar_plot(
+            counts["verifier"].to_list(), counts["count"].to_list(), "rejections (first failure)"
+        ),
+        "preview": dg.MetadataValue.md(
+            markdown_table(
+                rejected.select(
+                    pl.col("response_uid").str.slice(0, 10), "origin", "rejection_reason"
+                ),
+                8,
+                max_chars=160,
+            )
+        ),
+    }

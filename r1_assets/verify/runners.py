@@ -1,0 +1,196 @@
+"""The verifiers of one ``response_verdicts`` run, built from its settings and resources.
+
+Engines (math-verify worker pool, sandbox, models, judge LLM) start only when a verdict is not in
+the cache: a rerun with everything cached starts none of them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+
+from r1_assets.verify.judge import ATTRIBUTES, JudgeSettings, judge_requests, judge_verdict
+from r1_assets.verify.rules import Check, RuleSettings, safety
+from r1_assets.verify.verdicts import RULE_SPECS, VERIFIERS, Verifier, rule_verifier
+
+
+@dataclass(frozen=True)
+class VerifySettings:
+    rules: RuleSettings = field(default_factory=RuleSettings)
+    judge: JudgeSettings = field(default_factory=JudgeSettings)
+    use_judge: bool = True  # the LLM judge for responses without ground truth
+    math_timeout_s: float = 5.0  # hard bound per math verification (worker killed past it)
+    math_workers: int = 2
+    max_tests: int | None = 20  # run the first N test cases of a problem (None: all)
+    reward_threshold: float = 0.0  # a reward model's score must reach this to pass
+    safety_threshold: float = 0.5  # probability of the unsafe labels that rejects
+    safety_unsafe_labels: tuple[str, ...] = ("unsafe", "toxic", "harmful")
+
+
+def build_verifiers(
+    settings: VerifySettings,
+    *,
+    math_verifier: Callable[[], object] | None = None,
+    sandbox: Callable[[], object] | None = None,
+    sandbox_settings: dict | None = None,
+    judge: object | None = None,
+    reward_model: object | None = None,
+    safety_classifier: object | None = None,
+    log: Callable[[str], None] | None = None,
+) -> dict[str, Verifier]:
+    """``math_verifier`` and ``sandbox`` are factories, started on first use; ``sandbox_settings``
+    are its limits (part of every code verdict's key). ``judge`` is an LLMResource,
+    ``reward_model`` and ``safety_classifier`` are SequenceScorers. A verifier whose engine is
+    missing is not built, and routing skips it."""
+    verifiers = {spec.name: rule_verifier(spec, settings.rules) for spec in RULE_SPECS}
+    if safety_classifier is not None:
+        verifiers["safety"] = _safety_with_classifier(settings, safety_classifier)
+    if math_verifier is not None:
+        verifiers["math_verify"] = _math(settings, math_verifier)
+    if sandbox is not None:
+        verifiers["code_tests"] = _code(settings, sandbox, sandbox_settings or {})
+    if reward_model is not None:
+        verifiers["reward_model"] = _reward(settings, reward_model)
+    if judge is not None and settings.use_judge:
+        verifiers["llm_judge"] = _judge(settings, judge, log)
+    return verifiers
+
+
+def _lazy(factory: Callable[[], object]) -> Callable[[], object]:
+    made: list[object] = []
+
+    def get():
+        if not made:
+            made.append(factory())
+        return made[0]
+
+    return get
+
+
+def _math(settings: VerifySettings, factory: Callable[[], object]) -> Verifier:
+    from r1_assets.verify.math_answer import MATH_VERIFIER_VERSION
+
+    assert VERIFIERS["math_verify"].version == MATH_VERIFIER_VERSION, "bump both together"
+    pool = _lazy(factory)
+
+    def run(rows: list[dict]) -> list[Check]:
+        pairs = [(r["reference_answer"], r.get("answer") or "") for r in rows]
+        results = pool().check_many(pairs, progress=False)
+        return [Check(m.passed, 1.0 if m.passed else 0.0, m.detail) for m in results]
+
+    return Verifier(
+        VERIFIERS["math_verify"],
+        settings={"timeout_s": settings.math_timeout_s},
+        inputs=lambda r: {"reference": r.get("reference_answer"), "answer": r.get("answer")},
+        run=run,
+        chunk=64,
+    )
+
+
+def _code(settings: VerifySettings, factory: Callable[[], object], limits: dict) -> Verifier:
+    from r1_assets.sandbox import extract_program
+
+    sandbox = _lazy(factory)
+
+    def run(rows: list[dict]) -> list[Check]:
+        programs = [extract_program(r.get("answer") or "") for r in rows]
+        jobs = [(p, r["test_cases"]) for p, r in zip(programs, rows, strict=True) if p]
+        reports = iter(sandbox().run_many(jobs, max_tests=settings.max_tests, progress=False))
+        checks = []
+        for program in programs:
+            if program is None:
+                checks.append(Check(False, 0.0, "no fenced program in the answer: nothing to run"))
+                continue
+            report = next(reports)
+            score = report.n_passed / report.n_run if report.n_run else 0.0
+            checks.append(Check(report.passed, round(score, 4), report.detail))
+        return checks
+
+    def inputs(r: dict) -> dict:
+        return {"program": extract_program(r.get("answer") or ""), "tests": r.get("test_cases")}
+
+    return Verifier(
+        VERIFIERS["code_tests"],
+        # the limits are part of a verdict: a program can pass in 10 s and fail in 1 s
+        settings={"max_tests": settings.max_tests, "sandbox": limits},
+        inputs=inputs,
+        run=run,
+        chunk=32,
+    )
+
+
+def _reward(settings: VerifySettings, scorer) -> Verifier:
+    from r1_assets.verify.models import reward_scores
+
+    def run(rows: list[dict]) -> list[Check]:
+        scores = reward_scores(scorer, [(r["problem"], r.get("content") or "") for r in rows])
+        threshold = settings.reward_threshold
+        return [
+            Check(bool(s >= threshold), round(float(s), 4), f"reward {s:.3f} (min {threshold})")
+            for s in scores
+        ]
+
+    return Verifier(
+        VERIFIERS["reward_model"],
+        settings={"model": scorer.model_id, "threshold": settings.reward_threshold},
+        inputs=lambda r: {"problem": r.get("problem"), "content": r.get("content")},
+        run=run,
+        chunk=32,
+    )
+
+
+def _judge(settings: VerifySettings, llm, log) -> Verifier:
+    def run(rows: list[dict]) -> list[Check]:
+        requests = judge_requests(rows, settings.judge)
+        completions, _ = llm.generate(requests, log=log, desc="judging")
+        n = len(ATTRIBUTES)
+        return [
+            judge_verdict(completions[i * n : (i + 1) * n], settings.judge)
+            for i in range(len(rows))
+        ]
+
+    return Verifier(
+        VERIFIERS["llm_judge"],
+        settings={"judge": llm.model_id, **asdict(settings.judge)},
+        inputs=lambda r: {k: r.get(k) for k in ("problem", "think", "answer")},
+        run=run,
+        chunk=64,
+    )
+
+
+def _safety_with_classifier(settings: VerifySettings, scorer) -> Verifier:
+    from r1_assets.verify.models import unsafe_probability
+
+    rules = rule_verifier(VERIFIERS["safety"], settings.rules)
+
+    def run(rows: list[dict]) -> list[Check]:
+        probabilities = unsafe_probability(
+            scorer, [r.get("content") or "" for r in rows], settings.safety_unsafe_labels
+        )
+        checks = []
+        for row, p in zip(rows, probabilities, strict=True):
+            by_rule = safety(row, settings.rules)
+            flagged = p >= settings.safety_threshold
+            detail = (
+                f"{by_rule.detail}; classifier p(unsafe) {p:.3f} (max {settings.safety_threshold})"
+            )
+            checks.append(Check(by_rule.passed and not flagged, round(float(p), 4), detail))
+        return checks
+
+    return Verifier(
+        VERIFIERS["safety"],
+        settings={
+            **rules.settings,
+            "classifier": scorer.model_id,
+            "threshold": settings.safety_threshold,
+            "labels": list(settings.safety_unsafe_labels),
+        },
+        inputs=rules.inputs,
+        run=run,
+        chunk=32,
+    )
+
+
+def settings_json(settings: VerifySettings) -> str:
+    return json.dumps(asdict(settings), sort_keys=True, default=str)
