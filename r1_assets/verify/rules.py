@@ -46,7 +46,7 @@ class RuleSettings:
     require_code_block: bool = True  # code problems with tests need a fenced program
     max_foreign_script: float = 0.05  # letters in another script than the problem's
     language_min_probability: float = 0.95  # both texts this sure of their language to compare
-    language_min_letters: int = 80
+    language_min_letters: int = 80  # letters of distinct words, to identify a language
     safety_patterns: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SAFETY_PATTERNS))
 
 
@@ -182,7 +182,10 @@ def language_mixing(response: dict, settings: RuleSettings) -> Check:
         return Check(
             False, round(share, 4), f"{share:.0%} of letters not {home} ({top}); problem is {home}"
         )
-    if letters >= settings.language_min_letters:
+    # langid is confidently wrong on repetitive text ("Let me check again." x40 is Italian):
+    # identify only texts with enough distinct words
+    distinct = set(re.findall(r"[^\W\d_]+", prose(text).lower()))
+    if sum(map(len, distinct)) >= settings.language_min_letters:
         p_lang, p_prob = detect_language(problem)
         t_lang, t_prob = detect_language(text)
         confident = min(p_prob, t_prob) >= settings.language_min_probability

@@ -119,7 +119,8 @@ def test_the_judge_asks_one_question_per_attribute_and_gates_on_its_floors():
     requests = judge_requests([response(domain="chat")], settings)
     assert len(requests) == len(ATTRIBUTES)
     assert all(r.sampling.temperature == 0.0 for r in requests)
-    assert [a in r.messages[0]["content"] for a, r in zip(ATTRIBUTES, requests)] == [True] * 5
+    for attribute, request in zip(ATTRIBUTES, requests, strict=True):
+        assert attribute in request.messages[0]["content"]
     good = judge_verdict(_completions("4", "5", "4/5", "2", "3"), settings)
     assert good.passed and good.score == round((4 + 5 + 4) / 15, 4)
     low = judge_verdict(_completions("2", "5", "4", "2", "3"), settings)

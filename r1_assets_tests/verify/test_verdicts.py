@@ -1,0 +1,160 @@
+from __future__ import annotations
+
+import dataclasses
+
+import dagster as dg
+import polars as pl
+import pytest
+
+from r1_assets.assets.verify import build_response_verdicts
+from r1_assets.verify.rules import RuleSettings
+from r1_assets.verify.runners import VerifySettings, build_verifiers
+from r1_assets.verify.verdicts import (
+    VERIFIERS,
+    VerdictCache,
+    Verifier,
+    decide,
+    rejected_rows,
+    route,
+    verified_rows,
+    verify_responses,
+)
+from r1_assets_tests.verify.test_rules import response
+
+RULE_NAMES = ["ngram_repetition", "length", "format", "language_mixing", "safety"]
+
+
+def responses() -> list[dict]:
+    base = {
+        "problem_uid": "p1",
+        "source": "demo",
+        "source_row_id": "r1",
+        "source_revision": "rev",
+        "origin": "teacher",
+        "teacher": "smollm2",
+        "reference_answer": "4",
+        "test_cases": [],
+    }
+    good = response() | base | {"response_uid": "good"}
+    looping = response(think="Let me check again. " * 40) | base | {"response_uid": "loop"}
+    truncated = response(finish_reason="length") | base | {"response_uid": "cut"}
+    return [good, looping, truncated]
+
+
+def test_routing_sends_each_domain_to_its_verifier():
+    every = list(VERIFIERS)
+    math = route({"domain": "math", "reference_answer": "4"}, every)
+    assert math == [*RULE_NAMES, "math_verify"]
+    code = route({"domain": "code", "has_tests": True}, every)
+    assert code == [*RULE_NAMES, "code_tests"]
+    chat = route({"domain": "chat"}, every)
+    assert chat == [*RULE_NAMES, "reward_model", "llm_judge"]
+    # math without a reference falls back to the models; missing verifiers are skipped
+    assert route({"domain": "math"}, [*RULE_NAMES, "llm_judge"]) == [*RULE_NAMES, "llm_judge"]
+
+
+def test_verdicts_are_cached_and_a_changed_setting_recomputes_only_its_verifier(tmp_path):
+    cache = VerdictCache(tmp_path)
+    rows = responses()
+    first, stats = verify_responses(rows, build_verifiers(VerifySettings()), cache)
+    assert first.height == 3 * len(RULE_NAMES)
+    assert sum(stats.computed.values()) == 15 and sum(stats.cached.values()) == 0
+    failed = first.filter(~pl.col("passed"))
+    assert set(zip(failed["response_uid"], failed["verifier"], strict=True)) == {
+        ("loop", "ngram_repetition"),
+        ("cut", "length"),
+    }
+
+    again, stats = verify_responses(rows, build_verifiers(VerifySettings()), cache)
+    assert sum(stats.computed.values()) == 0
+    assert again.drop("verdict_key").equals(first.drop("verdict_key"))
+
+    lenient = VerifySettings(rules=RuleSettings(max_repeated_fraction=0.99, max_ngram_count=999))
+    changed, stats = verify_responses(rows, build_verifiers(lenient), cache)
+    assert stats.computed == {"ngram_repetition": 3, **{n: 0 for n in RULE_NAMES[1:]}}
+    loop_verdict = changed.filter(
+        (pl.col("response_uid") == "loop") & (pl.col("verifier") == "ngram_repetition")
+    )
+    assert loop_verdict["passed"].item()
+
+
+def test_bumping_a_verifier_version_recomputes_exactly_its_verdicts(tmp_path, monkeypatch):
+    cache = VerdictCache(tmp_path)
+    rows = responses()
+    verify_responses(rows, build_verifiers(VerifySettings()), cache)
+    before = build_response_verdicts(dg.StaticPartitionsDefinition(["demo"]))
+    bumped = dataclasses.replace(VERIFIERS["format"], version="2")
+    monkeypatch.setitem(VERIFIERS, "format", bumped)
+    after = build_response_verdicts(dg.StaticPartitionsDefinition(["demo"]))
+    key = dg.AssetKey("response_verdicts")
+    # Dagster sees a new code version: the asset is stale, its upstream (the responses) is not
+    assert before.code_versions_by_key[key] != after.code_versions_by_key[key]
+    assert "format@2" in after.code_versions_by_key[key]
+
+    verifiers = build_verifiers(VerifySettings())
+    verifiers["format"] = dataclasses.replace(verifiers["format"], spec=bumped)
+    verdicts, stats = verify_responses(rows, verifiers, cache)
+    assert stats.computed == {"format": 3, **{n: 0 for n in RULE_NAMES if n != "format"}}
+    assert set(verdicts.filter(pl.col("verifier") == "format")["version"]) == {"2"}
+
+
+def test_a_crash_mid_verification_keeps_the_finished_chunks(tmp_path):
+    cache = VerdictCache(tmp_path)
+    rows = [
+        r | {"response_uid": f"{r['response_uid']}{i}", "answer": f"{r['answer']} ({i})"}
+        for i in range(4)
+        for r in responses()
+    ]
+    calls: list[int] = []
+
+    def judge_then_crash(batch: list[dict]):
+        calls.append(len(batch))
+        if len(calls) == 3:
+            raise RuntimeError("worker died")
+        return [dataclasses.replace(verifiers["length"].run([r])[0]) for r in batch]
+
+    verifiers = build_verifiers(VerifySettings())
+    spec = VERIFIERS["length"]
+    flaky = Verifier(spec, {}, verifiers["length"].inputs, judge_then_crash, chunk=5)
+    with pytest.raises(RuntimeError, match="worker died"):
+        verify_responses(rows, {"length": flaky}, cache)
+    assert cache.read_all().height == 10  # two chunks of five were stored before the crash
+
+    calls.clear()
+    healthy = Verifier(spec, {}, verifiers["length"].inputs, verifiers["length"].run, chunk=5)
+    verdicts, stats = verify_responses(rows, {"length": healthy}, cache)
+    assert stats.computed == {"length": 2} and stats.cached == {"length": 10}
+    assert verdicts.height == 12
+    assert cache.read_all()["verdict_key"].n_unique() == cache.read_all().height
+
+
+def test_acceptance_needs_every_verdict_and_a_domain_verifier(tmp_path):
+    rows = responses()
+    verdicts, _ = verify_responses(rows, build_verifiers(VerifySettings()), VerdictCache(tmp_path))
+    frame = pl.DataFrame(rows)
+    # rules alone never accept: no verifier of the domain ran
+    decided = decide(frame, verdicts)
+    assert not decided["accepted"].any()
+    good = decided.filter(pl.col("response_uid") == "good")
+    assert "no verifier for its domain" in good["rejection_reason"].item()
+
+    math_pass = verdicts.filter(pl.col("verifier") == "length").with_columns(
+        verifier=pl.lit("math_verify"), kind=pl.lit("verifier"), passed=pl.lit(True)
+    )
+    decided = decide(frame, pl.concat([verdicts, math_pass]))
+    assert decided.filter(pl.col("accepted"))["response_uid"].to_list() == ["good"]
+    rejected = rejected_rows(decided)
+    reasons = dict(zip(rejected["response_uid"], rejected["rejection_reason"], strict=True))
+    assert reasons["cut"].startswith("length: truncated")
+    assert "ngram_repetition" in reasons["loop"]
+
+    accepted = verified_rows(decided)
+    messages = accepted["messages"].item()
+    assert [m["role"] for m in messages] == ["user", "assistant"]
+    assistant = messages[1]
+    assert assistant["content"].startswith("<think>\n") and "</think>\n<answer>" in (
+        assistant["content"]
+    )
+    assert assistant["info"]["reference_answer"] == "4"
+    assert assistant["info"]["answer_content"] == "The remainder is $\\boxed{4}$."
+    assert accepted["passed_verifiers"].item()[-1] == "math_verify"
