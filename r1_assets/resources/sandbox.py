@@ -14,6 +14,8 @@ class SandboxResource(dg.ConfigurableResource):
     nproc: int = Field(default=64, description="processes of the sandbox uid (RLIMIT_NPROC)")
     fsize_mb: int = Field(default=64, description="largest file a program may write")
     tmpfs_mb: int = Field(default=64, description="size of the private writable /tmp")
+    nofile: int = Field(default=64, description="open files per process (RLIMIT_NOFILE)")
+    output_kb: int = Field(default=64, description="stdout/stderr kept per run")
     python: str = Field(
         default="/usr/bin/python3",
         description="the interpreter inside the sandbox: a system Python under /usr (the "
@@ -38,6 +40,8 @@ class SandboxResource(dg.ConfigurableResource):
             nproc=self.nproc,
             fsize_mb=self.fsize_mb,
             tmpfs_mb=self.tmpfs_mb,
+            nofile=self.nofile,
+            output_kb=self.output_kb,
         )
         return Sandbox(
             limits,
