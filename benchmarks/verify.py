@@ -37,12 +37,12 @@ PYTHON = "/usr/bin/python3"  # the interpreter the sandbox uses, for a fair base
 def bare_math(pairs: list[tuple[str, str]]) -> int:
     from math_verify import parse, verify
 
-    from r1_assets.catalog.schema import last_boxed
+    from r1_assets.verify.math_answer import extract_final_answer
 
     agreed = 0
     for reference, solution in pairs:
         gold = parse(f"${reference}$")
-        answer = parse(f"${last_boxed(solution) or solution}$")
+        answer = parse(f"${extract_final_answer(solution) or solution}$")
         agreed += bool(gold and answer and verify(gold, answer))
     return agreed
 

@@ -143,11 +143,16 @@ def cmd_materialize(args: argparse.Namespace) -> int:
                 raise_on_error=False,
                 tags=RUN_TAGS,
             )
-            failed_checks = [
-                f"{c.asset_key.to_user_string()}:{c.check_name}"
-                for c in result.get_asset_check_evaluations()
-                if not c.passed
-            ]
+            evaluations = [c for c in result.get_asset_check_evaluations() if not c.passed]
+            # a warning is reported, an error fails the command
+            failed_checks, warned_checks = (
+                [
+                    f"{c.asset_key.to_user_string()}:{c.check_name}"
+                    for c in evaluations
+                    if (c.severity == dg.AssetCheckSeverity.WARN) == warn
+                ]
+                for warn in (False, True)
+            )
             rows = ", ".join(
                 _summary_item(e.asset_key.to_user_string(), e.materialization.metadata)
                 for e in result.get_asset_materialization_events()
@@ -155,6 +160,7 @@ def cmd_materialize(args: argparse.Namespace) -> int:
             )
             status = "ok" if result.success and not failed_checks else "FAILED"
             notes = "".join(f"; check {c} did not pass" for c in failed_checks)
+            notes += "".join(f"; warning: check {c} did not pass" for c in warned_checks)
             summary.append((label, status, rows + notes))
             if status != "ok":
                 failed.append(label)

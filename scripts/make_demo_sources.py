@@ -32,6 +32,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from r1_assets.verify.math_answer import extract_final_answer as last_boxed
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "data" / "sources"
 UUID_NS = uuid.UUID("5f0c3a52-8d1e-4b6a-9a51-2d7c1e0b9f43")
@@ -114,22 +116,6 @@ def ordinal(n: int) -> str:
     """English ordinal: 1st, 2nd, 3rd, 20th."""
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
-
-
-def last_boxed(text: str) -> str | None:
-    """Content of the last ``\\boxed{...}`` in ``text`` (brace-matched)."""
-    i = text.rfind("\\boxed{")
-    if i < 0:
-        return None
-    j = k = i + len("\\boxed{")
-    depth = 1
-    while depth:
-        if text[k] == "{":
-            depth += 1
-        elif text[k] == "}":
-            depth -= 1
-        k += 1
-    return text[j : k - 1]
 
 
 def lower_first(s: str) -> str:

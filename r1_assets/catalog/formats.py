@@ -13,7 +13,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from r1_assets.catalog.schema import last_boxed, split_think
+from r1_assets.catalog.schema import split_think
+from r1_assets.verify.math_answer import extract_final_answer
 
 
 class RowError(Exception):
@@ -267,7 +268,7 @@ def _math_answer(row: Row, solution: str | None) -> str | None:
     answer = row.scalar_text("answer") if "answer" in row.columns else None
     if answer is not None and answer.strip().lower() not in _NO_ANSWER:
         return answer.strip()
-    return last_boxed(solution) if solution else None
+    return extract_final_answer(solution) if solution else None
 
 
 def parse_numina_math(row: Row) -> ParsedProblem:

@@ -253,9 +253,13 @@ def test_one_cli_command_materializes_the_whole_graph_in_order(catalog: Path, tm
     order = [
         line.split()[1] for line in result.stdout.splitlines() if line.startswith("materializing")
     ]
-    # per-source ingest, the cross-source pool, then per-source labels and distillation
+    # per-source ingest, the cross-source pool, then per-source labels, distillation, verification
     assert order == ["alpha", "beta", "(unpartitioned)", "alpha", "beta"]
     store = Warehouse(data)
     labels = store.read("problem_labels")
     assert labels.filter(pl.col("decision") == "duplicate").height == 1  # b1, from this run's pool
     assert store.read("distilled_responses").height == labels["selected"].sum()
+    # the 8-token samples are all cut off: every one rejected, a warning (not a failure) says so
+    assert store.read("verified_set").height == 0
+    assert store.read("rejected_responses").height == labels["selected"].sum()
+    assert "warning: check verified_set:pass_rate_in_band did not pass" in result.stdout

@@ -4,7 +4,6 @@ import pytest
 
 from r1_assets.catalog.schema import (
     clean_text,
-    last_boxed,
     normalize_problem_text,
     problem_uid,
     split_think,
@@ -63,10 +62,3 @@ def test_split_think() -> None:
     assert split_think("no reasoning at all") == (None, "no reasoning at all")
     # cut off by max tokens: all reasoning, no answer (not the reasoning taken as the answer)
     assert split_think("<think>\nLet me see, 3*4 is") == ("Let me see, 3*4 is", None)
-
-
-def test_last_boxed_balances_braces_and_takes_the_last() -> None:
-    assert last_boxed(r"first \boxed{1} then \boxed{\frac{1}{2}} done") == r"\frac{1}{2}"
-    assert last_boxed(r"\fbox{7}") == "7"
-    assert last_boxed("no box") is None
-    assert last_boxed(r"\boxed{unclosed") is None

@@ -152,8 +152,9 @@ def test_acceptance_needs_every_verdict_and_a_domain_verifier(tmp_path):
     messages = accepted["messages"].item()
     assert [m["role"] for m in messages] == ["user", "assistant"]
     assistant = messages[1]
-    assert assistant["content"].startswith("<think>\n") and "</think>\n<answer>" in (
-        assistant["content"]
+    assert (
+        assistant["content"].startswith("<think>\n")
+        and "</think>\n<answer>" in (assistant["content"])
     )
     assert assistant["info"]["reference_answer"] == "4"
     assert assistant["info"]["answer_content"] == "The remainder is $\\boxed{4}$."
