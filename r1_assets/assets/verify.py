@@ -179,6 +179,12 @@ def build_response_verdicts(source_partitions: dg.PartitionsDefinition) -> dg.As
                 "verdicts_computed": sum(stats.computed.values()),
                 "verdicts_cached": sum(stats.cached.values()),
                 "verifiers": dg.MetadataValue.md(markdown_table(table, len(table))),
+                # one number per verifier, so the UI plots each across materializations
+                **{
+                    f"pass_rate/{name}": float(rate)
+                    for name, rate in zip(table["verifier"], table["pass_rate"], strict=True)
+                    if rate is not None
+                },
                 "pass_rate_plot": bar_plot(
                     table["verifier"].to_list(),
                     table["pass_rate"].fill_null(0).to_list(),
