@@ -2,6 +2,7 @@
 and ``verified_set`` / ``rejected_responses`` — the accepted pairs in the AM row shape, and why
 every other response was rejected."""
 
+import contextlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -47,7 +48,9 @@ class VerifyConfig(dg.Config):
     max_repeated_fraction: float = Field(
         default=_R.max_repeated_fraction, description="share of n-grams repeating an earlier one"
     )
-    max_ngram_count: int = Field(default=_R.max_ngram_count, description="most any n-gram occurs")
+    max_ngram_count: int | None = Field(
+        default=_R.max_ngram_count, description="most any single n-gram may occur (null: no cap)"
+    )
     min_answer_chars: int = Field(default=_R.min_answer_chars)
     max_chars: int = Field(default=_R.max_chars, description="longest accepted response")
     max_completion_tokens: int | None = Field(default=_R.max_completion_tokens)
@@ -68,7 +71,10 @@ class VerifyConfig(dg.Config):
     )
     math_workers: int = Field(default=_V.math_workers)
     max_tests: int | None = Field(default=_V.max_tests, description="first N tests per problem")
-    reward_threshold: float = Field(default=_V.reward_threshold)
+    reward_threshold: float | None = Field(
+        default=_V.reward_threshold,
+        description="null: 0.0 for a one-logit reward model, 0.5 for a classifier's probability",
+    )
     use_judge: bool = Field(
         default=_V.use_judge, description="LLM judge for responses without ground truth"
     )
@@ -140,10 +146,10 @@ def build_response_verdicts(source_partitions: dg.PartitionsDefinition) -> dg.As
         rows = responses_with_problems(distilled_responses, raw_problems).to_dicts()
         from r1_assets.verify.math_answer import MathVerifier
 
-        pools: list = []
+        engines = contextlib.ExitStack()  # every engine started is closed, whatever fails
 
         def started(engine):
-            pools.append(engine)
+            engines.callback(engine.close)
             return engine
 
         verifiers = build_verifiers(
@@ -160,16 +166,19 @@ def build_response_verdicts(source_partitions: dg.PartitionsDefinition) -> dg.As
             log=context.log.info,
         )
         context.log.info(f"{len(rows)} responses; verifiers: {', '.join(verifiers)}")
-        try:
+        with engines:
             verdicts, stats = verify_responses(
                 rows,
                 verifiers,
                 VerdictCache(Path(warehouse.root) / "cache" / "verdicts"),
                 log=context.log.info,
             )
-        finally:
-            for engine in pools:
-                engine.close()
+        uncached = sum(stats.uncached.values())
+        if uncached:
+            context.log.warning(
+                f"{uncached} verdicts failed for reasons outside the response (judge call, "
+                "sandbox start, worker killed): not cached, a rerun retries exactly those"
+            )
         table = stats.table(verdicts)
         return dg.Output(
             verdicts,
@@ -178,6 +187,7 @@ def build_response_verdicts(source_partitions: dg.PartitionsDefinition) -> dg.As
                 "responses": len(rows),
                 "verdicts_computed": sum(stats.computed.values()),
                 "verdicts_cached": sum(stats.cached.values()),
+                "verdicts_not_cached": uncached,
                 "verifiers": dg.MetadataValue.md(markdown_table(table, len(table))),
                 # one number per verifier, so the UI plots each across materializations
                 **{

@@ -206,12 +206,21 @@ def _json_text(value: Any) -> str:
 def io_tests(spec: Any, field_name: str, split: str | None) -> list[dict[str, Any]]:
     """Test cases from the common shapes: {"inputs": [...], "outputs": [...], "fn_name"?}
     (APPS, TACO, AM's test_case), {"input": [...], "output": [...]} (CodeContests) or a list of
-    {"input", "output"} pairs (Codeforces)."""
+    {"input", "output"} pairs (Codeforces); list items with a ``kind`` (r1-assets' own export of
+    assert tests, which have no other form) keep it."""
     if spec is None:
         return []
     if isinstance(spec, list):
         tests = []
         for i, case in enumerate(spec):
+            if isinstance(case, dict) and case.get("kind") == "assert" and case.get("input"):
+                tests.append(_test("assert", str(case["input"]), split=split))
+                continue
+            if isinstance(case, dict) and case.get("kind") == "call" and case.get("fn_name"):
+                tests.append(
+                    _test("call", case["input"], case["output"], case["fn_name"], split=split)
+                )
+                continue
             if (
                 not isinstance(case, dict)
                 or case.get("input") is None

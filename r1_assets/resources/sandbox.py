@@ -28,7 +28,7 @@ class SandboxResource(dg.ConfigurableResource):
 
     def limits(self) -> dict:
         """What a verdict depends on (part of every code verdict's cache key)."""
-        return self.model_dump(exclude={"workers", "bwrap"})
+        return self.model_dump(exclude={"workers", "bwrap", "base_uid"})
 
     def sandbox(self):
         from r1_assets.sandbox import Sandbox, SandboxLimits

@@ -23,8 +23,10 @@ _MEANING = {
 JUDGE_PROMPT = (
     "You are grading an assistant's response to a user's request. Rate its {attribute} on a "
     "scale from 1 to 5 ({meaning}). Answer with the digit only.\n\n"
-    "Request:\n{problem}\n\nResponse:\n{response}\n\n{title} (1-5):"
+    "Request:\n{problem}\n\n{reference}Response:\n{response}\n\n{title} (1-5):"
 )
+# a reference answer the response should agree with (science rows often have one)
+REFERENCE = "Reference answer (correct):\n{answer}\n\n"
 JUDGE_SAMPLING = Sampling(temperature=0.0, top_p=1.0, max_tokens=8)
 
 
@@ -36,6 +38,14 @@ class JudgeSettings:
     )
     max_problem_chars: int = 4000
     max_response_chars: int = 6000  # the judge sees the answer and the end of the reasoning
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.min_rating) - set(ATTRIBUTES))
+        if unknown:
+            raise ValueError(f"judge_min_rating: unknown attribute(s) {unknown}; use {ATTRIBUTES}")
+        bad = {a: r for a, r in self.min_rating.items() if not 1 <= r <= 5}
+        if bad:
+            raise ValueError(f"judge_min_rating: ratings are 1-5, got {bad}")
 
 
 def judged_text(response: dict, settings: JudgeSettings) -> tuple[str, bool]:
@@ -51,11 +61,13 @@ def judge_requests(responses: Sequence[dict], settings: JudgeSettings) -> list[R
     for response in responses:
         text, _ = judged_text(response, settings)
         problem = (response.get("problem") or "")[: settings.max_problem_chars]
+        reference = response.get("reference_answer")
         for attribute in ATTRIBUTES:
             prompt = JUDGE_PROMPT.format(
                 attribute=attribute,
                 meaning=_MEANING[attribute],
                 problem=problem,
+                reference=REFERENCE.format(answer=reference) if reference else "",
                 response=text,
                 title=attribute.capitalize(),
             )
@@ -64,14 +76,18 @@ def judge_requests(responses: Sequence[dict], settings: JudgeSettings) -> list[R
 
 
 def judge_verdict(completions: Sequence[Completion], settings: JudgeSettings) -> Check:
-    """One verdict from the len(ATTRIBUTES) answers about one response. A failed call or an
-    unreadable rating on a gating attribute rejects (with the reason); it is never guessed."""
+    """One verdict from the len(ATTRIBUTES) answers about one response. An unreadable rating on
+    a gating attribute rejects (with the reason); it is never guessed. A failed call on a gating
+    attribute rejects too, but is not cached: the next run asks again."""
     ratings: dict[str, int | None] = {}
     problems = []
+    failed_call = False
     for attribute, completion in zip(ATTRIBUTES, completions, strict=True):
         if not completion.ok:
             ratings[attribute] = None
-            problems.append(f"{attribute}: judge call failed ({completion.error})")
+            if attribute in settings.min_rating:
+                failed_call = True
+                problems.append(f"{attribute}: judge call failed ({completion.error})")
             continue
         ratings[attribute] = parse_level(completion.text)
         if ratings[attribute] is None and attribute in settings.min_rating:
@@ -84,5 +100,5 @@ def judge_verdict(completions: Sequence[Completion], settings: JudgeSettings) ->
     score = round(sum(gating) / (5 * len(gating)), 4) if gating else None
     summary = ", ".join(f"{a} {r if r is not None else '?'}" for a, r in ratings.items())
     if problems:
-        return Check(False, score, f"{'; '.join(problems)} ({summary})")
+        return Check(False, score, f"{'; '.join(problems)} ({summary})", not failed_call)
     return Check(True, score, summary)

@@ -51,7 +51,25 @@ class SequenceScorer:
         model, _ = self._load()
         return {int(k): v for k, v in model.config.id2label.items()}
 
-    def pair_text(self, problem: str, response: str) -> str:
+    @property
+    def num_labels(self) -> int:
+        from transformers import AutoConfig
+
+        return AutoConfig.from_pretrained(self.path).num_labels
+
+    def pair_text(self, problem: str, response: str) -> tuple[str, bool]:
+        """The model's input for (problem, response), and whether the response was cut: a too
+        long response keeps its end (where the answer is), the problem is kept whole."""
+        _, tokenizer = self._load()
+        template = self._template(problem, "")
+        room = self.max_length - len(tokenizer(template)["input_ids"]) - 8
+        ids = tokenizer(response, add_special_tokens=False)["input_ids"]
+        cut = len(ids) > room
+        if cut:
+            response = tokenizer.decode(ids[-max(room, 0) :]) if room > 0 else ""
+        return self._template(problem, response), cut
+
+    def _template(self, problem: str, response: str) -> str:
         _, tokenizer = self._load()
         if tokenizer.chat_template:
             return tokenizer.apply_chat_template(
@@ -91,13 +109,17 @@ class SequenceScorer:
         return (np.concatenate(out) if out else np.zeros((0, width))), truncated
 
 
-def reward_scores(scorer: SequenceScorer, pairs: Sequence[tuple[str, str]], **kw) -> np.ndarray:
-    """One scalar per pair: the logit of a one-label reward model, else the probability of the
-    last label (the "good" class of a binary classifier)."""
-    logits, _ = scorer.logits([scorer.pair_text(p, r) for p, r in pairs], **kw)
-    if logits.shape[1] == 1:
-        return logits[:, 0]
-    return _softmax(logits)[:, -1]
+def reward_scores(
+    scorer: SequenceScorer, pairs: Sequence[tuple[str, str]], **kw
+) -> tuple[np.ndarray, list[bool]]:
+    """One scalar per pair — the logit of a one-label reward model, else the probability of the
+    last label (the "good" class of a binary classifier) — and whether the response was cut."""
+    texts, cut = (
+        zip(*(scorer.pair_text(p, r) for p, r in pairs), strict=True) if pairs else ((), ())
+    )
+    logits, _ = scorer.logits(list(texts), **kw)
+    scores = logits[:, 0] if logits.shape[1] == 1 else _softmax(logits)[:, -1]
+    return scores, list(cut)
 
 
 def unsafe_probability(

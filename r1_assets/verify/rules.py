@@ -20,6 +20,9 @@ class Check:
     passed: bool
     score: float | None
     detail: str
+    # False for a failure of the machinery, not of the response (a judge call that failed, a
+    # sandbox that did not start): never cached, so a rerun tries again
+    cacheable: bool = True
 
 
 DEFAULT_SAFETY_PATTERNS: dict[str, str] = {
@@ -36,9 +39,12 @@ DEFAULT_SAFETY_PATTERNS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class RuleSettings:
-    ngram_n: int = 5  # word n-grams (characters for scripts without spaces)
-    max_repeated_fraction: float = 0.3  # share of n-grams that repeat an earlier one
-    max_ngram_count: int = 20  # the most any single n-gram may occur
+    # Long n-grams: a looping generation repeats n-grams of every length (a loop of period p
+    # repeats every n-gram once the text is n + p tokens long), while honest reasoning repeats
+    # short phrases and formulas ("= \frac{1}{2}", "let me check") but rarely 20 tokens in a row.
+    ngram_n: int = 20  # tokens: words, numbers, punctuation; a character of CJK/Thai script
+    max_repeated_fraction: float = 0.25  # share of n-grams that repeat an earlier one
+    max_ngram_count: int | None = None  # the most any single n-gram may occur (None: no cap)
     min_answer_chars: int = 1
     max_chars: int = 200_000  # the whole response
     max_completion_tokens: int | None = None
@@ -77,11 +83,14 @@ def ngram_repetition(response: dict, settings: RuleSettings) -> Check:
     counts = Counter(grams)
     repeated = 1 - len(counts) / len(grams)
     top, top_count = counts.most_common(1)[0]
-    passed = repeated <= settings.max_repeated_fraction and top_count <= settings.max_ngram_count
+    cap = settings.max_ngram_count
+    passed = repeated <= settings.max_repeated_fraction and (cap is None or top_count <= cap)
+    shown = " ".join(top)
+    shown = shown if len(shown) <= 60 else shown[:57] + "..."
     detail = (
         f"{repeated:.0%} of {n}-grams repeat an earlier one (max "
-        f"{settings.max_repeated_fraction:.0%}); most frequent {' '.join(top)!r} x{top_count} "
-        f"(max {settings.max_ngram_count})"
+        f"{settings.max_repeated_fraction:.0%}); most frequent {shown!r} x{top_count}"
+        + (f" (max {cap})" if cap is not None else "")
     )
     return Check(passed, round(repeated, 4), detail)
 
@@ -147,21 +156,34 @@ def format_check(response: dict, settings: RuleSettings) -> Check:
 
 # --- language mixing ----------------------------------------------------------------------------
 
-# Greek letters are math symbols far more often than Greek prose; they never count as a script.
-_IGNORED_SCRIPTS = {"GREEK"}
+# Greek letters are math symbols far more often than Greek prose, and MATHEMATICAL letters
+# (𝑥, 𝔽) are symbols: neither counts as a script.
+_IGNORED_SCRIPTS = {"GREEK", "MATHEMATICAL"}
+# Written Japanese mixes Han and kana in every sentence: one script group for the mixing check
+_SCRIPT_GROUPS = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "FULLWIDTH": "LATIN"}
+_LETTERS = re.compile(r"[^\W\d_]+")
+HOME_SHARE = 0.2  # a script with this share of the problem's letters is one of its scripts
 
 
 def _script(char: str) -> str:
     name = unicodedata.name(char, "")
     if name.startswith("CJK"):
         return "CJK"
-    return name.split(" ", 1)[0]
+    first = name.split(" ", 1)[0]
+    return _SCRIPT_GROUPS.get(first, first)
 
 
 def scripts(text: str) -> Counter:
-    return Counter(
-        s for s in (_script(c) for c in prose(text) if c.isalpha()) if s not in _IGNORED_SCRIPTS
-    )
+    """Letters per script. One- and two-letter Latin runs are variables and units (x, dx, cm)
+    in any language, not words: they are not counted."""
+    counts: Counter = Counter()
+    for run in _LETTERS.findall(prose(text)):
+        for char in run:
+            script = _script(char)
+            if script in _IGNORED_SCRIPTS or (script == "LATIN" and len(run) <= 2):
+                continue
+            counts[script] += 1
+    return counts
 
 
 def language_mixing(response: dict, settings: RuleSettings) -> Check:
@@ -174,13 +196,17 @@ def language_mixing(response: dict, settings: RuleSettings) -> Check:
     letters = sum(text_scripts.values())
     if not letters:
         return Check(True, 0.0, "no prose to compare")
-    home = problem_scripts.most_common(1)[0][0] if problem_scripts else "LATIN"
-    foreign = {s: n for s, n in text_scripts.items() if s != home}
+    total = sum(problem_scripts.values())
+    home = {s for s, n in problem_scripts.items() if n >= HOME_SHARE * total} or {"LATIN"}
+    shown = "/".join(sorted(home))
+    foreign = {s: n for s, n in text_scripts.items() if s not in home}
     share = sum(foreign.values()) / letters
     if share > settings.max_foreign_script:
         top = ", ".join(f"{s} {n}" for s, n in Counter(foreign).most_common(3))
         return Check(
-            False, round(share, 4), f"{share:.0%} of letters not {home} ({top}); problem is {home}"
+            False,
+            round(share, 4),
+            f"{share:.0%} of letters not {shown} ({top}); the problem is in {shown}",
         )
     # langid is confidently wrong on repetitive text ("Let me check again." x40 is Italian):
     # identify only texts with enough distinct words
@@ -195,7 +221,7 @@ def language_mixing(response: dict, settings: RuleSettings) -> Check:
                 round(share, 4),
                 f"problem in {p_lang} ({p_prob:.2f}), response in {t_lang} ({t_prob:.2f})",
             )
-    return Check(True, round(share, 4), f"{share:.1%} of letters outside {home}")
+    return Check(True, round(share, 4), f"{share:.1%} of letters outside {shown}")
 
 
 # --- safety -------------------------------------------------------------------------------------
@@ -213,7 +239,16 @@ def safety(response: dict, settings: RuleSettings) -> Check:
     return Check(True, 0.0, f"no match among {len(settings.safety_patterns)} rules")
 
 
-# the settings each rule reads: a rule's verdicts are recomputed only when these change
+# what each rule reads of a response, and of the settings: its verdicts are recomputed only
+# when one of these changes
+_TEXT = ("content", "think", "answer")
+RULE_INPUTS: dict[str, tuple[str, ...]] = {
+    "ngram_repetition": _TEXT,
+    "length": (*_TEXT, "finish_reason", "completion_tokens", "error"),
+    "format": (*_TEXT, "domain", "has_tests"),
+    "language_mixing": (*_TEXT, "problem"),
+    "safety": _TEXT,
+}
 RULE_SETTINGS: dict[str, tuple[str, ...]] = {
     "ngram_repetition": ("ngram_n", "max_repeated_fraction", "max_ngram_count"),
     "length": ("min_answer_chars", "max_chars", "max_completion_tokens"),

@@ -23,7 +23,9 @@ class VerifySettings:
     math_timeout_s: float = 5.0  # hard bound per math verification (worker killed past it)
     math_workers: int = 2
     max_tests: int | None = 20  # run the first N test cases of a problem (None: all)
-    reward_threshold: float = 0.0  # a reward model's score must reach this to pass
+    # a reward model's score must reach this to pass; None: 0.0 for a one-logit reward model,
+    # 0.5 for a classifier (its score is the probability of its last label)
+    reward_threshold: float | None = None
     safety_threshold: float = 0.5  # probability of the unsafe labels that rejects
     safety_unsafe_labels: tuple[str, ...] = ("unsafe", "toxic", "harmful")
 
@@ -77,7 +79,16 @@ def _math(settings: VerifySettings, factory: Callable[[], object]) -> Verifier:
     def run(rows: list[dict]) -> list[Check]:
         pairs = [(r["reference_answer"], r.get("answer") or "") for r in rows]
         results = pool().check_many(pairs, progress=False)
-        return [Check(m.passed, 1.0 if m.passed else 0.0, m.detail) for m in results]
+        # a worker killed from outside says nothing about the answer: ask again next run
+        return [
+            Check(
+                m.passed,
+                1.0 if m.passed else 0.0,
+                m.detail if m.status in ("ok", "no_answer") else f"{m.status}: {m.detail}",
+                cacheable=not m.detail.startswith("verification worker died"),
+            )
+            for m in results
+        ]
 
     return Verifier(
         VERIFIERS["math_verify"],
@@ -104,7 +115,9 @@ def _code(settings: VerifySettings, factory: Callable[[], object], limits: dict)
                 continue
             report = next(reports)
             score = report.n_passed / report.n_run if report.n_run else 0.0
-            checks.append(Check(report.passed, round(score, 4), report.detail))
+            # a sandbox that did not start judged nothing: not cached, retried next run
+            cacheable = report.status != "sandbox_error"
+            checks.append(Check(report.passed, round(score, 4), report.detail, cacheable))
         return checks
 
     def inputs(r: dict) -> dict:
@@ -123,17 +136,31 @@ def _code(settings: VerifySettings, factory: Callable[[], object], limits: dict)
 def _reward(settings: VerifySettings, scorer) -> Verifier:
     from r1_assets.verify.models import reward_scores
 
+    threshold = settings.reward_threshold
+    if threshold is None:
+        threshold = 0.0 if scorer.num_labels == 1 else 0.5
+
     def run(rows: list[dict]) -> list[Check]:
-        scores = reward_scores(scorer, [(r["problem"], r.get("content") or "") for r in rows])
-        threshold = settings.reward_threshold
+        scores, truncated = reward_scores(
+            scorer, [(r["problem"], r.get("content") or "") for r in rows]
+        )
         return [
-            Check(bool(s >= threshold), round(float(s), 4), f"reward {s:.3f} (min {threshold})")
-            for s in scores
+            Check(
+                bool(s >= threshold),
+                round(float(s), 4),
+                f"reward {s:.3f} (min {threshold:g})"
+                + (" on the response's last tokens (truncated)" if cut else ""),
+            )
+            for s, cut in zip(scores, truncated, strict=True)
         ]
 
     return Verifier(
         VERIFIERS["reward_model"],
-        settings={"model": scorer.model_id, "threshold": settings.reward_threshold},
+        settings={
+            "model": scorer.model_id,
+            "threshold": threshold,
+            "max_length": scorer.max_length,
+        },
         inputs=lambda r: {"problem": r.get("problem"), "content": r.get("content")},
         run=run,
         chunk=32,
@@ -153,7 +180,7 @@ def _judge(settings: VerifySettings, llm, log) -> Verifier:
     return Verifier(
         VERIFIERS["llm_judge"],
         settings={"judge": llm.model_id, **asdict(settings.judge)},
-        inputs=lambda r: {k: r.get(k) for k in ("problem", "think", "answer")},
+        inputs=lambda r: {k: r.get(k) for k in ("problem", "think", "answer", "reference_answer")},
         run=run,
         chunk=64,
     )
@@ -183,6 +210,7 @@ def _safety_with_classifier(settings: VerifySettings, scorer) -> Verifier:
         settings={
             **rules.settings,
             "classifier": scorer.model_id,
+            "max_length": scorer.max_length,
             "threshold": settings.safety_threshold,
             "labels": list(settings.safety_unsafe_labels),
         },

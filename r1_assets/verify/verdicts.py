@@ -20,7 +20,7 @@ import polars as pl
 from tqdm import tqdm
 
 from r1_assets.storage.shards import ShardedCache
-from r1_assets.verify.rules import RULE_SETTINGS, RULES, Check, RuleSettings
+from r1_assets.verify.rules import RULE_INPUTS, RULE_SETTINGS, RULES, Check, RuleSettings
 
 
 @dataclass(frozen=True)
@@ -106,25 +106,12 @@ class Verifier:
         return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
-_RULE_INPUTS = (
-    "content",
-    "think",
-    "answer",
-    "finish_reason",
-    "completion_tokens",
-    "error",
-    "domain",
-    "problem",
-    "has_tests",
-)
-
-
 def rule_verifier(spec: VerifierSpec, settings: RuleSettings) -> Verifier:
     rule = RULES[spec.name]
     return Verifier(
         spec,
         settings={name: getattr(settings, name) for name in RULE_SETTINGS[spec.name]},
-        inputs=lambda r: {k: r.get(k) for k in _RULE_INPUTS},
+        inputs=lambda r: {k: r.get(k) for k in RULE_INPUTS[spec.name]},
         run=lambda rows: [rule(row, settings) for row in rows],
     )
 
@@ -132,8 +119,12 @@ def rule_verifier(spec: VerifierSpec, settings: RuleSettings) -> Verifier:
 def route(response: dict, available: Sequence[str]) -> list[str]:
     """The verifiers that judge this response: every rule; then ground truth where it exists
     (math → math-verify against the reference, code → the sandbox against the tests); the models
-    (reward model, judge) for the rest."""
+    (reward model, judge) for the rest. A response the rules reject on their own (failed,
+    truncated, empty) or whose problem is unknown gets only the rules: nothing else to pay for."""
     names = [s.name for s in RULE_SPECS]
+    unusable = response.get("finish_reason") in ("error", "length") or not response.get("content")
+    if unusable or response.get("problem") is None:
+        return [name for name in names if name in available]
     domain = response.get("domain")
     if domain == "math" and response.get("reference_answer"):
         names.append("math_verify")
@@ -148,6 +139,7 @@ def route(response: dict, available: Sequence[str]) -> list[str]:
 class VerifyStats:
     computed: dict[str, int] = field(default_factory=dict)
     cached: dict[str, int] = field(default_factory=dict)
+    uncached: dict[str, int] = field(default_factory=dict)  # machinery failures, retried next run
     seconds: dict[str, float] = field(default_factory=dict)
 
     def table(self, verdicts: pl.DataFrame) -> pl.DataFrame:
@@ -186,6 +178,7 @@ def verify_responses(
     for i, response in enumerate(responses):
         for name in route(response, list(verifiers)):
             jobs[name].append((i, verifiers[name].key(response)))
+    # the same content under two response_uids (a source shipping a chain twice) is judged once
     found = {
         row["verdict_key"]: row
         for row in cache.lookup([k for todo in jobs.values() for _, k in todo]).iter_rows(
@@ -221,7 +214,9 @@ def verify_responses(
                     }
                     for (key, _), check in zip(chunk, checks, strict=True)
                 ]
-                cache.add(pl.DataFrame(rows, schema=VERDICT_CACHE_SCHEMA))
+                keep = [row for row, c in zip(rows, checks, strict=True) if c.cacheable]
+                stats.uncached[name] = stats.uncached.get(name, 0) + len(rows) - len(keep)
+                cache.add(pl.DataFrame(keep, schema=VERDICT_CACHE_SCHEMA))
                 results.update({row["verdict_key"]: row for row in rows})
                 bar.update(len(chunk))
         stats.seconds[name] = time.monotonic() - started
@@ -258,34 +253,65 @@ _LINEAGE = ("response_uid", "problem_uid", "source", "source_row_id", "domain", 
 
 
 def decide(responses: pl.DataFrame, verdicts: pl.DataFrame) -> pl.DataFrame:
-    """Per response: ``accepted`` when every verdict on it passed and at least one verifier of
-    its domain (ground truth or model, not only rules) passed; else the reasons.
+    """Per response (rows with problem, reference_answer, has_tests): ``accepted`` when its
+    problem is known, every verifier routing expects has a verdict on it, every verdict passed,
+    and at least one verifier of its domain (ground truth or model, not only rules) passed; else
+    the reasons. Routing is recomputed here, so verdicts older than the responses (a new sample,
+    a problem that gained a reference answer) are caught, not trusted.
 
-    Adds accepted, passed_verifiers (list), failed_verifiers (list), rejection_reason."""
+    Adds accepted, passed_verifiers, failed_verifiers, missing_verifiers (lists),
+    rejection_reason."""
+    strings = pl.List(pl.String)
+    available = {s.name for s in RULE_SPECS} | set(verdicts["verifier"].unique().to_list())
+    expected = pl.Series(
+        "_expected", [route(r, list(available)) for r in responses.iter_rows(named=True)], strings
+    )
     per_response = verdicts.group_by("response_uid").agg(
         pl.col("verifier").filter(pl.col("passed")).alias("passed_verifiers"),
         pl.col("verifier").filter(~pl.col("passed")).alias("failed_verifiers"),
         (pl.col("verifier") + ": " + pl.col("detail")).filter(~pl.col("passed")).alias("_failures"),
         (pl.col("passed") & (pl.col("kind") != "rule")).any().alias("_domain_passed"),
-        (pl.col("kind") != "rule").any().alias("_domain_ran"),
     )
-    joined = responses.join(per_response, on="response_uid", how="left")
+    empty = pl.lit([], dtype=strings)
+    joined = (
+        responses.with_columns(expected)
+        .join(per_response, on="response_uid", how="left")
+        .with_columns(
+            pl.col("passed_verifiers").fill_null(empty),
+            pl.col("failed_verifiers").fill_null(empty),
+            pl.col("_failures").fill_null(empty),
+            pl.col("_domain_passed").fill_null(False),
+        )
+        .with_columns(
+            missing_verifiers=pl.col("_expected").list.set_difference(
+                pl.concat_list("passed_verifiers", "failed_verifiers")
+            )
+        )
+    )
+    no_problem = pl.lit("its problem is not in raw_problems (rematerialize the source's assets)")
+    stale = (
+        pl.lit("no verdict from ")
+        + pl.col("missing_verifiers").list.join(", ")
+        + pl.lit(": response_verdicts is older than the responses or problems (rematerialize it)")
+    )
     no_domain = pl.lit(
         "no verifier for its domain ran (no reference answer, no tests, and no reward model "
         "or judge enabled)"
     )
     return joined.with_columns(
-        pl.col("passed_verifiers").fill_null(pl.lit([], dtype=pl.List(pl.String))),
-        pl.col("failed_verifiers").fill_null(pl.lit([], dtype=pl.List(pl.String))),
-        accepted=(
-            pl.col("failed_verifiers").list.len().fill_null(0).eq(0)
-            & pl.col("_domain_passed").fill_null(False)
-        ),
-        rejection_reason=pl.when(pl.col("_failures").list.len() > 0)
+        accepted=pl.col("problem").is_not_null()
+        & (pl.col("failed_verifiers").list.len() == 0)
+        & (pl.col("missing_verifiers").list.len() == 0)
+        & pl.col("_domain_passed"),
+        rejection_reason=pl.when(pl.col("problem").is_null())
+        .then(no_problem)
+        .when(pl.col("_failures").list.len() > 0)
         .then(pl.col("_failures").list.join(" | "))
-        .when(~pl.col("_domain_ran").fill_null(False))
+        .when(pl.col("missing_verifiers").list.len() > 0)
+        .then(stale)
+        .when(~pl.col("_domain_passed"))
         .then(no_domain),
-    ).drop("_failures", "_domain_passed", "_domain_ran")
+    ).drop("_failures", "_domain_passed", "_expected")
 
 
 _INFO = pl.Struct(
@@ -317,11 +343,10 @@ VERIFIED_SCHEMA = pl.Schema(
 def am_messages(row: dict) -> list[dict]:
     """The AM-DeepSeek-R1-Distilled-1.4M shape: the user turn, then the assistant turn as
     ``<think>…</think> <answer>…</answer>`` with think/answer also in its info."""
-    tests = row.get("test_cases") or []
     info = {
         "source": row["source"],
         "reference_answer": row.get("reference_answer"),
-        "test_case": json.dumps(tests) if tests else None,
+        "test_case": am_test_case(row.get("test_cases") or []),
     }
     think, answer = (row.get("think") or "").strip(), (row.get("answer") or "").strip()
     return [
@@ -336,6 +361,26 @@ def am_messages(row: dict) -> list[dict]:
             "info": {**info, "think_content": think, "answer_content": answer},
         },
     ]
+
+
+def am_test_case(tests: list[dict]) -> str | None:
+    """Test cases as AM (and APPS/TACO) write them: ``{"inputs": [...], "outputs": [...]}``,
+    with ``fn_name`` for call tests (their inputs are argument lists). Assert tests have no such
+    form: a mix containing them is written as the list of test dicts, kinds kept."""
+    if not tests:
+        return None
+    kinds = {t["kind"] for t in tests}
+    if kinds == {"stdio"}:
+        spec = {"inputs": [t["input"] for t in tests], "outputs": [t["output"] for t in tests]}
+    elif kinds == {"call"} and len({t.get("fn_name") for t in tests}) == 1:
+        spec = {
+            "fn_name": tests[0]["fn_name"],
+            "inputs": [json.loads(t["input"]) for t in tests],
+            "outputs": [json.loads(t["output"]) for t in tests],
+        }
+    else:
+        spec = [{k: t.get(k) for k in ("kind", "input", "output", "fn_name")} for t in tests]
+    return json.dumps(spec, ensure_ascii=False)
 
 
 def verified_rows(decided: pl.DataFrame) -> pl.DataFrame:

@@ -71,9 +71,15 @@ def test_a_missing_model_path_fails_before_any_work(tmp_path):
 def test_reward_model_scores_gate_acceptance_at_the_threshold(reward_model, tmp_path):
     scorer = SequenceScorer(str(reward_model))
     rows = chat_rows()
-    scores = reward_scores(scorer, [(r["problem"], r["content"]) for r in rows])
+    scores, cut = reward_scores(scorer, [(r["problem"], r["content"]) for r in rows])
+    assert cut == [False] * 3
     assert len(set(scores.round(6))) == 3  # the model reads the text: three texts, three scores
     middle = float(sorted(scores)[1])
+    # the default threshold of a one-logit reward model is 0.0
+    assert (
+        build_verifiers(VerifySettings(), reward_model=scorer)["reward_model"].settings["threshold"]
+        == 0.0
+    )
     settings = VerifySettings(reward_threshold=middle, use_judge=False)
     verifiers = build_verifiers(settings, reward_model=scorer)
     verdicts, stats = verify_responses(rows, verifiers, VerdictCache(tmp_path))
@@ -112,3 +118,17 @@ def test_the_safety_classifier_hook_adds_to_the_rule_set(safety_model, tmp_path)
         verify_responses(
             rows, build_verifiers(wrong_labels, safety_classifier=scorer), VerdictCache(tmp_path)
         )
+
+
+def test_a_long_response_is_cut_at_its_start_and_the_problem_kept(reward_model):
+    scorer = SequenceScorer(str(reward_model), max_length=64)
+    text, cut = scorer.pair_text("PROBLEM STATEMENT", "word " * 500 + "FINAL ANSWER")
+    assert cut and "PROBLEM STATEMENT" in text and text.rstrip().find("FINAL ANSWER") > 0
+    scores, truncated = reward_scores(scorer, [("PROBLEM STATEMENT", "word " * 500)])
+    assert truncated == [True] and scores.shape == (1,)
+
+
+def test_a_classifier_as_reward_model_defaults_to_a_probability_threshold(safety_model):
+    scorer = SequenceScorer(str(safety_model))
+    verifier = build_verifiers(VerifySettings(), reward_model=scorer)["reward_model"]
+    assert verifier.settings["threshold"] == 0.5

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from r1_assets.llm.types import Completion
 from r1_assets.verify.judge import ATTRIBUTES, JudgeSettings, judge_requests, judge_verdict
 from r1_assets.verify.rules import (
@@ -45,11 +47,21 @@ def test_ngram_repetition_rejects_a_degenerate_loop_and_names_it():
     loop = "Let me check the sum again. " * 30
     check = ngram_repetition(response(think=REASONING + " " + loop), S)
     assert not check.passed
-    assert "let me check the" in check.detail and "x30" in check.detail
+    assert "let me check the sum again" in check.detail
     assert check.score > 0.5
     # the thresholds are the user's: a lenient setting lets it through
-    lenient = RuleSettings(max_repeated_fraction=0.99, max_ngram_count=1000)
+    lenient = RuleSettings(max_repeated_fraction=0.99)
     assert ngram_repetition(response(think=REASONING + " " + loop), lenient).passed
+
+
+def test_ngram_repetition_lets_long_reasoning_repeat_its_formulas():
+    steps = " ".join(
+        f"Step {i}: substitute x = {i} into f(x) = \\frac{{1}}{{2}} x^2 + {i}, so f({i}) = "
+        f"\\frac{{1}}{{2}} \\cdot {i * i} + {i} = {i * i / 2 + i}. Let me check that again."
+        for i in range(40)
+    )
+    check = ngram_repetition(response(think=steps), S)
+    assert check.passed, check.detail
 
 
 def test_ngram_repetition_counts_characters_of_unspaced_scripts():
@@ -91,6 +103,19 @@ def test_language_mixing_catches_a_drift_into_another_script():
     assert language_mixing(response(think=greek), S).passed
 
 
+def test_language_mixing_accepts_japanese_and_chinese_with_latin_variables():
+    japanese = "次の方程式を解きなさい。二つの数の和は十で、差は四です。それぞれの数を求めなさい。"
+    reasoning = "二つの数を大きい数と小さい数とします。和は十、差は四なので、大きい数は七です。"
+    check = language_mixing(
+        response(problem=japanese, think=reasoning, answer="答えは七と三です。"), S
+    )
+    assert check.passed, check.detail
+    chinese = "已知函数 f(x) = x^2 + 2x，求函数在区间上的最小值。"
+    steps = "我们先对函数求导，得到 f'(x) = 2x + 2，令导数为零，得到 x = -1，所以最小值为 -1。"
+    check = language_mixing(response(problem=chinese, think=steps, answer="最小值是 -1。"), S)
+    assert check.passed, check.detail
+
+
 def test_language_mixing_catches_another_language_in_the_same_script():
     german = (
         "Wir müssen den Rest von drei hoch hundert bei der Division durch sieben bestimmen. "
@@ -128,7 +153,18 @@ def test_the_judge_asks_one_question_per_attribute_and_gates_on_its_floors():
     garbage = judge_verdict(_completions("The response", "5", "4", "2", "3"), settings)
     assert not garbage.passed and "unreadable rating" in garbage.detail
     failed = [Completion("", "error", error="timeout"), *_completions("5", "4", "2", "3")]
-    assert "judge call failed" in judge_verdict(failed, settings).detail
+    verdict = judge_verdict(failed, settings)
+    assert "judge call failed" in verdict.detail and not verdict.cacheable  # retried next run
+    # a failed call on an attribute that does not gate is recorded, not a rejection
+    recorded = [*_completions("4", "4", "4"), Completion("", "error", error="503"), _c("3")]
+    verdict = judge_verdict(recorded, settings)
+    assert verdict.passed and "complexity ?" in verdict.detail
+    with pytest.raises(ValueError, match="unknown attribute"):
+        JudgeSettings(min_rating={"correctnes": 3})
+
+
+def _c(text: str) -> Completion:
+    return Completion(text, "stop")
 
 
 def test_the_judge_sees_the_end_of_a_long_answer():

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import dagster as dg
 import polars as pl
@@ -19,7 +20,7 @@ from r1_assets.verify.verdicts import (
     verified_rows,
     verify_responses,
 )
-from r1_assets_tests.verify.test_rules import response
+from r1_assets_tests.verify.test_rules import REASONING, response
 
 RULE_NAMES = ["ngram_repetition", "length", "format", "language_mixing", "safety"]
 
@@ -37,20 +38,32 @@ def responses() -> list[dict]:
     }
     good = response() | base | {"response_uid": "good"}
     looping = response(think="Let me check again. " * 40) | base | {"response_uid": "loop"}
-    truncated = response(finish_reason="length") | base | {"response_uid": "cut"}
+    cut = REASONING[:90]
+    truncated = (
+        response(finish_reason="length", content=f"<think>\n{cut}", think=cut, answer=None)
+        | base
+        | {"response_uid": "cut"}
+    )
     return [good, looping, truncated]
 
 
 def test_routing_sends_each_domain_to_its_verifier():
     every = list(VERIFIERS)
-    math = route({"domain": "math", "reference_answer": "4"}, every)
+    ok = {"content": "<think>x</think>y", "problem": "p", "finish_reason": "stop"}
+    math = route(ok | {"domain": "math", "reference_answer": "4"}, every)
     assert math == [*RULE_NAMES, "math_verify"]
-    code = route({"domain": "code", "has_tests": True}, every)
+    code = route(ok | {"domain": "code", "has_tests": True}, every)
     assert code == [*RULE_NAMES, "code_tests"]
-    chat = route({"domain": "chat"}, every)
+    chat = route(ok | {"domain": "chat"}, every)
     assert chat == [*RULE_NAMES, "reward_model", "llm_judge"]
     # math without a reference falls back to the models; missing verifiers are skipped
-    assert route({"domain": "math"}, [*RULE_NAMES, "llm_judge"]) == [*RULE_NAMES, "llm_judge"]
+    no_ref = route(ok | {"domain": "math"}, [*RULE_NAMES, "llm_judge"])
+    assert no_ref == [*RULE_NAMES, "llm_judge"]
+    # nothing to pay for beyond the rules: truncated, failed, or an unknown problem
+    for broken in ({"finish_reason": "length"}, {"finish_reason": "error"}, {"problem": None}):
+        assert route(ok | {"domain": "math", "reference_answer": "4"} | broken, every) == (
+            RULE_NAMES
+        )
 
 
 def test_verdicts_are_cached_and_a_changed_setting_recomputes_only_its_verifier(tmp_path):
@@ -63,6 +76,7 @@ def test_verdicts_are_cached_and_a_changed_setting_recomputes_only_its_verifier(
     assert set(zip(failed["response_uid"], failed["verifier"], strict=True)) == {
         ("loop", "ngram_repetition"),
         ("cut", "length"),
+        ("cut", "format"),
     }
 
     again, stats = verify_responses(rows, build_verifiers(VerifySettings()), cache)
@@ -159,3 +173,71 @@ def test_acceptance_needs_every_verdict_and_a_domain_verifier(tmp_path):
     assert assistant["info"]["reference_answer"] == "4"
     assert assistant["info"]["answer_content"] == "The remainder is $\\boxed{4}$."
     assert accepted["passed_verifiers"].item()[-1] == "math_verify"
+
+
+def test_verdicts_older_than_the_responses_are_not_trusted(tmp_path):
+    rows = responses()[:1]
+    judged = pl.DataFrame(rows).with_columns(reference_answer=pl.lit(None, pl.String))
+    verdicts, _ = verify_responses(
+        judged.to_dicts(), build_verifiers(VerifySettings()), VerdictCache(tmp_path)
+    )
+    judge_pass = verdicts.filter(pl.col("verifier") == "length").with_columns(
+        verifier=pl.lit("llm_judge"), kind=pl.lit("model"), passed=pl.lit(True)
+    )
+    other = judge_pass.with_columns(response_uid=pl.lit("other"), verifier=pl.lit("math_verify"))
+    stale = pl.concat([verdicts, judge_pass, other])
+    # judged while the problem had no reference answer: accepted on the judge's word
+    assert decide(judged, stale)["accepted"].item()
+    # the problem gained a reference answer since: math-verify must judge it first
+    decided = decide(pl.DataFrame(rows), stale)
+    assert not decided["accepted"].item()
+    assert decided["missing_verifiers"].item().to_list() == ["math_verify"]
+    assert "no verdict from math_verify" in decided["rejection_reason"].item()
+    # a response whose problem vanished from raw_problems is never accepted
+    orphan = decide(judged.with_columns(problem=pl.lit(None, pl.String)), stale)
+    assert not orphan["accepted"].item()
+    assert "not in raw_problems" in orphan["rejection_reason"].item()
+
+
+def test_exported_test_cases_read_back_as_the_same_tests():
+    from r1_assets.catalog.formats import io_tests
+    from r1_assets.verify.verdicts import am_test_case
+
+    def case(kind, input_, output=None, fn_name=None):
+        return {"kind": kind, "input": input_, "output": output, "fn_name": fn_name}
+
+    stdio = [case("stdio", "1 2\n", "3\n"), case("stdio", "5 7\n", "12\n")]
+    call = [case("call", "[1, 2]", "3", "add"), case("call", '[[1], "a"]', '["a"]', "add")]
+    mixed = [case("assert", "assert add(1, 2) == 3"), *call]
+    for tests in (stdio, call, mixed):
+        exported = am_test_case(tests)
+        back = io_tests(json.loads(exported), "test_case", None)
+        assert [case(t["kind"], t["input"], t["output"], t["fn_name"]) for t in back] == [
+            case(t["kind"], t["input"], t["output"], t["fn_name"]) for t in tests
+        ]
+    assert json.loads(am_test_case(stdio)) == {
+        "inputs": ["1 2\n", "5 7\n"],
+        "outputs": ["3\n", "12\n"],
+    }
+    assert am_test_case([]) is None
+
+
+def test_machinery_failures_are_not_cached(tmp_path):
+    from r1_assets.verify.rules import Check
+
+    cache = VerdictCache(tmp_path)
+    rows = [r | {"domain": "chat", "answer": f"answer {i}"} for i, r in enumerate(responses()[:2])]
+    calls = []
+
+    def unreachable_judge(batch):
+        calls.append(len(batch))
+        return [Check(False, None, "judge call failed (HTTP 503)", False) for _ in batch]
+
+    judge = Verifier(
+        VERIFIERS["llm_judge"], {}, lambda r: {"a": r.get("answer")}, unreachable_judge
+    )
+    for _ in range(2):
+        verdicts, stats = verify_responses(rows, {"llm_judge": judge}, cache)
+        assert stats.computed == {"llm_judge": 2} and stats.uncached == {"llm_judge": 2}
+    assert calls == [2, 2] and cache.read_all().is_empty()
+    assert not verdicts["passed"].any()
