@@ -1,0 +1,133 @@
+"""The training side: ``sft_dataset`` (the mixture across sources, exported with a dataset card)
+and ``trained_model`` (SFT of the student on it)."""
+
+import json
+from pathlib import Path
+
+import dagster as dg
+from pydantic import Field
+
+from r1_assets.assets.labels import PROBLEM_LABELS
+from r1_assets.assets.metadata import markdown_table
+from r1_assets.assets.plots import bar_plot
+from r1_assets.assets.verify import VERIFIED_SET
+from r1_assets.dataset.export import dataset_card, token_stats, write_export
+from r1_assets.dataset.mixture import MixturePolicy, build_mixture, mixture_counts
+from r1_assets.llm.models import DEFAULT_LLM, resolve_llm
+from r1_assets.resources import SourceCatalogResource, WarehouseResource
+from r1_assets.settings import models_dir
+
+SFT_DATASET = dg.AssetKey("sft_dataset")
+
+
+class SFTDatasetConfig(dg.Config):
+    source_weights: dict[str, float] = Field(
+        default={},
+        description="source -> weight (1 = as is, 0 = drop, 0.5 = half, 2 = every row twice); "
+        "sources not named weigh 1",
+    )
+    difficulty_keep: dict[str, float] = Field(
+        default={}, description="difficulty level (1-5) -> share of its rows kept"
+    )
+    max_responses_per_problem: int | None = Field(
+        default=None, description="cap on accepted responses per problem (null: all)"
+    )
+    seed: int = Field(default=0, description="seed of every weighting/downsampling draw")
+    tokenizer: str = Field(
+        default=DEFAULT_LLM, description="the student's tokenizer, for token-length statistics"
+    )
+
+    def policy(self) -> MixturePolicy:
+        return MixturePolicy(
+            source_weights=dict(self.source_weights),
+            difficulty_keep={int(k): v for k, v in self.difficulty_keep.items()},
+            max_responses_per_problem=self.max_responses_per_problem,
+            seed=self.seed,
+        )
+
+
+@dg.asset(
+    key=SFT_DATASET,
+    deps=[VERIFIED_SET, PROBLEM_LABELS],
+    group_name="train",
+    kinds={"parquet", "jsonl"},
+    code_version="1",
+    description="The training mixture: verified_set across every materialized source, weighted "
+    "per source and downsampled per difficulty (deterministic under the seed), exported as "
+    "JSONL + Parquet in the AM-DeepSeek-R1-Distilled row shape with a dataset card (sources, "
+    "licenses, counts, token lengths, verifiers, content hash) under data/exports/sft_dataset/.",
+)
+def sft_dataset(
+    context: dg.AssetExecutionContext,
+    config: SFTDatasetConfig,
+    warehouse: WarehouseResource,
+    source_catalog: SourceCatalogResource,
+) -> dg.Output:
+    store = warehouse.get()
+    sources = store.partitions("verified_set")
+    if not sources:
+        raise dg.Failure(description="no verified_set partition materialized yet")
+    verified = store.read("verified_set")
+    labels = store.read(
+        "problem_labels", [s for s in sources if s in store.partitions("problem_labels")]
+    )
+    catalog = source_catalog.load()
+    missing = [s for s in catalog.names if s not in sources]
+    if missing:
+        context.log.warning(f"sources without a verified_set partition (left out): {missing}")
+    mixture = build_mixture(verified, labels, config.policy())
+    counts = mixture_counts(verified, mixture)
+    context.log.info(
+        f"{verified.height} accepted rows from {len(sources)} sources -> {mixture.height}"
+    )
+    if mixture.is_empty():
+        raise dg.Failure(
+            description="the SFT mixture is empty: no accepted responses, or every source "
+            "weighted 0 / every difficulty downsampled away",
+            metadata={"per_source": dg.MetadataValue.md(markdown_table(counts, counts.height))},
+        )
+    tokenizer_path = resolve_llm(config.tokenizer, models_dir(Path(warehouse.root)))
+    count = _token_counter(tokenizer_path)
+    tokens = token_stats(mixture, count)
+    licenses = {
+        name: getattr(entry, "license", "invalid catalog entry")
+        for name, entry in catalog.sources.items()
+    }
+    policy = config.model_dump(exclude={"tokenizer"})
+    export = write_export(
+        mixture,
+        Path(warehouse.root) / "exports" / "sft_dataset",
+        lambda content_hash: dataset_card(
+            mixture, counts, licenses, tokens, policy, content_hash, config.tokenizer
+        ),
+    )
+    context.log.info(f"exported {export.rows} rows to {export.folder}")
+    by_domain = mixture.group_by("domain").len().sort("domain")
+    return dg.Output(
+        mixture,
+        metadata={
+            "dagster/row_count": mixture.height,
+            "content_hash": export.content_hash,
+            "export_folder": dg.MetadataValue.path(str(export.folder)),
+            "jsonl": dg.MetadataValue.path(str(export.jsonl)),
+            "dataset_card": dg.MetadataValue.md(export.card.read_text()),
+            "per_source": dg.MetadataValue.md(markdown_table(counts, counts.height)),
+            "token_lengths": dg.MetadataValue.md(markdown_table(tokens, tokens.height)),
+            "domain_plot": bar_plot(
+                by_domain["domain"].to_list(), by_domain["len"].to_list(), "rows per domain"
+            ),
+            "policy": dg.MetadataValue.json(json.loads(json.dumps(policy))),
+            "sources_left_out": dg.MetadataValue.json(missing),
+        },
+    )
+
+
+def _token_counter(tokenizer_path: str):
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(tokenizer_path)
+
+    def count(texts):
+        return [len(ids) for ids in tokenizer(list(texts), add_special_tokens=False)["input_ids"]]
+
+    return count

@@ -1,0 +1,78 @@
+"""The SFT mixture: accepted (problem, response) pairs across sources, weighted per source and
+downsampled per difficulty, deterministic under a seed.
+
+A source weight w keeps each row floor(w) times plus once more with probability w - floor(w)
+(0 drops the source, 0.5 keeps half, 2 repeats every row twice); a difficulty keep rate keeps
+that share of the rows of that level. Every draw is a hash of (seed, response_uid, purpose): the
+same row gets the same decision in every run, and adding a source changes no other row's fate.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from r1_assets.labels.selection import keep_draw
+
+
+@dataclass(frozen=True)
+class MixturePolicy:
+    source_weights: dict[str, float] = field(default_factory=dict)  # default 1.0 per source
+    difficulty_keep: dict[int, float] = field(default_factory=dict)  # default 1.0 per level
+    max_responses_per_problem: int | None = None  # None: every accepted response of a problem
+    seed: int = 0
+
+
+def build_mixture(
+    verified: pl.DataFrame, labels: pl.DataFrame, policy: MixturePolicy
+) -> pl.DataFrame:
+    """``verified`` rows (verified_set, all sources) with their problem's difficulty and category
+    from ``labels``, each kept row repeated as its source weight says (``copy`` 0, 1, ...)."""
+    bad = {s: w for s, w in policy.source_weights.items() if w < 0 or not math.isfinite(w)}
+    if bad:
+        raise ValueError(f"source weights must be finite and >= 0, got {bad}")
+    rated = verified.join(
+        labels.select("problem_uid", "source_row_id", "difficulty", "category").unique(
+            ["problem_uid", "source_row_id"]
+        ),
+        on=["problem_uid", "source_row_id"],
+        how="left",
+    )
+    if policy.max_responses_per_problem is not None:
+        rated = (
+            rated.with_columns(
+                _rank=pl.col("response_uid")
+                .map_elements(lambda uid: keep_draw(f"cap:{uid}", policy.seed), pl.Float64)
+                .rank("ordinal")
+                .over("problem_uid")
+            )
+            .filter(pl.col("_rank") <= policy.max_responses_per_problem)
+            .drop("_rank")
+        )
+    rows = []
+    for row in rated.iter_rows(named=True):
+        uid = row["response_uid"]
+        level = row["difficulty"]
+        keep = policy.difficulty_keep.get(int(level), 1.0) if level is not None else 1.0
+        if keep_draw(f"difficulty:{uid}", policy.seed) >= keep:
+            continue
+        weight = policy.source_weights.get(row["source"], 1.0)
+        copies = int(weight) + (keep_draw(f"weight:{uid}", policy.seed) < weight - int(weight))
+        rows += [{**row, "copy": i} for i in range(copies)]
+    schema = {**rated.schema, "copy": pl.Int32}
+    return pl.DataFrame(rows, schema=schema).sort("source", "response_uid", "copy")
+
+
+def mixture_counts(verified: pl.DataFrame, mixture: pl.DataFrame) -> pl.DataFrame:
+    """Rows per source before and after weighting and downsampling."""
+    before = verified.group_by("source").agg(pl.len().alias("accepted"))
+    after = mixture.group_by("source").agg(
+        pl.len().alias("rows"), pl.col("response_uid").n_unique().alias("distinct_responses")
+    )
+    return (
+        before.join(after, on="source", how="left")
+        .with_columns(pl.col("rows", "distinct_responses").fill_null(0))
+        .sort("source")
+    )

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import json
+
+import polars as pl
+import pytest
+
+from r1_assets.dataset.export import dataset_card, token_stats, write_export
+from r1_assets.dataset.mixture import MixturePolicy, build_mixture, mixture_counts
+from r1_assets.verify.verdicts import VERIFIED_SCHEMA, am_messages
+
+
+def verified(n: int = 40) -> tuple[pl.DataFrame, pl.DataFrame]:
+    rows, labels = [], []
+    for i in range(n):
+        source = "alpha" if i % 2 else "beta"
+        problem = {
+            "source": source,
+            "problem": f"What is {i} + {i}?",
+            "reference_answer": str(2 * i),
+            "test_cases": [],
+            "think": f"{i} plus {i} is {2 * i}.",
+            "answer": f"$\\boxed{{{2 * i}}}$",
+        }
+        rows.append(
+            {
+                "response_uid": f"r{i}",
+                "problem_uid": f"p{i // 2}",
+                "source": source,
+                "source_row_id": str(i),
+                "source_revision": "rev",
+                "domain": "math",
+                "origin": "teacher",
+                "teacher": "t",
+                "messages": am_messages(problem),
+                "passed_verifiers": ["length", "math_verify"],
+            }
+        )
+        labels.append(
+            {
+                "problem_uid": f"p{i // 2}",
+                "source_row_id": str(i),
+                "difficulty": 1 + i % 5,
+                "category": "math",
+            }
+        )
+    return pl.DataFrame(rows, schema=VERIFIED_SCHEMA), pl.DataFrame(labels)
+
+
+def test_mixture_weights_and_downsampling_are_deterministic_under_the_seed():
+    accepted, labels = verified()
+    plain = build_mixture(accepted, labels, MixturePolicy())
+    assert plain.height == 40 and set(plain["copy"]) == {0}
+    policy = MixturePolicy(
+        source_weights={"alpha": 2.0, "beta": 0.5}, difficulty_keep={1: 0.0}, seed=7
+    )
+    mixed = build_mixture(accepted, labels, policy)
+    assert mixed.equals(build_mixture(accepted, labels, policy))  # same seed, same rows
+    assert mixed.filter(pl.col("difficulty") == 1).is_empty()
+    alpha = mixed.filter(pl.col("source") == "alpha")
+    assert alpha.height == 2 * alpha["response_uid"].n_unique()  # every row twice
+    beta = mixed.filter(pl.col("source") == "beta")
+    assert 0 < beta.height < accepted.filter(pl.col("source") == "beta").height
+    other = build_mixture(accepted, labels, MixturePolicy(source_weights={"beta": 0.5}, seed=8))
+    assert (
+        set(other.filter(pl.col("source") == "beta")["response_uid"]) != set(beta["response_uid"])
+        or beta.height == 0
+    )
+    # adding rows of another source changes no decision about these
+    more = pl.concat([accepted, accepted.head(4).with_columns(source=pl.lit("gamma"),
+                      response_uid=pl.col("response_uid") + "g")])  # fmt: skip
+    assert build_mixture(more, labels, policy).filter(pl.col("source") != "gamma").equals(mixed)
+    counts = mixture_counts(accepted, mixed)
+    assert counts.filter(pl.col("source") == "alpha")["rows"].item() == alpha.height
+    capped = build_mixture(accepted, labels, MixturePolicy(max_responses_per_problem=1))
+    assert capped["problem_uid"].n_unique() == capped.height == 20
+    with pytest.raises(ValueError, match="weights"):
+        build_mixture(accepted, labels, MixturePolicy(source_weights={"alpha": -1}))
+
+
+def test_the_export_is_content_addressed_am_jsonl_with_a_card(tmp_path):
+    accepted, labels = verified(10)
+    mixture = build_mixture(accepted, labels, MixturePolicy())
+    counts = mixture_counts(accepted, mixture)
+    tokens = token_stats(mixture, lambda texts: [len(t.split()) for t in texts])
+
+    def card(content_hash: str) -> str:
+        return dataset_card(
+            mixture, counts, {"alpha": "MIT", "beta": "CC-BY"}, tokens, {"seed": 0}, content_hash,
+            "whitespace",
+        )  # fmt: skip
+
+    export = write_export(mixture, tmp_path, card)
+    lines = export.jsonl.read_text().splitlines()
+    assert len(lines) == 10
+    first = json.loads(lines[0])
+    assert [m["role"] for m in first["messages"]] == ["user", "assistant"]
+    assistant = first["messages"][1]
+    assert assistant["content"] == (
+        f"<think>\n{assistant['info']['think_content']}\n</think>\n"
+        f"<answer>\n{assistant['info']['answer_content']}\n</answer>"
+    )
+    assert {"response_uid", "problem_uid", "source", "source_row_id"} <= set(first)
+    text = export.card.read_text()
+    assert export.content_hash in text and "MIT" in text and "math_verify" in text
+    assert pl.read_parquet(export.parquet).height == 10
+    again = write_export(mixture, tmp_path, card)
+    assert again.folder == export.folder and again.content_hash == export.content_hash
+    assert len(list(tmp_path.iterdir())) == 1  # no temp folders left behind
