@@ -12,7 +12,7 @@ from r1_assets.assets.dedup import build_problem_embeddings, dedup_pool
 from r1_assets.assets.distill import build_distilled_responses
 from r1_assets.assets.labels import build_problem_labels
 from r1_assets.assets.raw import RAW_PROBLEMS, RAW_QUARANTINE, build_raw_problems
-from r1_assets.assets.train import sft_dataset
+from r1_assets.assets.train import sft_dataset, trained_model
 from r1_assets.assets.verify import build_response_verdicts, build_verified_set
 from r1_assets.catalog.spec import load_catalog
 from r1_assets.resources import (
@@ -48,6 +48,7 @@ def build_definitions(catalog_path: Path, data_dir: Path) -> dg.Definitions:
             build_response_verdicts(source_partitions),
             build_verified_set(source_partitions),
             sft_dataset,
+            trained_model,
         ],
         jobs=[
             dg.define_asset_job(

@@ -1,15 +1,17 @@
 """The training side: ``sft_dataset`` (the mixture across sources, exported with a dataset card)
 and ``trained_model`` (SFT of the student on it)."""
 
+import hashlib
 import json
 from pathlib import Path
 
 import dagster as dg
+import polars as pl
 from pydantic import Field
 
 from r1_assets.assets.labels import PROBLEM_LABELS
 from r1_assets.assets.metadata import markdown_table
-from r1_assets.assets.plots import bar_plot
+from r1_assets.assets.plots import bar_plot, line_plot
 from r1_assets.assets.verify import VERIFIED_SET
 from r1_assets.dataset.export import dataset_card, token_stats, write_export
 from r1_assets.dataset.mixture import MixturePolicy, build_mixture, mixture_counts
@@ -131,3 +133,118 @@ def _token_counter(tokenizer_path: str):
         return [len(ids) for ids in tokenizer(list(texts), add_special_tokens=False)["input_ids"]]
 
     return count
+
+
+TRAINED_MODEL = dg.AssetKey("trained_model")
+
+
+class TrainConfig(dg.Config):
+    base_model: str = Field(
+        default=DEFAULT_LLM, description="the student: the embedded model or a local HF folder"
+    )
+    learning_rate: float = Field(
+        default=1e-4, description="1e-5 for real runs; the embedded demo takes a few big steps"
+    )
+    epochs: int = Field(default=1)
+    max_steps: int | None = Field(
+        default=2,
+        description="optimizer steps (null: the epochs decide); 2 keeps the CPU demo to "
+        "seconds (~9-12 s per step at 512 tokens here)",
+    )
+    max_length: int = Field(default=256, description="tokens per example (32768 in production)")
+    batch_size: int = Field(default=1)
+    grad_accum: int = Field(default=1)
+    packing: bool = Field(default=False, description="pack examples into max_length blocks")
+    warmup_ratio: float = Field(default=0.0)
+    seed: int = Field(default=0)
+    threads: int = Field(default=0, description="torch threads (0: torch's default)")
+
+    def settings(self):
+        from r1_assets.train.sft import SFTSettings
+
+        return SFTSettings(
+            **{k: v for k, v in self.model_dump().items() if k not in ("base_model",)}
+        )
+
+
+@dg.asset(
+    key=TRAINED_MODEL,
+    deps=[SFT_DATASET],
+    group_name="train",
+    kinds={"pytorch", "transformers"},
+    pool="llm",  # training uses every core, like an engine
+    code_version="1",
+    description="Supervised fine-tuning of the student on sft_dataset (loss on assistant tokens "
+    "only, the reasoning inside <think>…</think>): the checkpoint folder, its training log and "
+    "loss curve. A checkpoint is keyed by (dataset content hash, base model, settings): "
+    "rematerializing an unchanged setup reuses it.",
+)
+def trained_model(
+    context: dg.AssetExecutionContext, config: TrainConfig, warehouse: WarehouseResource
+) -> dg.Output:
+    from r1_assets.dataset.export import content_hash
+    from r1_assets.llm.models import model_id
+    from r1_assets.train.sft import train
+
+    store = warehouse.get()
+    if "data" not in store.partitions("sft_dataset"):
+        raise dg.Failure(description="materialize sft_dataset before trained_model")
+    mixture = store.read("sft_dataset")
+    if mixture.is_empty():
+        raise dg.Failure(description="sft_dataset is empty: nothing to train on")
+    base = resolve_llm(config.base_model, models_dir(Path(warehouse.root)))
+    if not Path(base).is_dir():
+        raise dg.Failure(description=f"base model {config.base_model!r}: no folder at {base}")
+    settings = config.settings()
+    dataset_hash = content_hash(mixture)
+    key = hashlib.sha256(
+        json.dumps(
+            [dataset_hash, model_id(config.base_model, base), settings.fingerprint()]
+        ).encode()
+    ).hexdigest()[:16]
+    output_dir = models_dir(Path(warehouse.root)) / "trained" / key
+    summary_path = output_dir / "train_summary.json"
+    if summary_path.exists() and json.loads(summary_path.read_text()).get("done"):
+        context.log.info(f"{output_dir} already trained with this dataset and settings: reused")
+    else:
+        context.log.info(
+            f"training {config.base_model} on {mixture.height} rows ({dataset_hash[:12]}) "
+            f"-> {output_dir}"
+        )
+        train(
+            base,
+            mixture.select("messages").to_dicts(),
+            settings,
+            output_dir,
+            log=context.log.info,
+        )
+    summary = json.loads(summary_path.read_text())
+    log = pl.read_ndjson(output_dir / "train_log.jsonl")
+    row = pl.DataFrame(
+        {
+            "model_path": [str(output_dir)],
+            "base_model": [config.base_model],
+            "dataset_hash": [dataset_hash],
+            "settings": [json.dumps(config.model_dump(), sort_keys=True)],
+            "steps": [int(log.height)],
+            "final_loss": [float(log["loss"][-1]) if log.height else None],
+        }
+    )
+    return dg.Output(
+        row,
+        metadata={
+            "model_path": dg.MetadataValue.path(str(output_dir)),
+            "dataset_hash": dataset_hash,
+            "steps": log.height,
+            "final_loss": float(log["loss"][-1]) if log.height else 0.0,
+            "loss_curve": line_plot(
+                log["step"].to_list(),
+                {"loss": log["loss"].to_list()},
+                "training loss",
+                "step",
+                "loss",
+            ),
+            "train_log": dg.MetadataValue.md(markdown_table(log, 20)),
+            "summary": dg.MetadataValue.json(summary),
+        },
+    )

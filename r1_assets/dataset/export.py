@@ -47,6 +47,16 @@ def jsonl_lines(mixture: pl.DataFrame) -> list[str]:
     return lines
 
 
+def jsonl_payload(mixture: pl.DataFrame) -> bytes:
+    lines = jsonl_lines(mixture)
+    return ("\n".join(lines) + "\n").encode() if lines else b""
+
+
+def content_hash(mixture: pl.DataFrame) -> str:
+    """sha256 of the JSONL export: the dataset's identity in the card and in trained models."""
+    return hashlib.sha256(jsonl_payload(mixture)).hexdigest()
+
+
 def token_stats(mixture: pl.DataFrame, count: Callable[[Sequence[str]], list[int]]) -> pl.DataFrame:
     """Token lengths (the student's tokenizer) of the reasoning, the answer and the whole turn."""
     assistant = mixture["messages"].list.get(1).struct.field("info")
@@ -74,8 +84,7 @@ def token_stats(mixture: pl.DataFrame, count: Callable[[Sequence[str]], list[int
 def write_export(mixture: pl.DataFrame, root: Path, card: Callable[[str], str]) -> Export:
     """Write train.jsonl, train.parquet and README.md (``card(content_hash)``) under
     ``root/<hash>/``. Written to a temp folder and renamed: a crash never leaves half an export."""
-    lines = jsonl_lines(mixture)
-    payload = ("\n".join(lines) + "\n").encode() if lines else b""
+    payload = jsonl_payload(mixture)
     content_hash = hashlib.sha256(payload).hexdigest()
     folder = root / content_hash[:16]
     if not (folder / "README.md").exists():
