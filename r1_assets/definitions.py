@@ -10,11 +10,13 @@ import dagster as dg
 from r1_assets import settings
 from r1_assets.assets.dedup import build_problem_embeddings, dedup_pool
 from r1_assets.assets.distill import build_distilled_responses
+from r1_assets.assets.evaluate import build_eval_scores, eval_partitions, eval_report
 from r1_assets.assets.labels import build_problem_labels
 from r1_assets.assets.raw import RAW_PROBLEMS, RAW_QUARANTINE, build_raw_problems
 from r1_assets.assets.train import sft_dataset, trained_model
 from r1_assets.assets.verify import build_response_verdicts, build_verified_set
 from r1_assets.catalog.spec import load_catalog
+from r1_assets.evaluate.benchmarks import load_benchmark_catalog
 from r1_assets.resources import (
     ClassifierResource,
     EmbedderResource,
@@ -37,6 +39,9 @@ def build_definitions(catalog_path: Path, data_dir: Path) -> dg.Definitions:
             invalid.message(catalog.path),
         )
     source_partitions = dg.StaticPartitionsDefinition(catalog.names)
+    benchmarks = load_benchmark_catalog()
+    for invalid in benchmarks.invalid:
+        log.warning("invalid benchmark entry: %s", invalid.message(benchmarks.path))
     raw_problems = build_raw_problems(source_partitions)
     return dg.Definitions(
         assets=[
@@ -49,6 +54,8 @@ def build_definitions(catalog_path: Path, data_dir: Path) -> dg.Definitions:
             build_verified_set(source_partitions),
             sft_dataset,
             trained_model,
+            build_eval_scores(eval_partitions(benchmarks.names)),
+            eval_report,
         ],
         jobs=[
             dg.define_asset_job(

@@ -1,0 +1,271 @@
+"""Evaluation: ``eval_scores`` per (benchmark, model) — k samples per problem from the base or the
+trained student, scored by math-verify, the sandbox or the choice letter — and ``eval_report``,
+the comparison table beside the published numbers of the DeepSeek-R1 distilled models."""
+
+import json
+
+import dagster as dg
+import polars as pl
+from pydantic import Field
+
+from r1_assets.assets.metadata import markdown_table
+from r1_assets.assets.plots import bar_plot
+from r1_assets.assets.train import TRAINED_MODEL
+from r1_assets.distill.recipe import THINK_PREFILL
+from r1_assets.evaluate.benchmarks import BenchmarkSpec, load_benchmark, load_benchmark_catalog
+from r1_assets.evaluate.metrics import bootstrap_ci, summarize_samples
+from r1_assets.evaluate.scoring import equivalent_for, score_samples
+from r1_assets.llm.models import DEFAULT_LLM
+from r1_assets.llm.types import Request, Sampling, user
+from r1_assets.resources import LLMResource, SandboxResource, WarehouseResource, reconfigured
+
+EVAL_SCORES = dg.AssetKey("eval_scores")
+EVAL_SAMPLES = dg.AssetKey("eval_samples")
+EVAL_REPORT = dg.AssetKey("eval_report")
+MODELS = ("base", "trained")  # the student before and after SFT
+
+
+class EvalConfig(dg.Config):
+    k: int = Field(default=4, description="samples per problem (DeepSeek: 4-64 by benchmark size)")
+    temperature: float = Field(default=0.6, description="R1 evaluation: 0.6")
+    top_p: float = Field(default=0.95, description="R1 evaluation: 0.95")
+    max_tokens: int = Field(
+        default=256, description="new tokens per sample: 32768 in production; small for CPU"
+    )
+    max_items: int | None = Field(default=None, description="first N items only (smoke runs)")
+    max_tests: int | None = Field(default=20, description="tests per code problem")
+    base_model: str = Field(default=DEFAULT_LLM, description="the model of the 'base' partition")
+    bootstrap_iterations: int = Field(default=1000)
+    seed: int = Field(default=0, description="seed of the bootstrap")
+
+
+def eval_partitions(benchmarks: list[str]) -> dg.MultiPartitionsDefinition:
+    return dg.MultiPartitionsDefinition(
+        {
+            "benchmark": dg.StaticPartitionsDefinition(benchmarks),
+            "model": dg.StaticPartitionsDefinition(list(MODELS)),
+        }
+    )
+
+
+def trained_model_path(warehouse: WarehouseResource) -> str:
+    store = warehouse.get()
+    if "data" not in store.partitions(TRAINED_MODEL.path[-1]):
+        raise dg.Failure(
+            description="the 'trained' partitions need trained_model: materialize it first"
+        )
+    return store.read(TRAINED_MODEL.path[-1])["model_path"][-1]
+
+
+def build_eval_scores(partitions: dg.MultiPartitionsDefinition) -> dg.AssetsDefinition:
+    @dg.multi_asset(
+        partitions_def=partitions,
+        deps=[TRAINED_MODEL],
+        outs={
+            "eval_scores": dg.AssetOut(
+                key=EVAL_SCORES,
+                group_name="evaluate",
+                kinds={"parquet"},
+                description="Per benchmark problem and model: n samples, c correct, pass@1 (mean "
+                "over the k samples), unbiased pass@k, cons@k (majority vote over answers grouped "
+                "by mathematical equivalence, not by string). Summary with bootstrap CIs in the "
+                "metadata.",
+            ),
+            "eval_samples": dg.AssetOut(
+                key=EVAL_SAMPLES,
+                group_name="evaluate",
+                kinds={"parquet"},
+                description="Every generated sample: the response, the extracted answer, "
+                "whether it is correct and why.",
+            ),
+        },
+        pool="llm",
+    )
+    def eval_scores(
+        context: dg.AssetExecutionContext,
+        config: EvalConfig,
+        llm: LLMResource,
+        sandbox: SandboxResource,
+        warehouse: WarehouseResource,
+    ):
+        from r1_assets.verify.math_answer import MathVerifier
+
+        keys = context.partition_key.keys_by_dimension
+        benchmark, which = keys["benchmark"], keys["model"]
+        catalog = load_benchmark_catalog()
+        entry = catalog.get(benchmark)
+        loaded = load_benchmark(entry, catalog)
+        if loaded.skip_reason:
+            raise dg.Failure(
+                description=f"benchmark {benchmark} cannot be evaluated: {loaded.skip_reason}",
+                metadata={"quarantine": dg.MetadataValue.md(markdown_table(loaded.quarantine))},
+            )
+        items = loaded.items.head(config.max_items) if config.max_items else loaded.items
+        if not loaded.quarantine.is_empty():
+            context.log.warning(
+                f"{loaded.quarantine.height} items skipped (see skipped_items): they are not "
+                "scored, neither as right nor as wrong"
+            )
+        model = config.base_model if which == "base" else trained_model_path(warehouse)
+        student = reconfigured(llm, model=model)
+        sampling = Sampling(config.temperature, config.top_p, config.max_tokens)
+        requests = [
+            Request(user(prompt, THINK_PREFILL), sampling, i)
+            for prompt in items["prompt"]
+            for i in range(config.k)
+        ]
+        context.log.info(
+            f"{benchmark} x {which} ({model}): {items.height} items x {config.k} samples"
+        )
+        completions, stats = student.generate(requests, log=context.log.info, desc="evaluating")
+        samples = [
+            {"item_id": item_id, "sample_index": i, "text": c.text if c.ok else ""}
+            for (item_id, i), c in zip(
+                [(item_id, i) for item_id in items["item_id"] for i in range(config.k)],
+                completions,
+                strict=True,
+            )
+        ]
+        failed = sum(not c.ok for c in completions)
+        if failed:
+            raise dg.Failure(
+                description=f"{failed} generations failed (not cached): rerun to retry them; "
+                "scoring them as wrong would understate the model"
+            )
+        scorer = items["scorer"][0]
+        with MathVerifier(workers=2) as verifier:
+            scored = score_samples(
+                items,
+                samples,
+                math_verifier=verifier if scorer == "math_verify" else None,
+                sandbox=sandbox.sandbox() if scorer == "sandbox" else None,
+                max_tests=config.max_tests,
+            )
+            per_problem, summary = summarize_samples(
+                scored,
+                equivalent_for(scorer, verifier),
+                k=config.k,
+                iterations=config.bootstrap_iterations,
+                seed=config.seed,
+            )
+        model_id = student.model_id
+        per_problem = per_problem.with_columns(model=pl.lit(which), model_id=pl.lit(model_id))
+        scored = scored.with_columns(
+            model=pl.lit(which),
+            model_id=pl.lit(model_id),
+            response=pl.Series([s["text"] for s in samples]),
+        )
+        yield dg.Output(
+            per_problem,
+            output_name="eval_scores",
+            metadata=_score_metadata(summary, loaded, which, model, model_id, stats, entry),
+        )
+        yield dg.Output(
+            scored,
+            output_name="eval_samples",
+            metadata={
+                "dagster/row_count": scored.height,
+                "statuses": dg.MetadataValue.md(
+                    markdown_table(scored.group_by("status").len().sort("status"))
+                ),
+                "preview": dg.MetadataValue.md(
+                    markdown_table(
+                        scored.select("item_id", "sample_index", "answer", "correct", "detail"),
+                        8,
+                        max_chars=80,
+                    )
+                ),
+            },
+        )
+
+    return eval_scores
+
+
+def _score_metadata(summary, loaded, which, model, model_id, stats, entry) -> dict:
+    def pct(value):
+        return None if value is None else round(100 * value, 2)
+
+    ci = summary.get("pass@1_ci") or (None, None)
+    cons_ci = summary.get("cons@k_ci") or (None, None)
+    published = (
+        entry.published.scores if isinstance(entry, BenchmarkSpec) and entry.published else {}
+    )
+    return {
+        "dagster/row_count": summary["problems"],
+        "model": which,
+        "model_path": model,
+        "model_id": model_id,
+        "k": summary["k"],
+        "pass@1": pct(summary["pass@1"]),
+        "pass@1_ci95": f"[{pct(ci[0])}, {pct(ci[1])}]",
+        "pass@k": pct(summary["pass@k"]),
+        "cons@k": pct(summary["cons@k"]),
+        "cons@k_ci95": f"[{pct(cons_ci[0])}, {pct(cons_ci[1])}]",
+        "samples": summary["samples"],
+        "skipped_items": loaded.quarantine.height,
+        "skipped": dg.MetadataValue.md(
+            markdown_table(loaded.quarantine.select("item_id", "reason", "detail"), 10)
+        ),
+        "benchmark_revision": loaded.revision or "",
+        "published_reference": dg.MetadataValue.json(published),
+        **stats.as_metadata(),
+    }
+
+
+@dg.asset(
+    key=EVAL_REPORT,
+    deps=[EVAL_SCORES],
+    group_name="evaluate",
+    kinds={"parquet"},
+    description="The scores table: every evaluated (benchmark, model) with pass@1 (and its "
+    "bootstrap 95% CI), pass@k and cons@k, beside the published numbers of the DeepSeek-R1 "
+    "distilled models, and a plot.",
+)
+def eval_report(warehouse: WarehouseResource) -> dg.Output:
+    store = warehouse.get()
+    if not store.partitions(EVAL_SCORES.path[-1]):
+        raise dg.Failure(description="no eval_scores partition materialized yet")
+    scores = store.read(EVAL_SCORES.path[-1])
+    rows = []
+    for (benchmark, model), group in scores.group_by("benchmark", "model", maintain_order=True):
+        low, high = bootstrap_ci(group["pass@1"].to_list())
+        cons = group["cons@k"].drop_nulls()
+        rows.append(
+            {
+                "benchmark": benchmark,
+                "model": model,
+                "model_id": group["model_id"][0],
+                "problems": group.height,
+                "k": int(group["k"][0]),
+                "pass@1": round(100 * float(group["pass@1"].mean()), 2),
+                "pass@1_ci95": f"[{100 * low:.1f}, {100 * high:.1f}]",
+                "pass@k": round(100 * float(group["pass@k"].mean()), 2),
+                "cons@k": round(100 * float(cons.mean()), 2) if cons.len() else None,
+            }
+        )
+    table = pl.DataFrame(rows).sort("benchmark", "model")
+    catalog = load_benchmark_catalog()
+    published = []
+    for name in table["benchmark"].unique().sort():
+        entry = catalog.benchmarks.get(name)
+        if isinstance(entry, BenchmarkSpec) and entry.published:
+            for model, metrics in entry.published.scores.items():
+                published.append({"benchmark": name, "model": model, **metrics})
+    published_table = (
+        pl.DataFrame(published, infer_schema_length=None) if published else pl.DataFrame()
+    )
+    labels = [f"{b}\n{m}" for b, m in table.select("benchmark", "model").iter_rows()]
+    return dg.Output(
+        table,
+        metadata={
+            "dagster/row_count": table.height,
+            "scores": dg.MetadataValue.md(markdown_table(table, table.height)),
+            "published_reference": dg.MetadataValue.md(
+                markdown_table(published_table, published_table.height)
+                if published
+                else "no published numbers for these benchmarks"
+            ),
+            "pass_at_1_plot": bar_plot(labels, table["pass@1"].to_list(), "pass@1 (%)", "%"),
+            "evaluated": dg.MetadataValue.json(json.loads(table.write_json())),
+        },
+    )
