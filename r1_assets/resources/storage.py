@@ -30,7 +30,7 @@ class WarehouseIOManager(dg.ConfigurableIOManager):
             keys = context.asset_partition_keys
             if len(keys) != 1:
                 raise ValueError(f"{asset}: one partition per run, got {len(keys)}")
-            partition = keys[0]
+            partition = partition_file_name(keys[0])
         path = self.warehouse.write(asset, obj, partition)
         context.add_output_metadata(
             {"path": dg.MetadataValue.path(str(path)), "duckdb_view": dg.MetadataValue.text(asset)}
@@ -38,5 +38,15 @@ class WarehouseIOManager(dg.ConfigurableIOManager):
 
     def load_input(self, context: dg.InputContext) -> pl.DataFrame:
         asset = context.asset_key.to_python_identifier()
-        partitions = list(context.asset_partition_keys) if context.has_asset_partitions else None
+        partitions = (
+            [partition_file_name(k) for k in context.asset_partition_keys]
+            if context.has_asset_partitions
+            else None
+        )
         return self.warehouse.read(asset, partitions)
+
+
+def partition_file_name(key: str) -> str:
+    """A multi-dimensional key ("demo_math|base") as a file name ("demo_math.base"): the
+    dimensions' own keys are names of letters, digits, '_' and '-', so '.' cannot clash."""
+    return str(key).replace("|", ".")

@@ -1,0 +1,106 @@
+"""sft_dataset → trained_model → eval_scores (base and trained partitions) → eval_report, through
+Dagster with the real embedded student, on the verified rows of a tiny AM-format source."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from r1_assets.definitions import build_definitions
+from r1_assets.storage.warehouse import Warehouse
+from r1_assets_tests.assets.test_llm_stage import materialize
+from r1_assets_tests.assets.test_verify_stage import ROWS, catalog  # noqa: F401 (fixture)
+
+
+def verified_pipeline(defs, instance) -> None:
+    materialize(
+        defs, instance, ["raw_problems", "raw_problems_quarantine", "problem_embeddings"], "am"
+    )
+    materialize(defs, instance, ["deduped_pool", "dedup_pairs"])
+    keep_all = {"ops": {"problem_labels": {"config": {"keep_rate": {}}}}}
+    materialize(defs, instance, ["problem_labels"], "am", keep_all)
+    tiny = {"ops": {"distilled_responses": {"config": {"max_tokens": 12, "n_samples": 1}}}}
+    materialize(defs, instance, ["distilled_responses"], "am", tiny)
+    materialize(defs, instance, ["response_verdicts", "verified_set", "rejected_responses"], "am")
+
+
+def test_sft_train_and_evaluate_base_and_trained(catalog: Path, tmp_path: Path) -> None:  # noqa: F811
+    defs = build_definitions(catalog, tmp_path / "data")
+    instance = dg.DagsterInstance.ephemeral()
+    verified_pipeline(defs, instance)
+    store = Warehouse(tmp_path / "data")
+    accepted = store.read("verified_set")
+    assert accepted.height >= 3
+
+    meta = materialize(defs, instance, ["sft_dataset"])["sft_dataset"]
+    mixture = store.read("sft_dataset")
+    assert mixture.height == accepted.height
+    export = Path(meta["export_folder"])
+    lines = (export / "train.jsonl").read_text().splitlines()
+    assert len(lines) == mixture.height
+    assert json.loads(lines[0])["messages"][1]["content"].startswith("<think>\n")
+    card = (export / "README.md").read_text()
+    assert meta["content_hash"] in card
+    assert "| am " in card and "test" in card  # the source and its catalog license
+
+    train = {"ops": {"trained_model": {"config": {"max_steps": 2, "max_length": 128}}}}
+    trained = materialize(defs, instance, ["trained_model"], run_config=train)["trained_model"]
+    assert trained["steps"] == 2 and trained["final_loss"] > 0
+    assert "base64," in trained["loss_curve"]
+    checkpoint = Path(trained["model_path"])
+    assert (checkpoint / "config.json").exists()
+    # an unchanged dataset and settings reuse the checkpoint
+    again = materialize(defs, instance, ["trained_model"], run_config=train)["trained_model"]
+    assert again["model_path"] == trained["model_path"]
+
+    evaluate = {
+        "ops": {
+            "eval_scores": {"config": {"k": 2, "max_tokens": 16, "max_items": 2}},
+        }
+    }
+    scores = {}
+    for model in ("base", "trained"):
+        key = dg.MultiPartitionKey({"benchmark": "demo_math", "model": model})
+        scores[model] = materialize(defs, instance, ["eval_scores", "eval_samples"], key, evaluate)
+    base, tuned = scores["base"]["eval_scores"], scores["trained"]["eval_scores"]
+    assert base["k"] == tuned["k"] == 2 and base["samples"] == 4
+    assert base["model_id"] != tuned["model_id"]  # the trained partition used the checkpoint
+    assert tuned["model_path"] == trained["model_path"]
+    for value in (base["pass@1"], tuned["pass@1"]):
+        assert 0 <= value <= 100
+    samples = store.read("eval_samples")
+    assert samples.height == 8 and set(samples["model"]) == {"base", "trained"}
+    assert samples["status"].is_not_null().all()
+
+    report = materialize(defs, instance, ["eval_report"])["eval_report"]
+    table = store.read("eval_report")
+    assert set(zip(table["benchmark"], table["model"], strict=True)) == {
+        ("demo_math", "base"),
+        ("demo_math", "trained"),
+    }
+    assert "pass@1" in report["scores"]
+
+
+def test_a_benchmark_that_cannot_be_read_fails_clearly(
+    catalog: Path,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    broken = tmp_path / "benchmarks.yaml"
+    broken.write_text(
+        "base_dir: .\nbenchmarks:\n  - {name: gone, format: math500, location: nowhere.jsonl, "
+        "scorer: math_verify, license: test}\n"
+    )
+    monkeypatch.setenv("R1_ASSETS_BENCHMARKS", str(broken))
+    defs = build_definitions(catalog, tmp_path / "data")
+    key = dg.MultiPartitionKey({"benchmark": "gone", "model": "base"})
+    with pytest.raises(dg.Failure, match="cannot be evaluated: source_missing"):
+        dg.materialize(
+            list(defs.assets),
+            resources=defs.resources,
+            selection=["eval_scores", "eval_samples"],
+            partition_key=key,
+        )
