@@ -4,15 +4,18 @@ Dagster with the real embedded student, on the verified rows of a tiny AM-format
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import dagster as dg
 import pytest
+import yaml
 
 from r1_assets.definitions import build_definitions
 from r1_assets.storage.warehouse import Warehouse
 from r1_assets_tests.assets.test_llm_stage import materialize
 from r1_assets_tests.assets.test_verify_stage import ROWS, catalog  # noqa: F401 (fixture)
+from r1_assets_tests.conftest import VENV_BIN, subprocess_env
 
 
 def verified_pipeline(defs, instance) -> None:
@@ -74,6 +77,36 @@ def test_sft_train_and_evaluate_base_and_trained(catalog: Path, tmp_path: Path) 
     samples = store.read("eval_samples")
     assert samples.height == 8 and set(samples["model"]) == {"base", "trained"}
     assert samples["status"].is_not_null().all()
+
+    # the CLI runs the evaluation stage per (benchmark, model) partition, then the report
+    home = tmp_path / "home"
+    home.mkdir()
+    run_config = tmp_path / "run.yaml"
+    run_config.write_text(
+        yaml.safe_dump(
+            {"ops": {"eval_scores": {"config": {"k": 1, "max_tokens": 8, "max_items": 1}}}}
+        )
+    )
+    cli = subprocess.run(
+        [
+            str(VENV_BIN / "r1-assets"),
+            "materialize",
+            "--select",
+            "eval_scores,eval_samples,eval_report",
+            "--benchmark",
+            "demo_gpqa",
+            "--config",
+            str(run_config),
+        ],
+        env=subprocess_env(catalog, tmp_path / "data", home),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert cli.returncode == 0, cli.stdout[-2000:] + cli.stderr[-2000:]
+    order = [line.split()[1] for line in cli.stdout.splitlines() if line.startswith("materializ")]
+    assert order == ["demo_gpqa|base", "demo_gpqa|trained", "(unpartitioned)"]
+    assert set(store.read("eval_report")["benchmark"]) == {"demo_math", "demo_gpqa"}
 
     report = materialize(defs, instance, ["eval_report"])["eval_report"]
     table = store.read("eval_report")
