@@ -385,6 +385,7 @@ def cmd_prune(args: argparse.Namespace) -> int:
     import dagster as dg
 
     from r1_assets.definitions import defs
+    from r1_assets.resources.storage import partition_file_name
     from r1_assets.storage.warehouse import UNPARTITIONED, Warehouse
 
     warehouse = Warehouse(settings.data_dir())
@@ -396,7 +397,11 @@ def cmd_prune(args: argparse.Namespace) -> int:
             stale += [(asset, p) for p in warehouse.partitions(asset)]
             continue
         partitions_def = graph.get(key).partitions_def
-        current = set(partitions_def.get_partition_keys()) if partitions_def else {UNPARTITIONED}
+        current = (
+            {partition_file_name(k) for k in partitions_def.get_partition_keys()}
+            if partitions_def
+            else {UNPARTITIONED}
+        )
         stale += [(asset, p) for p in warehouse.partitions(asset) if p not in current]
     for asset, partition in stale:
         print(f"{'deleting' if args.yes else 'stale'}  {asset}/{partition}.parquet")

@@ -6,6 +6,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from r1_assets import settings
@@ -105,7 +106,10 @@ def test_prune_removes_partitions_of_sources_dropped_from_the_catalog(
         {"name": "drop", "format": "generic", "location": "drop.jsonl"},
     )
     env = subprocess_env(both, tmp_path / "data", tmp_path / "home")
-    assert r1_assets("materialize", env=env).returncode == 0
+    ingest = r1_assets("materialize", "--select", "raw_problems,raw_problems_quarantine", env=env)
+    assert ingest.returncode == 0, ingest.stdout + ingest.stderr
+    # a multi-dimensional partition (benchmark|model) is stored as benchmark.model: not stale
+    Warehouse(tmp_path / "data").write("eval_scores", pl.DataFrame({"x": [1]}), "demo_math.base")
     make_catalog({"name": "keep", "format": "generic", "location": "keep.jsonl"})  # rewrites
 
     listed = r1_assets("prune", env=env)
@@ -117,6 +121,7 @@ def test_prune_removes_partitions_of_sources_dropped_from_the_catalog(
     deleted = r1_assets("prune", "--yes", env=env)
     assert deleted.returncode == 0 and "deleting  raw_problems/drop.parquet" in deleted.stdout
     assert warehouse.partitions("raw_problems") == ["keep"]
+    assert warehouse.partitions("eval_scores") == ["demo_math.base"]
     assert warehouse.partitions("raw_problems_quarantine") == ["keep"]
     assert warehouse.query("SELECT DISTINCT source FROM raw_problems")["source"].to_list() == [
         "keep"
