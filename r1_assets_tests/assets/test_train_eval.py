@@ -111,8 +111,9 @@ def test_sft_train_and_evaluate_base_and_trained(catalog: Path, tmp_path: Path) 
     report = materialize(defs, instance, ["eval_report"])["eval_report"]
     table = store.read("eval_report")
     assert set(zip(table["benchmark"], table["model"], strict=True)) == {
-        ("demo_math", "base"),
-        ("demo_math", "trained"),
+        (benchmark, model)
+        for benchmark in ("demo_math", "demo_gpqa")
+        for model in ("base", "trained")
     }
     assert "pass@1" in report["scores"]
 
