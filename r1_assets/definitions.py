@@ -10,7 +10,14 @@ import dagster as dg
 from r1_assets import settings
 from r1_assets.assets.dedup import build_problem_embeddings, dedup_pool
 from r1_assets.assets.distill import build_distilled_responses
-from r1_assets.assets.evaluate import build_eval_scores, eval_partitions, eval_report
+from r1_assets.assets.evaluate import (
+    EVAL_REPORT,
+    EVAL_SAMPLES,
+    EVAL_SCORES,
+    build_eval_scores,
+    eval_partitions,
+    eval_report,
+)
 from r1_assets.assets.labels import build_problem_labels
 from r1_assets.assets.raw import RAW_PROBLEMS, RAW_QUARANTINE, build_raw_problems
 from r1_assets.assets.train import sft_dataset, trained_model
@@ -62,7 +69,18 @@ def build_definitions(catalog_path: Path, data_dir: Path) -> dg.Definitions:
                 "raw_problems_job",
                 selection=dg.AssetSelection.assets(RAW_PROBLEMS, RAW_QUARANTINE),
                 description="Load one catalog source into raw_problems (and its quarantine).",
-            )
+            ),
+            dg.define_asset_job(
+                "evaluate_job",
+                selection=dg.AssetSelection.assets(EVAL_SCORES, EVAL_SAMPLES),
+                description="Evaluate one model (base or trained) on one benchmark: pick the "
+                "(benchmark, model) partition, or backfill several.",
+            ),
+            dg.define_asset_job(
+                "eval_report_job",
+                selection=dg.AssetSelection.assets(EVAL_REPORT),
+                description="The scores table of every evaluated (benchmark, model).",
+            ),
         ],
         resources={
             "io_manager": WarehouseIOManager(root=str(data_dir)),

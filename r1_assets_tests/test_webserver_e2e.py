@@ -144,3 +144,97 @@ def test_materialize_a_partition_through_the_webserver(make_catalog, tmp_path: P
     assert problems["reference_answer"].to_list() == ["7", "18"]
     assert warehouse.read("raw_problems_quarantine")["reason"].to_list() == ["malformed_json"]
     assert warehouse.partitions("raw_problems") == ["web_demo"]  # only the launched partition
+
+
+def launch(url: str, job: str, partition: dict[str, str] | None, run_config: dict) -> str:
+    tags = []
+    if partition:
+        tags.append({"key": "dagster/partition", "value": "|".join(partition.values())})
+        tags += [{"key": f"dagster/partition/{k}", "value": v} for k, v in partition.items()]
+    params = {
+        "selector": {
+            "repositoryLocationName": "r1_assets",
+            "repositoryName": "__repository__",
+            "jobName": job,
+        },
+        "runConfigData": run_config,
+        "executionMetadata": {"tags": tags},
+    }
+    launched = graphql(url, LAUNCH, {"params": params})["launchRun"]
+    assert launched["__typename"] == "LaunchRunSuccess", launched
+    return launched["run"]["runId"]
+
+
+def wait_for_runs(url: str, run_ids: list[str], log: Path, timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    pending = set(run_ids)
+    while pending and time.monotonic() < deadline:
+        for run_id in list(pending):
+            status = graphql(url, RUN_STATUS, {"id": run_id})["runOrError"]["status"]
+            assert status not in ("FAILURE", "CANCELED"), log.read_text()[-3000:]
+            if status == "SUCCESS":
+                pending.discard(run_id)
+        time.sleep(1)
+    assert not pending, f"runs {pending} did not finish in {timeout}s"
+
+
+def test_evaluate_base_and_trained_models_through_the_webserver(
+    make_catalog, tmp_path: Path
+) -> None:
+    """The journey of issue 6: with a trained student in the warehouse, evaluate the base and the
+    trained model as two partitions of eval_scores from the UI's API, then the report."""
+    import dagster as dg
+    import polars as pl
+
+    from r1_assets.definitions import build_definitions
+    from r1_assets.verify.verdicts import am_messages
+
+    write_jsonl(tmp_path / "demo.jsonl", [{"question": "1 + 1?", "answer": "2\n#### 2"}])
+    catalog = make_catalog({"name": "web_demo", "format": "gsm8k", "location": "demo.jsonl"})
+    data, home = tmp_path / "data", tmp_path / "home"
+    rows = [
+        {
+            "response_uid": f"r{i}",
+            "problem_uid": f"p{i}",
+            "source": "web_demo",
+            "source_row_id": str(i),
+            "source_revision": "rev",
+            "messages": am_messages(
+                {
+                    "source": "web_demo",
+                    "problem": f"What is {i} + {i}?",
+                    "think": f"{i} and {i} make {2 * i}.",
+                    "answer": f"$\\boxed{{{2 * i}}}$",
+                }
+            ),
+        }
+        for i in range(4)
+    ]
+    Warehouse(data).write("sft_dataset", pl.DataFrame(rows), None)
+    defs = build_definitions(catalog, data)
+    train = {"ops": {"trained_model": {"config": {"max_steps": 1, "max_length": 64}}}}
+    dg.materialize(
+        list(defs.assets),
+        resources=defs.resources,
+        selection=["trained_model"],
+        run_config=train,
+        instance=dg.DagsterInstance.ephemeral(),
+    )
+
+    env = subprocess_env(catalog, data, home)
+    log = tmp_path / "dagster_dev.log"
+    config = {"ops": {"eval_scores": {"config": {"k": 1, "max_tokens": 8, "max_items": 2}}}}
+    with dagster_dev(env, free_port(), log) as url:
+        wait_for_location(url)
+        runs = [
+            launch(url, "evaluate_job", {"benchmark": "demo_gpqa", "model": model}, config)
+            for model in ("base", "trained")
+        ]
+        wait_for_runs(url, runs, log)
+        wait_for_runs(url, [launch(url, "eval_report_job", None, {})], log)
+
+    report = Warehouse(data).read("eval_report")
+    assert sorted(report["model"]) == ["base", "trained"]
+    assert set(report["benchmark"]) == {"demo_gpqa"}
+    assert report["problems"].to_list() == [2, 2]
+    assert report["model_id"].n_unique() == 2  # the trained checkpoint, not the base model

@@ -138,3 +138,29 @@ def test_a_benchmark_that_cannot_be_read_fails_clearly(
             selection=["eval_scores", "eval_samples"],
             partition_key=key,
         )
+
+
+def test_bad_model_paths_and_an_empty_mixture_fail_clearly(
+    catalog: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    from r1_assets.llm.models import LLMModelError
+
+    defs = build_definitions(catalog, tmp_path / "data")
+    instance = dg.DagsterInstance.ephemeral()
+    key = dg.MultiPartitionKey({"benchmark": "demo_gpqa", "model": "base"})
+    missing = {"ops": {"eval_scores": {"config": {"base_model": str(tmp_path / "no-model")}}}}
+    with pytest.raises(LLMModelError, match="no-model"):
+        materialize(defs, instance, ["eval_scores", "eval_samples"], key, missing)
+    trained = dg.MultiPartitionKey({"benchmark": "demo_gpqa", "model": "trained"})
+    with pytest.raises(dg.Failure, match="need trained_model"):
+        materialize(defs, instance, ["eval_scores", "eval_samples"], trained)
+
+    verified_pipeline(defs, instance)
+    drop_all = {"ops": {"sft_dataset": {"config": {"source_weights": {"am": 0.0}}}}}
+    with pytest.raises(dg.Failure, match="the SFT mixture is empty"):
+        materialize(defs, instance, ["sft_dataset"], run_config=drop_all)
+    materialize(defs, instance, ["sft_dataset"])
+    bad_base = {"ops": {"trained_model": {"config": {"base_model": str(tmp_path / "nope")}}}}
+    with pytest.raises(LLMModelError, match="nope"):
+        materialize(defs, instance, ["trained_model"], run_config=bad_base)
