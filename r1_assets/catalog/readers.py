@@ -60,8 +60,14 @@ class SourceFiles:
         return digest.hexdigest()[:16]
 
 
-def resolve_files(spec: SourceSpec, catalog: Catalog) -> SourceFiles:
-    """The files a local location names, sorted; a directory means every data file in it."""
+def resolve_files(
+    spec: SourceSpec,
+    catalog: Catalog,
+    suffixes: tuple[str, ...] = FILE_SUFFIXES,
+    noun: str = "file",
+) -> SourceFiles:
+    """The files a local location names, sorted; a directory means every data file in it. (Also
+    used by the benchmark catalog, whose entries and catalog have the same location/resolve.)"""
     target = catalog.resolve(spec.location)
     text = str(target)
     if glob.has_magic(text):
@@ -69,12 +75,12 @@ def resolve_files(spec: SourceSpec, catalog: Catalog) -> SourceFiles:
         root = Path(prefix) if prefix.endswith("/") else Path(prefix).parent
         files = [Path(p) for p in glob.glob(text, recursive=True)]
     elif target.is_dir():
-        root, files = target, [p for p in target.rglob("*") if p.name.endswith(FILE_SUFFIXES)]
+        root, files = target, [p for p in target.rglob("*") if p.name.endswith(suffixes)]
     else:
         root, files = target.parent, [target] if target.exists() else []
     files = sorted(p for p in files if p.is_file())
     if not files:
-        raise SourceReadError("source_missing", f"no file matches {spec.location!r} ({text})")
+        raise SourceReadError("source_missing", f"no {noun} matches {spec.location!r} ({text})")
     return SourceFiles(root=root, files=files)
 
 

@@ -20,7 +20,6 @@ import base64
 import binascii
 import csv
 import difflib
-import glob
 import hashlib
 import json
 import os
@@ -43,6 +42,7 @@ from r1_assets.catalog.readers import (
     SourceReadError,
     iter_file_records,
 )
+from r1_assets.catalog.readers import resolve_files as resolve_location
 from r1_assets.catalog.schema import TEST_CASE_DTYPE, clean_text, problem_uid
 from r1_assets.catalog.spec import SOURCE_NAME
 
@@ -789,22 +789,7 @@ def load_benchmark(
 
 def resolve_files(spec: BenchmarkSpec, catalog: BenchmarkCatalog) -> SourceFiles:
     """The files a location names, sorted; a directory means every data file in it."""
-    target = catalog.resolve(spec.location)
-    text = str(target)
-    if glob.has_magic(text):
-        prefix = text[: min(text.find(c) for c in "*?[" if c in text)]
-        root = Path(prefix) if prefix.endswith("/") else Path(prefix).parent
-        files = [Path(p) for p in glob.glob(text, recursive=True)]
-    elif target.is_dir():
-        root, files = target, [p for p in target.rglob("*") if p.name.endswith(FILE_SUFFIXES)]
-    else:
-        root, files = target.parent, [target] if target.exists() else []
-    files = sorted(p for p in files if p.is_file())
-    if not files:
-        raise SourceReadError(
-            "source_missing", f"no benchmark file matches {spec.location!r} ({text})"
-        )
-    return SourceFiles(root=root, files=files)
+    return resolve_location(spec, catalog, FILE_SUFFIXES, "benchmark file")  # type: ignore[arg-type]
 
 
 def iter_records(path: Path, name: str) -> Iterator[Record]:

@@ -14,19 +14,15 @@ import yaml
 from r1_assets.definitions import build_definitions
 from r1_assets.storage.warehouse import Warehouse
 from r1_assets_tests.assets.test_llm_stage import materialize
-from r1_assets_tests.assets.test_verify_stage import ROWS, catalog  # noqa: F401 (fixture)
+from r1_assets_tests.assets.test_verify_stage import (  # noqa: F401 (catalog: a fixture)
+    catalog,
+    distilled_pipeline,
+)
 from r1_assets_tests.conftest import VENV_BIN, subprocess_env
 
 
 def verified_pipeline(defs, instance) -> None:
-    materialize(
-        defs, instance, ["raw_problems", "raw_problems_quarantine", "problem_embeddings"], "am"
-    )
-    materialize(defs, instance, ["deduped_pool", "dedup_pairs"])
-    keep_all = {"ops": {"problem_labels": {"config": {"keep_rate": {}}}}}
-    materialize(defs, instance, ["problem_labels"], "am", keep_all)
-    tiny = {"ops": {"distilled_responses": {"config": {"max_tokens": 12, "n_samples": 1}}}}
-    materialize(defs, instance, ["distilled_responses"], "am", tiny)
+    distilled_pipeline(defs, instance)
     materialize(defs, instance, ["response_verdicts", "verified_set", "rejected_responses"], "am")
 
 

@@ -90,9 +90,8 @@ def catalog(make_catalog, tmp_path: Path) -> Path:
     )
 
 
-def test_verification_end_to_end(catalog: Path, tmp_path: Path) -> None:
-    defs = build_definitions(catalog, tmp_path / "data")
-    instance = dg.DagsterInstance.ephemeral()
+def distilled_pipeline(defs: dg.Definitions, instance: dg.DagsterInstance) -> None:
+    """Source "am" through distillation: every problem selected, one 12-token teacher sample."""
     materialize(
         defs, instance, ["raw_problems", "raw_problems_quarantine", "problem_embeddings"], "am"
     )
@@ -101,6 +100,12 @@ def test_verification_end_to_end(catalog: Path, tmp_path: Path) -> None:
     materialize(defs, instance, ["problem_labels"], "am", keep_all)
     tiny = {"ops": {"distilled_responses": {"config": {"max_tokens": 12, "n_samples": 1}}}}
     materialize(defs, instance, ["distilled_responses"], "am", tiny)
+
+
+def test_verification_end_to_end(catalog: Path, tmp_path: Path) -> None:
+    defs = build_definitions(catalog, tmp_path / "data")
+    instance = dg.DagsterInstance.ephemeral()
+    distilled_pipeline(defs, instance)
 
     result = dg.materialize(
         list(defs.assets),
