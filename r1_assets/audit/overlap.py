@@ -1,0 +1,385 @@
+"""The contamination matcher: benchmark items against training-bound rows.
+
+Two kinds of evidence, reported side by side per (item, row) pair:
+
+- word n-grams (8 and 13 tokens) over :func:`audit_tokens`, which is robust to the edits a copy
+  picks up on its way into a training set (spacing, line breaks, ``x^2`` vs ``x^{2}``, ``\\dfrac``
+  vs ``\\frac``, ``\\left(`` vs ``(``), so verbatim and lightly reformatted copies are found even
+  when embedded in a longer text (a problem followed by its solution);
+- optionally, cosine similarity of sentence embeddings, for rewordings. Embeddings cannot tell
+  "2x+3=7" from "2x+3=9", so every pair carries ``numbers_differ`` (the number guard): reported,
+  flagged, never silently dropped, since the reader decides.
+
+Hashes are blake2b-based, so the same texts give the same n-gram keys in every process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+
+from r1_assets.dedup.numbers import number_set
+
+# An 8-gram pair counts when it covers at least half of the item's 8-grams: unrelated problems of
+# the same domain share almost no 8-token runs, while a copy with a few edited words (each edit
+# kills up to 8 n-grams) still keeps well over half of them.
+MIN_COVERAGE_8 = 0.5
+# One shared 13-gram is enough (the GPT-3 contamination rule): a 13-token verbatim run is almost
+# never a coincidence once instructions/boilerplate are out of the item text.
+# Cosine 0.9 on MiniLM: light rewordings of a problem score ~0.9-0.98, different problems of the
+# same template ~0.6-0.85 (the dedup pool merges from 0.75 and relies on the number guard).
+EMBEDDING_THRESHOLD = 0.9
+# Queries shorter than an n-gram fall back to a token-sequence match; below this length a
+# contained match ("compute 2 2") would hit anything, so only whole-row equality counts.
+MIN_CONTAINED_TOKENS = 4
+
+# LaTeX commands that only change how a formula looks: dropped, so \left( = ( and \, = nothing.
+_LAYOUT_COMMANDS = (
+    "left right big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr displaystyle textstyle "
+    "scriptstyle text textrm textbf textit mathrm mathbf mathit mathsf mathtt boldsymbol "
+    "operatorname quad qquad limits nolimits hspace vspace mbox"
+)
+_DROPPED_COMMANDS = frozenset(_LAYOUT_COMMANDS.split())
+# Spellings of the same command: \dfrac and \tfrac are \frac, \le is \leq, ...
+_COMMAND_ALIASES = {
+    "dfrac": "frac",
+    "tfrac": "frac",
+    "cfrac": "frac",
+    "le": "leq",
+    "leqslant": "leq",
+    "ge": "geq",
+    "geqslant": "geq",
+    "ne": "neq",
+    "lt": "<",
+    "gt": ">",
+    "to": "rightarrow",
+}
+_COMMAND = re.compile(r"\\([A-Za-z]+)")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")  # 1,000 = 1000 (as the number guard reads it)
+# A decimal number, or a run of letters (any script), or one digit run: "2x" -> 2 x, "x2" -> x 2,
+# so juxtaposition and spacing do not matter; punctuation, braces, $ and ^ are dropped.
+_TOKEN = re.compile(r"\d+(?:\.\d+)?|[^\W\d_]+")
+
+
+def _command_word(match: re.Match[str]) -> str:
+    name = match.group(1)
+    if name in _DROPPED_COMMANDS:
+        return " "
+    return f" {_COMMAND_ALIASES.get(name, name)} "
+
+
+def audit_tokens(text: str) -> list[str]:
+    """Word and number tokens of a text, robust to whitespace and LaTeX formatting changes.
+
+    NFKC + casefold; LaTeX command names keep their word (``\\frac{1}{2}`` -> frac 1 2) after
+    aliasing (``\\dfrac`` -> frac) and dropping layout-only commands (``\\left``, ``\\text``);
+    ``$``, ``\\(``, braces and all other punctuation vanish. So ``$x^2 + 1$`` and ``$x^{2}+1$``
+    give the same tokens; ``$\\frac{1}{2}$`` and ``1/2`` do not (frac is a token), by design.
+    """
+    text = unicodedata.normalize("NFKC", text)
+    text = _COMMAND.sub(_command_word, text)  # before casefold: \Big vs \big are both layout
+    text = _THOUSANDS.sub("", text.casefold())
+    return _TOKEN.findall(text)
+
+
+def _token_hash(token: str) -> int:
+    return int.from_bytes(hashlib.blake2b(token.encode(), digest_size=8).digest(), "little")
+
+
+@dataclass
+class _Vocab:
+    """Stable 64-bit hashes of tokens, computed once per distinct token."""
+
+    cache: dict[str, int] = field(default_factory=dict)
+
+    def hashes(self, tokens: Sequence[str]) -> np.ndarray:
+        cache = self.cache
+        out = np.empty(len(tokens), dtype=np.uint64)
+        for i, token in enumerate(tokens):
+            value = cache.get(token)
+            if value is None:
+                value = cache[token] = _token_hash(token)
+            out[i] = value
+        return out
+
+
+# Odd multipliers per position: the n-gram key is sum(token_hash[i+j] * _MULT[j]) mod 2^64, an
+# order-sensitive combination of stable hashes (so stable across processes, unlike hash(str)).
+_MULT = np.array([_token_hash(f"position-{j}") | 1 for j in range(64)], dtype=np.uint64)
+
+
+def _ngram_keys(token_hashes: np.ndarray, n: int) -> np.ndarray:
+    """Distinct n-gram keys of one token sequence (empty when shorter than n)."""
+    count = len(token_hashes) - n + 1
+    if count <= 0:
+        return np.empty(0, dtype=np.uint64)
+    keys = np.zeros(count, dtype=np.uint64)
+    with np.errstate(over="ignore"):  # wrap-around mod 2^64 is the point
+        for j in range(n):
+            keys += token_hashes[j : j + count] * _MULT[j]
+    return np.unique(keys)
+
+
+@dataclass
+class _SizeIndex:
+    keys: np.ndarray  # sorted n-gram keys, one entry per (key, row)
+    rows: np.ndarray  # the row of each entry
+
+
+QUERY_SCHEMA = pl.Schema(
+    {
+        "query": pl.Int64,
+        "row": pl.Int64,
+        "n": pl.Int64,
+        "shared": pl.Int64,
+        "coverage": pl.Float64,
+        "exact": pl.Boolean,  # found by the short-query fallback, not by n-grams
+    }
+)
+
+
+class NgramIndex:
+    """Hashed word n-grams of training rows -> row indexes, for several n at once.
+
+    Built once per pool; :meth:`query` answers a whole benchmark in a few vectorized steps (sorted
+    keys + searchsorted), so 500 items against 10k rows is well under a second.
+    """
+
+    def __init__(self, ids: Sequence[str], texts: Sequence[str], sizes: Sequence[int] = (8, 13)):
+        if len(ids) != len(texts):
+            raise ValueError(f"{len(ids)} ids for {len(texts)} texts")
+        self.ids = list(ids)
+        self.sizes = tuple(sorted(set(sizes)))
+        self._vocab = _Vocab()
+        tokens = [audit_tokens(t) for t in texts]
+        # joined token strings answer the short-query fallback with plain substring tests
+        self._joined = [" " + " ".join(t) + " " for t in tokens]
+        hashes = [self._vocab.hashes(t) for t in tokens]
+        self._index = {n: self._build(hashes, n) for n in self.sizes}
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @staticmethod
+    def _build(hashes: list[np.ndarray], n: int) -> _SizeIndex:
+        per_row = [_ngram_keys(h, n) for h in hashes]
+        keys = np.concatenate(per_row) if per_row else np.empty(0, dtype=np.uint64)
+        rows = np.repeat(np.arange(len(per_row), dtype=np.int64), [len(k) for k in per_row])
+        order = np.argsort(keys, kind="stable")
+        return _SizeIndex(keys[order], rows[order])
+
+    def query(self, texts: Sequence[str]) -> pl.DataFrame:
+        """One row per (query, row, n) sharing n-grams: shared distinct n-grams and coverage
+        (shared / distinct n-grams of the query). A query shorter than n tokens is matched as a
+        whole token sequence instead (contained in the row, or equal to it when very short),
+        with shared 1 and coverage 1.0, so short questions copied verbatim are still found."""
+        tokens = [audit_tokens(t) for t in texts]
+        hashes = [self._vocab.hashes(t) for t in tokens]
+        frames = [self._query_size(hashes, n) for n in self.sizes]
+        frames.append(self._query_short(tokens))
+        return pl.concat(frames).sort("query", "n", "row")
+
+    def _query_size(self, hashes: list[np.ndarray], n: int) -> pl.DataFrame:
+        index = self._index[n]
+        per_query = [_ngram_keys(h, n) for h in hashes]
+        keys = np.concatenate(per_query) if per_query else np.empty(0, dtype=np.uint64)
+        totals = np.array([len(k) for k in per_query], dtype=np.int64)
+        queries = np.repeat(np.arange(len(per_query), dtype=np.int64), totals)
+        lo = np.searchsorted(index.keys, keys, side="left")
+        hi = np.searchsorted(index.keys, keys, side="right")
+        counts = hi - lo
+        # expand each query key to every index entry holding it (vectorized ragged ranges)
+        starts = np.repeat(lo - np.cumsum(counts) + counts, counts)
+        positions = starts + np.arange(counts.sum(), dtype=np.int64)
+        hits = pl.DataFrame(
+            {"query": np.repeat(queries, counts), "row": index.rows[positions]},
+            schema={"query": pl.Int64, "row": pl.Int64},
+        )
+        shared = hits.group_by("query", "row").len("shared")
+        total = pl.DataFrame({"query": np.arange(len(totals)), "total": totals})
+        return (
+            shared.join(total, on="query")
+            .select(
+                "query",
+                "row",
+                pl.lit(n, pl.Int64).alias("n"),
+                pl.col("shared").cast(pl.Int64),
+                (pl.col("shared") / pl.col("total")).alias("coverage"),
+                pl.lit(False).alias("exact"),
+            )
+            .cast(dict(QUERY_SCHEMA))
+        )
+
+    def _query_short(self, tokens: list[list[str]]) -> pl.DataFrame:
+        found: dict[str, list[int]] = {"query": [], "row": [], "n": []}
+        for q, toks in enumerate(tokens):
+            short_sizes = [n for n in self.sizes if len(toks) < n]
+            if not toks or not short_sizes:
+                continue
+            needle = " " + " ".join(toks) + " "
+            if len(toks) >= MIN_CONTAINED_TOKENS:
+                rows = [r for r, hay in enumerate(self._joined) if needle in hay]
+            else:
+                rows = [r for r, hay in enumerate(self._joined) if needle == hay]
+            for n in short_sizes:
+                found["query"] += [q] * len(rows)
+                found["row"] += rows
+                found["n"] += [n] * len(rows)
+        return pl.DataFrame(
+            found, schema={"query": pl.Int64, "row": pl.Int64, "n": pl.Int64}
+        ).select(
+            "query",
+            "row",
+            "n",
+            pl.lit(1, pl.Int64).alias("shared"),
+            pl.lit(1.0).alias("coverage"),
+            pl.lit(True).alias("exact"),
+        )
+
+
+def embedding_hits(
+    query_vectors: np.ndarray,
+    row_vectors: np.ndarray,
+    threshold: float = EMBEDDING_THRESHOLD,
+    k: int = 5,
+    block_elements: int = 1 << 24,
+) -> pl.DataFrame:
+    """Exact top-k cosine search: for each query, up to k rows with similarity >= threshold.
+
+    Vectors must be L2-normalized. Blocked over queries so one similarity block stays under
+    ``block_elements`` floats (64 MB); 500 x 10k is a single 20 MB matmul, no ANN needed.
+    """
+    queries = np.ascontiguousarray(query_vectors, dtype=np.float32)
+    rows = np.ascontiguousarray(row_vectors, dtype=np.float32)
+    out: dict[str, list[np.ndarray]] = {"query": [], "row": [], "similarity": []}
+    if len(queries) and len(rows):
+        k = min(k, len(rows))
+        step = max(1, block_elements // len(rows))
+        for start in range(0, len(queries), step):
+            sims = queries[start : start + step] @ rows.T
+            top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+            top_sims = np.take_along_axis(sims, top, axis=1)
+            keep = top_sims >= threshold
+            out["query"].append(np.nonzero(keep)[0] + start)
+            out["row"].append(top[keep])
+            out["similarity"].append(top_sims[keep])
+    columns = {name: np.concatenate(parts) if parts else [] for name, parts in out.items()}
+    return pl.DataFrame(
+        columns, schema={"query": pl.Int64, "row": pl.Int64, "similarity": pl.Float64}
+    ).sort("query", pl.col("similarity"), descending=[False, True])
+
+
+def numbers_missing(item: str, row: str) -> bool:
+    """The number guard for overlap: True when an item number is absent from the row.
+
+    A subset test rather than dedup's set equality: a training row holding the problem and its
+    solution carries many extra numbers, but a row missing one of the item's numbers states a
+    different problem ("2x+3=7" vs "2x+3=9").
+    """
+    return not number_set(item) <= number_set(row)
+
+
+OVERLAP_SCHEMA = pl.Schema(
+    {
+        "item_id": pl.String,
+        "row_id": pl.String,
+        "methods": pl.List(pl.String),  # ngram13 / ngram8 / embedding, strongest first
+        "coverage": pl.Float64,  # best n-gram coverage of the item; null: no n-gram evidence
+        "similarity": pl.Float64,  # cosine; null when no embedder was given
+        "numbers_differ": pl.Boolean,
+    }
+)
+
+
+def _ngram_pairs(index: NgramIndex, problems: list[str], min_coverage: float) -> pl.DataFrame:
+    """(query, row, method, coverage) of the n-gram hits that pass their size's rule."""
+    hits = index.query(problems)
+    smallest = min(index.sizes)
+    # the smallest size needs min_coverage; any larger size counts with one shared n-gram
+    passing = hits.filter((pl.col("n") > smallest) | (pl.col("coverage") >= min_coverage))
+    return passing.select(
+        "query", "row", ("ngram" + pl.col("n").cast(pl.String)).alias("method"), "coverage"
+    )
+
+
+def find_overlaps(
+    items: pl.DataFrame,
+    rows: pl.DataFrame,
+    ngram_sizes: Sequence[int] = (8, 13),
+    min_coverage: float = MIN_COVERAGE_8,
+    embed: Callable[[list[str]], np.ndarray] | None = None,
+    threshold: float = EMBEDDING_THRESHOLD,
+    k: int = 5,
+    index: NgramIndex | None = None,
+) -> pl.DataFrame:
+    """Every (item_id, row_id) pair with contamination evidence, per :data:`OVERLAP_SCHEMA`.
+
+    ``items`` has item_id and problem (the question without instructions), ``rows`` has row_id and
+    text. ``embed`` maps texts to L2-normalized vectors (cache it in the caller: the pipeline
+    already has problem_embeddings); when given, rewordings are searched too and every reported
+    pair gets its similarity. ``index`` reuses an NgramIndex already built over ``rows``.
+    """
+    problems = items["problem"].fill_null("").to_list()
+    texts = rows["text"].fill_null("").to_list()
+    if index is None:
+        index = NgramIndex(rows["row_id"].to_list(), texts, ngram_sizes)
+    parts = [_ngram_pairs(index, problems, min_coverage)]
+    item_vectors = row_vectors = None
+    if embed is not None and problems and texts:
+        item_vectors, row_vectors = embed(problems), embed(texts)
+        hits = embedding_hits(item_vectors, row_vectors, threshold, k)
+        parts.append(
+            hits.select(
+                "query",
+                "row",
+                pl.lit("embedding").alias("method"),
+                pl.lit(None, pl.Float64).alias("coverage"),
+            )
+        )
+    pairs = (
+        pl.concat(parts)
+        .group_by("query", "row")
+        .agg(
+            pl.col("method").unique().sort(descending=True).alias("methods"),
+            pl.col("coverage").max(),
+        )
+        .sort("query", "row")
+    )
+    return _finish(pairs, items, rows, problems, texts, item_vectors, row_vectors)
+
+
+def _finish(
+    pairs: pl.DataFrame,
+    items: pl.DataFrame,
+    rows: pl.DataFrame,
+    problems: list[str],
+    texts: list[str],
+    item_vectors: np.ndarray | None,
+    row_vectors: np.ndarray | None,
+) -> pl.DataFrame:
+    """Attach ids, similarity (for every pair when vectors exist) and the number guard."""
+    q = pairs["query"].to_numpy()
+    r = pairs["row"].to_numpy()
+    similarity: list[float | None] | np.ndarray = [None] * len(pairs)
+    if item_vectors is not None and row_vectors is not None and len(pairs):
+        similarity = np.einsum("ij,ij->i", item_vectors[q], row_vectors[r]).astype(np.float64)
+    differ = [numbers_missing(problems[i], texts[j]) for i, j in zip(q, r, strict=True)]
+    item_ids = items["item_id"].to_list()
+    row_ids = rows["row_id"].to_list()
+    return pl.DataFrame(
+        {
+            "item_id": [item_ids[i] for i in q],
+            "row_id": [row_ids[j] for j in r],
+            "methods": pairs["methods"],
+            "coverage": pairs["coverage"],
+            "similarity": similarity,
+            "numbers_differ": differ,
+        },
+        schema=OVERLAP_SCHEMA,
+    ).sort("item_id", "row_id")
