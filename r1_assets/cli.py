@@ -430,6 +430,15 @@ def cmd_sql(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_lineage(args: argparse.Namespace) -> int:
+    from r1_assets.audit.lineage import trace
+    from r1_assets.storage.warehouse import Warehouse
+
+    found = trace(Warehouse(settings.data_dir()), args.query, limit=args.limit)
+    print(found.render(max_chars=args.max_chars))
+    return 0 if not found.problems.is_empty() else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="r1-assets", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -470,6 +479,14 @@ def main(argv: list[str] | None = None) -> int:
     sql.add_argument("--rows", type=int, default=50)
     sql.add_argument("--max-chars", type=int, default=60, help="longest string shown per cell")
     sql.set_defaults(func=cmd_sql)
+    lineage = commands.add_parser(
+        "lineage",
+        help="the chain of one problem: raw row, dedup, labels, responses, verdicts, SFT, hits",
+    )
+    lineage.add_argument("query", help="a problem_uid, a response_uid, or problem text")
+    lineage.add_argument("--limit", type=int, default=5, help="problems shown for a text query")
+    lineage.add_argument("--max-chars", type=int, default=100, help="longest value shown")
+    lineage.set_defaults(func=cmd_lineage)
     args = parser.parse_args(argv)
     from r1_assets.catalog.spec import CatalogError
 

@@ -74,8 +74,11 @@ def tokens(text: str) -> list[str]:
 
 
 def ngram_repetition(response: dict, settings: RuleSettings) -> Check:
-    text = " ".join(part for part in (response.get("think"), response.get("answer")) if part)
-    words = tokens(text or response.get("content") or "")
+    """Repetition inside the reasoning. Not across reasoning and answer: R1's answer restates
+    the reasoning's conclusion by design (an AM row's answer often repeats whole derivation
+    lines of its think block)."""
+    text = response.get("think") or response.get("answer") or response.get("content") or ""
+    words = tokens(text)
     n = settings.ngram_n
     if len(words) < n:
         return Check(True, 0.0, f"fewer than {n} tokens")

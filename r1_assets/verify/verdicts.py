@@ -32,7 +32,8 @@ class VerifierSpec:
 
 
 RULE_SPECS = (
-    VerifierSpec("ngram_repetition", "1", "rule", "repeated word n-grams in the response"),
+    # 2: the reasoning only (1 counted reasoning + answer, which restates it by design)
+    VerifierSpec("ngram_repetition", "2", "rule", "repeated word n-grams in the reasoning"),
     VerifierSpec("length", "1", "rule", "truncated (finish_reason length), failed or too long"),
     VerifierSpec("format", "1", "rule", "closed <think> block, answer; \\boxed{} for math"),
     VerifierSpec("language_mixing", "1", "rule", "response in another script/language"),

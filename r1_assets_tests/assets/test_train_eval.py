@@ -8,9 +8,11 @@ import subprocess
 from pathlib import Path
 
 import dagster as dg
+import polars as pl
 import pytest
 import yaml
 
+from r1_assets.audit.lineage import trace
 from r1_assets.definitions import build_definitions
 from r1_assets.storage.warehouse import Warehouse
 from r1_assets_tests.assets.test_llm_stage import materialize
@@ -44,6 +46,23 @@ def test_sft_train_and_evaluate_base_and_trained(catalog: Path, tmp_path: Path) 
     card = (export / "README.md").read_text()
     assert meta["content_hash"] in card
     assert "| am " in card and "test" in card  # the source and its catalog license
+
+    # lineage: from a piece of text to the raw row, its dedup decision, responses, verdicts, SFT
+    chain = trace(store, "12 times 7").render()
+    for expected in (
+        "raw_problems[am]",
+        "deduped_pool: 1 row(s)",
+        "decision=kept",
+        "origin=source:messages[1]",
+        "verifier=math_verify",
+        "passed=True",
+        "sft_dataset: 1 row(s)",
+    ):
+        assert expected in chain, chain
+    teacher = store.read("distilled_responses").filter(pl.col("origin") == "teacher")
+    by_response = trace(store, teacher["response_uid"][0]).render()
+    assert "rejected_responses: 1 row(s)" in by_response and "truncated" in by_response
+    assert trace(store, "no such problem anywhere").problems.is_empty()
 
     train = {"ops": {"trained_model": {"config": {"max_steps": 2, "max_length": 128}}}}
     trained = materialize(defs, instance, ["trained_model"], run_config=train)["trained_model"]
