@@ -1,0 +1,1 @@
+"""The contamination matcher between benchmark items and training rows."""
