@@ -1,0 +1,229 @@
+"""Contamination audit at scale: a generated training pool against a generated benchmark.
+
+    python benchmarks/audit.py                         # 10k rows x 500 items, ~2 min on 2 cores
+    python benchmarks/audit.py --rows 2000 --items 100 --no-embed
+
+Texts are composed from independent sentence pools (setup x detail x question) with varied names,
+objects and numbers, so unrelated texts share words but rarely long runs. About 5% of the items are
+planted in the pool: verbatim, reformatted (spacing, LaTeX braces, \\dfrac, trailing "Answer:"),
+and embedded in a longer text (problem + worked solution).
+
+Timed: building the n-gram index, querying it, MiniLM embedding (reported separately: it dominates,
+and the pipeline caches embeddings per problem), and the exact embedding search. Baseline in the
+same process: naive all-pairs Python set intersection of 8-gram sets on a subsample of items,
+scaled to the full benchmark, reported as a ratio. Writes benchmarks/results/audit.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from r1_assets.audit.overlap import (
+    MIN_COVERAGE_8,
+    NgramIndex,
+    audit_tokens,
+    embedding_hits,
+    find_overlaps,
+)
+
+RESULTS = Path(__file__).parent / "results"
+
+SETUPS = [
+    "{name} has {a} {item} in a {place}.",
+    "A {place} stocks {a} {item} at the start of the week.",
+    "There are {a} {item} arranged in {b} equal rows on a {place} shelf.",
+    "Let $f(x) = {a}x^2 + {b}x + {c}$ be defined for all real $x$.",
+    "Consider the sequence $a_n = {a}n + {b}$ for $n \\ge 1$.",
+    "A particle moves along a line with velocity $v(t) = {a}t - {b}$ meters per second.",
+    "Write a function `{fn}(xs)` that takes a list of {a} integers.",
+    "A gas occupies {a} liters at {b} kelvin and constant pressure.",
+    "{name} runs {a} km on Monday and {b} km more each following day.",
+    "A bag holds {a} red and {b} blue {item}, drawn without replacement.",
+    "The triangle $ABC$ has $AB = {a}$, $BC = {b}$ and $CA = {c}$.",
+    "A {place} charges {a} dollars per hour plus a fixed fee of {b} dollars.",
+]
+DETAILS = [
+    "Every {item} weighs {b} grams.",
+    "{name} gives away {b} of them and later finds {c} more.",
+    "The value doubles every {b} steps.",
+    "Assume the {place} is closed on weekends.",
+    "Ignore friction and air resistance.",
+    "The input may contain duplicates and negative numbers.",
+    "Two of the {item} are chosen at random.",
+    "The answer must be given modulo {c}.",
+    "Round intermediate results to {b} decimal places.",
+    "",
+]
+QUESTIONS = [
+    "How many {item} are there after {c} days?",
+    "What is the value of $f({b})$?",
+    "Find the sum of the first {c} terms.",
+    "Return the {b} largest values in descending order.",
+    "What is the probability that both are red?",
+    "What is the area of the triangle?",
+    "What is the total cost for {c} hours?",
+    "Find the position of the particle at $t = {c}$.",
+    "What volume does the gas occupy at {c} kelvin?",
+    "How far has {name} run after {c} days?",
+]
+NAMES = ["Ava", "Ben", "Chen", "Dara", "Eli", "Fatima", "Gus", "Hana", "Ivan", "Jon", "Kemi"]
+ITEMS = ["apples", "marbles", "books", "coins", "tiles", "cards", "shells", "pens", "cups"]
+PLACES = ["shop", "library", "garage", "school", "bakery", "museum", "studio", "warehouse"]
+FUNCS = ["top_k", "pick", "rank_values", "largest", "select_max", "head_sorted"]
+
+
+def make_text(rng: random.Random) -> str:
+    slots = {
+        "name": rng.choice(NAMES),
+        "item": rng.choice(ITEMS),
+        "place": rng.choice(PLACES),
+        "fn": rng.choice(FUNCS),
+        "a": rng.randint(2, 999),
+        "b": rng.randint(2, 99),
+        "c": rng.randint(2, 99),
+    }
+    parts = [rng.choice(SETUPS), rng.choice(DETAILS), rng.choice(QUESTIONS)]
+    return " ".join(p for p in parts if p).format(**slots)
+
+
+def reformat(text: str, rng: random.Random) -> str:
+    """A copy as it might appear in a scraped training set: same problem, different formatting."""
+    text = text.replace("x^2", "x^{2}").replace(" = ", "=").replace("\\ge", "\\geq")
+    text = text.replace(". ", ".\n\n" if rng.random() < 0.5 else ".  ")
+    return "  " + text + "\n\nAnswer:"
+
+
+def embedded(text: str, rng: random.Random) -> str:
+    steps = " ".join(f"Step {i}: we simplify and get {rng.randint(2, 999)}." for i in range(1, 6))
+    return f"Problem: {text}\n\nSolution: {steps} So the final answer is {rng.randint(2, 99)}."
+
+
+def build(rows: int, items: int, seed: int = 0) -> tuple[pl.DataFrame, pl.DataFrame, dict]:
+    rng = random.Random(seed)
+    pool = [make_text(rng) for _ in range(rows)]
+    bench = [make_text(rng) for _ in range(items)]
+    planted: dict[int, int] = {}  # item index -> row index of its copy
+    kinds = [lambda t, _r: t, reformat, embedded]
+    for n, i in enumerate(rng.sample(range(items), max(1, items // 20))):
+        row = rng.randrange(rows)
+        pool[row] = kinds[n % len(kinds)](bench[i], rng)
+        planted[i] = row
+    return (
+        pl.DataFrame({"item_id": [f"i{i}" for i in range(items)], "problem": bench}),
+        pl.DataFrame({"row_id": [f"r{i}" for i in range(rows)], "text": pool}),
+        planted,
+    )
+
+
+def naive_ngram_pairs(problems: list[str], texts: list[str], n: int = 8) -> list[tuple[int, int]]:
+    """The baseline: tuple n-gram sets per text, every item intersected with every row."""
+
+    def grams(text: str) -> set[tuple[str, ...]]:
+        tokens = audit_tokens(text)
+        return {tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)}
+
+    row_grams = [grams(t) for t in texts]
+    pairs = []
+    for q, problem in enumerate(problems):
+        mine = grams(problem)
+        for r, theirs in enumerate(row_grams):
+            if mine and len(mine & theirs) / len(mine) >= MIN_COVERAGE_8:
+                pairs.append((q, r))
+    return pairs
+
+
+def timed(fn, *args, **kwargs):
+    start = time.perf_counter()
+    result = fn(*args, **kwargs)
+    return result, time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--items", type=int, default=500)
+    parser.add_argument("--baseline-items", type=int, default=50)
+    parser.add_argument("--no-embed", action="store_true")
+    args = parser.parse_args()
+
+    items, rows, planted = build(args.rows, args.items)
+    problems, texts = items["problem"].to_list(), rows["text"].to_list()
+    report: dict = {"rows": args.rows, "items": args.items, "planted": len(planted)}
+    timings: dict[str, float] = {}
+
+    index, timings["ngram_index_build"] = timed(NgramIndex, rows["row_id"].to_list(), texts)
+    hits, timings["ngram_query"] = timed(index.query, problems)
+    report["ngram_raw_hits"] = len(hits)
+
+    vectors = None
+    if not args.no_embed:
+        from r1_assets.dedup.embedder import DEFAULT_MODEL, SentenceEmbedder
+
+        embedder, timings["embed_model_load"] = timed(SentenceEmbedder, DEFAULT_MODEL, threads=2)
+        row_vec, timings["embed_rows"] = timed(lambda: embedder.embed(texts, 64).vectors)
+        item_vec, timings["embed_items"] = timed(lambda: embedder.embed(problems, 64).vectors)
+        _, timings["embedding_search"] = timed(embedding_hits, item_vec, row_vec)
+        vectors = {id(texts): row_vec, id(problems): item_vec}
+
+    def cached_embed(batch: list[str]) -> np.ndarray:
+        # find_overlaps embeds the same two lists again: hand back the vectors timed above
+        return vectors[id(batch)] if vectors and id(batch) in vectors else np.empty((0, 384))
+
+    overlaps, timings["find_overlaps_total"] = timed(
+        find_overlaps,
+        items,
+        rows,
+        embed=cached_embed if vectors else None,
+        index=index,
+    )
+
+    sub = problems[: args.baseline_items]
+    _, naive_s = timed(naive_ngram_pairs, sub, texts)
+    timings["baseline_naive_8gram_sub"] = naive_s
+    ours_per_item = (timings["ngram_index_build"] + timings["ngram_query"]) / args.items
+    naive_per_item = naive_s / len(sub)
+    report["baseline"] = {
+        "items_timed": len(sub),
+        "naive_extrapolated_s": naive_per_item * args.items,
+        "speedup_vs_naive": naive_per_item / ours_per_item,
+    }
+
+    found = {(int(i[1:]), int(r[1:])) for i, r in overlaps.select("item_id", "row_id").iter_rows()}
+    report["planted_recall"] = sum((i, r) in found for i, r in planted.items()) / len(planted)
+    extra = overlaps.filter(
+        ~pl.struct("item_id", "row_id").is_in(
+            [{"item_id": f"i{i}", "row_id": f"r{r}"} for i, r in planted.items()]
+        )
+    )
+    report["unplanted_pairs"] = len(extra)
+    report["unplanted_pairs_numbers_differ"] = int(extra["numbers_differ"].sum())
+    report["timings_s"] = {k: round(v, 4) for k, v in timings.items()}
+
+    print(f"{args.rows:,} rows x {args.items:,} items, {len(planted)} planted")
+    for name, seconds in timings.items():
+        print(f"  {name:<28} {seconds:9.3f} s")
+    print(
+        f"  naive all-pairs 8-gram (extrapolated): {report['baseline']['naive_extrapolated_s']:.1f}"
+        f" s -> index+query is {report['baseline']['speedup_vs_naive']:.0f}x faster"
+    )
+    print(
+        f"  planted recall {report['planted_recall']:.3f}; unplanted pairs "
+        f"{report['unplanted_pairs']} ({report['unplanted_pairs_numbers_differ']} numbers_differ)"
+    )
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / "audit.json"
+    out.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()
