@@ -299,6 +299,10 @@ OVERLAP_SCHEMA = pl.Schema(
 )
 
 
+# strongest evidence first in the methods list: longer n-grams, then embeddings
+_METHOD_RANK = {"ngram13": 0, "ngram8": 1, "embedding": 2}
+
+
 def _ngram_pairs(index: NgramIndex, problems: list[str], min_coverage: float) -> pl.DataFrame:
     """(query, row, method, coverage) of the n-gram hits that pass their size's rule."""
     hits = index.query(problems)
@@ -348,8 +352,13 @@ def find_overlaps(
         pl.concat(parts)
         .group_by("query", "row")
         .agg(
-            pl.col("method").unique().sort(descending=True).alias("methods"),
+            pl.col("method").unique().alias("methods"),
             pl.col("coverage").max(),
+        )
+        .with_columns(
+            pl.col("methods").list.eval(
+                pl.element().sort_by(pl.element().replace_strict(_METHOD_RANK, default=99))
+            )
         )
         .sort("query", "row")
     )
