@@ -78,7 +78,8 @@ def cmd_materialize(args: argparse.Namespace) -> int:
         if args.select
         else dg.AssetSelection.all()
     )
-    keys = selection.resolve(graph)
+    # a multi-asset that cannot be split (dedup_pool, verified_set, eval_scores) runs whole
+    keys = selection.required_multi_asset_neighbors().resolve(graph)
     partitioned = sorted(
         (k for k in keys if graph.get(k).partitions_def is not None),
         key=lambda k: k.to_user_string(),
@@ -98,6 +99,11 @@ def cmd_materialize(args: argparse.Namespace) -> int:
         return 1
     # by default the demo benchmarks: a real one (MATH-500: 500 items x k samples) is hours here
     benchmarks = args.benchmark or [b for b in evaluated if b.startswith("demo_")]
+    if evaluated and not benchmarks:
+        print(
+            "note: no demo_* benchmark in the catalog and no --benchmark given: nothing evaluated",
+            file=sys.stderr,
+        )
     runs: list[tuple[str | None, list]] = []
     for stage_keys, is_partitioned in _stages(graph, keys):
         if not is_partitioned:

@@ -149,7 +149,11 @@ def build_eval_scores(partitions: dg.MultiPartitionsDefinition) -> dg.AssetsDefi
                 seed=config.seed,
             )
         model_id = student.model_id
-        per_problem = per_problem.with_columns(model=pl.lit(which), model_id=pl.lit(model_id))
+        per_problem = per_problem.with_columns(
+            model=pl.lit(which),
+            model_id=pl.lit(model_id),
+            benchmark_revision=pl.lit(loaded.revision),
+        )
         scored = scored.with_columns(
             model=pl.lit(which),
             model_id=pl.lit(model_id),
@@ -243,7 +247,22 @@ def eval_report(warehouse: WarehouseResource) -> dg.Output:
                 "cons@k": round(100 * float(cons.mean()), 2) if cons.len() else None,
             }
         )
-    table = pl.DataFrame(rows).sort("benchmark", "model")
+    # the models of one benchmark compare only on the same items, k and benchmark revision
+    setup = scores.group_by("benchmark", "model").agg(
+        pl.col("item_id").sort().str.join(",").alias("_items"),
+        pl.col("k").first().alias("_k"),
+        pl.col("benchmark_revision").first().alias("_revision"),
+    )
+    comparable = setup.group_by("benchmark").agg(
+        (
+            (pl.col("_items").n_unique() == 1)
+            & (pl.col("_k").n_unique() == 1)
+            & (pl.col("_revision").n_unique() == 1)
+        ).alias("comparable")
+    )
+    table = (
+        pl.DataFrame(rows).join(comparable, on="benchmark", how="left").sort("benchmark", "model")
+    )
     catalog = load_benchmark_catalog()
     published = []
     for name in table["benchmark"].unique().sort():

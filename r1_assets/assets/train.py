@@ -66,14 +66,35 @@ def sft_dataset(
     source_catalog: SourceCatalogResource,
 ) -> dg.Output:
     store = warehouse.get()
-    sources = store.partitions("verified_set")
+    catalog = source_catalog.load()
+    stale = [s for s in store.partitions("verified_set") if s not in catalog.names]
+    if stale:  # a source dropped from the catalog whose files are still there (r1-assets prune)
+        context.log.warning(f"verified_set partitions of sources not in the catalog: {stale}")
+    sources = [s for s in store.partitions("verified_set") if s in catalog.names]
     if not sources:
         raise dg.Failure(description="no verified_set partition materialized yet")
-    verified = store.read("verified_set")
-    labels = store.read(
-        "problem_labels", [s for s in sources if s in store.partitions("problem_labels")]
+    verified = store.read("verified_set", sources)
+    labeled = [s for s in sources if s in store.partitions("problem_labels")]
+    if len(labeled) < len(sources):
+        context.log.warning(
+            f"no problem_labels for {sorted(set(sources) - set(labeled))}: their difficulty "
+            "is unknown and difficulty_keep does not apply to them"
+        )
+    labels = (
+        store.read("problem_labels", labeled)
+        if labeled
+        else pl.DataFrame(
+            schema={
+                "problem_uid": pl.String,
+                "source_row_id": pl.String,
+                "difficulty": pl.Int8,
+                "category": pl.String,
+            }
+        )
     )
-    catalog = source_catalog.load()
+    unknown = sorted(set(config.source_weights) - set(catalog.names))
+    if unknown:
+        raise dg.Failure(description=f"source_weights name unknown source(s) {unknown}")
     missing = [s for s in catalog.names if s not in sources]
     if missing:
         context.log.warning(f"sources without a verified_set partition (left out): {missing}")
@@ -120,6 +141,7 @@ def sft_dataset(
             ),
             "policy": dg.MetadataValue.json(json.loads(json.dumps(policy))),
             "sources_left_out": dg.MetadataValue.json(missing),
+            "stale_partitions_ignored": dg.MetadataValue.json(stale),
         },
     )
 
@@ -197,9 +219,20 @@ def trained_model(
         raise dg.Failure(description=f"base model {config.base_model!r}: no folder at {base}")
     settings = config.settings()
     dataset_hash = content_hash(mixture)
+    import transformers
+
+    from r1_assets.train.sft import TRAINER_VERSION
+
+    # everything that decides what the checkpoint holds: data, base weights, settings, trainer
     key = hashlib.sha256(
         json.dumps(
-            [dataset_hash, model_id(config.base_model, base), settings.fingerprint()]
+            [
+                dataset_hash,
+                model_id(config.base_model, base),
+                settings.fingerprint(),
+                TRAINER_VERSION,
+                transformers.__version__,
+            ]
         ).encode()
     ).hexdigest()[:16]
     output_dir = models_dir(Path(warehouse.root)) / "trained" / key

@@ -96,6 +96,11 @@ def write_export(mixture: pl.DataFrame, root: Path, card: Callable[[str], str]) 
         (tmp / "README.md").write_text(card(content_hash))
         shutil.rmtree(folder, ignore_errors=True)
         os.replace(tmp, folder)
+    else:
+        # same rows, maybe another card (tokenizer, licenses, a policy that selects the same rows)
+        tmp_card = folder / f".README.md.{os.getpid()}.tmp"
+        tmp_card.write_text(card(content_hash))
+        os.replace(tmp_card, folder / "README.md")
     return Export(folder, content_hash, mixture.height)
 
 

@@ -33,6 +33,12 @@ def build_mixture(
     bad = {s: w for s, w in policy.source_weights.items() if w < 0 or not math.isfinite(w)}
     if bad:
         raise ValueError(f"source weights must be finite and >= 0, got {bad}")
+    bad_levels = {k: v for k, v in policy.difficulty_keep.items() if k not in range(1, 6)}
+    bad_rates = {k: v for k, v in policy.difficulty_keep.items() if not 0 <= v <= 1}
+    if bad_levels or bad_rates:
+        raise ValueError(
+            f"difficulty_keep takes levels 1-5 and rates in [0, 1], got {bad_levels or bad_rates}"
+        )
     rated = verified.join(
         labels.select("problem_uid", "source_row_id", "difficulty", "category").unique(
             ["problem_uid", "source_row_id"]

@@ -57,6 +57,11 @@ TRAIN_LOG = "train_log.jsonl"
 # --- settings -----------------------------------------------------------------------------------
 
 
+# Part of every trained checkpoint's key: bump on any change here that changes what a run
+# trains (formatting, labels, packing, truncation, the loop).
+TRAINER_VERSION = "1"
+
+
 @dataclass(frozen=True)
 class SFTSettings:
     learning_rate: float = 1e-5

@@ -107,7 +107,7 @@ def test_sft_train_and_evaluate_base_and_trained(catalog: Path, tmp_path: Path) 
             str(VENV_BIN / "r1-assets"),
             "materialize",
             "--select",
-            "eval_scores,eval_samples,eval_report",
+            "eval_scores,eval_report",  # eval_samples comes along: one multi-asset
             "--benchmark",
             "demo_gpqa",
             "--config",
@@ -131,6 +131,8 @@ def test_sft_train_and_evaluate_base_and_trained(catalog: Path, tmp_path: Path) 
         for model in ("base", "trained")
     }
     assert "pass@1" in report["scores"]
+    # base and trained ran on the same items with the same k: comparable
+    assert table.filter(pl.col("benchmark") == "demo_math")["comparable"].all()
 
 
 def test_a_benchmark_that_cannot_be_read_fails_clearly(
