@@ -171,26 +171,24 @@ def _problem(row: Row, role: str = "problem") -> str:
     return text
 
 
-def parse_math500(row: Row) -> ParsedItem:
+def _math_item(row: Row, metadata: dict[str, Any]) -> ParsedItem:
+    """A math item (MATH-500, AIME): the problem, its answer, the boxed-answer prompt."""
     problem = _problem(row)
     return ParsedItem(
         problem=problem,
         prompt=MATH_PROMPT.format(problem=problem),
         item_id=row.scalar_text("id"),
         reference=_answer(row),
-        metadata={"subject": row.meta("subject"), "level": row.meta("level")},
+        metadata=metadata,
     )
+
+
+def parse_math500(row: Row) -> ParsedItem:
+    return _math_item(row, {"subject": row.meta("subject"), "level": row.meta("level")})
 
 
 def parse_aime(row: Row) -> ParsedItem:
-    problem = _problem(row)
-    return ParsedItem(
-        problem=problem,
-        prompt=MATH_PROMPT.format(problem=problem),
-        item_id=row.scalar_text("id"),
-        reference=_answer(row),
-        metadata={"url": row.meta("url")},
-    )
+    return _math_item(row, {"url": row.meta("url")})
 
 
 def gpqa_order(item_id: str) -> list[int]:

@@ -58,14 +58,13 @@ def verifiers_version() -> str:
     return ",".join(f"{s.name}@{s.version}" for s in VERIFIERS.values())
 
 
+# the ids every verdict and rejection carries back to its response and problem
+_LINEAGE = ("response_uid", "problem_uid", "source", "source_row_id", "domain", "origin")
+_LINEAGE_SCHEMA = {column: pl.String for column in _LINEAGE}
+
 VERDICT_SCHEMA = pl.Schema(
     {
-        "response_uid": pl.String,
-        "problem_uid": pl.String,
-        "source": pl.String,
-        "source_row_id": pl.String,
-        "domain": pl.String,
-        "origin": pl.String,
+        **_LINEAGE_SCHEMA,
         "verifier": pl.String,
         "version": pl.String,
         "kind": pl.String,  # rule | verifier | model
@@ -247,9 +246,6 @@ def verify_responses(
     return frame, stats
 
 
-_LINEAGE = ("response_uid", "problem_uid", "source", "source_row_id", "domain", "origin")
-
-
 # --- acceptance ---------------------------------------------------------------------------------
 
 
@@ -398,12 +394,7 @@ def verified_rows(decided: pl.DataFrame) -> pl.DataFrame:
 
 REJECTED_SCHEMA = pl.Schema(
     {
-        "response_uid": pl.String,
-        "problem_uid": pl.String,
-        "source": pl.String,
-        "source_row_id": pl.String,
-        "domain": pl.String,
-        "origin": pl.String,
+        **_LINEAGE_SCHEMA,
         "failed_verifiers": pl.List(pl.String),
         "rejection_reason": pl.String,
     }
