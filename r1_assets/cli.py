@@ -105,21 +105,22 @@ def cmd_materialize(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     runs: list[tuple[str | None, list]] = []
-    for stage_keys, is_partitioned in _stages(graph, keys):
-        if not is_partitioned:
-            runs.append((None, stage_keys))
-            continue
+    for stage_keys in _stages(graph, keys):
         by_definition: dict = {}
         for key in stage_keys:
-            by_definition.setdefault(id(graph.get(key).partitions_def), []).append(key)
+            by_definition.setdefault(_definition_id(graph, key), []).append(key)
         for group in by_definition.values():
             definition = graph.get(group[0]).partitions_def
-            if isinstance(definition, dg.MultiPartitionsDefinition):
+            if definition is None:
+                runs.append((None, group))
+            elif isinstance(definition, dg.MultiPartitionsDefinition):
                 runs += [
                     (key, group)
                     for key in definition.get_partition_keys()
                     if key.keys_by_dimension["benchmark"] in benchmarks
                 ]
+            elif _per_benchmark(definition):
+                runs += [(name, group) for name in benchmarks]
             else:
                 runs += [(source, group) for source in sources]
     logging_config = {"loggers": {"console": {"config": {"log_level": args.log_level}}}}
@@ -291,31 +292,46 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _stages(graph, keys) -> list[tuple[list, bool]]:
-    """The selection in dependency order, cut where partitioned and cross-source assets alternate:
-    per-source raw and embeddings, then the cross-source pool, then per-source labels and
-    distillation. Even stages are partitioned, odd ones are not."""
+def _definition_id(graph, key) -> object:
+    """Assets with equal partitions (or none) run together, one run per partition key."""
+    definition = graph.get(key).partitions_def
+    return None if definition is None else (type(definition), repr(definition))
+
+
+def _stages(graph, keys) -> list[list]:
+    """The selection in dependency order, cut wherever the partitioning changes: per-source raw
+    and embeddings, then the cross-source pool, then per-source labels to verification, then the
+    per-benchmark contamination report, the SFT mixture, ... An asset shares its parent's stage
+    when both are partitioned alike (one run per partition holds both), else comes after it."""
     selected = set(keys)
     stage: dict = {}
 
     def stage_of(key) -> int:
         if key not in stage:
-            partitioned = graph.get(key).partitions_def is not None
-            floor = max(
-                (stage_of(p) for p in graph.get(key).parent_keys if p in selected), default=0
+            mine = _definition_id(graph, key)
+            stage[key] = max(
+                (
+                    stage_of(p) + (_definition_id(graph, p) != mine or mine is None)
+                    for p in graph.get(key).parent_keys
+                    if p in selected
+                ),
+                default=0,
             )
-            stage[key] = floor + ((floor % 2 == 1) == partitioned)
         return stage[key]
 
     for key in selected:
         stage_of(key)
     return [
-        (
-            sorted((k for k in selected if stage[k] == n), key=lambda k: k.to_user_string()),
-            n % 2 == 0,
-        )
+        sorted((k for k in selected if stage[k] == n), key=lambda k: k.to_user_string())
         for n in sorted(set(stage.values()))
     ]
+
+
+def _per_benchmark(definition) -> bool:
+    """A one-dimensional partitioning by benchmark (contamination_report), not by source."""
+    from r1_assets.evaluate.benchmarks import load_benchmark_catalog
+
+    return set(definition.get_partition_keys()) <= set(load_benchmark_catalog().names)
 
 
 def _benchmark_partitions(graph, keys) -> list[str]:
@@ -325,11 +341,12 @@ def _benchmark_partitions(graph, keys) -> list[str]:
     for key in keys:
         definition = graph.get(key).partitions_def
         if isinstance(definition, dg.MultiPartitionsDefinition):
-            for name in definition.get_partitions_def_for_dimension(
-                "benchmark"
-            ).get_partition_keys():
-                if name not in names:
-                    names.append(name)
+            definition = definition.get_partitions_def_for_dimension("benchmark")
+        elif not _per_benchmark(definition):
+            continue
+        for name in definition.get_partition_keys():
+            if name not in names:
+                names.append(name)
     return names
 
 
@@ -339,7 +356,7 @@ def _source_partitions(graph, keys) -> list[str]:
     names: list[str] = []
     for key in keys:
         definition = graph.get(key).partitions_def
-        if isinstance(definition, dg.MultiPartitionsDefinition):
+        if isinstance(definition, dg.MultiPartitionsDefinition) or _per_benchmark(definition):
             continue
         for name in definition.get_partition_keys():
             if name not in names:
@@ -462,7 +479,7 @@ def main(argv: list[str] | None = None) -> int:
     mat.add_argument(
         "--benchmark",
         action="append",
-        help="evaluate on this benchmark (repeatable; default: the demo_* benchmarks)",
+        help="evaluate on and audit this benchmark (repeatable; default: the demo_* benchmarks)",
     )
     mat.add_argument("--log-level", default="WARNING", help="Dagster console log level")
     mat.add_argument(

@@ -8,6 +8,7 @@ from pathlib import Path
 import dagster as dg
 
 from r1_assets import settings
+from r1_assets.assets.audit import build_contamination_report
 from r1_assets.assets.dedup import build_problem_embeddings, dedup_pool
 from r1_assets.assets.distill import build_distilled_responses
 from r1_assets.assets.evaluate import (
@@ -20,12 +21,17 @@ from r1_assets.assets.evaluate import (
 )
 from r1_assets.assets.labels import build_problem_labels
 from r1_assets.assets.raw import RAW_PROBLEMS, RAW_QUARANTINE, build_raw_problems
-from r1_assets.assets.train import sft_dataset, trained_model
+from r1_assets.assets.train import (
+    sft_dataset,
+    no_benchmark_overlap,
+    trained_model,
+)
 from r1_assets.assets.verify import build_response_verdicts, build_verified_set
 from r1_assets.catalog.spec import load_catalog
 from r1_assets.evaluate.benchmarks import load_benchmark_catalog
 from r1_assets.resources import (
     ClassifierResource,
+    ContaminationAuditResource,
     EmbedderResource,
     LLMResource,
     SandboxResource,
@@ -63,7 +69,9 @@ def build_definitions(catalog_path: Path, data_dir: Path) -> dg.Definitions:
             trained_model,
             build_eval_scores(eval_partitions(benchmarks.names)),
             eval_report,
+            build_contamination_report(dg.StaticPartitionsDefinition(benchmarks.names)),
         ],
+        asset_checks=[no_benchmark_overlap],
         jobs=[
             dg.define_asset_job(
                 "raw_problems_job",
@@ -100,6 +108,7 @@ def build_definitions(catalog_path: Path, data_dir: Path) -> dg.Definitions:
             "sandbox": SandboxResource(),
             "reward_model": ClassifierResource(),
             "safety_classifier": ClassifierResource(),
+            "contamination_audit": ContaminationAuditResource(),
         },
     )
 

@@ -59,3 +59,14 @@ def histogram_markdown(values, bins: list[float], label: str = "similarity") -> 
         bar = "█" * round(30 * count / peak)
         lines.append(f"| {lo:.2f}–{hi:.2f} | {int(count)} | {bar} |")
     return "\n".join(lines)
+
+
+def column_lineage(deps: dict[str, list[tuple[dg.AssetKey, str]]]) -> dg.TableColumnLineage:
+    """``dagster/column_lineage``: each output column -> the upstream (asset, column) it comes
+    from. The ids named here are the exact join keys between the stages."""
+    return dg.TableColumnLineage(
+        deps_by_column={
+            column: [dg.TableColumnDep(asset_key=key, column_name=name) for key, name in sources]
+            for column, sources in deps.items()
+        }
+    )

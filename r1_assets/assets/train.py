@@ -9,14 +9,28 @@ import dagster as dg
 import polars as pl
 from pydantic import Field
 
+from r1_assets.assets.audit import (
+    CONTAMINATION_REPORT,
+    audit_vectors,
+    judge_function,
+    training_problems,
+)
 from r1_assets.assets.labels import PROBLEM_LABELS
-from r1_assets.assets.metadata import markdown_table
+from r1_assets.assets.metadata import column_lineage, markdown_table
 from r1_assets.assets.plots import bar_plot, line_plot
 from r1_assets.assets.verify import VERIFIED_SET
+from r1_assets.audit.report import contaminated, decontaminate, distinct_problems, match_items
 from r1_assets.dataset.export import dataset_card, token_stats, write_export
 from r1_assets.dataset.mixture import MixturePolicy, build_mixture, mixture_counts
+from r1_assets.evaluate.benchmarks import load_benchmark, load_benchmark_catalog
 from r1_assets.llm.models import DEFAULT_LLM, resolve_llm
-from r1_assets.resources import SourceCatalogResource, WarehouseResource
+from r1_assets.resources import (
+    ContaminationAuditResource,
+    EmbedderResource,
+    LLMResource,
+    SourceCatalogResource,
+    WarehouseResource,
+)
 from r1_assets.settings import models_dir
 
 SFT_DATASET = dg.AssetKey("sft_dataset")
@@ -38,6 +52,11 @@ class SFTDatasetConfig(dg.Config):
     tokenizer: str = Field(
         default=DEFAULT_LLM, description="the student's tokenizer, for token-length statistics"
     )
+    decontaminate: bool = Field(
+        default=True,
+        description="leave out every row whose problem a contamination_report partition "
+        "counts as overlapping a benchmark item (the blocking check fails on any left)",
+    )
 
     def policy(self) -> MixturePolicy:
         return MixturePolicy(
@@ -50,20 +69,22 @@ class SFTDatasetConfig(dg.Config):
 
 @dg.asset(
     key=SFT_DATASET,
-    deps=[VERIFIED_SET, PROBLEM_LABELS],
+    deps=[VERIFIED_SET, PROBLEM_LABELS, CONTAMINATION_REPORT],
     group_name="train",
     kinds={"parquet", "jsonl"},
     code_version="1",
     description="The training mixture: verified_set across every materialized source, weighted "
     "per source and downsampled per difficulty (deterministic under the seed), exported as "
     "JSONL + Parquet in the AM-DeepSeek-R1-Distilled row shape with a dataset card (sources, "
-    "licenses, counts, token lengths, verifiers, content hash) under data/exports/sft_dataset/.",
+    "licenses, counts, token lengths, verifiers, content hash) under data/exports/sft_dataset/. "
+    "Rows overlapping a benchmark (contamination_report) are left out by default.",
 )
 def sft_dataset(
     context: dg.AssetExecutionContext,
     config: SFTDatasetConfig,
     warehouse: WarehouseResource,
     source_catalog: SourceCatalogResource,
+    contamination_audit: ContaminationAuditResource,
 ) -> dg.Output:
     store = warehouse.get()
     catalog = source_catalog.load()
@@ -98,6 +119,9 @@ def sft_dataset(
     missing = [s for s in catalog.names if s not in sources]
     if missing:
         context.log.warning(f"sources without a verified_set partition (left out): {missing}")
+    verified, removed, audited = _decontaminated(
+        context, config, store, verified, contamination_audit
+    )
     mixture = build_mixture(verified, labels, config.policy())
     counts = mixture_counts(verified, mixture)
     context.log.info(
@@ -142,6 +166,132 @@ def sft_dataset(
             "policy": dg.MetadataValue.json(json.loads(json.dumps(policy))),
             "sources_left_out": dg.MetadataValue.json(missing),
             "stale_partitions_ignored": dg.MetadataValue.json(stale),
+            "decontaminated_rows": removed.height,
+            "benchmarks_audited": dg.MetadataValue.json(audited),
+            "decontaminated": dg.MetadataValue.md(
+                markdown_table(
+                    removed.select(
+                        "source",
+                        "source_row_id",
+                        "response_uid",
+                        pl.col("overlaps").list.join(", "),
+                    ),
+                    30,
+                )
+            ),
+            "dagster/column_lineage": column_lineage(
+                {
+                    column: [(VERIFIED_SET, column)]
+                    for column in (
+                        "response_uid",
+                        "problem_uid",
+                        "source",
+                        "source_row_id",
+                        "source_revision",
+                        "messages",
+                    )
+                }
+            ),
+        },
+    )
+
+
+def _decontaminated(context, config, store, verified, contamination_audit):
+    """verified_set without the rows the contamination reports count (when configured)."""
+    audited = store.partitions(CONTAMINATION_REPORT.path[-1])
+    unaudited = [b for b in load_benchmark_catalog().names if b not in audited]
+    if not config.decontaminate:
+        context.log.warning("decontaminate is off: benchmark overlaps stay in the mixture")
+        return (
+            verified,
+            verified.clear().with_columns(overlaps=pl.lit([], pl.List(pl.String))),
+            audited,
+        )
+    if unaudited:
+        context.log.warning(
+            f"no contamination_report for {unaudited}: their overlaps cannot be removed here "
+            "(the blocking check still looks for them)"
+        )
+    if not audited:
+        return (
+            verified,
+            verified.clear().with_columns(overlaps=pl.lit([], pl.List(pl.String))),
+            audited,
+        )
+    reports = store.read(CONTAMINATION_REPORT.path[-1], audited)
+    kept, removed = decontaminate(verified, reports, contamination_audit.settings())
+    context.log.info(
+        f"decontamination: {removed.height} rows of {removed['problem_uid'].n_unique()} problems "
+        f"overlap {sorted(set(removed['overlaps'].explode().drop_nulls()))}"
+    )
+    return kept, removed, audited
+
+
+@dg.asset_check(
+    asset=SFT_DATASET,
+    blocking=True,
+    description="No row of the SFT mixture overlaps an item of any benchmark in the catalog "
+    "(recomputed here with the contamination_audit settings, not read from the reports, so a "
+    "benchmark never audited or a report older than the mixture cannot hide an overlap). "
+    "Blocking: trained_model does not start on a contaminated mixture.",
+)
+def no_benchmark_overlap(
+    context: dg.AssetCheckExecutionContext,
+    warehouse: WarehouseResource,
+    source_catalog: SourceCatalogResource,
+    embedder: EmbedderResource,
+    judge: LLMResource,
+    contamination_audit: ContaminationAuditResource,
+) -> dg.AssetCheckResult:
+    store = warehouse.get()
+    settings = contamination_audit.settings()
+    mixture = store.read("sft_dataset")
+    raw = training_problems(store, source_catalog.load().names).filter(
+        pl.col("problem_uid").is_in(mixture["problem_uid"].unique().implode())
+    )
+    problems = distinct_problems(raw)
+    catalog = load_benchmark_catalog()
+    found, skipped = [], {}
+    judge_fn = judge_function(judge, context.log.info) if settings.judge_borderline else None
+    for name in catalog.names:
+        loaded = load_benchmark(catalog.get(name), catalog)
+        if loaded.skip_reason:
+            skipped[name] = loaded.skip_reason
+            continue
+        items = loaded.items
+        vectors = audit_vectors(items, problems, raw, store, embedder, context.log.info)
+        hits = contaminated(match_items(items, problems, settings, vectors, judge_fn), settings)
+        found.append(hits.with_columns(benchmark=pl.lit(name)))
+    hits = pl.concat(found) if found else pl.DataFrame()
+    names = (
+        sorted({f"{b}:{i}" for b, i in hits.select("benchmark", "item_id").iter_rows()})
+        if hits.height
+        else []
+    )
+    table = (
+        hits.join(raw.select("problem_uid", "source", "source_row_id"), on="problem_uid").select(
+            "benchmark",
+            "item_id",
+            "source",
+            "source_row_id",
+            pl.col("methods").list.join(","),
+            "similarity",
+        )
+        if hits.height
+        else hits
+    )
+    return dg.AssetCheckResult(
+        passed=not names,
+        description=(
+            f"{len(names)} benchmark item(s) overlap the mixture: {', '.join(names[:20])}"
+            if names
+            else f"no overlap with {len(catalog.names) - len(skipped)} benchmark(s)"
+        ),
+        metadata={
+            "overlapping_items": dg.MetadataValue.json(names),
+            "overlaps": dg.MetadataValue.md(markdown_table(table, 30)),
+            "benchmarks_skipped": dg.MetadataValue.json(skipped),
+            "mixture_problems": problems.height,
         },
     )
 

@@ -51,7 +51,7 @@ _SHOWN = {
     "verified_set": ("response_uid", "origin", "passed_verifiers"),
     "rejected_responses": ("response_uid", "rejection_reason"),
     "sft_dataset": ("response_uid", "copy"),
-    "contamination_report": ("benchmark", "item_id", "methods", "similarity"),
+    "contamination_report": ("benchmark", "item_id", "verdict", "methods", "similarity"),
 }
 
 

@@ -32,11 +32,18 @@ from r1_assets.dedup.numbers import number_set
 MIN_COVERAGE_8 = 0.5
 # One shared 13-gram is enough (the GPT-3 contamination rule): a 13-token verbatim run is almost
 # never a coincidence once instructions/boilerplate are out of the item text.
+# An n-gram held by more than this many training rows is boilerplate (a template sentence, an
+# instruction, a license line), not evidence: a benchmark item copied into a pool sits in a few
+# rows (one per source that scraped it), while a template's fixed runs recur in hundreds.
+MAX_NGRAM_ROWS = 50
 # Cosine 0.9 on MiniLM: light rewordings of a problem score ~0.9-0.98, different problems of the
 # same template ~0.6-0.85 (the dedup pool merges from 0.75 and relies on the number guard).
 # Measured on the test pool: rewordings 0.95-1.0, unrelated items <= 0.56; a bare equation with
 # one number changed ("2x + 3 = 7" vs "= 9") scores 0.86, so it falls below and is not reported.
 EMBEDDING_THRESHOLD = 0.9
+# The optional LLM judge looks at pairs between this and the threshold: below ~0.75 MiniLM pairs
+# are different problems of one domain (see the dedup calibration bands).
+JUDGE_FLOOR = 0.75
 # Queries shorter than an n-gram fall back to a token-sequence match; below this length a
 # contained match ("compute 2 2") would hit anything, so only whole-row equality counts.
 MIN_CONTAINED_TOKENS = 4
@@ -134,6 +141,16 @@ class _SizeIndex:
     rows: np.ndarray  # the row of each entry
 
 
+def _drop_frequent(index: _SizeIndex, max_rows: int) -> tuple[_SizeIndex, int]:
+    """Forget n-grams held by more than ``max_rows`` rows (each row holds a key once)."""
+    if not len(index.keys):
+        return index, 0
+    _, counts = np.unique(index.keys, return_counts=True)
+    frequent = counts > max_rows
+    keep = np.repeat(~frequent, counts)  # keys are sorted: runs follow np.unique's order
+    return _SizeIndex(index.keys[keep], index.rows[keep]), int(frequent.sum())
+
+
 QUERY_SCHEMA = pl.Schema(
     {
         "query": pl.Int64,
@@ -153,17 +170,28 @@ class NgramIndex:
     keys + searchsorted), so 500 items against 10k rows is well under a second.
     """
 
-    def __init__(self, ids: Sequence[str], texts: Sequence[str], sizes: Sequence[int] = (8, 13)):
+    def __init__(
+        self,
+        ids: Sequence[str],
+        texts: Sequence[str],
+        sizes: Sequence[int] = (8, 13),
+        max_rows: int | None = MAX_NGRAM_ROWS,
+    ):
         if len(ids) != len(texts):
             raise ValueError(f"{len(ids)} ids for {len(texts)} texts")
         self.ids = list(ids)
         self.sizes = tuple(sorted(set(sizes)))
+        self.max_rows = max_rows
+        self.boilerplate: dict[int, int] = {}  # n -> distinct n-grams dropped as boilerplate
         self._vocab = _Vocab()
         tokens = [audit_tokens(t) for t in texts]
         # joined token strings answer the short-query fallback with plain substring tests
         self._joined = [" " + " ".join(t) + " " for t in tokens]
         hashes = [self._vocab.hashes(t) for t in tokens]
         self._index = {n: self._build(hashes, n) for n in self.sizes}
+        if max_rows is not None:
+            for n in self.sizes:
+                self._index[n], self.boilerplate[n] = _drop_frequent(self._index[n], max_rows)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -295,12 +323,15 @@ OVERLAP_SCHEMA = pl.Schema(
         "coverage": pl.Float64,  # best n-gram coverage of the item; null: no n-gram evidence
         "similarity": pl.Float64,  # cosine; null when no embedder was given
         "numbers_differ": pl.Boolean,
+        # contaminated: the item's numbers are all in the row; number_variant: the same wording
+        # with other numbers (a different problem, reported for review, not counted by default)
+        "verdict": pl.String,
     }
 )
 
 
-# strongest evidence first in the methods list: longer n-grams, then embeddings
-_METHOD_RANK = {"ngram13": 0, "ngram8": 1, "embedding": 2}
+# strongest evidence first in the methods list: longer n-grams, then embeddings, then the judge
+_METHOD_RANK = {"ngram13": 0, "ngram8": 1, "embedding": 2, "llm_judge": 3}
 
 
 def _ngram_pairs(index: NgramIndex, problems: list[str], min_coverage: float) -> pl.DataFrame:
@@ -314,6 +345,37 @@ def _ngram_pairs(index: NgramIndex, problems: list[str], min_coverage: float) ->
     )
 
 
+def _judged(
+    hits: pl.DataFrame,
+    ngram: pl.DataFrame,
+    threshold: float,
+    problems: list[str],
+    texts: list[str],
+    judge: Callable[[list[tuple[str, str]]], list[bool]],
+) -> pl.DataFrame:
+    """The borderline embedding pairs the judge calls the same problem, as method llm_judge."""
+    border = hits.filter(pl.col("similarity") < threshold).join(
+        ngram.select("query", "row"), on=["query", "row"], how="anti"
+    )
+    border = border.filter(
+        pl.Series(
+            [
+                not numbers_missing(problems[q], texts[r])
+                for q, r in border.select("query", "row").iter_rows()
+            ],
+            dtype=pl.Boolean,
+        )
+    )
+    pairs = [(problems[q], texts[r]) for q, r in border.select("query", "row").iter_rows()]
+    same = judge(pairs) if pairs else []
+    return border.filter(pl.Series(same, dtype=pl.Boolean)).select(
+        "query",
+        "row",
+        pl.lit("llm_judge").alias("method"),
+        pl.lit(None, pl.Float64).alias("coverage"),
+    )
+
+
 def find_overlaps(
     items: pl.DataFrame,
     rows: pl.DataFrame,
@@ -323,31 +385,45 @@ def find_overlaps(
     threshold: float = EMBEDDING_THRESHOLD,
     k: int = 5,
     index: NgramIndex | None = None,
+    vectors: tuple[np.ndarray, np.ndarray] | None = None,
+    max_ngram_rows: int | None = MAX_NGRAM_ROWS,
+    judge: Callable[[list[tuple[str, str]]], list[bool]] | None = None,
+    judge_floor: float = JUDGE_FLOOR,
 ) -> pl.DataFrame:
     """Every (item_id, row_id) pair with contamination evidence, per :data:`OVERLAP_SCHEMA`.
 
     ``items`` has item_id and problem (the question without instructions), ``rows`` has row_id and
-    text. ``embed`` maps texts to L2-normalized vectors (cache it in the caller: the pipeline
-    already has problem_embeddings); when given, rewordings are searched too and every reported
-    pair gets its similarity. ``index`` reuses an NgramIndex already built over ``rows``.
+    text. ``embed`` maps texts to L2-normalized vectors, or ``vectors`` gives them already
+    computed (items, rows; a zero row for a text without an embedding): the pipeline reuses
+    problem_embeddings. With vectors, rewordings are searched too and every reported pair gets
+    its similarity. ``index`` reuses an NgramIndex already built over ``rows``. ``judge`` (pairs
+    of item and row texts -> same problem?) is asked about the borderline pairs: similarity in
+    [judge_floor, threshold), numbers agreeing, no n-gram evidence.
     """
     problems = items["problem"].fill_null("").to_list()
     texts = rows["text"].fill_null("").to_list()
     if index is None:
-        index = NgramIndex(rows["row_id"].to_list(), texts, ngram_sizes)
+        index = NgramIndex(rows["row_id"].to_list(), texts, ngram_sizes, max_ngram_rows)
     parts = [_ngram_pairs(index, problems, min_coverage)]
     item_vectors = row_vectors = None
-    if embed is not None and problems and texts:
+    if vectors is not None:
+        item_vectors, row_vectors = vectors
+    elif embed is not None and problems and texts:
         item_vectors, row_vectors = embed(problems), embed(texts)
-        hits = embedding_hits(item_vectors, row_vectors, threshold, k)
+    if item_vectors is not None and row_vectors is not None:
+        floor = judge_floor if judge is not None else threshold
+        hits = embedding_hits(item_vectors, row_vectors, min(floor, threshold), k)
+        sure = hits.filter(pl.col("similarity") >= threshold)
         parts.append(
-            hits.select(
+            sure.select(
                 "query",
                 "row",
                 pl.lit("embedding").alias("method"),
                 pl.lit(None, pl.Float64).alias("coverage"),
             )
         )
+        if judge is not None:
+            parts.append(_judged(hits, parts[0], threshold, problems, texts, judge))
     pairs = (
         pl.concat(parts)
         .group_by("query", "row")
@@ -391,6 +467,7 @@ def _finish(
             "coverage": pairs["coverage"],
             "similarity": similarity,
             "numbers_differ": differ,
+            "verdict": ["number_variant" if d else "contaminated" for d in differ],
         },
         schema=OVERLAP_SCHEMA,
     ).sort("item_id", "row_id")

@@ -1,3 +1,4 @@
+from r1_assets.resources.audit import ContaminationAuditResource
 from r1_assets.resources.catalog import SourceCatalogResource
 from r1_assets.resources.classifier import ClassifierResource
 from r1_assets.resources.embedder import EmbedderResource
@@ -22,6 +23,7 @@ def reconfigured(resource, **changes):
 
 __all__ = [
     "ClassifierResource",
+    "ContaminationAuditResource",
     "EmbedderResource",
     "LLMResource",
     "SandboxResource",

@@ -1,0 +1,267 @@
+"""``contamination_report`` (per benchmark): every training-bound problem that overlaps a benchmark
+item, with its lineage through the pipeline."""
+
+from collections.abc import Callable
+
+import dagster as dg
+import numpy as np
+import polars as pl
+
+from r1_assets.assets.dedup import DEDUPED_POOL, PROBLEM_EMBEDDINGS
+from r1_assets.assets.distill import DISTILLED_RESPONSES
+from r1_assets.assets.metadata import column_lineage, column_schema, markdown_table
+from r1_assets.assets.plots import bar_plot, histogram_plot
+from r1_assets.assets.raw import RAW_PROBLEMS
+from r1_assets.assets.verify import REJECTED_RESPONSES, VERIFIED_SET
+from r1_assets.audit.report import (
+    COLUMN_DESCRIPTIONS,
+    REPORT_SCHEMA,
+    AuditSettings,
+    attach_lineage,
+    contaminated,
+    distinct_problems,
+    match_items,
+    per_item,
+    per_source,
+    same_problem_answers,
+    same_problem_requests,
+    vector_matrix,
+)
+from r1_assets.catalog.schema import problem_uid
+from r1_assets.dedup.embedder import EmbeddingModelError
+from r1_assets.dedup.embeddings import embed_problems
+from r1_assets.evaluate.benchmarks import BenchmarkLoad, load_benchmark, load_benchmark_catalog
+from r1_assets.resources import (
+    ContaminationAuditResource,
+    EmbedderResource,
+    LLMResource,
+    SourceCatalogResource,
+    WarehouseResource,
+)
+from r1_assets.storage.warehouse import Warehouse
+
+CONTAMINATION_REPORT = dg.AssetKey("contamination_report")
+_ALL = dg.AllPartitionMapping()
+# the later stages a hit is traced through; read when materialized, never required
+LINEAGE_STAGES = (
+    "deduped_pool",
+    "distilled_responses",
+    "verified_set",
+    "rejected_responses",
+    "sft_dataset",
+)
+
+EXAMPLE_SQL = """```sql
+-- contaminated rows that reached the SFT mixture, with the raw row they came from
+select benchmark, item_id, source, source_row_id, methods, similarity, sft_rows
+from contamination_report
+where verdict = 'contaminated' and reached = 'sft_dataset';
+```"""
+
+
+def load_items(benchmark: str) -> BenchmarkLoad:
+    catalog = load_benchmark_catalog()
+    loaded = load_benchmark(catalog.get(benchmark), catalog)
+    if loaded.skip_reason:
+        raise dg.Failure(
+            description=f"benchmark {benchmark} cannot be audited: {loaded.skip_reason}"
+        )
+    return loaded
+
+
+def training_problems(store: Warehouse, sources: list[str]) -> pl.DataFrame:
+    materialized = [s for s in sources if s in store.partitions("raw_problems")]
+    if not materialized:
+        raise dg.Failure(description="no raw_problems partition materialized: nothing to audit")
+    return store.read("raw_problems", materialized)
+
+
+def audit_vectors(
+    items: pl.DataFrame,
+    problems: pl.DataFrame,
+    raw: pl.DataFrame,
+    store: Warehouse,
+    embedder: EmbedderResource,
+    log: Callable[[str], None],
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """(item vectors, problem vectors) aligned with the frames. Problems reuse problem_embeddings
+    (and the embedding cache behind it): only problems never embedded, and new benchmark items,
+    cost model time."""
+    try:
+        embedder.check_model()
+    except EmbeddingModelError as exc:
+        raise dg.Failure(description=str(exc)) from exc
+    cache = embedder.cache()
+    known = (
+        store.read("problem_embeddings").filter(pl.col("model_key") == embedder.key)
+        if store.partitions("problem_embeddings")
+        else None
+    )
+    have = set(known["problem_uid"]) if known is not None else set()
+    missing = raw.filter(~pl.col("problem_uid").is_in(list(have))).unique("problem_uid")
+    parts = [known.select("problem_uid", "embedding")] if known is not None else []
+    if missing.height:
+        log(f"{missing.height:,} problems have no problem_embeddings row: embedding them")
+        frame, _ = embed_problems(missing, cache, embedder.load, embedder.model, log=log)
+        parts.append(frame.select("problem_uid", "embedding"))
+    as_problems = items.select(
+        pl.col("problem").map_elements(problem_uid, return_dtype=pl.String).alias("problem_uid"),
+        pl.col("benchmark").alias("source"),
+        pl.col("item_id").alias("source_row_id"),
+        "problem",
+    )
+    item_frame, _ = embed_problems(as_problems, cache, embedder.load, embedder.model, log=log)
+    item_vectors = vector_matrix(as_problems["problem_uid"].to_list(), item_frame)
+    problem_vectors = vector_matrix(
+        problems["problem_uid"].to_list(), pl.concat(parts) if parts else item_frame.clear()
+    )
+    if item_vectors is None or problem_vectors is None:
+        return None
+    return item_vectors, problem_vectors
+
+
+def judge_function(judge: LLMResource, log: Callable[[str], None]):
+    def same_problem(pairs: list[tuple[str, str]]) -> list[bool]:
+        completions, _ = judge.generate(
+            same_problem_requests(pairs), log=log, desc="judging borderline pairs"
+        )
+        return same_problem_answers(completions)
+
+    return same_problem
+
+
+def read_stages(store: Warehouse, sources: list[str]) -> dict[str, pl.DataFrame | None]:
+    stages: dict[str, pl.DataFrame | None] = {}
+    for name in LINEAGE_STAGES:
+        parts = store.partitions(name)
+        if name == "sft_dataset":
+            stages[name] = store.read(name) if parts else None
+            continue
+        parts = [p for p in parts if p in sources or p == "data"]
+        stages[name] = store.read(name, parts) if parts else None
+    return stages
+
+
+def build_contamination_report(benchmarks: dg.PartitionsDefinition) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=CONTAMINATION_REPORT,
+        partitions_def=benchmarks,
+        deps=[
+            dg.AssetDep(RAW_PROBLEMS, partition_mapping=_ALL),
+            dg.AssetDep(PROBLEM_EMBEDDINGS, partition_mapping=_ALL),
+            dg.AssetDep(DEDUPED_POOL),
+            dg.AssetDep(DISTILLED_RESPONSES, partition_mapping=_ALL),
+            dg.AssetDep(VERIFIED_SET, partition_mapping=_ALL),
+            dg.AssetDep(REJECTED_RESPONSES, partition_mapping=_ALL),
+        ],
+        group_name="audit",
+        kinds={"parquet", "duckdb"},
+        code_version="1",
+        metadata={"dagster/column_schema": column_schema(REPORT_SCHEMA, COLUMN_DESCRIPTIONS)},
+        description="Per benchmark: every training-bound problem (raw_problems, all sources) "
+        "that overlaps a benchmark item — word 8/13-gram overlap robust to whitespace and LaTeX "
+        "edits, embedding cosine (reusing problem_embeddings), optionally an LLM judge on "
+        "borderline pairs — each hit with its lineage: source partition, row id and revision, "
+        "dedup decision, responses, verdicts and whether it reached sft_dataset (when the "
+        "report ran). sft_dataset excludes the hits.",
+    )
+    def contamination_report(
+        context: dg.AssetExecutionContext,
+        warehouse: WarehouseResource,
+        source_catalog: SourceCatalogResource,
+        embedder: EmbedderResource,
+        judge: LLMResource,
+        contamination_audit: ContaminationAuditResource,
+    ) -> dg.Output:
+        benchmark = context.partition_key
+        settings = contamination_audit.settings()
+        loaded = load_items(benchmark)
+        store = warehouse.get()
+        sources = source_catalog.load().names
+        raw = training_problems(store, sources)
+        problems = distinct_problems(raw)
+        items = loaded.items
+        context.log.info(
+            f"auditing {items.height} {benchmark} items against {problems.height:,} distinct "
+            f"problems ({raw.height:,} raw rows)"
+        )
+        vectors = audit_vectors(items, problems, raw, store, embedder, context.log.info)
+        judge_fn = judge_function(judge, context.log.info) if settings.judge_borderline else None
+        hits = match_items(items, problems, settings, vectors, judge_fn)
+        report = attach_lineage(benchmark, hits, items, raw, read_stages(store, sources))
+        return dg.Output(report, metadata=report_metadata(report, items, settings, loaded))
+
+    return contamination_report
+
+
+def report_metadata(
+    report: pl.DataFrame, items: pl.DataFrame, settings: AuditSettings, loaded: BenchmarkLoad
+) -> dict:
+    hits = contaminated(report, settings)
+    by_item = per_item(report, settings)
+    by_source = per_source(report, settings)
+    variants = report.filter(pl.col("verdict") == "number_variant")
+    shown = hits.select(
+        "item_id",
+        "source",
+        "source_row_id",
+        pl.col("methods").list.join(","),
+        pl.col("similarity").round(3),
+        pl.col("coverage").round(2),
+        "dedup_decision",
+        pl.col("response_uids").list.len().alias("responses"),
+        pl.col("accepted_response_uids").list.len().alias("accepted"),
+        "reached",
+    )
+    lineage = {
+        "problem_uid": [(RAW_PROBLEMS, "problem_uid")],
+        "source": [(RAW_PROBLEMS, "source")],
+        "source_row_id": [(RAW_PROBLEMS, "source_row_id")],
+        "source_revision": [(RAW_PROBLEMS, "source_revision")],
+        "problem": [(RAW_PROBLEMS, "problem")],
+        "dedup_decision": [(DEDUPED_POOL, "decision")],
+        "duplicate_of": [(DEDUPED_POOL, "duplicate_of")],
+        "response_uids": [(DISTILLED_RESPONSES, "response_uid")],
+        "accepted_response_uids": [(VERIFIED_SET, "response_uid")],
+        "rejections": [
+            (REJECTED_RESPONSES, "response_uid"),
+            (REJECTED_RESPONSES, "rejection_reason"),
+        ],
+        "sft_rows": [(dg.AssetKey("sft_dataset"), "response_uid")],
+    }
+    return {
+        "dagster/row_count": report.height,
+        "dagster/column_lineage": column_lineage(lineage),
+        "benchmark_revision": loaded.revision or "",
+        "items": items.height,
+        "contaminated_items": by_item.height,
+        "contamination_rate": round(by_item.height / items.height, 4) if items.height else 0.0,
+        "contaminated_rows": hits.height,
+        "reached_sft_dataset": int((hits["reached"] == "sft_dataset").sum()),
+        "number_variant_rows": variants.height,
+        "contaminated_item_table": dg.MetadataValue.md(markdown_table(by_item, 50, max_chars=70)),
+        "hits": dg.MetadataValue.md(markdown_table(shown, 50, max_chars=40)),
+        "hits_per_source": dg.MetadataValue.md(markdown_table(by_source, 50)),
+        "hits_per_source_plot": bar_plot(
+            by_source["source"].to_list() or ["(none)"],
+            by_source["rows"].to_list() or [0],
+            "contaminated rows per source",
+        ),
+        "similarity_plot": histogram_plot(
+            report["similarity"].drop_nulls().to_list(),
+            np.linspace(0.5, 1.0, 26),
+            "item-row cosine of every reported pair",
+            f"cosine (threshold {settings.threshold})",
+        ),
+        "number_variants": dg.MetadataValue.md(
+            markdown_table(
+                variants.select("item_id", "source", "source_row_id", "item_problem", "problem"),
+                10,
+                max_chars=60,
+            )
+        ),
+        "settings": dg.MetadataValue.json(
+            {**settings.__dict__, "ngram_sizes": list(settings.ngram_sizes)}
+        ),
+        "sql": dg.MetadataValue.md(EXAMPLE_SQL),
+    }

@@ -1,0 +1,237 @@
+"""contamination_report, decontamination of sft_dataset and its blocking check, through Dagster:
+real MATH-500 items planted in a training source (verbatim, reformatted, reworded) beside real
+unrelated problems, the real MiniLM embeddings, real math-verify verdicts on the source's own
+responses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+import polars as pl
+import pytest
+import yaml
+
+from r1_assets.audit.lineage import trace
+from r1_assets.catalog.schema import problem_uid
+from r1_assets.definitions import build_definitions
+from r1_assets.storage.warehouse import Warehouse
+from r1_assets_tests.assets.test_llm_stage import materialize, resources
+from r1_assets_tests.assets.test_verify_stage import am_row
+from r1_assets_tests.audit.planted import (
+    ITEMS_FILE,
+    PLANTED_ITEMS,
+    items,
+    planted_rows,
+    unrelated_problems,
+)
+from r1_assets_tests.conftest import write_jsonl
+
+BENCHMARK = "audit_math"
+COPIES = ("verbatim", "reformatted", "reworded")
+# the same wording as an item with other numbers: a different problem, never counted
+NUMBER_VARIANTS = [
+    (0, lambda text: text.replace("21 inches", "24 inches")),
+    (11, lambda text: text.replace("+99-100", "+199-200")),
+]
+
+
+def forum_rows() -> tuple[list[dict], dict[str, tuple[str, str | None]]]:
+    """AM-format rows (problem + the source's own reasoning and boxed answer) and, per row id,
+    (kind, item_id) of what was planted: copies, number variants, unrelated problems."""
+    all_items = items()
+    rows_in = [
+        (kind, text, item["answer"], item["unique_id"]) for kind, text, item in planted_rows()
+    ]
+    rows_in += [
+        (
+            "number_variant",
+            change(all_items[i]["problem"]),
+            all_items[i]["answer"],
+            all_items[i]["unique_id"],
+        )
+        for i, change in NUMBER_VARIANTS
+    ]
+    rows_in += [("unrelated", text, answer, None) for text, answer in unrelated_problems()]
+    rows, planted = [], {}
+    for line, (kind, text, answer, item_id) in enumerate(rows_in, start=1):
+        rows.append(
+            am_row(
+                "NuminaMath",
+                text,
+                "I work through the problem carefully, step by step, and check the result.",
+                f"The answer is $\\boxed{{{answer}}}$.",
+                reference_answer=answer,
+            )
+        )
+        planted[f"forum.jsonl:{line}"] = (kind, item_id)
+    return rows, planted
+
+
+@pytest.fixture
+def setup(make_catalog, tmp_path: Path, monkeypatch) -> tuple[Path, dict]:
+    rows, planted = forum_rows()
+    write_jsonl(tmp_path / "forum.jsonl", rows)
+    catalog = make_catalog(
+        {
+            "name": "forum",
+            "format": "am_distilled",
+            "location": "forum.jsonl",
+            "domain_by_origin": {"NuminaMath": "math"},
+        }
+    )
+    benchmarks = tmp_path / "benchmarks.yaml"
+    benchmarks.write_text(
+        yaml.safe_dump(
+            {
+                "benchmarks": [
+                    {
+                        "name": BENCHMARK,
+                        "format": "math500",
+                        "location": str(ITEMS_FILE),
+                        "scorer": "math_verify",
+                        "license": "MIT",
+                        "description": "20 MATH-500 items, 16 of them planted in 'forum'",
+                    }
+                ]
+            }
+        )
+    )
+    monkeypatch.setenv("R1_ASSETS_BENCHMARKS", str(benchmarks))
+    return catalog, planted
+
+
+def evaluations(result) -> list:
+    return [
+        e.event_specific_data
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION"
+    ]
+
+
+def test_planted_contamination_is_found_traced_and_kept_out_of_sft(setup, tmp_path: Path) -> None:
+    catalog, planted = setup
+    defs = build_definitions(catalog, tmp_path / "data")
+    instance = dg.DagsterInstance.ephemeral()
+    materialize(
+        defs, instance, ["raw_problems", "raw_problems_quarantine", "problem_embeddings"], "forum"
+    )
+    materialize(defs, instance, ["deduped_pool", "dedup_pairs"])
+    keep_all = {"ops": {"problem_labels": {"config": {"keep_rate": {}}}}}
+    source_only = {"ops": {"distilled_responses": {"config": {"n_samples": 0}}}}
+    materialize(defs, instance, ["problem_labels"], "forum", keep_all)
+    materialize(defs, instance, ["distilled_responses"], "forum", source_only)
+    materialize(
+        defs, instance, ["response_verdicts", "verified_set", "rejected_responses"], "forum"
+    )
+
+    meta = materialize(defs, instance, ["contamination_report"], BENCHMARK)["contamination_report"]
+    store = Warehouse(tmp_path / "data")
+    report = store.read("contamination_report")
+    raw = store.read("raw_problems")
+    assert raw.height == len(planted)  # nothing quarantined: every copy is training-bound
+
+    # >= 95% of the planted copies found, each against the item it copies
+    counted = report.filter(pl.col("verdict") == "contaminated")
+    found = {(r["source_row_id"], r["item_id"]) for r in counted.iter_rows(named=True)}
+    copies = {row: item for row, (kind, item) in planted.items() if kind in COPIES}
+    recall = sum((row, item) in found for row, item in copies.items()) / len(copies)
+    assert len(copies) == 48 and recall >= 0.95, recall
+    by_kind = {
+        kind: sum((row, item) in found for row, (k, item) in planted.items() if k == kind)
+        for kind in COPIES
+    }
+    assert by_kind == {"verbatim": 16, "reformatted": 16, "reworded": 16}
+    # zero hits on unrelated rows (other MATH-500 and GSM8K problems) or unplanted items
+    unrelated = [row for row, (kind, _) in planted.items() if kind == "unrelated"]
+    assert len(unrelated) == 8
+    assert report.filter(pl.col("source_row_id").is_in(unrelated)).is_empty()
+    unplanted = {item["unique_id"] for item in items()[PLANTED_ITEMS:]}
+    assert report.filter(pl.col("item_id").is_in(list(unplanted))).is_empty()
+    assert set(counted["source_row_id"]) <= set(copies)
+    # a number variant may be reported (for review), never counted
+    variants = {row for row, (kind, _) in planted.items() if kind == "number_variant"}
+    reported = set(report.filter(pl.col("verdict") == "number_variant")["source_row_id"])
+    assert reported and reported <= variants
+
+    # every hit carries its lineage, joined on ids
+    assert report["source_revision"].null_count() == 0
+    assert report["dedup_decision"].null_count() == 0
+    # copies of one item are duplicates of each other: the kept one got the source's response,
+    # which math-verify accepted; the others stop at the dedup decision
+    kept = counted.filter(pl.col("dedup_decision") == "kept")
+    assert kept["item_id"].n_unique() == PLANTED_ITEMS
+    assert (kept["response_uids"].list.len() == 1).all()
+    assert (kept["reached"] == "verified_set").all()
+    duplicates = counted.filter(pl.col("dedup_decision") == "duplicate")
+    assert duplicates.height and (duplicates["reached"] == "deduped_pool").all()
+    raw_keys = set(raw.select("problem_uid", "source", "source_row_id").iter_rows())
+    assert set(report.select("problem_uid", "source", "source_row_id").iter_rows()) <= raw_keys
+    assert meta["contaminated_items"] == PLANTED_ITEMS
+    assert meta["contaminated_rows"] == counted.height
+    assert "| forum |" in meta["hits_per_source"]
+    lineage = meta["dagster/column_lineage"]
+    assert lineage.deps_by_column["dedup_decision"][0].asset_key == dg.AssetKey("deduped_pool")
+
+    # SQL over the DuckDB catalog
+    joined = store.query(
+        "select r.item_id, p.source_row_id from contamination_report r "
+        "join raw_problems p using (problem_uid, source, source_row_id) "
+        "where r.verdict = 'contaminated'"
+    )
+    assert joined.height == counted.height
+
+    # the blocking check stops SFT while an overlap remains...
+    dirty = dg.materialize(
+        [*defs.assets, *defs.asset_checks],
+        instance=instance,
+        resources=resources(defs),
+        selection=["sft_dataset", "trained_model"],
+        run_config={"ops": {"sft_dataset": {"config": {"decontaminate": False}}}},
+        raise_on_error=False,
+    )
+    (check,) = evaluations(dirty)
+    assert not check.passed
+    named = check.metadata["overlapping_items"].value
+    assert {name.split(":", 1)[1] for name in named} == {
+        item["unique_id"] for item in items()[:PLANTED_ITEMS]
+    }
+    materialized = {e.asset_key.to_user_string() for e in dirty.get_asset_materialization_events()}
+    assert materialized == {"sft_dataset"}  # trained_model did not start
+
+    # ...and passes once the mixture leaves the hits out (the default)
+    clean = dg.materialize(
+        [*defs.assets, *defs.asset_checks],
+        instance=instance,
+        resources=resources(defs),
+        selection=["sft_dataset"],
+    )
+    (check,) = evaluations(clean)
+    assert check.passed
+    mixture = store.read("sft_dataset")
+    assert not set(mixture["problem_uid"]) & set(counted["problem_uid"])
+    # the number variants and the unrelated problems stay
+    kept_rows = set(mixture["source_row_id"])
+    assert set(unrelated) <= kept_rows and variants <= kept_rows
+    sft_meta = {
+        k: v.value
+        for e in clean.get_asset_materialization_events()
+        for k, v in e.materialization.metadata.items()
+    }
+    assert sft_meta["decontaminated_rows"] == kept.height
+
+    # the lineage command: raw partition and row id, dedup, responses, verdicts, the item hit
+    planted_row, item_id = kept.select("source_row_id", "item_id").row(0)
+    text = raw.filter(pl.col("source_row_id") == planted_row)["problem"][0]
+    chain = trace(store, problem_uid(text)).render(max_chars=200)
+    for expected in (
+        f"raw_problems[forum]  row {planted_row}",
+        "deduped_pool: 1 row(s)",
+        "decision=kept",
+        "distilled_responses: 1 row(s)",
+        "verifier=math_verify",
+        "verified_set: 1 row(s)",
+        "sft_dataset: not in the SFT mixture",
+        f"benchmark={BENCHMARK}  item_id={item_id}  verdict=contaminated",
+    ):
+        assert expected in chain, (expected, chain)
