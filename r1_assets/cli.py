@@ -506,7 +506,10 @@ def main(argv: list[str] | None = None) -> int:
         "lineage",
         help="the chain of one problem: raw row, dedup, labels, responses, verdicts, SFT, hits",
     )
-    lineage.add_argument("query", help="a problem_uid, a response_uid, or problem text")
+    lineage.add_argument(
+        "query",
+        help="a problem_uid, a response_uid, a benchmark item (benchmark:item_id), or problem text",
+    )
     lineage.add_argument("--limit", type=int, default=5, help="problems shown for a text query")
     lineage.add_argument("--max-chars", type=int, default=100, help="longest value shown")
     lineage.set_defaults(func=cmd_lineage)

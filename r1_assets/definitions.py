@@ -22,8 +22,8 @@ from r1_assets.assets.evaluate import (
 from r1_assets.assets.labels import build_problem_labels
 from r1_assets.assets.raw import RAW_PROBLEMS, RAW_QUARANTINE, build_raw_problems
 from r1_assets.assets.train import (
-    sft_dataset,
     no_benchmark_overlap,
+    sft_dataset,
     trained_model,
 )
 from r1_assets.assets.verify import build_response_verdicts, build_verified_set

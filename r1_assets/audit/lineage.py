@@ -76,8 +76,9 @@ def _read(store: Warehouse, asset: str) -> pl.DataFrame | None:
 
 
 def trace(store: Warehouse, query: str, limit: int = 5) -> Lineage:
-    """Problems named by ``query``: a problem_uid, a response_uid, or text (its exact normalized
-    form first, else a case-insensitive substring of the problem)."""
+    """Problems named by ``query``: a problem_uid, a response_uid, a benchmark item (its item_id,
+    or benchmark:item_id, found in contamination_report), or text (its exact normalized form
+    first, else a case-insensitive substring of the problem)."""
     raw = _read(store, "raw_problems")
     if raw is None:
         return Lineage(query, pl.DataFrame())
@@ -89,6 +90,15 @@ def trace(store: Warehouse, query: str, limit: int = 5) -> Lineage:
             frame = _read(store, asset)
             if not uids and frame is not None:
                 uids = set(frame.filter(pl.col("response_uid") == query)["problem_uid"])
+    if not uids:  # a benchmark item ("item_id" or "benchmark:item_id"): the problems it hit
+        report = _read(store, "contamination_report")
+        if report is not None:
+            benchmark, _, item = query.rpartition(":") if ":" in query else ("", "", query)
+            named = report.filter(
+                (pl.col("item_id") == query)
+                | ((pl.col("benchmark") == benchmark) & (pl.col("item_id") == item))
+            )
+            uids = set(named["problem_uid"])
     if not uids:
         uids = set(raw.filter(pl.col("problem_uid") == uid_of_text(query))["problem_uid"])
     if not uids:

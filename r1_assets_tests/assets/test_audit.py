@@ -235,3 +235,7 @@ def test_planted_contamination_is_found_traced_and_kept_out_of_sft(setup, tmp_pa
         f"benchmark={BENCHMARK}  item_id={item_id}  verdict=contaminated",
     ):
         assert expected in chain, (expected, chain)
+    # from the benchmark side: the item names every training row that copies it
+    by_item = trace(store, f"{BENCHMARK}:{item_id}").render()
+    rows_of_item = counted.filter(pl.col("item_id") == item_id)["source_row_id"].to_list()
+    assert len(rows_of_item) == 3 and all(f"row {row}" in by_item for row in rows_of_item)
