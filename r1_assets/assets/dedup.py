@@ -10,7 +10,13 @@ import numpy as np
 import polars as pl
 from pydantic import Field
 
-from r1_assets.assets.metadata import column_schema, histogram_markdown, markdown_table
+from r1_assets.assets.metadata import (
+    column_lineage,
+    column_schema,
+    histogram_markdown,
+    markdown_table,
+    same_columns,
+)
 from r1_assets.assets.plots import histogram_plot
 from r1_assets.assets.raw import RAW_PROBLEMS
 from r1_assets.dedup.calibration import BANDS, band_samples, rate_by_source
@@ -59,6 +65,9 @@ def build_problem_embeddings(source_partitions: dg.PartitionsDefinition) -> dg.A
             frame,
             metadata={
                 "dagster/row_count": frame.height,
+                "dagster/column_lineage": column_lineage(
+                    same_columns(RAW_PROBLEMS, "problem_uid", "source", "source_row_id")
+                ),
                 "model": embedder.model,
                 "cache_key": embedder.key,
                 "cache_hits": stats.cached,
@@ -222,6 +231,14 @@ def _pool_metadata(
     blocked = pairs.filter(pl.col("verdict") == "guard_blocked")
     return {
         "dagster/row_count": decisions.height,
+        "dagster/column_lineage": column_lineage(
+            {
+                **same_columns(RAW_PROBLEMS, "problem_uid", "source", "source_row_id", "domain"),
+                "duplicate_of": [(RAW_PROBLEMS, "problem_uid")],
+                "duplicate_of_source": [(RAW_PROBLEMS, "source")],
+                "duplicate_of_row_id": [(RAW_PROBLEMS, "source_row_id")],
+            }
+        ),
         "kept": int((decisions["decision"] == "kept").sum()),
         "exact_duplicates": int((decisions["method"] == "exact").sum()),
         "semantic_duplicates": int((decisions["method"] == "semantic").sum()),

@@ -7,7 +7,13 @@ import polars as pl
 from pydantic import Field
 
 from r1_assets.assets.labels import PROBLEM_LABELS
-from r1_assets.assets.metadata import column_schema, counts_table, markdown_table
+from r1_assets.assets.metadata import (
+    column_lineage,
+    column_schema,
+    counts_table,
+    markdown_table,
+    same_columns,
+)
 from r1_assets.assets.plots import histogram_plot
 from r1_assets.assets.raw import RAW_PROBLEMS
 from r1_assets.distill.responses import (
@@ -100,6 +106,11 @@ def _metadata(responses: pl.DataFrame, llm_stats: dict, llm: LLMResource) -> dic
     tokens = teacher["completion_tokens"].drop_nulls().to_numpy()
     return {
         "dagster/row_count": responses.height,
+        "dagster/column_lineage": column_lineage(
+            same_columns(
+                RAW_PROBLEMS, "problem_uid", "source", "source_row_id", "source_revision", "domain"
+            )
+        ),
         "teacher_samples": teacher.height,
         "source_responses": responses.height - teacher.height,
         "truncated": int((teacher["finish_reason"] == "length").sum()),

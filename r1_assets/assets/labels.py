@@ -6,7 +6,13 @@ import polars as pl
 from pydantic import Field
 
 from r1_assets.assets.dedup import DEDUPED_POOL
-from r1_assets.assets.metadata import column_schema, counts_table, markdown_table
+from r1_assets.assets.metadata import (
+    column_lineage,
+    column_schema,
+    counts_table,
+    markdown_table,
+    same_columns,
+)
 from r1_assets.assets.plots import bar_plot
 from r1_assets.assets.raw import RAW_PROBLEMS
 from r1_assets.labels.labeling import LABEL_SCHEMA, build_labels, label_requests
@@ -118,6 +124,9 @@ def _metadata(labels: pl.DataFrame, llm_stats: dict, labeler: dict) -> dict:
     )
     return {
         "dagster/row_count": labels.height,
+        "dagster/column_lineage": column_lineage(
+            same_columns(RAW_PROBLEMS, "problem_uid", "source", "source_row_id")
+        ),
         "selected": int(labels["selected"].sum()),
         "labeled": kept.height,
         **llm_stats,

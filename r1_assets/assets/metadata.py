@@ -70,3 +70,8 @@ def column_lineage(deps: dict[str, list[tuple[dg.AssetKey, str]]]) -> dg.TableCo
             for column, sources in deps.items()
         }
     )
+
+
+def same_columns(upstream: dg.AssetKey, *columns: str) -> dict[str, list[tuple[dg.AssetKey, str]]]:
+    """Column lineage entries for ids carried over unchanged from ``upstream``."""
+    return {column: [(upstream, column)] for column in columns}

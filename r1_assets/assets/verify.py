@@ -12,7 +12,13 @@ import polars as pl
 from pydantic import Field
 
 from r1_assets.assets.distill import DISTILLED_RESPONSES
-from r1_assets.assets.metadata import column_schema, counts_table, markdown_table
+from r1_assets.assets.metadata import (
+    column_lineage,
+    column_schema,
+    counts_table,
+    markdown_table,
+    same_columns,
+)
 from r1_assets.assets.plots import bar_plot
 from r1_assets.assets.raw import RAW_PROBLEMS
 from r1_assets.resources import (
@@ -184,6 +190,17 @@ def build_response_verdicts(source_partitions: dg.PartitionsDefinition) -> dg.As
             verdicts,
             metadata={
                 "dagster/row_count": verdicts.height,
+                "dagster/column_lineage": column_lineage(
+                    same_columns(
+                        DISTILLED_RESPONSES,
+                        "response_uid",
+                        "problem_uid",
+                        "source",
+                        "source_row_id",
+                        "domain",
+                        "origin",
+                    )
+                ),
                 "responses": len(rows),
                 "verdicts_computed": sum(stats.computed.values()),
                 "verdicts_cached": sum(stats.cached.values()),
@@ -347,6 +364,28 @@ def _accepted_meta(decided: pl.DataFrame) -> dict:
     accepted = int(decided["accepted"].sum()) if decided.height else 0
     return {
         "dagster/row_count": accepted,
+        "dagster/column_lineage": column_lineage(
+            {
+                **same_columns(
+                    DISTILLED_RESPONSES,
+                    "response_uid",
+                    "problem_uid",
+                    "source",
+                    "source_row_id",
+                    "domain",
+                    "origin",
+                    "source_revision",
+                    "teacher",
+                ),
+                "messages": [
+                    (DISTILLED_RESPONSES, "prompt"),
+                    (DISTILLED_RESPONSES, "content"),
+                    (RAW_PROBLEMS, "reference_answer"),
+                    (RAW_PROBLEMS, "test_cases"),
+                ],
+                "passed_verifiers": [(RESPONSE_VERDICTS, "verifier")],
+            }
+        ),
         "responses": decided.height,
         "pass_rate": round(accepted / decided.height, 4) if decided.height else 0.0,
         "by_origin_and_domain": dg.MetadataValue.md(markdown_table(by, 20)),
@@ -360,6 +399,21 @@ def _rejected_meta(rejected: pl.DataFrame) -> dict:
     counts = first["verifier"].value_counts(sort=True)
     return {
         "dagster/row_count": rejected.height,
+        "dagster/column_lineage": column_lineage(
+            {
+                **same_columns(
+                    DISTILLED_RESPONSES,
+                    "response_uid",
+                    "problem_uid",
+                    "source",
+                    "source_row_id",
+                    "domain",
+                    "origin",
+                ),
+                "failed_verifiers": [(RESPONSE_VERDICTS, "verifier")],
+                "rejection_reason": [(RESPONSE_VERDICTS, "detail")],
+            }
+        ),
         "first_failing_verifier": dg.MetadataValue.md(counts_table(first, "verifier")),
         "rejections_plot": bar_plot(
             counts["verifier"].to_list(), counts["count"].to_list(), "rejections (first failure)"
