@@ -31,6 +31,7 @@ from r1_assets.verify.judge import JudgeSettings
 from r1_assets.verify.rules import DEFAULT_SAFETY_PATTERNS, RuleSettings
 from r1_assets.verify.runners import VerifySettings, build_verifiers
 from r1_assets.verify.verdicts import (
+    LINEAGE_COLUMNS,
     REJECTED_SCHEMA,
     VERDICT_SCHEMA,
     VERIFIED_SCHEMA,
@@ -191,15 +192,7 @@ def build_response_verdicts(source_partitions: dg.PartitionsDefinition) -> dg.As
             metadata={
                 "dagster/row_count": verdicts.height,
                 "dagster/column_lineage": column_lineage(
-                    same_columns(
-                        DISTILLED_RESPONSES,
-                        "response_uid",
-                        "problem_uid",
-                        "source",
-                        "source_row_id",
-                        "domain",
-                        "origin",
-                    )
+                    same_columns(DISTILLED_RESPONSES, *LINEAGE_COLUMNS)
                 ),
                 "responses": len(rows),
                 "verdicts_computed": sum(stats.computed.values()),
@@ -366,17 +359,7 @@ def _accepted_meta(decided: pl.DataFrame) -> dict:
         "dagster/row_count": accepted,
         "dagster/column_lineage": column_lineage(
             {
-                **same_columns(
-                    DISTILLED_RESPONSES,
-                    "response_uid",
-                    "problem_uid",
-                    "source",
-                    "source_row_id",
-                    "domain",
-                    "origin",
-                    "source_revision",
-                    "teacher",
-                ),
+                **same_columns(DISTILLED_RESPONSES, *LINEAGE_COLUMNS, "source_revision", "teacher"),
                 "messages": [
                     (DISTILLED_RESPONSES, "prompt"),
                     (DISTILLED_RESPONSES, "content"),
@@ -401,15 +384,7 @@ def _rejected_meta(rejected: pl.DataFrame) -> dict:
         "dagster/row_count": rejected.height,
         "dagster/column_lineage": column_lineage(
             {
-                **same_columns(
-                    DISTILLED_RESPONSES,
-                    "response_uid",
-                    "problem_uid",
-                    "source",
-                    "source_row_id",
-                    "domain",
-                    "origin",
-                ),
+                **same_columns(DISTILLED_RESPONSES, *LINEAGE_COLUMNS),
                 "failed_verifiers": [(RESPONSE_VERDICTS, "verifier")],
                 "rejection_reason": [(RESPONSE_VERDICTS, "detail")],
             }

@@ -59,8 +59,8 @@ def verifiers_version() -> str:
 
 
 # the ids every verdict and rejection carries back to its response and problem
-_LINEAGE = ("response_uid", "problem_uid", "source", "source_row_id", "domain", "origin")
-_LINEAGE_SCHEMA = {column: pl.String for column in _LINEAGE}
+LINEAGE_COLUMNS = ("response_uid", "problem_uid", "source", "source_row_id", "domain", "origin")
+_LINEAGE_SCHEMA = {column: pl.String for column in LINEAGE_COLUMNS}
 
 VERDICT_SCHEMA = pl.Schema(
     {
@@ -230,7 +230,7 @@ def verify_responses(
             response, verdict = responses[i], results[key]
             rows.append(
                 {
-                    **{c: response.get(c) for c in _LINEAGE},
+                    **{c: response.get(c) for c in LINEAGE_COLUMNS},
                     "verifier": name,
                     "version": spec.version,
                     "kind": spec.kind,
