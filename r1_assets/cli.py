@@ -155,7 +155,10 @@ def cmd_materialize(args: argparse.Namespace) -> int:
                 continue
             print(f"materializing {label} …", flush=True)
             result = dg.materialize(
-                list(defs.assets or []),
+                [
+                    *(defs.assets or []),
+                    *(defs.asset_checks or []),
+                ],  # no_benchmark_overlap gates training
                 instance=instance,
                 resources=resources,
                 selection=run_keys,
