@@ -29,7 +29,7 @@ from r1_assets.audit.report import (
 )
 from r1_assets.catalog.schema import problem_uid
 from r1_assets.dedup.embedder import EmbeddingModelError
-from r1_assets.dedup.embeddings import embed_problems
+from r1_assets.dedup.embeddings import EMBEDDING_SCHEMA, embed_problems
 from r1_assets.evaluate.benchmarks import BenchmarkLoad, load_benchmark, load_benchmark_catalog
 from r1_assets.resources import (
     ContaminationAuditResource,
@@ -76,48 +76,54 @@ def training_problems(store: Warehouse, sources: list[str]) -> pl.DataFrame:
     return store.read("raw_problems", materialized)
 
 
-def audit_vectors(
-    items: pl.DataFrame,
+def problem_vectors(
     problems: pl.DataFrame,
     raw: pl.DataFrame,
     store: Warehouse,
     embedder: EmbedderResource,
     log: Callable[[str], None],
-) -> tuple[np.ndarray, np.ndarray] | None:
-    """(item vectors, problem vectors) aligned with the frames. Problems reuse problem_embeddings
-    (and the embedding cache behind it): only problems never embedded, and new benchmark items,
-    cost model time."""
+) -> np.ndarray | None:
+    """Vectors aligned with ``problems``, from problem_embeddings (and the embedding cache behind
+    it): only problems never embedded cost model time. Fails before any work on a bad model."""
     try:
         embedder.check_model()
     except EmbeddingModelError as exc:
         raise dg.Failure(description=str(exc)) from exc
-    cache = embedder.cache()
     known = (
         store.read("problem_embeddings").filter(pl.col("model_key") == embedder.key)
         if store.partitions("problem_embeddings")
-        else None
+        else pl.DataFrame(schema=EMBEDDING_SCHEMA)
     )
-    have = set(known["problem_uid"]) if known is not None else set()
-    missing = raw.filter(~pl.col("problem_uid").is_in(list(have))).unique("problem_uid")
-    parts = [known.select("problem_uid", "embedding")] if known is not None else []
+    missing = raw.filter(~pl.col("problem_uid").is_in(known["problem_uid"].implode())).unique(
+        "problem_uid"
+    )
+    parts = [known.select("problem_uid", "embedding")]
     if missing.height:
         log(f"{missing.height:,} problems have no problem_embeddings row: embedding them")
-        frame, _ = embed_problems(missing, cache, embedder.load, embedder.model, log=log)
+        frame, _ = embed_problems(missing, embedder.cache(), embedder.load, embedder.model, log=log)
         parts.append(frame.select("problem_uid", "embedding"))
+    return vector_matrix(problems["problem_uid"].to_list(), pl.concat(parts))
+
+
+def item_vectors(
+    items: pl.DataFrame, embedder: EmbedderResource, log: Callable[[str], None]
+) -> np.ndarray | None:
+    """Vectors aligned with a benchmark's items, through the same cache as the problems."""
     as_problems = items.select(
         pl.col("problem").map_elements(problem_uid, return_dtype=pl.String).alias("problem_uid"),
         pl.col("benchmark").alias("source"),
         pl.col("item_id").alias("source_row_id"),
         "problem",
     )
-    item_frame, _ = embed_problems(as_problems, cache, embedder.load, embedder.model, log=log)
-    item_vectors = vector_matrix(as_problems["problem_uid"].to_list(), item_frame)
-    problem_vectors = vector_matrix(
-        problems["problem_uid"].to_list(), pl.concat(parts) if parts else item_frame.clear()
-    )
-    if item_vectors is None or problem_vectors is None:
-        return None
-    return item_vectors, problem_vectors
+    frame, _ = embed_problems(as_problems, embedder.cache(), embedder.load, embedder.model, log=log)
+    return vector_matrix(as_problems["problem_uid"].to_list(), frame)
+
+
+def both(
+    items: np.ndarray | None, problems: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """The (item, problem) vectors for matching, or None (n-grams only) when a side has none."""
+    return None if items is None or problems is None else (items, problems)
 
 
 def judge_function(judge: LLMResource, log: Callable[[str], None]):
@@ -185,7 +191,9 @@ def build_contamination_report(benchmarks: dg.PartitionsDefinition) -> dg.Assets
             f"auditing {items.height} {benchmark} items against {problems.height:,} distinct "
             f"problems ({raw.height:,} raw rows)"
         )
-        vectors = audit_vectors(items, problems, raw, store, embedder, context.log.info)
+        pool_vectors = problem_vectors(problems, raw, store, embedder, context.log.info)  # first:
+        # it checks the model before any work
+        vectors = both(item_vectors(items, embedder, context.log.info), pool_vectors)
         judge_fn = judge_function(judge, context.log.info) if settings.judge_borderline else None
         hits = match_items(items, problems, settings, vectors, judge_fn)
         report = attach_lineage(benchmark, hits, items, raw, read_stages(store, sources))

@@ -11,8 +11,10 @@ from pydantic import Field
 
 from r1_assets.assets.audit import (
     CONTAMINATION_REPORT,
-    audit_vectors,
+    both,
+    item_vectors,
     judge_function,
+    problem_vectors,
     training_problems,
 )
 from r1_assets.assets.labels import PROBLEM_LABELS
@@ -200,24 +202,17 @@ def _decontaminated(context, config, store, verified, contamination_audit):
     """verified_set without the rows the contamination reports count (when configured)."""
     audited = store.partitions(CONTAMINATION_REPORT.path[-1])
     unaudited = [b for b in load_benchmark_catalog().names if b not in audited]
+    nothing_removed = verified.clear().with_columns(overlaps=pl.lit([], pl.List(pl.String)))
     if not config.decontaminate:
         context.log.warning("decontaminate is off: benchmark overlaps stay in the mixture")
-        return (
-            verified,
-            verified.clear().with_columns(overlaps=pl.lit([], pl.List(pl.String))),
-            audited,
-        )
+        return verified, nothing_removed, audited
     if unaudited:
         context.log.warning(
             f"no contamination_report for {unaudited}: their overlaps cannot be removed here "
             "(the blocking check still looks for them)"
         )
     if not audited:
-        return (
-            verified,
-            verified.clear().with_columns(overlaps=pl.lit([], pl.List(pl.String))),
-            audited,
-        )
+        return verified, nothing_removed, audited
     reports = store.read(CONTAMINATION_REPORT.path[-1], audited)
     kept, removed = decontaminate(verified, reports, contamination_audit.settings())
     context.log.info(
@@ -253,13 +248,14 @@ def no_benchmark_overlap(
     catalog = load_benchmark_catalog()
     found, skipped = [], {}
     judge_fn = judge_function(judge, context.log.info) if settings.judge_borderline else None
+    mixture_vectors = problem_vectors(problems, raw, store, embedder, context.log.info)  # once
     for name in catalog.names:
         loaded = load_benchmark(catalog.get(name), catalog)
         if loaded.skip_reason:
             skipped[name] = loaded.skip_reason
             continue
         items = loaded.items
-        vectors = audit_vectors(items, problems, raw, store, embedder, context.log.info)
+        vectors = both(item_vectors(items, embedder, context.log.info), mixture_vectors)
         hits = contaminated(match_items(items, problems, settings, vectors, judge_fn), settings)
         found.append(hits.with_columns(benchmark=pl.lit(name)))
     hits = pl.concat(found) if found else pl.DataFrame()

@@ -93,7 +93,7 @@ def trace(store: Warehouse, query: str, limit: int = 5) -> Lineage:
     if not uids:  # a benchmark item ("item_id" or "benchmark:item_id"): the problems it hit
         report = _read(store, "contamination_report")
         if report is not None:
-            benchmark, _, item = query.rpartition(":") if ":" in query else ("", "", query)
+            benchmark, _, item = query.rpartition(":")  # no ":": benchmark "" matches nothing
             named = report.filter(
                 (pl.col("item_id") == query)
                 | ((pl.col("benchmark") == benchmark) & (pl.col("item_id") == item))
