@@ -85,6 +85,11 @@ class VerifyConfig(dg.Config):
     use_judge: bool = Field(
         default=_V.use_judge, description="LLM judge for responses without ground truth"
     )
+    cascade: bool = Field(
+        default=_V.cascade,
+        description="rules first; math-verify, sandbox, reward model and judge only on responses "
+        "every rule passed (false: every verifier on every response, to calibrate the rules)",
+    )
     judge_min_rating: dict[str, int] = Field(
         default=dict(_J.min_rating), description="attribute -> lowest passing rating (1-5)"
     )
@@ -97,6 +102,7 @@ class VerifyConfig(dg.Config):
             rules=rules,
             judge=JudgeSettings(min_rating=dict(self.judge_min_rating)),
             use_judge=self.use_judge,
+            cascade=self.cascade,
             math_timeout_s=self.math_timeout_s,
             math_workers=self.math_workers,
             max_tests=self.max_tests,
@@ -179,6 +185,7 @@ def build_response_verdicts(source_partitions: dg.PartitionsDefinition) -> dg.As
                 verifiers,
                 VerdictCache(Path(warehouse.root) / "cache" / "verdicts"),
                 log=context.log.info,
+                cascade=settings.cascade,
             )
         uncached = sum(stats.uncached.values())
         if uncached:
@@ -198,6 +205,7 @@ def build_response_verdicts(source_partitions: dg.PartitionsDefinition) -> dg.As
                 "verdicts_computed": sum(stats.computed.values()),
                 "verdicts_cached": sum(stats.cached.values()),
                 "verdicts_not_cached": uncached,
+                "verdicts_skipped_after_rules": sum(stats.skipped.values()),
                 "verifiers": dg.MetadataValue.md(markdown_table(table, len(table))),
                 # one number per verifier, so the UI plots each across materializations
                 **{

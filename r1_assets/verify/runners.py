@@ -20,6 +20,7 @@ class VerifySettings:
     rules: RuleSettings = field(default_factory=RuleSettings)
     judge: JudgeSettings = field(default_factory=JudgeSettings)
     use_judge: bool = True  # the LLM judge for responses without ground truth
+    cascade: bool = True  # costly verifiers only on responses every rule passed
     math_timeout_s: float = 5.0  # hard bound per math verification (worker killed past it)
     math_workers: int = 2
     max_tests: int | None = 20  # run the first N test cases of a problem (None: all)

@@ -140,10 +140,11 @@ class VerifyStats:
     computed: dict[str, int] = field(default_factory=dict)
     cached: dict[str, int] = field(default_factory=dict)
     uncached: dict[str, int] = field(default_factory=dict)  # machinery failures, retried next run
+    skipped: dict[str, int] = field(default_factory=dict)  # a rule had already rejected them
     seconds: dict[str, float] = field(default_factory=dict)
 
     def table(self, verdicts: pl.DataFrame) -> pl.DataFrame:
-        summary = verdicts.group_by("verifier", "version", "kind").agg(
+        summary = verdicts.group_by("verifier").agg(
             pl.len().alias("verdicts"),
             pl.col("passed").sum().alias("passed"),
             pl.col("passed").mean().round(3).alias("pass_rate"),
@@ -151,17 +152,21 @@ class VerifyStats:
         work = pl.DataFrame(
             {
                 "verifier": list(VERIFIERS),
+                "version": [s.version for s in VERIFIERS.values()],
+                "kind": [s.kind for s in VERIFIERS.values()],
                 "computed": [self.computed.get(n, 0) for n in VERIFIERS],
                 "cached": [self.cached.get(n, 0) for n in VERIFIERS],
+                "skipped": [self.skipped.get(n, 0) for n in VERIFIERS],
                 "seconds": [round(self.seconds.get(n, 0.0), 2) for n in VERIFIERS],
             }
         )
-        order = {name: i for i, name in enumerate(VERIFIERS)}
+        # in verifier order; a verifier the cascade skipped entirely still shows, with 0 verdicts
         return (
-            summary.join(work, on="verifier", how="left")
-            .sort(pl.col("verifier").replace_strict(order, default=len(order)))
+            work.join(summary, on="verifier", how="left", maintain_order="left")
+            .filter(pl.col("verdicts").is_not_null() | (pl.col("skipped") > 0))
+            .with_columns(pl.col("verdicts", "passed").fill_null(0))
             .select("verifier", "version", "kind", "verdicts", "passed", "pass_rate", "computed",
-                    "cached", "seconds")
+                    "cached", "skipped", "seconds")
         )  # fmt: skip
 
 
@@ -170,9 +175,15 @@ def verify_responses(
     verifiers: dict[str, Verifier],
     cache: VerdictCache,
     log: Callable[[str], None] | None = None,
+    cascade: bool = True,
 ) -> tuple[pl.DataFrame, VerifyStats]:
     """Verdicts of every applicable verifier on every response (rows of ``distilled_responses``
-    with problem, reference_answer, test_cases and has_tests), cached verdicts reused."""
+    with problem, reference_answer, test_cases and has_tests), cached verdicts reused.
+
+    ``cascade``: the rules run first, and the costly verifiers (math-verify, the sandbox, reward
+    model, LLM judge) only on the responses every rule passed; a response a rule rejected is
+    rejected whatever they would say. Off, every verifier judges every response (to calibrate
+    the rules against the models)."""
     stats = VerifyStats()
     jobs: dict[str, list[tuple[int, str]]] = {name: [] for name in verifiers}
     for i, response in enumerate(responses):
@@ -186,43 +197,19 @@ def verify_responses(
         )
     }
     results: dict[str, dict] = dict(found)
-    for name, todo in jobs.items():
-        if not todo:
-            continue
-        verifier = verifiers[name]
-        missing = list({k: i for i, k in todo if k not in found}.items())
-        stats.cached[name] = len(todo) - len(missing)
-        stats.computed[name] = len(missing)
-        if not missing:
-            continue
-        if log:
-            log(f"{name}: {len(missing)} verdicts to compute, {stats.cached[name]} cached")
-        started = time.monotonic()
-        with tqdm(total=len(missing), desc=name, unit="verdict", leave=False) as bar:
-            for start in range(0, len(missing), verifier.chunk):
-                chunk = missing[start : start + verifier.chunk]
-                checks = verifier.run([responses[i] for _, i in chunk])
-                rows = [
-                    {
-                        "verdict_key": key,
-                        "verifier": name,
-                        "version": verifier.spec.version,
-                        "passed": check.passed,
-                        "score": check.score,
-                        "detail": check.detail,
-                        "created_at": time.time(),
-                    }
-                    for (key, _), check in zip(chunk, checks, strict=True)
-                ]
-                keep = [row for row, c in zip(rows, checks, strict=True) if c.cacheable]
-                stats.uncached[name] = stats.uncached.get(name, 0) + len(rows) - len(keep)
-                cache.add(pl.DataFrame(keep, schema=VERDICT_CACHE_SCHEMA))
-                results.update({row["verdict_key"]: row for row in rows})
-                bar.update(len(chunk))
-        stats.seconds[name] = time.monotonic() - started
-        if log:
-            rate = len(missing) / max(stats.seconds[name], 1e-9)
-            log(f"{name}: {len(missing)} verdicts in {stats.seconds[name]:.1f} s ({rate:.1f}/s)")
+    rules = [name for name in jobs if verifiers[name].spec.kind == "rule"]
+    costly = [name for name in jobs if name not in rules]
+    for name in rules:
+        _compute(name, jobs[name], responses, verifiers[name], cache, found, results, stats, log)
+    if cascade:
+        rejected = {i for name in rules for i, key in jobs[name] if not results[key]["passed"]}
+        for name in costly:
+            kept = [(i, key) for i, key in jobs[name] if i not in rejected]
+            if len(kept) < len(jobs[name]):
+                stats.skipped[name] = len(jobs[name]) - len(kept)
+            jobs[name] = kept
+    for name in costly:
+        _compute(name, jobs[name], responses, verifiers[name], cache, found, results, stats, log)
     rows = []
     for name, todo in jobs.items():
         spec = verifiers[name].spec
@@ -244,6 +231,56 @@ def verify_responses(
     order = {name: i for i, name in enumerate(VERIFIERS)}
     frame = frame.sort("response_uid", pl.col("verifier").replace_strict(order, default=len(order)))
     return frame, stats
+
+
+def _compute(
+    name: str,
+    todo: list[tuple[int, str]],
+    responses: Sequence[dict],
+    verifier: Verifier,
+    cache: VerdictCache,
+    found: dict[str, dict],
+    results: dict[str, dict],
+    stats: VerifyStats,
+    log: Callable[[str], None] | None,
+) -> None:
+    """One verifier's verdicts on ``todo`` ((response index, verdict key)): cached ones taken
+    from ``found``, the rest computed chunk by chunk and cached as they finish."""
+    if not todo:
+        return
+    missing = list({k: i for i, k in todo if k not in found}.items())
+    stats.cached[name] = len(todo) - len(missing)
+    stats.computed[name] = len(missing)
+    if not missing:
+        return
+    if log:
+        log(f"{name}: {len(missing)} verdicts to compute, {stats.cached[name]} cached")
+    started = time.monotonic()
+    with tqdm(total=len(missing), desc=name, unit="verdict", leave=False) as bar:
+        for start in range(0, len(missing), verifier.chunk):
+            chunk = missing[start : start + verifier.chunk]
+            checks = verifier.run([responses[i] for _, i in chunk])
+            rows = [
+                {
+                    "verdict_key": key,
+                    "verifier": name,
+                    "version": verifier.spec.version,
+                    "passed": check.passed,
+                    "score": check.score,
+                    "detail": check.detail,
+                    "created_at": time.time(),
+                }
+                for (key, _), check in zip(chunk, checks, strict=True)
+            ]
+            keep = [row for row, c in zip(rows, checks, strict=True) if c.cacheable]
+            stats.uncached[name] = stats.uncached.get(name, 0) + len(rows) - len(keep)
+            cache.add(pl.DataFrame(keep, schema=VERDICT_CACHE_SCHEMA))
+            results.update({row["verdict_key"]: row for row in rows})
+            bar.update(len(chunk))
+    stats.seconds[name] = time.monotonic() - started
+    if log:
+        rate = len(missing) / max(stats.seconds[name], 1e-9)
+        log(f"{name}: {len(missing)} verdicts in {stats.seconds[name]:.1f} s ({rate:.1f}/s)")
 
 
 # --- acceptance ---------------------------------------------------------------------------------
@@ -268,6 +305,7 @@ def decide(responses: pl.DataFrame, verdicts: pl.DataFrame) -> pl.DataFrame:
         pl.col("verifier").filter(~pl.col("passed")).alias("failed_verifiers"),
         (pl.col("verifier") + ": " + pl.col("detail")).filter(~pl.col("passed")).alias("_failures"),
         (pl.col("passed") & (pl.col("kind") != "rule")).any().alias("_domain_passed"),
+        (~pl.col("passed") & (pl.col("kind") == "rule")).any().alias("_rule_failed"),
     )
     empty = pl.lit([], dtype=strings)
     joined = (
@@ -278,11 +316,14 @@ def decide(responses: pl.DataFrame, verdicts: pl.DataFrame) -> pl.DataFrame:
             pl.col("failed_verifiers").fill_null(empty),
             pl.col("_failures").fill_null(empty),
             pl.col("_domain_passed").fill_null(False),
+            pl.col("_rule_failed").fill_null(False),
         )
         .with_columns(
-            missing_verifiers=pl.col("_expected").list.set_difference(
-                pl.concat_list("passed_verifiers", "failed_verifiers")
-            )
+            # a response a rule rejected needs no other verdict (the cascade skips them)
+            missing_verifiers=pl.when(pl.col("_rule_failed"))
+            .then(pl.col("_expected").list.set_intersection(pl.lit([s.name for s in RULE_SPECS])))
+            .otherwise(pl.col("_expected"))
+            .list.set_difference(pl.concat_list("passed_verifiers", "failed_verifiers"))
         )
     )
     no_problem = pl.lit("its problem is not in raw_problems (rematerialize the source's assets)")
@@ -308,7 +349,7 @@ def decide(responses: pl.DataFrame, verdicts: pl.DataFrame) -> pl.DataFrame:
         .then(stale)
         .when(~pl.col("_domain_passed"))
         .then(no_domain),
-    ).drop("_failures", "_domain_passed", "_expected")
+    ).drop("_failures", "_domain_passed", "_rule_failed", "_expected")
 
 
 _INFO = pl.Struct(

@@ -241,3 +241,30 @@ def test_machinery_failures_are_not_cached(tmp_path):
         assert stats.computed == {"llm_judge": 2} and stats.uncached == {"llm_judge": 2}
     assert calls == [2, 2] and cache.read_all().is_empty()
     assert not verdicts["passed"].any()
+
+
+def test_the_cascade_pays_math_verify_only_for_responses_every_rule_passed(tmp_path):
+    from r1_assets.verify.math_answer import MathVerifier
+
+    rows = responses()  # good, loop (fails ngram_repetition), cut (truncated: rules only)
+    with MathVerifier(workers=1, timeout_s=5.0) as math:
+        verifiers = build_verifiers(VerifySettings(), math_verifier=lambda: math)
+        cascaded, stats = verify_responses(rows, verifiers, VerdictCache(tmp_path / "a"))
+        full, full_stats = verify_responses(
+            rows, verifiers, VerdictCache(tmp_path / "b"), cascade=False
+        )
+    judged = cascaded.filter(pl.col("verifier") == "math_verify")
+    assert judged["response_uid"].to_list() == ["good"] and judged["passed"].all()
+    assert stats.computed["math_verify"] == 1 and stats.skipped == {"math_verify": 1}
+    assert "skipped" in stats.table(cascaded).columns
+    # without the cascade the looping response is verified too (its answer is right)
+    everything = full.filter(pl.col("verifier") == "math_verify")
+    assert sorted(everything["response_uid"]) == ["good", "loop"] and not full_stats.skipped
+
+    frame = pl.DataFrame(rows)
+    for verdicts in (cascaded, full):
+        decided = {r["response_uid"]: r for r in decide(frame, verdicts).iter_rows(named=True)}
+        assert decided["good"]["accepted"]
+        # rejected for the rule, and not reported as missing a math_verify verdict
+        assert not decided["loop"]["accepted"] and decided["loop"]["missing_verifiers"] == []
+        assert decided["loop"]["rejection_reason"].startswith("ngram_repetition")
