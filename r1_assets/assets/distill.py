@@ -34,9 +34,9 @@ class DistillConfig(dg.Config):
     temperature: float = Field(default=_S.temperature, description="R1 recipe: 0.6")
     top_p: float = Field(default=_S.top_p, description="R1 recipe: 0.95")
     max_tokens: int = Field(
-        default=256,
+        default=128,
         description="new tokens per sample: 32768 in production (R1's reasoning is long); the "
-        "small default keeps the embedded CPU teacher to minutes (~70 tok/s per batch here)",
+        "small default keeps the embedded CPU teacher to minutes (~100 tok/s per batch here)",
     )
     prefill_think: bool = Field(
         default=True, description='open every response with "<think>\\n" (DeepSeek\'s advice)'

@@ -48,7 +48,7 @@ def _chat_template_flags(request: Request) -> dict:
 
 class TransformersEngine(_Collects):
     def __init__(
-        self, path: str, device: str = "cpu", threads: int = 0, batch_size: int = 16
+        self, path: str, device: str = "cpu", threads: int = 0, batch_size: int = 32
     ) -> None:
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -77,11 +77,12 @@ class TransformersEngine(_Collects):
         order = sorted(range(len(requests)), key=lambda i: (repr(requests[i].sampling), length[i]))
         for _, group in groupby(order, key=lambda i: repr(requests[i].sampling)):
             indices = list(group)
-            for start in range(0, len(indices), self.batch_size):
-                batch = indices[start : start + self.batch_size]
+            for batch in balanced_batches(indices, self.batch_size):
                 yield from zip(batch, self._batch([requests[i] for i in batch]), strict=True)
 
     def _batch(self, batch: list[Request]) -> list[Completion]:
+        from transformers import LogitsProcessorList
+
         torch, tokenizer = self.torch, self.tokenizer
         sampling = batch[0].sampling
         encoded = tokenizer(
@@ -91,6 +92,7 @@ class TransformersEngine(_Collects):
             add_special_tokens=False,
         ).to(self.device)
         sample = sampling.temperature > 0
+        nucleus = sample and sampling.top_p < 1.0
         torch.manual_seed(batch[0].seed())
         started = time.perf_counter()
         with torch.inference_mode():
@@ -99,8 +101,9 @@ class TransformersEngine(_Collects):
                 max_new_tokens=sampling.max_tokens,
                 do_sample=sample,
                 temperature=sampling.temperature if sample else None,
-                top_p=sampling.top_p if sample else None,
+                top_p=None,  # the same nucleus, cut without sorting the vocabulary every step
                 top_k=None,
+                logits_processor=LogitsProcessorList([TopP(sampling.top_p)] if nucleus else []),
                 pad_token_id=tokenizer.pad_token_id,
             )
         latency = time.perf_counter() - started
@@ -124,6 +127,43 @@ class TransformersEngine(_Collects):
                 )
             )
         return completions
+
+
+def balanced_batches(items: list, size: int) -> list[list]:
+    """``items`` in as few batches of at most ``size`` as possible, of near-equal sizes: a step of
+    a batch of 5 costs most of a step of 16 on a CPU, so 21 runs as 11 + 10, not 16 + 5."""
+    if not items:
+        return []
+    count = math.ceil(len(items) / size)
+    width = math.ceil(len(items) / count)
+    return [items[start : start + width] for start in range(0, len(items), width)]
+
+
+class TopP:
+    """Nucleus (top-p) filtering with the cut of transformers' ``TopPLogitsWarper`` — keep the
+    most probable tokens until their mass reaches ``top_p`` — without sorting the whole
+    vocabulary every step (~25% of a sampled step of a small model here): the nucleus lies
+    within the ``k`` most probable tokens whenever they hold ``top_p`` of the mass, which at
+    R1's temperature is nearly always; the other rows take the full sort."""
+
+    def __init__(self, top_p: float, k: int = 64) -> None:
+        self.top_p, self.k = top_p, k
+
+    def __call__(self, input_ids, scores):
+        import torch
+        from transformers.generation.logits_process import TopPLogitsWarper
+
+        probs = scores.softmax(dim=-1)
+        top, index = probs.topk(min(self.k, scores.shape[-1]), dim=-1)
+        keep = (top.cumsum(dim=-1) - top) < self.top_p  # the mass before a token is short of p
+        keep[:, 0] = True
+        filtered = torch.full_like(scores, float("-inf"))
+        kept = torch.where(keep, scores.gather(-1, index), float("-inf"))
+        filtered.scatter_(-1, index, kept)
+        wide = (top.sum(dim=-1) < self.top_p).nonzero().flatten()
+        if len(wide):
+            filtered[wide] = TopPLogitsWarper(self.top_p)(input_ids[wide], scores[wide])
+        return filtered
 
 
 class VLLMEngine(_Collects):

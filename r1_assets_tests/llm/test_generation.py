@@ -76,3 +76,34 @@ def test_greedy_labels_are_reproducible_and_truncation_is_reported(teacher, tmp_
     [b], _ = other.generate(ask)
     assert a.text == b.text  # greedy: the same answer from an empty cache
     assert a.finish_reason == "length" and a.completion_tokens == 6
+
+
+def test_balanced_batches_split_evenly_and_keep_every_item() -> None:
+    from r1_assets.llm.engines import balanced_batches
+
+    assert [len(b) for b in balanced_batches(list(range(21)), 16)] == [11, 10]
+    assert [len(b) for b in balanced_batches(list(range(32)), 32)] == [32]
+    assert [len(b) for b in balanced_batches(list(range(65)), 32)] == [22, 22, 21]
+    assert balanced_batches([], 8) == []
+    for n in range(1, 70):
+        batches = balanced_batches(list(range(n)), 16)
+        assert [i for batch in batches for i in batch] == list(range(n))
+        assert max(map(len, batches)) <= 16
+
+
+@pytest.mark.parametrize("temperature", [0.3, 0.6, 1.0, 4.0])
+def test_top_p_keeps_exactly_the_tokens_transformers_keeps(temperature: float) -> None:
+    import torch
+    from transformers.generation.logits_process import TopPLogitsWarper
+
+    from r1_assets.llm.engines import TopP
+
+    generator = torch.Generator().manual_seed(7)
+    logits = torch.randn(48, 49152, generator=generator) * 3 / temperature
+    logits[:8] = torch.randn(8, 49152, generator=generator) * 0.01  # flat rows: the full sort
+    input_ids = torch.zeros(48, 1, dtype=torch.long)
+    theirs = TopPLogitsWarper(0.95)(input_ids, logits.clone())
+    ours = TopP(0.95)(input_ids, logits.clone())
+    assert torch.equal(theirs.isinf(), ours.isinf())
+    assert torch.equal(theirs[~theirs.isinf()], ours[~ours.isinf()])
+    assert (~ours[:8].isinf()).sum(dim=-1).min() > 64  # the fallback rows were really wide
