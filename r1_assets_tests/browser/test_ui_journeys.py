@@ -233,6 +233,39 @@ def test_3_backfill_two_sources_through_verification(server, page) -> None:
     store = Warehouse(data)
     assert set(BACKFILLED) <= set(store.partitions("verified_set"))
     assert store.partitions("deduped_pool") == ["data"]
+    # the pool "llm" (dagster.yaml: default_limit 1) kept the two runs' LLM steps apart: one
+    # engine already takes both cores, two at once would each run at half speed
+    steps = llm_steps(data.parent / "dagster_home")
+    assert {run for run, *_ in steps} and len({run for run, *_ in steps}) == len(BACKFILLED)
+    overlapping = [
+        (a, b)
+        for i, a in enumerate(steps)
+        for b in steps[i + 1 :]
+        if a[0] != b[0] and a[2] < b[3] - 0.5 and b[2] < a[3] - 0.5
+    ]
+    assert not overlapping, f"LLM steps of two runs ran at once: {overlapping}"
+
+
+def llm_steps(home: Path) -> list[tuple[str, str, float, float]]:
+    """(run id, step, start, end) of every step in the pool "llm" of the backfill's runs."""
+    import dagster as dg
+    from dagster._core.instance.ref import InstanceRef
+
+    defs = build_definitions(settings.DEFAULT_CATALOG_PATH, settings.data_dir())
+    graph = defs.resolve_asset_graph()
+    pooled = {
+        graph.get(key).assets_def.op.name
+        for key in graph.get_all_asset_keys()
+        if graph.get(key).assets_def.op.pool == "llm"
+    }
+    with dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(home))) as instance:
+        runs = [r for r in instance.get_runs() if r.tags.get("dagster/backfill")]
+        return [
+            (run.run_id, stat.step_key, stat.start_time, stat.end_time)
+            for run in runs
+            for stat in instance.get_run_step_stats(run.run_id)
+            if stat.step_key in pooled and stat.start_time and stat.end_time
+        ]
 
 
 def test_4_the_contamination_report_shows_the_planted_copies(server, page) -> None:
