@@ -19,6 +19,7 @@ import argparse
 import os
 import socket
 import sys
+import time
 from pathlib import Path
 
 from r1_assets import settings
@@ -140,7 +141,8 @@ def cmd_materialize(args: argparse.Namespace) -> int:
         except ValueError as exc:
             print(f"error: resources.{name} in {args.config}: {exc}", file=sys.stderr)
             return 1
-    summary: list[tuple[str, str, str]] = []
+    summary: list[tuple[str, str, float, str]] = []  # partition, status, seconds, rows
+    began = time.monotonic()
     failed = []
     with dg.DagsterInstance.get() as instance:
         for run_id in reap_dead_runs(instance):
@@ -151,9 +153,10 @@ def cmd_materialize(args: argparse.Namespace) -> int:
             # the cross-source pool still runs (a failed source keeps its last good partition)
             if partition is not None and (partition in failed or "(unpartitioned)" in failed):
                 print(f"skipping {label}: an earlier stage failed", flush=True)
-                summary.append((label, "SKIPPED", "an earlier stage failed"))
+                summary.append((label, "SKIPPED", 0.0, "an earlier stage failed"))
                 continue
             print(f"materializing {label} …", flush=True)
+            started = time.monotonic()
             result = dg.materialize(
                 [
                     *(defs.assets or []),
@@ -192,17 +195,23 @@ def cmd_materialize(args: argparse.Namespace) -> int:
             status = "ok" if result.success and not failed_checks else "FAILED"
             notes = "".join(f"; check {c} did not pass" for c in failed_checks)
             notes += "".join(f"; warning: check {c} did not pass" for c in warned_checks)
-            summary.append((label, status, rows + notes))
+            summary.append((label, status, time.monotonic() - started, rows + notes))
             if status != "ok":
                 failed.append(label)
-    width = max([len(label) for label, _, _ in summary] + [9])
-    print(f"\n{'partition':{width}}  status  rows")
-    for label, status, rows in summary:
-        print(f"{label:{width}}  {status:6}  {rows}")
+    width = max([len(label) for label, *_ in summary] + [9])
+    print(f"\n{'partition':{width}}  status  {'time':>6}  rows")
+    for label, status, seconds, rows in summary:
+        print(f"{label:{width}}  {status:6}  {_duration(seconds):>6}  {rows}")
+    print(f"{len(summary)} run(s) in {_duration(time.monotonic() - began)}")
     if failed:
         print(f"{len(failed)} run(s) failed or failed a check: {failed}", file=sys.stderr)
         return 1
     return 0
+
+
+def _duration(seconds: float) -> str:
+    minutes, seconds = divmod(round(seconds), 60)
+    return f"{minutes}m{seconds:02d}s" if minutes else f"{seconds}s"
 
 
 def _summary_item(asset: str, metadata) -> str:

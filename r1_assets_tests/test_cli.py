@@ -40,6 +40,8 @@ def test_materialize_the_demo_sources_and_pool_headless(tmp_path: Path) -> None:
     names = load_catalog(settings.DEFAULT_CATALOG_PATH).names
     for name in names:
         assert f"\n{name} " in result.stdout  # one summary line per source partition
+    # and the wall time of the whole command, for the user to see where minutes go
+    assert f"{2 * len(names) + 1} run(s) in " in result.stdout
     warehouse = Warehouse(tmp_path / "data")
     assert warehouse.partitions("raw_problems") == sorted(names)
     per_source = warehouse.query("SELECT source, count(*) AS n FROM raw_problems GROUP BY 1")
@@ -146,4 +148,10 @@ def test_the_whole_demo_graph(tmp_path: Path) -> None:
     warehouse = Warehouse(tmp_path / "data")
     names = load_catalog(settings.DEFAULT_CATALOG_PATH).names
     assert warehouse.partitions("distilled_responses") == sorted(names)
+    assert warehouse.partitions("verified_set") == sorted(names)
+    # every demo benchmark audited and evaluated for both models, then the report
+    demo = [b for b in warehouse.partitions("contamination_report") if b.startswith("demo_")]
+    assert len(demo) >= 4
+    assert warehouse.read("eval_report").height == 2 * len(demo)
+    assert warehouse.read("trained_model").height >= 1
     print(f"whole demo graph: {time.monotonic() - started:.0f} s")

@@ -19,6 +19,7 @@ import random
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from itertools import groupby
@@ -44,6 +45,10 @@ def _chat_template_flags(request: Request) -> dict:
     if request.prefill:
         return {"add_generation_prompt": False, "continue_final_message": True}
     return {"add_generation_prompt": True}
+
+
+PREFIX_PROBE = 32  # prompts whose first tokens agree are batched together
+MIN_SHARED_PREFIX = 16  # a shorter shared prefix is not worth its own forward pass
 
 
 class TransformersEngine(_Collects):
@@ -72,29 +77,65 @@ class TransformersEngine(_Collects):
         )
 
     def stream(self, requests: Sequence[Request]) -> Iterator[tuple[int, Completion]]:
-        # batches of similar prompt length: left padding is compute thrown away
-        length = {i: sum(len(m["content"]) for m in r.messages) for i, r in enumerate(requests)}
-        order = sorted(range(len(requests)), key=lambda i: (repr(requests[i].sampling), length[i]))
-        for _, group in groupby(order, key=lambda i: repr(requests[i].sampling)):
-            indices = list(group)
-            for batch in balanced_batches(indices, self.batch_size):
-                yield from zip(batch, self._batch([requests[i] for i in batch]), strict=True)
+        tokens = [
+            self.tokenizer(self.prompt(r), add_special_tokens=False)["input_ids"] for r in requests
+        ]
+        # prompts that open alike (one template over many problems: the labeler, the judge) are
+        # batched together, so their shared prefix is computed once; then by length, since
+        # padding is compute thrown away
+        heads = Counter(tuple(t[:PREFIX_PROBE]) for t in tokens)
 
-    def _batch(self, batch: list[Request]) -> list[Completion]:
+        def group(i: int) -> tuple:
+            head = tuple(tokens[i][:PREFIX_PROBE])
+            return (repr(requests[i].sampling), head if heads[head] > 1 else ())
+
+        order = sorted(range(len(requests)), key=lambda i: (group(i), len(tokens[i])))
+        for _, members in groupby(order, key=group):
+            for batch in balanced_batches(list(members), self.batch_size):
+                completions = self._batch([requests[i] for i in batch], [tokens[i] for i in batch])
+                yield from zip(batch, completions, strict=True)
+
+    def _inputs(self, tokens: list[list[int]]) -> dict:
+        """The batch's model inputs. A prefix every prompt shares (>= MIN_SHARED_PREFIX tokens)
+        is run once and its KV cache repeated for every row; the rows' own tokens follow it,
+        padded on the left of that remainder (the mask hides the padding, positions continue
+        after the prefix). Without one it is plain left padding."""
+        torch = self.torch
+        shared = shared_prefix_length(tokens) if len(tokens) > 1 else 0
+        if shared < MIN_SHARED_PREFIX:
+            shared = 0
+        width = max(len(t) for t in tokens) - shared
+        input_ids = torch.full((len(tokens), shared + width), self.tokenizer.pad_token_id)
+        mask = torch.zeros((len(tokens), shared + width), dtype=torch.long)
+        for row, ids in enumerate(tokens):
+            own = ids[shared:]
+            input_ids[row, :shared] = torch.tensor(ids[:shared], dtype=torch.long)
+            input_ids[row, shared + width - len(own) :] = torch.tensor(own, dtype=torch.long)
+            mask[row, :shared] = 1
+            mask[row, shared + width - len(own) :] = 1
+        inputs = {"input_ids": input_ids.to(self.device), "attention_mask": mask.to(self.device)}
+        if shared:
+            from transformers import DynamicCache
+
+            cache = DynamicCache(config=self.model.config)
+            with torch.inference_mode():
+                self.model(
+                    input_ids[:1, :shared].to(self.device), past_key_values=cache, logits_to_keep=1
+                )
+            cache.batch_repeat_interleave(len(tokens))
+            inputs["past_key_values"] = cache
+        return inputs
+
+    def _batch(self, batch: list[Request], tokens: list[list[int]]) -> list[Completion]:
         from transformers import LogitsProcessorList
 
         torch, tokenizer = self.torch, self.tokenizer
         sampling = batch[0].sampling
-        encoded = tokenizer(
-            [self.prompt(r) for r in batch],
-            return_tensors="pt",
-            padding=True,
-            add_special_tokens=False,
-        ).to(self.device)
+        started = time.perf_counter()
+        encoded = self._inputs(tokens)
         sample = sampling.temperature > 0
         nucleus = sample and sampling.top_p < 1.0
         torch.manual_seed(batch[0].seed())
-        started = time.perf_counter()
         with torch.inference_mode():
             output = self.model.generate(
                 **encoded,
@@ -116,17 +157,28 @@ class TransformersEngine(_Collects):
         for row, request in enumerate(batch):
             new = output[row, width:].tolist()
             stop = next((k for k, token in enumerate(new) if token in eos), None)
-            tokens = new if stop is None else new[:stop]
+            kept = new if stop is None else new[:stop]
             completions.append(
                 Completion(
-                    text=request.prefill + tokenizer.decode(tokens, skip_special_tokens=True),
+                    text=request.prefill + tokenizer.decode(kept, skip_special_tokens=True),
                     finish_reason="stop" if stop is not None else "length",
-                    prompt_tokens=int(encoded["attention_mask"][row].sum()),
-                    completion_tokens=len(tokens) + (stop is not None),
+                    prompt_tokens=len(tokens[row]),
+                    completion_tokens=len(kept) + (stop is not None),
                     latency_s=latency,
                 )
             )
         return completions
+
+
+def shared_prefix_length(tokens: list[list[int]]) -> int:
+    """How many leading tokens every sequence shares, leaving each at least one of its own (the
+    step that produces the first new token needs an input)."""
+    limit = min(len(t) for t in tokens) - 1
+    for position in range(max(limit, 0)):
+        first = tokens[0][position]
+        if any(t[position] != first for t in tokens):
+            return position
+    return max(limit, 0)
 
 
 def balanced_batches(items: list, size: int) -> list[list]:

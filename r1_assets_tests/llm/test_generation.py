@@ -107,3 +107,37 @@ def test_top_p_keeps_exactly_the_tokens_transformers_keeps(temperature: float) -
     assert torch.equal(theirs.isinf(), ours.isinf())
     assert torch.equal(theirs[~theirs.isinf()], ours[~ours.isinf()])
     assert (~ours[:8].isinf()).sum(dim=-1).min() > 64  # the fallback rows were really wide
+
+
+def test_shared_prefix_length_leaves_every_prompt_a_token_of_its_own() -> None:
+    from r1_assets.llm.engines import shared_prefix_length
+
+    assert shared_prefix_length([[1, 2, 3, 4], [1, 2, 5], [1, 2, 3]]) == 2
+    assert shared_prefix_length([[1, 2, 3], [1, 2, 3]]) == 2  # not all 3
+    assert shared_prefix_length([[7, 1], [8, 1]]) == 0
+    assert shared_prefix_length([[1], [1, 2]]) == 0
+
+
+def test_a_shared_prompt_prefix_is_computed_once_with_the_same_answers(teacher) -> None:
+    """The labeler's prompts share a long template: batched, the template's KV cache is computed
+    once; the answers are those each prompt gets on its own."""
+    from r1_assets.labels.labeling import label_requests
+    from r1_assets.llm.engines import MIN_SHARED_PREFIX, shared_prefix_length
+
+    engine = teacher.engine()
+    problems = [
+        "What is the remainder when $3^{100}$ is divided by $7$?",
+        "Write a function that returns the n-th Fibonacci number.",
+        "Why is the sky blue?",
+        "Find all real x with $x^2 - 5x + 6 = 0$.",
+    ]
+    requests = label_requests(problems)[0::3]  # the difficulty template over four problems
+    tokens = [
+        engine.tokenizer(engine.prompt(r), add_special_tokens=False)["input_ids"] for r in requests
+    ]
+    assert shared_prefix_length(tokens) >= MIN_SHARED_PREFIX
+    assert "past_key_values" in engine._inputs(tokens)
+    together = engine._batch(requests, tokens)
+    alone = [engine._batch([r], [t])[0] for r, t in zip(requests, tokens, strict=True)]
+    assert [c.text for c in together] == [c.text for c in alone]
+    assert [c.prompt_tokens for c in together] == [len(t) for t in tokens]
