@@ -80,20 +80,10 @@ class TransformersEngine(_Collects):
         tokens = [
             self.tokenizer(self.prompt(r), add_special_tokens=False)["input_ids"] for r in requests
         ]
-        # prompts that open alike (one template over many problems: the labeler, the judge) are
-        # batched together, so their shared prefix is computed once; then by length, since
-        # padding is compute thrown away
-        heads = Counter(tuple(t[:PREFIX_PROBE]) for t in tokens)
-
-        def group(i: int) -> tuple:
-            head = tuple(tokens[i][:PREFIX_PROBE])
-            return (repr(requests[i].sampling), head if heads[head] > 1 else ())
-
-        order = sorted(range(len(requests)), key=lambda i: (group(i), len(tokens[i])))
-        for _, members in groupby(order, key=group):
-            for batch in balanced_batches(list(members), self.batch_size):
-                completions = self._batch([requests[i] for i in batch], [tokens[i] for i in batch])
-                yield from zip(batch, completions, strict=True)
+        samplings = [repr(r.sampling) for r in requests]
+        for batch in plan_batches(tokens, samplings, self.batch_size):
+            completions = self._batch([requests[i] for i in batch], [tokens[i] for i in batch])
+            yield from zip(batch, completions, strict=True)
 
     def _inputs(self, tokens: list[list[int]]) -> dict:
         """The batch's model inputs. A prefix every prompt shares (>= MIN_SHARED_PREFIX tokens)
@@ -168,6 +158,26 @@ class TransformersEngine(_Collects):
                 )
             )
         return completions
+
+
+def plan_batches(tokens: list[list[int]], samplings: list[str], size: int) -> list[list[int]]:
+    """Batches of request indices (one sampling setting per batch, at most ``size``, split
+    evenly). Prompts that open alike (one template over many problems: the labeler, the judge)
+    are ordered together, so a batch shares their prefix and computes it once; then by length,
+    since padding is compute thrown away. Batches cut across those groups: the k samples of one
+    prompt must not shrink a batch to k."""
+    heads = Counter(tuple(t[:PREFIX_PROBE]) for t in tokens)
+
+    def head(i: int) -> tuple:
+        opening = tuple(tokens[i][:PREFIX_PROBE])
+        return opening if heads[opening] > 1 else ()
+
+    order = sorted(range(len(tokens)), key=lambda i: (samplings[i], head(i), len(tokens[i])))
+    return [
+        batch
+        for _, members in groupby(order, key=lambda i: samplings[i])
+        for batch in balanced_batches(list(members), size)
+    ]
 
 
 def shared_prefix_length(tokens: list[list[int]]) -> int:

@@ -141,3 +141,24 @@ def test_a_shared_prompt_prefix_is_computed_once_with_the_same_answers(teacher) 
     alone = [engine._batch([r], [t])[0] for r, t in zip(requests, tokens, strict=True)]
     assert [c.text for c in together] == [c.text for c in alone]
     assert [c.prompt_tokens for c in together] == [len(t) for t in tokens]
+
+
+def test_batches_group_a_template_and_never_shrink_to_the_k_samples_of_one_prompt() -> None:
+    from r1_assets.llm.engines import PREFIX_PROBE, plan_batches, shared_prefix_length
+
+    template = {name: [n] * PREFIX_PROBE for n, name in enumerate(("difficulty", "category"))}
+    problems = [[100 + i] * (3 + i % 5) for i in range(20)]
+    # the labeler: two templates over 20 problems, interleaved as label_requests makes them
+    labels = [template[t] + p for p in problems for t in ("difficulty", "category")]
+    batches = plan_batches(labels, ["greedy"] * len(labels), 20)
+    assert [len(b) for b in batches] == [20, 20]
+    for batch in batches:  # each batch is one template, so it shares the whole template
+        assert shared_prefix_length([labels[i] for i in batch]) >= PREFIX_PROBE
+        lengths = [len(labels[i]) for i in batch]
+        assert lengths == sorted(lengths)
+    # evaluation: k=4 samples of 8 items, each item's prompt 4 times: one full batch, not 8 of 4
+    items = [[7] * 20 + [200 + i] * (5 + i) for i in range(8) for _ in range(4)]
+    assert [len(b) for b in plan_batches(items, ["t0.6"] * 32, 32)] == [32]
+    # one sampling setting per batch; every request exactly once
+    mixed = plan_batches(items, ["a", "b"] * 16, 32)
+    assert sorted(i for b in mixed for i in b) == list(range(32)) and len(mixed) == 2
