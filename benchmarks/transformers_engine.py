@@ -61,7 +61,11 @@ def main() -> None:
     parser.add_argument("--problems", type=int, default=40)
     parser.add_argument("--repeats", type=int, default=2)
     args = parser.parse_args()
-    engine = LLMResource(backend="transformers").engine()
+    engine = LLMResource(
+        backend="transformers",
+        models_dir=str(settings.models_dir()),
+        cache_dir=str(settings.data_dir() / "cache" / "llm"),  # unused: the engine is called bare
+    ).engine()
     assert isinstance(engine, engines.TransformersEngine)
     problems = demo_problems(args.problems)
     engine.generate([Request(user("Hi"), Sampling(0.0, 1.0, 2))])  # warm-up
