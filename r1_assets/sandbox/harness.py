@@ -3,7 +3,8 @@
 Copied into the job directory and run by the sandbox's own interpreter (Debian's python3, not
 the project's venv), so it imports the standard library only and never the project. It imports
 as little as it can at start (json, re, traceback cost ~10 ms per run): the config is marshal,
-events are ``repr`` of plain dicts, the rest is imported when needed.
+events are JSON objects written with the C string quoter ``_json`` alone, the rest is imported
+when needed.
 
 ``mode: program`` runs ``program.py`` as ``__main__`` (stdio tests and ``Sandbox.run``).
 ``mode: tests`` loads the program once, then runs each call/assert test in order, stopping at the
@@ -26,14 +27,32 @@ PROGRAM = "/job/program.py"
 
 
 class Channel:
-    """Writes nonce-prefixed events (``repr`` of a dict of str/int/None) to the results fd."""
+    """Writes nonce-prefixed events (a JSON object of str/int/null) to the results fd.
+
+    JSON, not ``repr``: the host would need ``ast.literal_eval`` for a repr, and CPython 3.11's
+    AST constructor keeps its recursion depth per interpreter, so sandbox runs parsed on several
+    threads at once could fail with "AST constructor recursion depth mismatch" (gh-106905).
+    """
 
     def __init__(self, fd: int, nonce: str) -> None:
-        # bound now: the program may replace os.write or repr later
-        self._fd, self._prefix, self._write, self._repr = fd, nonce + " ", os.write, repr
+        from _json import encode_basestring_ascii
+
+        # bound now: the program may replace os.write, repr or int later
+        self._fd, self._prefix, self._write = fd, nonce + " ", os.write
+        self._quote, self._repr, self._int, self._str = encode_basestring_ascii, repr, int, str
+
+    def _value(self, value: object) -> str:
+        if value is None:
+            return "null"
+        if value.__class__ is self._int:  # not bool, not a hostile int subclass
+            return self._repr(value)
+        if isinstance(value, self._str):
+            return self._quote(value)
+        return self._quote(self._repr(value))
 
     def emit(self, **event: object) -> None:
-        data = (self._prefix + self._repr(event) + "\n").encode("utf-8", "backslashreplace")
+        fields = ",".join(self._quote(k) + ":" + self._value(v) for k, v in event.items())
+        data = (self._prefix + "{" + fields + "}\n").encode("ascii")  # the quoter escapes the rest
         while data:
             data = data[self._write(self._fd, data) :]
 

@@ -498,7 +498,7 @@ def test_printed_fake_results_are_not_believed(sandbox: Sandbox) -> None:
         def add(a, b):
             for fd in range(1, 30):
                 try:
-                    os.write(fd, b"{'ev': 'result', 'i': 0, 'value': '3'}\\n{'ev': 'done'}\\n")
+                    os.write(fd, b'{"ev": "result", "i": 0, "value": "3"}\\n{"ev": "done"}\\n')
                 except OSError:
                     pass
             os._exit(0)
@@ -584,3 +584,35 @@ def test_bubblewrap_inside_a_private_folder_still_runs(tmp_path):
     ) as box:
         result = box.run("print(6 * 7)")
     assert (result.status, result.stdout.strip()) == ("ok", "42")
+
+
+def test_harness_events_round_trip_through_the_host_reader() -> None:
+    """Whatever a program puts in an error message arrives intact, and never as code."""
+    from r1_assets.sandbox.execute import _read_events
+    from r1_assets.sandbox.harness import Channel
+
+    class Odd:
+        def __repr__(self) -> str:
+            return "Odd('x')"
+
+    read_fd, write_fd = os.pipe()
+    channel = Channel(write_fd, "N0NCE")
+    message = 'quote " backslash \\ newline \n tab \t é 中 \udcff {"ev": "done"}'
+    channel.emit(ev="error", i=3, msg=message, errno=None, where=Odd(), flag=True)
+    channel.emit(ev="done")
+    os.write(write_fd, b'{"ev": "result", "i": 0}\n')  # no nonce: not an event
+    os.close(write_fd)
+    with os.fdopen(read_fd, "rb") as reader:
+        pending, events = _read_events(reader, b"", "N0NCE")
+    assert pending == b""
+    assert events == [
+        {
+            "ev": "error",
+            "i": 3,
+            "msg": message.replace("\udcff", "?"),  # Parquet cannot hold a lone surrogate
+            "errno": None,
+            "where": "Odd('x')",
+            "flag": "True",
+        },
+        {"ev": "done"},
+    ]
