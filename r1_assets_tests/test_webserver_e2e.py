@@ -28,6 +28,9 @@ mutation Launch($params: ExecutionParams!) {
 }"""
 RUN_STATUS = """
 query Status($id: ID!) { runOrError(runId: $id) { __typename ... on Run { status } } }"""
+RUN_LOGS = """
+query Logs($id: ID!) { logsForRun(runId: $id) {
+  __typename ... on EventConnection { events { ... on MessageEvent { message } } } } }"""
 PARTITIONS = """
 query { assetNodeOrError(assetKey: {path: ["raw_problems"]}) {
   __typename ... on AssetNode { partitionKeys } } }"""
@@ -137,6 +140,9 @@ def test_materialize_a_partition_through_the_webserver(make_catalog, tmp_path: P
                 break
             time.sleep(1)
         assert status == "SUCCESS", (tmp_path / "dagster_dev.log").read_text()[-3000:]
+        messages = graphql(url, RUN_LOGS, {"id": run_id})["logsForRun"]["events"]
+        # the steps ran in the run worker (no process per step, no busy wait on a pool)
+        assert any("Executing steps in process" in (e["message"] or "") for e in messages)
 
     warehouse = Warehouse(data)
     problems = warehouse.query("SELECT * FROM raw_problems ORDER BY source_row_id")
