@@ -29,6 +29,7 @@ from r1_assets.assets.train import (
 from r1_assets.assets.verify import build_response_verdicts, build_verified_set
 from r1_assets.catalog.spec import load_catalog
 from r1_assets.evaluate.benchmarks import load_benchmark_catalog
+from r1_assets.pool_wait import sleep_while_waiting_for_pools
 from r1_assets.resources import (
     ClassifierResource,
     ContaminationAuditResource,
@@ -41,6 +42,7 @@ from r1_assets.resources import (
 )
 
 log = logging.getLogger(__name__)
+sleep_while_waiting_for_pools()
 
 
 def build_definitions(catalog_path: Path, data_dir: Path) -> dg.Definitions:
@@ -72,12 +74,10 @@ def build_definitions(catalog_path: Path, data_dir: Path) -> dg.Definitions:
             build_contamination_report(dg.StaticPartitionsDefinition(benchmarks.names)),
         ],
         asset_checks=[no_benchmark_overlap],
-        # Steps run in the run's own process, as `r1-assets materialize` runs them. The default
-        # multiprocess executor started a fresh process per step (re-importing torch and
-        # reloading the LLM for labels, distillation and the judge) and, while a step waited for
-        # the `llm` pool, spun its poll loop at 30-40% of a core (dagster 1.13 sleeps between
-        # claims only in the in-process executor): a two-source backfill took 8.8 min in the UI
-        # against ~2 min headless. On two cores, parallel steps within one run buy nothing.
+        # Steps run in the run's own process, as `r1-assets materialize` runs them: the default
+        # multiprocess executor started a fresh process per step (re-importing torch, reloading
+        # the LLM for labels, distillation and the judge) and polls a blocked pool claim without
+        # any sleep. On two cores, parallel steps within one run buy nothing.
         executor=dg.in_process_executor,
         jobs=[
             dg.define_asset_job(

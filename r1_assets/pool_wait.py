@@ -1,0 +1,31 @@
+"""A run whose step waits for a slot of a Dagster pool must sleep, not spin.
+
+dagster 1.13's ``InstanceConcurrencyContext.interval_to_next_pending_claim_check`` returns
+``min([0, *waits])``, which is never positive, so the executor's ``sleep_til_ready`` never sleeps:
+a run waiting for the ``llm`` pool spun a core at 60-100% while the other run's engine needed
+both (a two-source backfill in the UI took 8.8 min against ~2 min headless). The intended value
+is the time to the earliest pending claim's next check, at least 0. Patched when the code
+location loads (the run workers import it too); removed when Dagster's own returns a wait.
+"""
+
+from __future__ import annotations
+
+import time
+
+from dagster._core.execution.plan.instance_concurrency_context import (
+    InstanceConcurrencyContext,
+)
+
+
+def interval_to_next_pending_claim_check(self: InstanceConcurrencyContext) -> float:
+    """Seconds until a blocked step's claim is due again (0 when one is due or none waits)."""
+    if not self._pending_claims or not self._pending_timeouts:
+        return 0.0
+    now = time.time()
+    return max(0.0, min(ready_at - now for ready_at in self._pending_timeouts.values()))
+
+
+def sleep_while_waiting_for_pools() -> None:
+    InstanceConcurrencyContext.interval_to_next_pending_claim_check = (  # type: ignore[method-assign]
+        interval_to_next_pending_claim_check
+    )
