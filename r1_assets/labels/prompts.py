@@ -9,24 +9,29 @@ from __future__ import annotations
 
 import re
 
-LABELER_VERSION = "1"
+LABELER_VERSION = "2"
 CATEGORIES = ("math", "code", "science", "chat", "puzzle", "writing", "other")
 PROBLEM_CHARS = 6000  # the labeler sees the start of very long statements
 
+# The problem comes first, the question after it: the three prompts of one problem then share
+# the problem as a prefix, which the engine computes once (labels 1.85x faster on 45 demo
+# problems, 88.9 s -> 48.0 s). The category prompt keeps the words of version 1 ("the following
+# problem", then a pointer back): worded for a problem above, SmolLM2 answered with prose and
+# only 2 of 45 parsed (25 with this wording, 17 with version 1's problem-last prompt).
 DIFFICULTY = (
-    "Rate the difficulty of the following problem for a strong high-school student on a scale "
-    "from 1 to 5 (1 = very easy, 2 = easy, 3 = medium, 4 = hard, 5 = very hard, olympiad "
-    "level). Answer with the digit only.\n\nProblem:\n{problem}\n\nDifficulty (1-5):"
+    "Problem:\n{problem}\n\nRate the difficulty of the problem above for a strong high-school "
+    "student on a scale from 1 to 5 (1 = very easy, 2 = easy, 3 = medium, 4 = hard, 5 = very "
+    "hard, olympiad level). Answer with the digit only.\n\nDifficulty (1-5):"
 )
 CATEGORY = (
-    "Classify the following problem into exactly one category: "
+    "Problem:\n{problem}\n\nClassify the following problem into exactly one category: "
     + ", ".join(CATEGORIES)
-    + ". Answer with the category name only.\n\nProblem:\n{problem}\n\nCategory:"
+    + ". Answer with the category name only.\n\nProblem: (see above)\n\nCategory:"
 )
 QUALITY = (
-    "Rate the quality of the following problem statement on a scale from 1 to 5 (1 = unclear, "
-    "incomplete or ill-posed; 5 = clear, complete and well-posed). Answer with the digit only."
-    "\n\nProblem:\n{problem}\n\nQuality (1-5):"
+    "Problem:\n{problem}\n\nRate the quality of the problem statement above on a scale from 1 "
+    "to 5 (1 = unclear, incomplete or ill-posed; 5 = clear, complete and well-posed). Answer "
+    "with the digit only.\n\nQuality (1-5):"
 )
 
 # a digit 1-5 on its own: "3", "3.", "4/5", "Level: 2." — not "1.1", "15" or "2.5"

@@ -49,6 +49,7 @@ def _chat_template_flags(request: Request) -> dict:
 
 PREFIX_PROBE = 32  # prompts whose first tokens agree are batched together
 MIN_SHARED_PREFIX = 16  # a shorter shared prefix is not worth its own forward pass
+FAMILY_PROBE = 64  # ...and whose first tokens agree this far sit side by side
 
 
 class TransformersEngine(_Collects):
@@ -86,35 +87,56 @@ class TransformersEngine(_Collects):
             yield from zip(batch, completions, strict=True)
 
     def _inputs(self, tokens: list[list[int]]) -> dict:
-        """The batch's model inputs. A prefix every prompt shares (>= MIN_SHARED_PREFIX tokens)
-        is run once and its KV cache repeated for every row; the rows' own tokens follow it,
-        padded on the left of that remainder (the mask hides the padding, positions continue
-        after the prefix). Without one it is plain left padding."""
+        """The batch's model inputs. Each prefix ``prefix_plan`` finds (the template every prompt
+        opens with, or what a run of consecutive prompts shares: one problem under several label
+        questions, the k samples of one prompt) is run once and its KV cache given to its rows;
+        their own tokens follow, padded on the left of that remainder (the mask hides all
+        padding, positions continue after the prefix). Without one it is plain left padding."""
         torch = self.torch
-        shared = shared_prefix_length(tokens) if len(tokens) > 1 else 0
-        if shared < MIN_SHARED_PREFIX:
-            shared = 0
-        width = max(len(t) for t in tokens) - shared
-        input_ids = torch.full((len(tokens), shared + width), self.tokenizer.pad_token_id)
-        mask = torch.zeros((len(tokens), shared + width), dtype=torch.long)
-        for row, ids in enumerate(tokens):
-            own = ids[shared:]
-            input_ids[row, :shared] = torch.tensor(ids[:shared], dtype=torch.long)
-            input_ids[row, shared + width - len(own) :] = torch.tensor(own, dtype=torch.long)
-            mask[row, :shared] = 1
-            mask[row, shared + width - len(own) :] = 1
+        prefixes, owner = prefix_plan(tokens)
+        cut = [len(prefixes[g]) if g >= 0 else 0 for g in owner]
+        cached = max(cut)
+        width = max(len(ids) - n for ids, n in zip(tokens, cut, strict=True))
+        input_ids = torch.full((len(tokens), cached + width), self.tokenizer.pad_token_id)
+        mask = torch.zeros((len(tokens), cached + width), dtype=torch.long)
+        for row, (ids, n) in enumerate(zip(tokens, cut, strict=True)):
+            own = ids[n:]
+            input_ids[row, cached - n : cached] = torch.tensor(ids[:n], dtype=torch.long)
+            input_ids[row, cached + width - len(own) :] = torch.tensor(own, dtype=torch.long)
+            mask[row, cached - n : cached] = 1
+            mask[row, cached + width - len(own) :] = 1
         inputs = {"input_ids": input_ids.to(self.device), "attention_mask": mask.to(self.device)}
-        if shared:
-            from transformers import DynamicCache
+        if cached:
+            inputs["past_key_values"] = self._prefix_cache(prefixes, owner, cached)
+        return inputs
 
+    def _prefix_cache(self, prefixes: list[list[int]], owner: list[int], width: int):
+        """One KV cache row per prompt: each prefix computed alone (no padding to compute), left-
+        padded with zeros to ``width`` (the mask gives them no weight); a prompt without a prefix
+        (owner -1) gets zeros only."""
+        from transformers import DynamicCache
+
+        torch = self.torch
+        computed = []
+        for prefix in prefixes:
             cache = DynamicCache(config=self.model.config)
             with torch.inference_mode():
-                self.model(
-                    input_ids[:1, :shared].to(self.device), past_key_values=cache, logits_to_keep=1
-                )
-            cache.batch_repeat_interleave(len(tokens))
-            inputs["past_key_values"] = cache
-        return inputs
+                ids = torch.tensor([prefix], dtype=torch.long, device=self.device)
+                self.model(ids, past_key_values=cache, logits_to_keep=1)
+            computed.append(cache)
+        rows = torch.tensor([g if g >= 0 else len(prefixes) for g in owner], device=self.device)
+        combined = DynamicCache(config=self.model.config)
+        for layer in range(len(computed[0].layers)):
+            states = []
+            for part in ("keys", "values"):
+                tensors = [getattr(c.layers[layer], part) for c in computed]
+                padded = [
+                    torch.nn.functional.pad(t, (0, 0, width - t.shape[-2], 0)) for t in tensors
+                ]
+                padded.append(torch.zeros_like(padded[0]))  # the rows without a prefix
+                states.append(torch.cat(padded).index_select(0, rows))
+            combined.update(*states, layer_idx=layer)
+        return combined
 
     def _batch(self, batch: list[Request], tokens: list[list[int]]) -> list[Completion]:
         from transformers import LogitsProcessorList
@@ -173,11 +195,46 @@ def plan_batches(tokens: list[list[int]], samplings: list[str], size: int) -> li
         return opening if heads[opening] > 1 else ()
 
     order = sorted(range(len(tokens)), key=lambda i: (samplings[i], head(i), len(tokens[i])))
+    # prompts that open with the same FAMILY_PROBE tokens (one problem under several questions,
+    # the k samples of one prompt) move next to the first of them, so a batch holds them together
+    family = {i: (samplings[i], tuple(tokens[i][:FAMILY_PROBE])) for i in order}
+    first = {}
+    for position, i in enumerate(order):
+        first.setdefault(family[i], position)
+    order.sort(key=lambda i: first[family[i]])
     return [
         batch
         for _, members in groupby(order, key=lambda i: samplings[i])
         for batch in balanced_batches(list(members), size)
     ]
+
+
+def prefix_plan(tokens: list[list[int]]) -> tuple[list[list[int]], list[int]]:
+    """The prefixes worth computing once for a batch, and each prompt's prefix (index, or -1).
+
+    Consecutive prompts that share MIN_SHARED_PREFIX tokens more than the whole batch does form a
+    run with its own prefix (what they all share); the other prompts share the batch's common
+    prefix when it is long enough. Every prompt keeps at least one token of its own."""
+    if len(tokens) < 2:
+        return [], [-1] * len(tokens)
+    common = shared_prefix_length(tokens)
+    common = common if common >= MIN_SHARED_PREFIX else 0
+    prefixes: list[list[int]] = []
+    owner = [-1] * len(tokens)
+    start = 0
+    for end in range(1, len(tokens) + 1):
+        if end < len(tokens) and (
+            shared_prefix_length(tokens[end - 1 : end + 1]) >= common + MIN_SHARED_PREFIX
+        ):
+            continue
+        if end - start > 1:  # a run: what its prompts share (the minimum of neighbours' shares)
+            prefixes.append(tokens[start][: shared_prefix_length(tokens[start:end])])
+            owner[start:end] = [len(prefixes) - 1] * (end - start)
+        start = end
+    if common and -1 in owner:
+        prefixes.append(tokens[0][:common])
+        owner = [len(prefixes) - 1 if g < 0 else g for g in owner]
+    return prefixes, owner
 
 
 def shared_prefix_length(tokens: list[list[int]]) -> int:

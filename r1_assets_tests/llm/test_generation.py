@@ -118,29 +118,73 @@ def test_shared_prefix_length_leaves_every_prompt_a_token_of_its_own() -> None:
     assert shared_prefix_length([[1], [1, 2]]) == 0
 
 
-def test_a_shared_prompt_prefix_is_computed_once_with_the_same_answers(teacher) -> None:
-    """The labeler's prompts share a long template: batched, the template's KV cache is computed
-    once; the answers are those each prompt gets on its own."""
+def test_shared_prompt_prefixes_are_computed_once_with_the_same_answers(teacher) -> None:
+    """The labeler asks three questions after each problem: batched, each problem's KV cache is
+    computed once for its three prompts (and the chat template's once for prompts sharing only
+    that); the answers are those each prompt gets on its own."""
     from r1_assets.labels.labeling import label_requests
-    from r1_assets.llm.engines import MIN_SHARED_PREFIX, shared_prefix_length
+    from r1_assets.llm.engines import plan_batches, prefix_plan
 
     engine = teacher.engine()
     problems = [
         "What is the remainder when $3^{100}$ is divided by $7$?",
-        "Write a function that returns the n-th Fibonacci number.",
-        "Why is the sky blue?",
+        "Write a Python function that returns the n-th Fibonacci number, with F(0) = 0, F(1) = 1.",
+        "Explain why the sky looks blue at noon but red and orange at sunset, in terms of light.",
         "Find all real x with $x^2 - 5x + 6 = 0$.",
     ]
-    requests = label_requests(problems)[0::3]  # the difficulty template over four problems
+    requests = label_requests(problems)
     tokens = [
         engine.tokenizer(engine.prompt(r), add_special_tokens=False)["input_ids"] for r in requests
     ]
-    assert shared_prefix_length(tokens) >= MIN_SHARED_PREFIX
+    (batch,) = plan_batches(tokens, ["greedy"] * len(tokens), 32)
+    requests, tokens = [requests[i] for i in batch], [tokens[i] for i in batch]
+    prefixes, owner = prefix_plan(tokens)
+    assert len(prefixes) == 4 and sorted(owner) == [0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3]
+    for problem in problems:  # each problem is in a prefix
+        assert any(problem[:20] in engine.tokenizer.decode(p) for p in prefixes), problem
     assert "past_key_values" in engine._inputs(tokens)
     together = engine._batch(requests, tokens)
     alone = [engine._batch([r], [t])[0] for r, t in zip(requests, tokens, strict=True)]
     assert [c.text for c in together] == [c.text for c in alone]
     assert [c.prompt_tokens for c in together] == [len(t) for t in tokens]
+    # the difficulty question alone over the four problems: they share the chat template only
+    difficulty = tokens[0::3]
+    prefixes, owner = prefix_plan(difficulty)
+    assert len(prefixes) == 1 and owner == [0, 0, 0, 0]
+    together = engine._batch(requests[0::3], difficulty)
+    assert [c.text for c in together] == [c.text for c in alone[0::3]]
+    # bare prompts (no chat template): a run with its prefix beside a prompt with none at all
+    encode = engine.tokenizer
+    story = "Once upon a time a fox lived in a small wood near the river, and every morning it"
+    bare = [encode(story + end)["input_ids"] for end in (" ran", " slept late and")]
+    bare.append(encode("2 + 2 =")["input_ids"])
+    assert prefix_plan(bare)[1] == [0, 0, -1]
+    greedy = requests[:3]
+    together = engine._batch(greedy, bare)
+    alone = [engine._batch([r], [t])[0] for r, t in zip(greedy, bare, strict=True)]
+    assert [c.text for c in together] == [c.text for c in alone]
+
+
+def test_prefix_plan_finds_runs_and_the_batch_wide_prefix() -> None:
+    from r1_assets.llm.engines import MIN_SHARED_PREFIX, prefix_plan
+
+    system = list(range(1000, 1000 + MIN_SHARED_PREFIX))  # every prompt opens with it
+    problem = {n: [n] * 40 for n in (1, 2)}
+    tokens = [
+        system + problem[1] + [7, 8],
+        system + problem[1] + [9],
+        [*system, 5, 5],  # shares only the system part
+        system + problem[2] + [7],
+        system + problem[2] + [7],  # two samples of one prompt
+    ]
+    prefixes, owner = prefix_plan(tokens)
+    assert owner == [0, 0, 2, 1, 1]
+    assert prefixes[0] == system + problem[1]
+    assert prefixes[1] == system + problem[2]  # not the last token: each keeps one of its own
+    assert prefixes[2] == system
+    # nothing shared worth a forward pass: no prefix at all
+    assert prefix_plan([[1, 2, 3], [4, 5, 6]]) == ([], [-1, -1])
+    assert prefix_plan([[1, 2, 3]]) == ([], [-1])
 
 
 def test_batches_group_a_template_and_never_shrink_to_the_k_samples_of_one_prompt() -> None:
@@ -162,3 +206,9 @@ def test_batches_group_a_template_and_never_shrink_to_the_k_samples_of_one_promp
     # one sampling setting per batch; every request exactly once
     mixed = plan_batches(items, ["a", "b"] * 16, 32)
     assert sorted(i for b in mixed for i in b) == list(range(32)) and len(mixed) == 2
+    # the labeler's questions after each problem: a problem's prompts sit side by side
+    opening = [3] * PREFIX_PROBE
+    after = [opening + [300 + i] * 70 + [q] * (2 + q) for i in range(6) for q in range(3)]
+    order = [i for b in plan_batches(after[::-1], ["greedy"] * 18, 18) for i in b]
+    problems = [after[::-1][i][PREFIX_PROBE] for i in order]
+    assert problems == sorted(problems, key=problems.index)  # each problem one contiguous run
