@@ -1,8 +1,8 @@
 """What each speed-up of the transformers engine buys, as ratios against the same engine without it,
 in the same process on the same prompts (the embedded SmolLM2 on this CPU):
 
-- shared-prefix KV cache: the labeler's three templates over the demo problems, batched by
-  template with the template's KV cache computed once per batch vs every prompt in full;
+- shared-prefix KV cache: the labeler's three questions after each demo problem, with each
+  problem's KV cache (and the chat template's) computed once per batch vs every prompt in full;
 - nucleus cut: sampled generation (T 0.6, top-p 0.95) with ``TopP`` vs transformers' sorting
   ``TopPLogitsWarper`` — same seed, so the same tokens must come out;
 - batch size: 32 (split evenly) vs 16 on the same sampled requests.
@@ -85,7 +85,7 @@ def main() -> None:
 
     measured = best_of(args.repeats, {"full": prefix(10**9), "prefix": prefix(16)})
     engines.MIN_SHARED_PREFIX = 16
-    rows.append(row("labeler: shared-prefix KV cache", len(labels), measured, "full", "prefix"))
+    rows.append(row("labeler: shared-prefix KV caches", len(labels), measured, "full", "prefix"))
 
     sampled = [
         Request(user(f"{text}\n\n{MATH_INSTRUCTION}", "<think>\n"), Sampling(0.6, 0.95, 64))

@@ -20,7 +20,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from itertools import groupby
 from typing import Protocol
@@ -205,7 +205,7 @@ def plan_batches(tokens: list[list[int]], samplings: list[str], size: int) -> li
     return [
         batch
         for _, members in groupby(order, key=lambda i: samplings[i])
-        for batch in balanced_batches(list(members), size)
+        for batch in balanced_batches(list(members), size, key=family.__getitem__)
     ]
 
 
@@ -248,14 +248,26 @@ def shared_prefix_length(tokens: list[list[int]]) -> int:
     return max(limit, 0)
 
 
-def balanced_batches(items: list, size: int) -> list[list]:
+def balanced_batches(items: list, size: int, key: Callable | None = None) -> list[list]:
     """``items`` in as few batches of at most ``size`` as possible, of near-equal sizes: a step of
-    a batch of 5 costs most of a step of 16 on a CPU, so 21 runs as 11 + 10, not 16 + 5."""
+    a batch of 5 costs most of a step of 16 on a CPU, so 21 runs as 11 + 10, not 16 + 5.
+
+    With ``key``, consecutive items of one key (a family: one problem's label questions) are not
+    cut apart unless the family alone exceeds ``size``: a batch computes a family's shared
+    prefix once, and a stray member would pad every row of its batch to its whole prompt."""
     if not items:
         return []
     count = math.ceil(len(items) / size)
     width = math.ceil(len(items) / count)
-    return [items[start : start + width] for start in range(0, len(items), width)]
+    families = [list(f) for _, f in groupby(items, key=key)] if key else [[i] for i in items]
+    batches: list[list] = [[]]
+    for family in families:
+        for start in range(0, len(family), size):
+            piece = family[start : start + size]
+            if batches[-1] and (len(batches[-1]) >= width or len(batches[-1]) + len(piece) > size):
+                batches.append([])
+            batches[-1].extend(piece)
+    return batches
 
 
 class TopP:
