@@ -45,7 +45,7 @@ class LLMResource(dg.ConfigurableResource):
     batch_size: int = Field(
         default=32,
         description="transformers generate batch size: 32 gave ~12% more tok/s than 16 on prompts "
-        "of one length, 0.84x on mixed lengths (padding); benchmarks/transformers_engine.py",
+        "of one length, 0.73-0.84x on mixed lengths (padding); benchmarks/transformers_engine.py",
     )
     max_model_len: int = Field(default=4096, description="vLLM context length")
     gpu_memory_utilization: float = Field(
