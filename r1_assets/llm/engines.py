@@ -262,8 +262,7 @@ def balanced_batches(items: list, size: int, key: Callable | None = None) -> lis
     families = [list(f) for _, f in groupby(items, key=key)] if key else [[i] for i in items]
     batches: list[list] = [[]]
     for family in families:
-        for start in range(0, len(family), size):
-            piece = family[start : start + size]
+        for piece in balanced_batches(family, size) if len(family) > size else [family]:
             if batches[-1] and (len(batches[-1]) >= width or len(batches[-1]) + len(piece) > size):
                 batches.append([])
             batches[-1].extend(piece)

@@ -90,8 +90,8 @@ def test_balanced_batches_split_evenly_and_keep_every_item() -> None:
     kept = balanced_batches(families, 32, key=lambda item: item[0])
     assert [len(b) for b in kept] == [24, 21]
     assert {n for n, _ in kept[0]}.isdisjoint({n for n, _ in kept[1]})
-    # a family larger than a batch is split into batches of at most the size
-    assert [len(b) for b in balanced_batches([0] * 40, 16, key=lambda item: item)] == [16, 16, 8]
+    # a family larger than a batch is split evenly into batches of at most the size
+    assert [len(b) for b in balanced_batches([0] * 40, 16, key=lambda item: item)] == [14, 14, 12]
     for n in range(1, 70):
         batches = balanced_batches(list(range(n)), 16)
         assert [i for batch in batches for i in batch] == list(range(n))
