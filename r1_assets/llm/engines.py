@@ -184,10 +184,12 @@ class TransformersEngine(_Collects):
 
 def plan_batches(tokens: list[list[int]], samplings: list[str], size: int) -> list[list[int]]:
     """Batches of request indices (one sampling setting per batch, at most ``size``, split
-    evenly). Prompts that open alike (one template over many problems: the labeler, the judge)
-    are ordered together, so a batch shares their prefix and computes it once; then by length,
-    since padding is compute thrown away. Batches cut across those groups: the k samples of one
-    prompt must not shrink a batch to k."""
+    evenly). Prompts that open alike (one template over many problems: the judge) are ordered
+    together, so a batch shares their prefix and computes it once; then by length, since padding
+    is compute thrown away. A family — prompts that agree on their first FAMILY_PROBE tokens:
+    one problem under the labeler's questions, the k samples of one prompt — sits together and
+    is not cut across batches; batches are filled with several families, so k samples never
+    shrink a batch to k."""
     heads = Counter(tuple(t[:PREFIX_PROBE]) for t in tokens)
 
     def head(i: int) -> tuple:
@@ -195,8 +197,7 @@ def plan_batches(tokens: list[list[int]], samplings: list[str], size: int) -> li
         return opening if heads[opening] > 1 else ()
 
     order = sorted(range(len(tokens)), key=lambda i: (samplings[i], head(i), len(tokens[i])))
-    # prompts that open with the same FAMILY_PROBE tokens (one problem under several questions,
-    # the k samples of one prompt) move next to the first of them, so a batch holds them together
+    # each family moves next to its first member (the order of the sort above otherwise)
     family = {i: (samplings[i], tuple(tokens[i][:FAMILY_PROBE])) for i in order}
     first = {}
     for position, i in enumerate(order):
