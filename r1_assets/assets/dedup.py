@@ -19,7 +19,7 @@ from r1_assets.assets.metadata import (
 )
 from r1_assets.assets.plots import histogram_plot
 from r1_assets.assets.raw import RAW_PROBLEMS
-from r1_assets.dedup.calibration import BANDS, band_samples, rate_by_source
+from r1_assets.dedup.calibration import BANDS, band_samples, ground_truth_samples, rate_by_source
 from r1_assets.dedup.embedder import EmbeddingModelError
 from r1_assets.dedup.embeddings import EMBEDDING_SCHEMA, embed_problems
 from r1_assets.dedup.pool import DECISION_SCHEMA, PAIR_SCHEMA, DedupSettings, decide, rank_rows
@@ -121,6 +121,35 @@ class DedupConfig(dg.Config):
         description="pools smaller than this are searched exactly: deterministic and still fast",
     )
     calibration_floor: float = _D.calibration_floor
+    ground_truth: bool = Field(
+        default=_D.ground_truth,
+        description="let reference answers and test cases decide where wording cannot: shared "
+        "tests merge, equal short answers merge from answer_floor on, differing ones never merge",
+    )
+    answer_floor: float = Field(
+        default=_D.answer_floor,
+        description="cosine from which two problems with the same numbers and the same short "
+        "reference answer are duplicates",
+    )
+    conflict_guard: bool = Field(
+        default=_D.conflict_guard,
+        description="never merge two problems whose short reference answers differ or whose "
+        "tests expect different outputs for one input (turn off for sources whose problems "
+        "accept several answers and whose tests show only one)",
+    )
+    tests_floor: float = Field(
+        default=_D.tests_floor,
+        description="cosine from which two problems sharing their test cases are duplicates",
+    )
+    min_shared_tests: int = Field(
+        default=_D.min_shared_tests,
+        description="tests (same input, same expected output) two problems must share to be "
+        "one task",
+    )
+    common_test_limit: int = Field(
+        default=_D.common_test_limit,
+        description='a test input found in more problems than this ("1") is ignored',
+    )
 
     def settings(self) -> DedupSettings:
         return DedupSettings(**self.model_dump())
@@ -229,6 +258,9 @@ def _pool_metadata(
     verdicts = dict(pairs["verdict"].value_counts().rows()) if pairs.height else {}
     texts = problems.select("problem_uid", "problem").unique("problem_uid")
     blocked = pairs.filter(pl.col("verdict") == "guard_blocked")
+    ground_truth = pairs.filter(
+        pl.col("method").is_in(["answer", "tests"]) | (pl.col("verdict") == "ground_truth_conflict")
+    )
     return {
         "dagster/row_count": decisions.height,
         "dagster/column_lineage": column_lineage(
@@ -242,8 +274,11 @@ def _pool_metadata(
         "kept": int((decisions["decision"] == "kept").sum()),
         "exact_duplicates": int((decisions["method"] == "exact").sum()),
         "semantic_duplicates": int((decisions["method"] == "semantic").sum()),
+        "answer_duplicates": int((decisions["method"] == "answer").sum()),
+        "test_duplicates": int((decisions["method"] == "tests").sum()),
         "problems_without_embedding": without_embedding,
         "guard_blocked_pairs": verdicts.get("guard_blocked", 0),
+        "ground_truth_conflict_pairs": verdicts.get("ground_truth_conflict", 0),
         "threshold": settings.threshold,
         "number_guard": settings.number_guard,
         "sources": dg.MetadataValue.json(sources),
@@ -265,5 +300,8 @@ def _pool_metadata(
         ),
         "guard_blocked_examples": dg.MetadataValue.md(
             markdown_table(band_samples(blocked, texts, per_band=5), 10, max_chars=90)
+        ),
+        "ground_truth_examples": dg.MetadataValue.md(
+            markdown_table(ground_truth_samples(ground_truth, texts), 12, max_chars=90)
         ),
     }

@@ -18,6 +18,8 @@ def rate_by_source(decisions: pl.DataFrame) -> pl.DataFrame:
             (pl.col("decision") == "kept").sum().alias("kept"),
             (pl.col("method") == "exact").sum().alias("exact_dups"),
             (pl.col("method") == "semantic").sum().alias("semantic_dups"),
+            (pl.col("method") == "answer").sum().alias("answer_dups"),
+            (pl.col("method") == "tests").sum().alias("test_dups"),
         )
         .with_columns(((1 - pl.col("kept") / pl.col("rows")) * 100).round(1).alias("dedup_%"))
         .sort("source")
@@ -41,9 +43,41 @@ def band_samples(pairs: pl.DataFrame, texts: pl.DataFrame, per_band: int = 3) ->
         .group_by("band", maintain_order=True)
         .head(per_band)
     )
-    lookup = texts.select("problem_uid", "problem")
-    return (
-        sample.join(lookup.rename({"problem_uid": "a_uid", "problem": "a"}), on="a_uid", how="left")
-        .join(lookup.rename({"problem_uid": "b_uid", "problem": "b"}), on="b_uid", how="left")
-        .select("band", pl.col("similarity").round(3), "verdict", "numbers_differ", "a", "b")
+    return with_texts(sample, texts).select(
+        "band", pl.col("similarity").round(3), "verdict", "numbers_differ", "a", "b"
     )
+
+
+def ground_truth_samples(
+    pairs: pl.DataFrame, texts: pl.DataFrame, per_kind: int = 4
+) -> pl.DataFrame:
+    """What answers and tests decided: up to ``per_kind`` pairs merged by a shared answer, by
+    shared tests, and kept apart by differing answers or test outputs, each the least similar
+    first (where the wording alone would have decided otherwise)."""
+    if pairs.is_empty():
+        return pl.DataFrame()
+    kind = pl.coalesce(pl.col("method"), pl.col("verdict")).alias("decided_by")
+    sample = (
+        pairs.with_columns(kind)
+        .sort(["decided_by", "similarity"])
+        .group_by("decided_by", maintain_order=True)
+        .head(per_kind)
+    )
+    return with_texts(sample, texts).select(
+        "decided_by",
+        pl.col("similarity").round(3),
+        "shared_tests",
+        "conflicting_tests",
+        "answers_agree",
+        "a",
+        "b",
+    )
+
+
+def with_texts(pairs: pl.DataFrame, texts: pl.DataFrame) -> pl.DataFrame:
+    """Pairs (a_uid, b_uid) with both problems' texts as a and b; ``texts`` maps problem_uid →
+    problem."""
+    lookup = texts.select("problem_uid", "problem")
+    return pairs.join(
+        lookup.rename({"problem_uid": "a_uid", "problem": "a"}), on="a_uid", how="left"
+    ).join(lookup.rename({"problem_uid": "b_uid", "problem": "b"}), on="b_uid", how="left")

@@ -5,6 +5,11 @@ sources were materialized: catalog priority (higher first), then having a refere
 cases, then source name and source row id. Within a cluster the best-ranked row is kept; every
 other row says which kept row it duplicates, how similar it is and by which method.
 
+Ground truth weighs in where wording cannot (see ``ground_truth``): code problems that share
+their tests are one task whatever their similarity (down to ``tests_floor``), math problems with
+the same numbers and the same short answer are one problem from ``answer_floor`` on, and two
+problems whose short answers differ are never merged.
+
 Clustering is greedy in rank order: each row not yet claimed is kept and claims its unclaimed
 neighbors above the threshold. Unlike connected components this never chains A~B~C into one
 cluster when A and C are not alike.
@@ -20,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from r1_assets.dedup.ground_truth import answer_key, test_agreement, test_signatures
 from r1_assets.dedup.numbers import number_set
 
 DECISION_SCHEMA = pl.Schema(
@@ -35,7 +41,9 @@ DECISION_SCHEMA = pl.Schema(
         "duplicate_of_source": pl.String,
         "duplicate_of_row_id": pl.String,
         "similarity": pl.Float64,  # cosine to the kept row (1.0 for exact)
-        "method": pl.String,  # exact | semantic (null for kept rows)
+        # exact | semantic (cosine ≥ threshold) | answer (same numbers and short answer) |
+        # tests (shared test cases); null for kept rows
+        "method": pl.String,
         # which settings and embedding model made this decision (see settings_fingerprint): a later
         # run with other settings is visible row by row, not only in the asset's metadata
         "settings_id": pl.String,
@@ -48,7 +56,13 @@ PAIR_SCHEMA = pl.Schema(
         "b_uid": pl.String,
         "similarity": pl.Float64,
         "numbers_differ": pl.Boolean,
-        "verdict": pl.String,  # duplicate | guard_blocked | below_threshold
+        "answers_agree": pl.Boolean,  # null unless both have a short reference answer
+        "shared_tests": pl.Int64,  # test inputs the two share with the same expected output
+        "conflicting_tests": pl.Int64,  # ... and with a different one
+        # duplicate | guard_blocked (numbers differ) | ground_truth_conflict (answers or test
+        # outputs differ) | below_threshold
+        "verdict": pl.String,
+        "method": pl.String,  # for duplicates: semantic | answer | tests
     }
 )
 
@@ -68,6 +82,15 @@ class DedupSettings:
     number_guard: bool = True
     calibration_floor: float = 0.75
     deterministic: bool = True
+    # ground truth (see ground_truth.py); measured in benchmarks/dedup_real.py on 9,322 real
+    # problems: answer_floor 0.75 adds no merge there (0.70 adds 4 distinct problems), the answer
+    # guard stops 5 of the 8 merges at 0.80 there (all 5 different problems)
+    ground_truth: bool = True
+    answer_floor: float = 0.75
+    conflict_guard: bool = True
+    tests_floor: float = 0.50
+    min_shared_tests: int = 2
+    common_test_limit: int = 8
 
     def fingerprint(self, model_key: str) -> str:
         """A short id of these settings and the embedding model, stored on every decision."""
@@ -147,17 +170,22 @@ def rescored_pairs(
 
 
 def candidate_pairs(
-    vectors: np.ndarray, settings: DedupSettings, index_path: Path | None = None
+    vectors: np.ndarray,
+    settings: DedupSettings,
+    index_path: Path | None = None,
+    floor: float | None = None,
 ) -> pl.DataFrame:
     """Pairs (i < j, positions in rank order) among each row's nearest neighbors with exact
-    cosine ≥ calibration_floor. Small pools are searched exactly (deterministic); large ones through
-    the HNSW graph, with the similarity of every candidate rescored exactly in float32.
+    cosine ≥ ``floor`` (default: the calibration floor). Small pools are searched exactly
+    (deterministic); large ones through the HNSW graph, with the similarity of every candidate
+    rescored exactly in float32.
 
     A row whose k-th neighbor is still above the threshold may have more duplicates than k shows:
     templated pools (one problem, hundreds of number variants) crowd true rewordings out of the
     top k. Those rows alone are searched again with 4x the k, up to k_max.
     """
     n = len(vectors)
+    floor = settings.calibration_floor if floor is None else floor
     if n < 2:
         return pl.DataFrame(schema={"i": pl.Int64, "j": pl.Int64, "similarity": pl.Float64})
     index = build_index(vectors, settings)
@@ -170,7 +198,7 @@ def candidate_pairs(
         k = min(k, n)
         keys = index.search(vectors[queries], k, exact=exact).keys
         keys = np.asarray(keys, dtype=np.int64).reshape(len(queries), k)  # 1 query: 1-D keys
-        found.append(rescored_pairs(queries, keys, vectors, settings.calibration_floor))
+        found.append(rescored_pairs(queries, keys, vectors, floor))
         if k >= min(settings.k_max + 1, n):
             break
         last = keys[:, -1]
@@ -206,9 +234,11 @@ def decide(
     )
     with_vectors = reps.filter(usable.fill_null(False))  # NaN / zero vectors: no semantic pass
     vectors = embedding_matrix(with_vectors["embedding"])
-    raw_pairs = candidate_pairs(vectors, settings, index_path)
+    floor = settings.calibration_floor
+    if settings.ground_truth:  # answer evidence reaches below the calibration floor
+        floor = min(floor, settings.answer_floor)
+    raw_pairs = candidate_pairs(vectors, settings, index_path, floor)
 
-    texts = with_vectors["problem"].to_list()
     uids = with_vectors["problem_uid"].to_list()
     if index_path is not None:  # the index stores positions: keep what they stand for beside it
         keys_path = index_path.with_suffix(".keys.parquet")
@@ -216,49 +246,133 @@ def decide(
         tmp = keys_path.with_name(f".{keys_path.name}.tmp")
         pl.DataFrame({"key": range(len(uids)), "problem_uid": uids}).write_parquet(tmp)
         tmp.replace(keys_path)
-    signatures: dict[int, frozenset[str]] = {}  # one signature per text, not one per pair
+    pairs = judge_pairs(raw_pairs, with_vectors, vectors, settings)
+
+    # greedy in rank order: with_vectors is sorted by rank, so position order is rank order
+    claimed: dict[int, tuple[int, float, str]] = {}
+    edges = pairs.filter(pl.col("verdict") == "duplicate").select("i", "j", "similarity", "method")
+    for a, b, sim, method in edges.rows():  # sorted by (i, j): a kept row claims later neighbors
+        if a not in claimed and b not in claimed:
+            claimed[b] = (a, sim, method)
+
+    uid_series = pl.Series(uids, dtype=pl.String)
+    targets = pl.DataFrame(
+        {
+            "problem_uid": uid_series.gather(list(claimed)),
+            "target": uid_series.gather([a for a, _, _ in claimed.values()]),
+            "target_similarity": [sim for _, sim, _ in claimed.values()],
+            "target_method": [method for _, _, method in claimed.values()],
+        },
+        schema={
+            "problem_uid": pl.String,
+            "target": pl.String,
+            "target_similarity": pl.Float64,
+            "target_method": pl.String,
+        },
+    )
+    decisions = _decisions(ranked, reps, targets, settings.fingerprint(model_key))
+    pair_frame = pairs.select(
+        uid_series.gather(pairs["i"]).alias("a_uid"),
+        uid_series.gather(pairs["j"]).alias("b_uid"),
+        *PAIR_SCHEMA.names()[2:],
+    ).cast(dict(PAIR_SCHEMA))
+    calibrated = raw_pairs.filter(pl.col("similarity") >= settings.calibration_floor)
+    return decisions, pair_frame, _nearest_similarity(calibrated)
+
+
+def judge_pairs(
+    candidates: pl.DataFrame, rows: pl.DataFrame, vectors: np.ndarray, settings: DedupSettings
+) -> pl.DataFrame:
+    """The evidence on each candidate pair (i, j, similarity) and its verdict; pairs that share
+    test inputs join the candidates whatever their similarity. ``rows`` are the ranked rows in
+    position order (problem, reference_answer, test_cases); pairs below the calibration floor
+    are kept only when they are duplicates or share tests."""
+    texts = rows["problem"].to_list()
+    counts = ["shared_tests", "conflicting_tests"]
+    pairs = candidates.with_columns(pl.lit(0, pl.Int64).alias(c) for c in counts)
+    if settings.ground_truth:
+        tests = test_agreement(
+            [test_signatures(t) for t in rows["test_cases"].to_list()], settings.common_test_limit
+        )
+        pairs = candidates.join(tests, on=["i", "j"], how="full", coalesce=True).with_columns(
+            pl.col(c).fill_null(0) for c in counts
+        )
+        unscored = pairs.filter(pl.col("similarity").is_null())
+        cosine = np.einsum(  # the k-NN search did not reach these: worded differently
+            "ij,ij->i", vectors[unscored["i"].to_numpy()], vectors[unscored["j"].to_numpy()]
+        )
+        pairs = pl.concat(
+            [
+                pairs.filter(pl.col("similarity").is_not_null()),
+                unscored.with_columns(pl.Series("similarity", cosine, dtype=pl.Float64)),
+            ]
+        )
+
+    signatures: dict[int, frozenset[str]] = {}  # one per text, not one per pair
+    answers: dict[int, str | None] = {}
 
     def signature(position: int) -> frozenset[str]:
         if position not in signatures:
             signatures[position] = number_set(texts[position])
         return signatures[position]
 
-    differ = [signature(a) != signature(b) for a, b in raw_pairs.select("i", "j").rows()]
-    pairs = raw_pairs.with_columns(pl.Series("numbers_differ", differ, dtype=pl.Boolean))
+    def answer(position: int) -> str | None:
+        if position not in answers:
+            answers[position] = answer_key(rows["reference_answer"][position])
+        return answers[position]
+
+    positions = pairs.select("i", "j").rows()
+    differ = [signature(a) != signature(b) for a, b in positions]
+    agree = [
+        None
+        if not settings.ground_truth or answer(a) is None or answer(b) is None
+        else answer(a) == answer(b)
+        for a, b in positions
+    ]
     pairs = pairs.with_columns(
-        pl.when(pl.col("similarity") < settings.threshold)
-        .then(pl.lit("below_threshold"))
-        .when(pl.col("numbers_differ") & settings.number_guard)
-        .then(pl.lit("guard_blocked"))
-        .otherwise(pl.lit("duplicate"))
-        .alias("verdict")
+        pl.Series("numbers_differ", differ, dtype=pl.Boolean),
+        pl.Series("answers_agree", agree, dtype=pl.Boolean),
     )
-
-    # greedy in rank order: with_vectors is sorted by rank, so position order is rank order
-    claimed: dict[int, tuple[int, float]] = {}
-    edges = pairs.filter(pl.col("verdict") == "duplicate").select("i", "j", "similarity")
-    for a, b, sim in edges.rows():  # sorted by (i, j): each kept row claims its later neighbors
-        if a not in claimed and b not in claimed:
-            claimed[b] = (a, sim)
-
-    uid_series = pl.Series(uids, dtype=pl.String)
-    targets = pl.DataFrame(
-        {
-            "problem_uid": uid_series.gather(list(claimed)),
-            "target": uid_series.gather([a for a, _ in claimed.values()]),
-            "target_similarity": [sim for _, sim in claimed.values()],
-        },
-        schema={"problem_uid": pl.String, "target": pl.String, "target_similarity": pl.Float64},
+    similarity, differ_ = pl.col("similarity"), pl.col("numbers_differ")
+    similar = similarity >= settings.threshold
+    blocked = differ_ & settings.number_guard
+    conflicting = (~pl.col("answers_agree")).fill_null(False) | (pl.col("conflicting_tests") > 0)
+    conflict = conflicting & settings.conflict_guard
+    same_tests = (
+        (pl.col("shared_tests") >= settings.min_shared_tests)
+        & (pl.col("conflicting_tests") == 0)
+        & (similarity >= settings.tests_floor)
     )
-    decisions = _decisions(ranked, reps, targets, settings.fingerprint(model_key))
-    pair_frame = pairs.select(
-        uid_series.gather(pairs["i"]).alias("a_uid"),
-        uid_series.gather(pairs["j"]).alias("b_uid"),
-        "similarity",
-        "numbers_differ",
-        "verdict",
-    ).cast(dict(PAIR_SCHEMA))
-    return decisions, pair_frame, _nearest_similarity(raw_pairs)
+    same_answer = (
+        pl.col("answers_agree").fill_null(False) & ~differ_ & (similarity >= settings.answer_floor)
+    )
+    method = (
+        pl.when(similar & ~blocked & ~conflict)
+        .then(pl.lit("semantic"))
+        .when(same_tests)
+        .then(pl.lit("tests"))
+        .when(same_answer)
+        .then(pl.lit("answer"))
+    )
+    return (
+        pairs.with_columns(method.alias("method"))
+        .with_columns(
+            pl.when(pl.col("method").is_not_null())
+            .then(pl.lit("duplicate"))
+            .when(similar & blocked)
+            .then(pl.lit("guard_blocked"))
+            .when(similar & conflict)
+            .then(pl.lit("ground_truth_conflict"))
+            .otherwise(pl.lit("below_threshold"))
+            .alias("verdict")
+        )
+        .filter(
+            (similarity >= settings.calibration_floor)
+            | pl.col("method").is_not_null()
+            | (pl.col("shared_tests") >= settings.min_shared_tests)
+        )
+        .sort(["i", "j"])
+    )
 
 
 def embedding_matrix(embeddings: pl.Series) -> np.ndarray:
@@ -286,7 +400,7 @@ def _decisions(
     ranked: pl.DataFrame, reps: pl.DataFrame, targets: pl.DataFrame, settings_id: str
 ) -> pl.DataFrame:
     """Every row points at the kept row of its cluster: its own uid's representative (exact), or
-    the row that claimed that representative (semantic)."""
+    the row that claimed that representative (semantic, answer or tests)."""
     kept = reps.select(
         pl.col("problem_uid").alias("target"),
         pl.col("source").alias("kept_source"),
@@ -296,7 +410,7 @@ def _decisions(
     joined = (
         ranked.join(targets, on="problem_uid", how="left", maintain_order="left")
         .with_columns(
-            pl.col("target").is_not_null().alias("semantic"),
+            pl.col("target").is_not_null().alias("claimed"),
             pl.coalesce("target", "problem_uid").alias("target"),
         )
         .join(kept, on="target", how="left", maintain_order="left")
@@ -315,10 +429,10 @@ def _decisions(
         pl.when(duplicate).then(pl.col("kept_source")).alias("duplicate_of_source"),
         pl.when(duplicate).then(pl.col("kept_row_id")).alias("duplicate_of_row_id"),
         pl.when(duplicate)
-        .then(pl.when(pl.col("semantic")).then(pl.col("target_similarity")).otherwise(1.0))
+        .then(pl.when(pl.col("claimed")).then(pl.col("target_similarity")).otherwise(1.0))
         .alias("similarity"),
         pl.when(duplicate)
-        .then(pl.when(pl.col("semantic")).then(pl.lit("semantic")).otherwise(pl.lit("exact")))
+        .then(pl.when(pl.col("claimed")).then(pl.col("target_method")).otherwise(pl.lit("exact")))
         .alias("method"),
         pl.lit(settings_id).alias("settings_id"),
     ).cast(dict(DECISION_SCHEMA))
