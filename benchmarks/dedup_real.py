@@ -2,14 +2,17 @@
 duplicates are expected.
 
     python benchmarks/dedup_real.py ../shared/datasets/math500/test.jsonl \
-        ../shared/datasets/gsm8k/test.jsonl ../shared/datasets/mbpp/mbpp.jsonl \
-        ../shared/datasets/humaneval/HumanEval.jsonl ../shared/datasets/aime24/test.jsonl
+        ../shared/datasets/gsm8k/test.jsonl ../shared/datasets/gsm8k/train.jsonl \
+        ../shared/datasets/mbpp/mbpp.jsonl ../shared/datasets/humaneval/HumanEval.jsonl \
+        ../shared/datasets/aime24/test.jsonl
 
 The planted pairs of benchmarks/dedup.py measure recall; this measures the other side. Benchmark
 sets are curated to hold distinct problems, so every pair that would be merged is a candidate
 false positive: the table counts them per threshold, with and without the number guard, and the
-pairs at the default settings are printed to be read. Embeddings come from the project's cache.
-Writes benchmarks/results/dedup_real.json.
+pairs at the default settings are printed to be read. Then the pipeline's own ``decide`` runs on
+the same problems with their reference answers and tests, with ground truth on and off: what the
+answers and tests add (merges below the threshold) and take away (conflicting merges), pair by
+pair. Embeddings come from the project's cache. Writes benchmarks/results/dedup_real.json.
 """
 
 from __future__ import annotations
@@ -20,19 +23,22 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import polars as pl
 
 sys.path.insert(0, str(Path(__file__).parent))
 from dedup import RESULTS, embed
 
+from r1_assets.catalog.schema import TEST_CASE_DTYPE, problem_uid
 from r1_assets.dedup.numbers import number_set
-from r1_assets.dedup.pool import DedupSettings
+from r1_assets.dedup.pool import DedupSettings, decide, rank_rows
 
 TEXT_FIELDS = ("problem", "question", "prompt", "text", "instruction")
 THRESHOLDS = (0.70, 0.75, 0.80, 0.85, 0.90, 0.95)
 
 
-def read_texts(path: Path) -> list[str]:
-    texts = []
+def read_problems(path: Path) -> list[dict]:
+    """Text, short reference answer (GSM8K's after ``####``) and tests (MBPP's asserts) per row."""
+    problems = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
@@ -40,8 +46,46 @@ def read_texts(path: Path) -> list[str]:
         field = next((f for f in TEXT_FIELDS if isinstance(row.get(f), str)), None)
         if field is None:
             raise SystemExit(f"{path}: no text field among {TEXT_FIELDS}")
-        texts.append(row[field])
-    return texts
+        answer = row.get("answer")
+        if isinstance(answer, str) and "####" in answer:
+            answer = answer.rsplit("####", 1)[1]
+        tests = row.get("test_list") or ([row["test"]] if isinstance(row.get("test"), str) else [])
+        problems.append(
+            {
+                "text": row[field],
+                "answer": None if answer is None else str(answer).strip(),
+                "tests": [
+                    {"kind": "assert", "input": t, "output": None, "fn_name": None, "split": None}
+                    for t in tests
+                ],
+            }
+        )
+    return problems
+
+
+def pipeline_decisions(
+    problems: list[dict], origin: list[str], vectors: np.ndarray, settings: DedupSettings
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The pipeline's decisions and judged pairs for these problems, each file a source."""
+    uids = [problem_uid(p["text"]) for p in problems]
+    frame = pl.DataFrame(
+        {
+            "problem_uid": uids,
+            "source": origin,
+            "source_row_id": [str(i) for i in range(len(problems))],
+            "domain": ["math"] * len(problems),
+            "problem": [p["text"] for p in problems],
+            "reference_answer": [p["answer"] for p in problems],
+            "test_cases": [p["tests"] for p in problems],
+        },
+        schema_overrides={"test_cases": pl.List(TEST_CASE_DTYPE)},
+    )
+    embeddings = pl.DataFrame(
+        {"problem_uid": uids, "embedding": list(vectors)},
+        schema={"problem_uid": pl.String, "embedding": pl.List(pl.Float32)},
+    )
+    decisions, pairs, _ = decide(rank_rows(frame, {}), embeddings, settings)
+    return decisions, pairs
 
 
 def main() -> None:
@@ -51,11 +95,12 @@ def main() -> None:
     parser.add_argument("--show", type=int, default=12, help="pairs printed at the default")
     args = parser.parse_args()
 
-    texts, origin = [], []
+    problems, origin = [], []
     for path in args.files:
-        batch = read_texts(path)
-        texts += batch
-        origin += [path.parent.name or path.stem] * len(batch)
+        batch = read_problems(path)
+        problems += batch
+        origin += [f"{path.parent.name}/{path.stem}"] * len(batch)
+    texts = [p["text"] for p in problems]
     vectors, embed_stats = embed(texts, args.threads)
     similarity = vectors @ vectors.T
     rows, cols = np.triu_indices(len(texts), 1)
@@ -98,6 +143,46 @@ def main() -> None:
     print(f"\npairs merged at the default ({default.threshold}, guard on), most similar first:")
     for pair in shown[: args.show]:
         print(f"  {pair['similarity']}\n    A {pair['a']!r}\n    B {pair['b']!r}")
+
+    # the pipeline itself, with and without the answers and tests
+    text_of = dict(zip([problem_uid(t) for t in texts], texts, strict=False))
+    origin_of = dict(zip([problem_uid(t) for t in texts], origin, strict=False))
+    by_method, changed = {}, []
+    for ground_truth in (False, True):
+        decisions, pairs = pipeline_decisions(
+            problems, origin, vectors, DedupSettings(ground_truth=ground_truth)
+        )
+        counts = dict(decisions["method"].drop_nulls().value_counts().rows())
+        counts["ground_truth_conflict"] = int((pairs["verdict"] == "ground_truth_conflict").sum())
+        by_method["on" if ground_truth else "off"] = counts
+        if ground_truth:
+            decided = pairs.filter(
+                pl.col("method").is_in(["answer", "tests"])
+                | (pl.col("verdict") == "ground_truth_conflict")
+            )
+            changed = [
+                {
+                    "decided_by": row["method"] or row["verdict"],
+                    "similarity": round(row["similarity"], 3),
+                    "a": f"{origin_of[row['a_uid']]}: {text_of[row['a_uid']][:150]}",
+                    "b": f"{origin_of[row['b_uid']]}: {text_of[row['b_uid']][:150]}",
+                }
+                for row in decided.sort("similarity", descending=True).iter_rows(named=True)
+            ]
+    print("\nthe pipeline's decide() at its defaults, duplicates by method:")
+    header = ("ground truth", "exact", "semantic", "answer", "tests", "conflicts")
+    print(" ".join(f"{h:>{w}}" for h, w in zip(header, (12, 6, 9, 7, 6, 9), strict=True)))
+    for name, counts in by_method.items():
+        print(
+            f"{name:>12} {counts.get('exact', 0):>6} {counts.get('semantic', 0):>9} "
+            f"{counts.get('answer', 0):>7} {counts.get('tests', 0):>6} "
+            f"{counts.get('ground_truth_conflict', 0):>9}"
+        )
+    print("\nwhat the answers and tests decided (merged below the threshold, or kept apart):")
+    for pair in changed:
+        print(
+            f"  {pair['decided_by']} {pair['similarity']}\n    A {pair['a']!r}\n    B {pair['b']!r}"
+        )
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / "dedup_real.json"
     out.write_text(
@@ -107,6 +192,8 @@ def main() -> None:
                 "problems": len(texts),
                 "table": table,
                 "default_pairs": shown,
+                "pipeline_duplicates_by_method": by_method,
+                "ground_truth_decided": changed,
             },
             indent=2,
         )

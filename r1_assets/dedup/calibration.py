@@ -67,6 +67,7 @@ def ground_truth_samples(
         "decided_by",
         pl.col("similarity").round(3),
         "shared_tests",
+        "shared_outputs",
         "conflicting_tests",
         "answers_agree",
         "a",

@@ -5,7 +5,8 @@ APPS rewrite 0.68–0.78), and two different tasks can be worded alike (the same
 the other quantity scores 0.95). Answers and tests settle both cases:
 
 - two code problems that share their tests (the same input gives the same output, in at least two
-  tests that few other problems have, and no input gives different outputs) are one task, however
+  tests that few other problems have and that expect different outputs, and no input gives
+  different outputs) are one task, however
   they are worded — sources keep different test sets (CodeContests adds generated tests,
   Codeforces its official ones), so what they share is usually the examples and a few more;
 - two math problems with the same numbers, the same short reference answer and a moderately
@@ -20,6 +21,7 @@ Only short answers count (numbers, fractions, short expressions): a prose answer
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import re
 from collections.abc import Sequence
@@ -101,15 +103,47 @@ def _tidy(io: str | None) -> str:
 
 def test_signatures(tests: Sequence[dict] | None) -> dict[str, str]:
     """Each distinct test input (with its kind) as a short hash -> the hash of its expected output.
-    The function name of a ``call`` test is left out: two sources name one function differently."""
+
+    The function name of a ``call`` test is left out: two sources name one function differently.
+    An ``assert f(args) == expected`` test is read the same way (MBPP's "radians to degrees" and
+    "degrees to radians" both call with 90 and expect different numbers); other asserts count as
+    a whole, input without output."""
     found: dict[str, str] = {}
     for test in tests or ():
+        kind = test.get("kind") or ""
         given, expected = _tidy(test.get("input")), _tidy(test.get("output"))
+        if kind == "assert" and (call := _asserted_call(given)):
+            kind, (given, expected) = "assert_call", call
         if not given and not expected:
             continue
-        key = _short_hash((test.get("kind") or "") + "\x00" + given)
-        found.setdefault(key, _short_hash(expected))
+        found.setdefault(_short_hash(kind + "\x00" + given), _short_hash(expected))
     return found
+
+
+def _asserted_call(source: str) -> tuple[str, str] | None:
+    """(arguments, expected) of ``assert name(arguments) == expected``, spelled canonically; None
+    for any other assert. Runs on one thread: the AST constructor is not thread-safe in 3.11."""
+    if not source.startswith("assert ") or "\n" in source or len(source) > 2_000:
+        return None
+    try:
+        statement = ast.parse(source).body[0]
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    if not isinstance(statement, ast.Assert):
+        return None
+    test = statement.test
+    if not (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.Eq)
+        and isinstance(test.left, ast.Call)
+        and isinstance(test.left.func, ast.Name)
+    ):
+        return None
+    call = test.left
+    arguments = ast.unparse(ast.Tuple(elts=[*call.args], ctx=ast.Load()))
+    keywords = ",".join(sorted(ast.unparse(k) for k in call.keywords))
+    return f"{arguments};{keywords}", ast.unparse(test.comparators[0])
 
 
 def _short_hash(text: str) -> str:
@@ -117,15 +151,23 @@ def _short_hash(text: str) -> str:
 
 
 PAIRS_SCHEMA = pl.Schema(
-    {"i": pl.Int64, "j": pl.Int64, "shared_tests": pl.Int64, "conflicting_tests": pl.Int64}
+    {
+        "i": pl.Int64,
+        "j": pl.Int64,
+        "shared_tests": pl.Int64,
+        "shared_outputs": pl.Int64,
+        "conflicting_tests": pl.Int64,
+    }
 )
 
 
 def test_agreement(signatures: Sequence[dict[str, str]], common_limit: int) -> pl.DataFrame:
     """Pairs of positions (i < j) that have a test input in common, with how many of those inputs
-    expect the same output (shared tests) and how many a different one (conflicting tests: a task
-    maps an input to one answer, so these are different tasks — unless the problem accepts several
-    answers, which a source's tests cannot tell).
+    expect the same output (shared tests), how many different outputs those expect (shared
+    outputs: two regex tasks that both answer "Not matched!" to "ac" and "dc" share two tests but
+    one output, and are not the same task) and how many inputs expect a different output
+    (conflicting tests: a task maps an input to one answer, so these are different tasks — unless
+    the problem accepts several answers, which a source's tests cannot tell).
 
     An input found in more than ``common_limit`` problems ("1") says nothing about which task it
     belongs to and is ignored. A hash join: pairs without a telling input in common are never
@@ -146,6 +188,7 @@ def test_agreement(signatures: Sequence[dict[str, str]], common_limit: int) -> p
         .group_by(pl.col("p").alias("i"), pl.col("p_b").alias("j"))
         .agg(
             same.sum().cast(pl.Int64).alias("shared_tests"),
+            pl.col("expected").filter(same).n_unique().cast(pl.Int64).alias("shared_outputs"),
             (~same).sum().cast(pl.Int64).alias("conflicting_tests"),
         )
         .select(PAIRS_SCHEMA.names())

@@ -58,6 +58,7 @@ PAIR_SCHEMA = pl.Schema(
         "numbers_differ": pl.Boolean,
         "answers_agree": pl.Boolean,  # null unless both have a short reference answer
         "shared_tests": pl.Int64,  # test inputs the two share with the same expected output
+        "shared_outputs": pl.Int64,  # ... and how many different outputs those expect
         "conflicting_tests": pl.Int64,  # ... and with a different one
         # duplicate | guard_blocked (numbers differ) | ground_truth_conflict (answers or test
         # outputs differ) | below_threshold
@@ -288,7 +289,7 @@ def judge_pairs(
     position order (problem, reference_answer, test_cases); pairs below the calibration floor
     are kept only when they are duplicates or share tests."""
     texts = rows["problem"].to_list()
-    counts = ["shared_tests", "conflicting_tests"]
+    counts = ["shared_tests", "shared_outputs", "conflicting_tests"]
     pairs = candidates.with_columns(pl.lit(0, pl.Int64).alias(c) for c in counts)
     if settings.ground_truth:
         tests = test_agreement(
@@ -340,6 +341,7 @@ def judge_pairs(
     conflict = conflicting & settings.conflict_guard
     same_tests = (
         (pl.col("shared_tests") >= settings.min_shared_tests)
+        & (pl.col("shared_outputs") >= 2)  # one output everywhere ("NO") tells no task apart
         & (pl.col("conflicting_tests") == 0)
         & (similarity >= settings.tests_floor)
     )
