@@ -66,6 +66,7 @@ def answer_key(answer: str | None) -> str | None:
     for wrapper in _WRAPPERS:  # "$\boxed{120}$" -> "120"
         if match := wrapper.match(text):
             text = match.group(1).strip()
+    text = text.replace("$", "").strip()  # "$120$ ways"
     if len(_WORD.findall(text)) > MAX_ANSWER_WORDS:  # LaTeX commands are not words
         return None
     if unit := _UNIT.match(text):  # "120 ways", "5\\text{ cm}^2" -> the number
@@ -101,7 +102,7 @@ def _tidy(io: str | None) -> str:
     return "\n".join(line.rstrip() for line in (io or "").replace("\r\n", "\n").split("\n")).strip()
 
 
-def test_signatures(tests: Sequence[dict] | None) -> dict[str, str]:
+def signatures_of_tests(tests: Sequence[dict] | None) -> dict[str, str]:
     """Each distinct test input (with its kind) as a short hash -> the hash of its expected output.
 
     The function name of a ``call`` test is left out: two sources name one function differently.
@@ -161,7 +162,7 @@ PAIRS_SCHEMA = pl.Schema(
 )
 
 
-def test_agreement(signatures: Sequence[dict[str, str]], common_limit: int) -> pl.DataFrame:
+def agreement_of_tests(signatures: Sequence[dict[str, str]], common_limit: int) -> pl.DataFrame:
     """Pairs of positions (i < j) that have a test input in common, with how many of those inputs
     expect the same output (shared tests), how many different outputs those expect (shared
     outputs: two regex tasks that both answer "Not matched!" to "ac" and "dc" share two tests but

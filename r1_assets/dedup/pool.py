@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from r1_assets.dedup.ground_truth import answer_key, test_agreement, test_signatures
+from r1_assets.dedup.ground_truth import agreement_of_tests, answer_key, signatures_of_tests
 from r1_assets.dedup.numbers import number_set
 
 DECISION_SCHEMA = pl.Schema(
@@ -292,8 +292,9 @@ def judge_pairs(
     counts = ["shared_tests", "shared_outputs", "conflicting_tests"]
     pairs = candidates.with_columns(pl.lit(0, pl.Int64).alias(c) for c in counts)
     if settings.ground_truth:
-        tests = test_agreement(
-            [test_signatures(t) for t in rows["test_cases"].to_list()], settings.common_test_limit
+        tests = agreement_of_tests(
+            [signatures_of_tests(t) for t in rows["test_cases"].to_list()],
+            settings.common_test_limit,
         )
         pairs = candidates.join(tests, on=["i", "j"], how="full", coalesce=True).with_columns(
             pl.col(c).fill_null(0) for c in counts

@@ -13,6 +13,7 @@ import pytest
 from r1_assets import settings
 from r1_assets.assets.dedup import PROBLEM_EMBEDDINGS
 from r1_assets.catalog.spec import load_catalog
+from r1_assets.dedup.numbers import numbers_differ
 from r1_assets.definitions import build_definitions
 from r1_assets.resources import EmbedderResource
 from r1_assets.storage.warehouse import Warehouse
@@ -83,6 +84,12 @@ def merged(decisions: pl.DataFrame, a: dict, b: dict) -> bool:
     return target(a) == target(b)
 
 
+def problem_text(raw: pl.DataFrame, side: dict) -> str:
+    return raw.filter(
+        (pl.col("source") == side["source"]) & (pl.col("source_row_id") == side["row"])
+    )["problem"][0]
+
+
 def planted(relation: str) -> list[dict]:
     """Planted cross-source pairs of one relation."""
     return [
@@ -99,20 +106,36 @@ def test_planted_duplicates_are_found_across_sources(demo) -> None:
     )
     exact = planted("exact")
     assert exact and all(merged(decisions, p["a"], p["b"]) for p in exact)
-    reworded = planted("reworded")
-    found = [merged(decisions, p["a"], p["b"]) for p in reworded]
-    # MiniLM puts some rewordings below any safe threshold; the calibration view shows them
-    assert sum(found) / len(found) >= 0.7
+    # MiniLM scores 6 of the 21 planted rewordings 0.38-0.78, below any safe threshold: their
+    # tests (4 code pairs) and answers (1 math pair) find 5 of them. The last one, "the sum of the
+    # first 15 odd integers" vs "1 + 3 + ... + 29" (cos 0.38), uses other numbers: with the number
+    # guard the issue asks for, a text-level dedup must keep it apart.
+    raw = Warehouse(demo["data"]).read("raw_problems")
+    missed = [p for p in planted("reworded") if not merged(decisions, p["a"], p["b"])]
+    assert [(p["a"]["source"], p["b"]["source"]) for p in missed] == [
+        ("numina_demo", "openr1_math_demo")
+    ]
+    assert numbers_differ(*(problem_text(raw, side) for side in (missed[0]["a"], missed[0]["b"])))
     pairs = Warehouse(demo["data"]).read("dedup_pairs")
-    assert pairs.filter(pl.col("verdict") == "duplicate")["similarity"].min() >= 0.80
+    duplicates = pairs.filter(pl.col("verdict") == "duplicate")
+    floors = duplicates.group_by("method").agg(pl.col("similarity").min(), pl.len())
+    floor = {method: (low, n) for method, low, n in floors.rows()}
+    assert floor["semantic"][0] >= 0.80 and floor["answer"][0] >= 0.75 and floor["tests"][0] >= 0.5
+    assert floor["answer"][1] >= 1 and floor["tests"][1] >= 4
 
 
 def test_number_variants_stay_apart_with_the_guard_and_merge_without(demo) -> None:
     variants = planted("number_variant")
     guarded = run_pool(demo["data"], demo["cache"], demo["instance"])
     assert not any(merged(guarded, p["a"], p["b"]) for p in variants)
+    # the variants' answers and tests differ too: without the number guard, ground truth alone
+    # keeps them apart; without both, the threshold merges them
     unguarded = run_pool(demo["data"], demo["cache"], demo["instance"], number_guard=False)
-    assert sum(merged(unguarded, p["a"], p["b"]) for p in variants) >= 3
+    assert not any(merged(unguarded, p["a"], p["b"]) for p in variants)
+    bare = run_pool(
+        demo["data"], demo["cache"], demo["instance"], number_guard=False, ground_truth=False
+    )
+    assert sum(merged(bare, p["a"], p["b"]) for p in variants) >= 3
 
 
 def test_retention_follows_catalog_priority(demo) -> None:

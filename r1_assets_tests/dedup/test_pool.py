@@ -6,6 +6,7 @@ import numpy as np
 import polars as pl
 import pytest
 
+from r1_assets.catalog.schema import TEST_CASE_DTYPE
 from r1_assets.dedup.pool import DedupSettings, candidate_pairs, decide, rank_rows
 
 DIM = 8
@@ -17,8 +18,12 @@ def unit(*components: float) -> list[float]:
     return (vector / np.linalg.norm(vector)).tolist()
 
 
-def pool(rows: list[tuple]) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """rows: (uid, source, row_id, problem, reference_answer, vector)"""
+def pool(
+    rows: list[tuple], tests: dict[str, list[tuple[str, str]]] | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """rows: (uid, source, row_id, problem, reference_answer, vector); tests: uid -> stdio
+    (input, output) pairs."""
+    tests = tests or {}
     problems = pl.DataFrame(
         {
             "problem_uid": [r[0] for r in rows],
@@ -27,9 +32,15 @@ def pool(rows: list[tuple]) -> tuple[pl.DataFrame, pl.DataFrame]:
             "domain": ["math"] * len(rows),
             "problem": [r[3] for r in rows],
             "reference_answer": [r[4] for r in rows],
-            "test_cases": [[] for _ in rows],
+            "test_cases": [
+                [
+                    {"kind": "stdio", "input": i, "output": o, "fn_name": None, "split": "x"}
+                    for i, o in tests.get(r[0], [])
+                ]
+                for r in rows
+            ],
         },
-        schema_overrides={"test_cases": pl.List(pl.Struct({"kind": pl.String}))},
+        schema_overrides={"test_cases": pl.List(TEST_CASE_DTYPE)},
     )
     embeddings = pl.DataFrame(
         {"problem_uid": [r[0] for r in rows], "embedding": [r[5] for r in rows]},
@@ -234,3 +245,102 @@ def test_broken_vectors_and_missing_tests_do_not_break_ranking() -> None:
         schema_overrides={"test_cases": pl.List(pl.Struct({"kind": pl.String}))},
     )
     assert rank_rows(tie, {"s1": 1, "s2": 1})["source"].to_list() == ["s1", "s2"]
+
+
+def test_shared_tests_merge_code_problems_worded_apart() -> None:
+    # cos 0.6: far below the threshold, but the same task by its tests (numbers differ too)
+    rows = [
+        ("cf", "high", "1", "Pete and Billy share a watermelon of w kilos.", None, unit(1, 0)),
+        ("apps", "low", "1", "Two friends cut a melon; n up to 100.", None, unit(0.6, 0.8)),
+        ("other", "low", "2", "Is w even?", None, unit(0.6, -0.8)),
+    ]
+    watermelon = [("8", "YES"), ("5", "NO"), ("2", "NO")]
+    tests = {"cf": watermelon, "apps": [*watermelon[:2], ("100", "YES")], "other": watermelon[1:]}
+    problems, embeddings = pool(rows, tests)
+    decisions, pairs, _ = decide(rank_rows(problems, PRIORITIES), embeddings, DedupSettings())
+    by_uid = {r["problem_uid"]: r for r in decisions.iter_rows(named=True)}
+    assert (by_uid["apps"]["duplicate_of"], by_uid["apps"]["method"]) == ("cf", "tests")
+    assert by_uid["apps"]["similarity"] == pytest.approx(0.6, abs=1e-3)
+    # "other" shares two tests with cf too, but both expect "NO": one output tells no task apart
+    assert by_uid["other"]["decision"] == "kept"
+    pair = pairs.filter((pl.col("a_uid") == "cf") & (pl.col("b_uid") == "other")).row(0, named=True)
+    assert (pair["shared_tests"], pair["shared_outputs"], pair["verdict"]) == (
+        2,
+        1,
+        "below_threshold",
+    )
+    off, _, _ = decide(
+        rank_rows(problems, PRIORITIES), embeddings, DedupSettings(ground_truth=False)
+    )
+    assert off.filter(pl.col("decision") == "duplicate").is_empty()
+
+
+def test_a_conflicting_test_output_keeps_code_problems_apart() -> None:
+    # cos 0.99 and the same numbers: "even" vs "odd" - only the tests tell them apart
+    rows = [
+        ("even", "high", "1", "Count the even elements.", None, unit(1, 0)),
+        ("odd", "low", "1", "Count the odd elements.", None, unit(1, 0.14)),
+    ]
+    tests = {"even": [("3 5 7 14", "1"), ("21", "0")], "odd": [("3 5 7 14", "3"), ("21", "1")]}
+    problems, embeddings = pool(rows, tests)
+    decisions, pairs, _ = decide(rank_rows(problems, PRIORITIES), embeddings, DedupSettings())
+    assert decisions.filter(pl.col("decision") == "duplicate").is_empty()
+    [pair] = pairs.rows(named=True)
+    assert (pair["verdict"], pair["shared_tests"], pair["conflicting_tests"]) == (
+        "ground_truth_conflict",
+        0,
+        2,
+    )
+    unguarded, _, _ = decide(
+        rank_rows(problems, PRIORITIES), embeddings, DedupSettings(conflict_guard=False)
+    )
+    assert unguarded.filter(pl.col("problem_uid") == "odd")["method"].to_list() == ["semantic"]
+
+
+def test_answers_merge_below_the_threshold_and_keep_look_alikes_apart() -> None:
+    rows = [
+        ("c1", "high", "1", "Choose $3$ of $10$ people.", "120", unit(1, 0)),
+        # cos 0.77: below the threshold, same numbers, same answer (written another way)
+        (
+            "c2",
+            "low",
+            "1",
+            "A club has 10 members: how many 3-member committees?",
+            "$120$ ways",
+            unit(0.77, np.sqrt(1 - 0.77**2)),
+        ),
+        # cos 0.95, same numbers, another question: different answer, never merged
+        (
+            "s1",
+            "high",
+            "2",
+            "3 times as many deaf as blind, 180 in all: how many blind?",
+            "45",
+            unit(0, 1),
+        ),
+        (
+            "s2",
+            "low",
+            "2",
+            "3 times as many deaf as blind, 180 deaf: how many in all?",
+            "240",
+            unit(0, 0.95, np.sqrt(1 - 0.95**2)),
+        ),
+        # cos 0.77, same answer but other numbers: the number guard still holds
+        ("c3", "low", "3", "Choose 7 of 10 people.", "120", unit(0.77, -np.sqrt(1 - 0.77**2))),
+    ]
+    problems, embeddings = pool(rows)
+    decisions, pairs, _ = decide(rank_rows(problems, PRIORITIES), embeddings, DedupSettings())
+    by_uid = {r["problem_uid"]: r for r in decisions.iter_rows(named=True)}
+    assert (by_uid["c2"]["duplicate_of"], by_uid["c2"]["method"]) == ("c1", "answer")
+    assert by_uid["s2"]["decision"] == "kept"
+    assert by_uid["c3"]["decision"] == "kept"
+    verdicts = {(r["a_uid"], r["b_uid"]): r["verdict"] for r in pairs.iter_rows(named=True)}
+    assert verdicts[("s1", "s2")] == "ground_truth_conflict"
+    # without ground truth the threshold alone decides: c2 kept, s2 merged
+    off, _, _ = decide(
+        rank_rows(problems, PRIORITIES), embeddings, DedupSettings(ground_truth=False)
+    )
+    by_uid = {r["problem_uid"]: r for r in off.iter_rows(named=True)}
+    assert by_uid["c2"]["decision"] == "kept"
+    assert (by_uid["s2"]["duplicate_of"], by_uid["s2"]["method"]) == ("s1", "semantic")
