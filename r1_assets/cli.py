@@ -45,6 +45,12 @@ def ensure_dagster_home() -> Path:
     if not config.exists():
         config.write_text(DAGSTER_YAML)
     os.environ["DAGSTER_HOME"] = str(home)
+    import dagster as dg
+
+    from r1_assets.pools import create_pool_slots
+
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        create_pool_slots(instance)  # before any run worker can race to create them
     return home
 
 

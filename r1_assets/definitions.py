@@ -29,7 +29,7 @@ from r1_assets.assets.train import (
 from r1_assets.assets.verify import build_response_verdicts, build_verified_set
 from r1_assets.catalog.spec import load_catalog
 from r1_assets.evaluate.benchmarks import load_benchmark_catalog
-from r1_assets.pool_wait import sleep_while_waiting_for_pools
+from r1_assets.pools import sleep_while_waiting_for_pools
 from r1_assets.resources import (
     ClassifierResource,
     ContaminationAuditResource,

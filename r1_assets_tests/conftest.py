@@ -65,16 +65,19 @@ def materialize_in_parallel(
 ) -> list[tuple[int, str]]:
     """Run `dagster asset materialize` for each partition at once, as a backfill's run workers
     do; (exit code, output) per partition. DAGSTER_HOME gets the dagster.yaml r1-assets writes,
-    and its storage is created first: Dagster's SQLite storage races when two processes create
-    it at the same moment ("table secondary_indexes already exists")."""
+    and its storage and pool slots are created first: Dagster's SQLite storage races when two
+    processes create it at the same moment ("table secondary_indexes already exists"), and so do
+    a pool's first slots (see r1_assets.pools)."""
     import dagster as dg
 
     from r1_assets.cli import DAGSTER_YAML
+    from r1_assets.pools import create_pool_slots
 
     home = Path(env["DAGSTER_HOME"])
     home.mkdir(parents=True, exist_ok=True)
     (home / "dagster.yaml").write_text(DAGSTER_YAML)
-    dg.DagsterInstance.from_config(str(home)).dispose()
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        create_pool_slots(instance)  # as `r1-assets` does: the first claims would race
     processes = [
         subprocess.Popen(
             [

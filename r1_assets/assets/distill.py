@@ -23,6 +23,7 @@ from r1_assets.distill.responses import (
     teacher_rows,
 )
 from r1_assets.llm.types import Sampling
+from r1_assets.pools import LLM_POOL
 from r1_assets.resources import LLMResource
 
 DISTILLED_RESPONSES = dg.AssetKey("distilled_responses")
@@ -59,7 +60,7 @@ def build_distilled_responses(source_partitions: dg.PartitionsDefinition) -> dg.
         },
         group_name="distill",
         kinds={"parquet", "llm"},
-        pool="llm",
+        pool=LLM_POOL,
         code_version="1",
         metadata={"dagster/column_schema": column_schema(RESPONSE_SCHEMA)},
         description="One row per response to a selected problem: teacher samples (think / "

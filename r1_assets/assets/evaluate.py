@@ -17,6 +17,7 @@ from r1_assets.evaluate.metrics import bootstrap_ci, summarize_samples
 from r1_assets.evaluate.scoring import equivalent_for, score_samples
 from r1_assets.llm.models import DEFAULT_LLM
 from r1_assets.llm.types import Request, Sampling, user
+from r1_assets.pools import LLM_POOL
 from r1_assets.resources import LLMResource, SandboxResource, WarehouseResource, reconfigured
 
 EVAL_SCORES = dg.AssetKey("eval_scores")
@@ -79,7 +80,7 @@ def build_eval_scores(partitions: dg.MultiPartitionsDefinition) -> dg.AssetsDefi
                 "whether it is correct and why.",
             ),
         },
-        pool="llm",
+        pool=LLM_POOL,
     )
     def eval_scores(
         context: dg.AssetExecutionContext,

@@ -18,6 +18,7 @@ from r1_assets.assets.raw import RAW_PROBLEMS
 from r1_assets.labels.labeling import LABEL_SCHEMA, build_labels, label_requests
 from r1_assets.labels.prompts import CATEGORIES, LABELER_VERSION
 from r1_assets.labels.selection import SelectionPolicy, select
+from r1_assets.pools import LLM_POOL
 from r1_assets.resources import LLMResource, WarehouseResource
 
 PROBLEM_LABELS = dg.AssetKey("problem_labels")
@@ -62,7 +63,7 @@ def build_problem_labels(source_partitions: dg.PartitionsDefinition) -> dg.Asset
         deps=[DEDUPED_POOL],
         group_name="select",
         kinds={"parquet", "llm"},
-        pool="llm",
+        pool=LLM_POOL,
         code_version=LABELER_VERSION,
         metadata={"dagster/column_schema": column_schema(LABEL_SCHEMA)},
         description="Per problem: difficulty (1-5), category and quality from the LLM labeler "

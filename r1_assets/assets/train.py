@@ -26,6 +26,7 @@ from r1_assets.dataset.export import dataset_card, token_stats, write_export
 from r1_assets.dataset.mixture import MixturePolicy, build_mixture, mixture_counts
 from r1_assets.evaluate.benchmarks import load_benchmark, load_benchmark_catalog
 from r1_assets.llm.models import DEFAULT_LLM, resolve_llm
+from r1_assets.pools import LLM_POOL
 from r1_assets.resources import (
     ContaminationAuditResource,
     EmbedderResource,
@@ -340,7 +341,7 @@ class TrainConfig(dg.Config):
     deps=[SFT_DATASET],
     group_name="train",
     kinds={"pytorch", "transformers"},
-    pool="llm",  # training uses every core, like an engine
+    pool=LLM_POOL,  # training uses every core, like an engine
     code_version="1",
     description="Supervised fine-tuning of the student on sft_dataset (loss on assistant tokens "
     "only, the reasoning inside <think>…</think>): the checkpoint folder, its training log and "

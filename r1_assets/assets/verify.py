@@ -21,6 +21,7 @@ from r1_assets.assets.metadata import (
 )
 from r1_assets.assets.plots import bar_plot
 from r1_assets.assets.raw import RAW_PROBLEMS
+from r1_assets.pools import LLM_POOL
 from r1_assets.resources import (
     ClassifierResource,
     LLMResource,
@@ -134,7 +135,7 @@ def build_response_verdicts(source_partitions: dg.PartitionsDefinition) -> dg.As
         },
         group_name="verify",
         kinds={"parquet", "llm"},
-        pool="llm",  # the LLM judge
+        pool=LLM_POOL,  # the LLM judge
         # every verifier's name@version: bumping one marks this asset stale (not the responses)
         code_version=verifiers_version(),
         metadata={"dagster/column_schema": column_schema(VERDICT_SCHEMA)},

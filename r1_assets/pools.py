@@ -1,4 +1,12 @@
-"""A run whose step waits for a slot of a Dagster pool must sleep, not spin.
+"""The ``llm`` pool: one engine at a time, its slots made before any run, its waiters asleep.
+
+Slots first. Dagster 1.13 creates a default-limit pool's slots lazily, at the first claim, by
+counting the slot rows and adding the missing ones — two run workers claiming in the same
+instant on a fresh instance both count 0 and both add one: two slots, two engines at once (seen
+in the test suite: two labeling steps started 10 ms apart and shared the cores for 46 s). So the
+slots are made when DAGSTER_HOME is prepared, before any run starts.
+
+Then the wait: a run whose step waits for a slot of a Dagster pool must sleep, not spin.
 
 dagster 1.13's ``InstanceConcurrencyContext.interval_to_next_pending_claim_check`` returns
 ``min([0, *waits])``, which is never positive, so the executor's ``sleep_til_ready`` never sleeps:
@@ -11,10 +19,25 @@ location loads (the run workers import it too); removed when Dagster's own retur
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from dagster._core.execution.plan.instance_concurrency_context import (
     InstanceConcurrencyContext,
 )
+
+if TYPE_CHECKING:
+    import dagster as dg
+
+LLM_POOL = "llm"  # steps that run an LLM engine or training: each uses every core
+
+
+def create_pool_slots(instance: dg.DagsterInstance, pools: tuple[str, ...] = (LLM_POOL,)) -> None:
+    """Give each pool its default limit's slots now, unless it has slots already (a limit set in
+    the UI stays)."""
+    storage = instance.event_log_storage
+    for pool in pools:
+        if pool not in storage.get_concurrency_keys():
+            storage.initialize_concurrency_limit_to_default(pool)
 
 
 def interval_to_next_pending_claim_check(self: InstanceConcurrencyContext) -> float:

@@ -1,4 +1,5 @@
-"""A step blocked on a full pool waits with the process asleep (see r1_assets.pool_wait)."""
+"""The llm pool: its slots exist before any run, and a step blocked on it waits asleep (see
+r1_assets.pools)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from dagster._core.execution.plan.instance_concurrency_context import (
 )
 
 import r1_assets.definitions  # noqa: F401  (loading the code location applies the fix)
+from r1_assets.cli import ensure_dagster_home
+from r1_assets.pools import LLM_POOL
 
 
 def test_a_blocked_claim_reports_a_positive_wait(tmp_path: Path) -> None:
@@ -27,3 +30,16 @@ def test_a_blocked_claim_reports_a_positive_wait(tmp_path: Path) -> None:
                 assert 0.5 < wait <= 1.0
                 assert not second.claim("llm", "labels")  # not due yet: no storage query
             first.free_step("labels")
+
+
+def test_dagster_home_gets_the_llm_pool_slots_before_any_run(tmp_path: Path, monkeypatch) -> None:
+    # made lazily, two run workers' first claims both counted 0 slots and both added one
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    home = ensure_dagster_home()
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        info = instance.event_log_storage.get_concurrency_info(LLM_POOL)
+        assert (info.slot_count, info.limit) == (1, 1)
+        instance.event_log_storage.set_concurrency_slots(LLM_POOL, 2)  # a limit set in the UI
+    ensure_dagster_home()
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        assert instance.event_log_storage.get_concurrency_info(LLM_POOL).slot_count == 2
