@@ -241,6 +241,11 @@ def test_pool_metadata_helps_choose_a_threshold(demo) -> None:
     assert "█" in metadata["nearest_neighbor_similarity"]
     assert "0.95–0.98" in metadata["pairs_by_band"] or "0.98–1.00" in metadata["pairs_by_band"]
     assert "guard_blocked" in metadata["guard_blocked_examples"]
+    # what answers and tests decided: 4 code pairs by tests, one counting problem by its answer
+    assert (metadata["test_duplicates"], metadata["answer_duplicates"]) == (4, 1)
+    examples = metadata["ground_truth_examples"]
+    assert "| tests |" in examples and "| answer |" in examples and "committee" in examples
+    assert "| answer_dups | test_dups |" in metadata["dedup_rate_by_source"]
     png = metadata["nearest_neighbor_plot"].split("base64,", 1)[1].rstrip(")")
     assert base64.b64decode(png).startswith(b"\x89PNG")
 
