@@ -32,12 +32,19 @@ LLM_POOL = "llm"  # steps that run an LLM engine or training: each uses every co
 
 
 def create_pool_slots(instance: dg.DagsterInstance, pools: tuple[str, ...] = (LLM_POOL,)) -> None:
-    """Give each pool its default limit's slots now, unless it has slots already (a limit set in
-    the UI stays)."""
+    """Give each pool its default limit's slots now: a new pool, or one still on a default limit
+    that dagster.yaml has changed since (a limit set in the UI stays). Nothing on a storage
+    without pools."""
     storage = instance.event_log_storage
+    if not storage.supports_global_concurrency_limits:
+        return
+    default = instance.global_op_concurrency_default_limit
     for pool in pools:
-        if pool not in storage.get_concurrency_keys():
-            storage.initialize_concurrency_limit_to_default(pool)
+        if pool in storage.get_concurrency_keys():
+            info = storage.get_concurrency_info(pool)
+            if not info.using_default_limit or info.limit == default:
+                continue
+        storage.initialize_concurrency_limit_to_default(pool)
 
 
 def interval_to_next_pending_claim_check(self: InstanceConcurrencyContext) -> float:

@@ -32,6 +32,9 @@ def band_samples(pairs: pl.DataFrame, texts: pl.DataFrame, per_band: int = 3) ->
     if pairs.is_empty():
         return pl.DataFrame()
     labels = [f"{lo:.2f}–{min(hi, 1.0):.2f}" for lo, hi in itertools.pairwise(BANDS)]
+    pairs = pairs.filter(pl.col("similarity") >= BANDS[0])  # tests pairs reach down to 0.5
+    if pairs.is_empty():
+        return pl.DataFrame()
     banded = pairs.with_columns(
         pl.col("similarity")
         .cut(list(BANDS[1:-1]), labels=labels, left_closed=True)
@@ -52,14 +55,16 @@ def ground_truth_samples(
     pairs: pl.DataFrame, texts: pl.DataFrame, per_kind: int = 4
 ) -> pl.DataFrame:
     """What answers and tests decided: up to ``per_kind`` pairs merged by a shared answer, by
-    shared tests, and kept apart by differing answers or test outputs, each the least similar
-    first (where the wording alone would have decided otherwise)."""
+    shared tests, and kept apart by differing answers or test outputs — merges least similar
+    first, conflicts most similar first: where the wording alone would have decided otherwise."""
     if pairs.is_empty():
         return pl.DataFrame()
     kind = pl.coalesce(pl.col("method"), pl.col("verdict")).alias("decided_by")
+    conflict = pl.col("verdict") == "ground_truth_conflict"
+    telling = pl.when(conflict).then(-pl.col("similarity")).otherwise(pl.col("similarity"))
     sample = (
         pairs.with_columns(kind)
-        .sort(["decided_by", "similarity"])
+        .sort([pl.col("decided_by"), telling])
         .group_by("decided_by", maintain_order=True)
         .head(per_kind)
     )

@@ -24,71 +24,95 @@ from __future__ import annotations
 import ast
 import hashlib
 import re
+import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 import polars as pl
 
-from r1_assets.catalog.schema import normalize_problem_text
-
 MAX_ANSWER_WORDS = 3  # "x = 5", "(2, 3)", "\text{(B)}": more words than this is a prose answer
 MAX_ANSWER_CHARS = 48
 
 _WRAPPERS = (
     re.compile(r"^\\boxed\{(.*)\}$"),
-    re.compile(r"^\\text(?:bf)?\{(.*)\}$"),
-    re.compile(r"^\$+(.*?)\$+$"),
+    re.compile(r"^\\text(?:bf|rm)?\{(.*)\}$"),
     re.compile(r"^\\\((.*)\\\)$"),
     re.compile(r"^\\\[(.*)\\\]$"),
 )
-_NOISE = re.compile(r"\\left|\\right|\\[,;!: ]|\s+|\.$")
-_FRACTION = re.compile(r"^(-?)\\[dt]?frac\{?(\d+)\}?\{?(\d+)\}?$|^(-?)(\d+)/(\d+)$")
-_WORD = re.compile(r"(?<![\\a-z])[a-z]{2,}")
-_UNIT = re.compile(r"^(-?[\d.,]+)\s*(?:\\text\{\s*[a-z ]+\}|\s[a-z]+(?: [a-z]+)*)(?:\^\d)?$")
-_VARIABLE = re.compile(r"^[a-z]=(?!=)")
-_DECIMAL = re.compile(r"^-?(?:\d+(?:,\d{3})*)?(?:\.\d+)?$")
+_TEXT = re.compile(r"\\(?:text|mathrm|textbf)\{([^{}]*)\}")  # "5\text{ cm}" -> "5  cm "
+_SPACING = re.compile(r"\\left|\\right|\\[,;!: ]")
+_WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}")  # LaTeX commands are not words
+_AROUND_SYMBOL = re.compile(r"\s*([^\w\s\\])\s*")  # "( 2 , 3 )" -> "(2,3)"; "2 3" stays
+_VARIABLE = re.compile(r"^[A-Za-z] ?= ?(?!=)")  # "x = 5" -> "5"
+_NUMBER = re.compile(
+    r"^(-?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?)(?:\s+([A-Za-z][A-Za-z ]*(?:\^\d)?))?$"
+)
+_FRACTION = re.compile(r"^(-?)\\[dt]?frac(?:\{(\d+)\}|(\d))(?:\{(\d+)\}|(\d))$|^(-?)(\d+)/(\d+)$")
 
 
 def answer_key(answer: str | None) -> str | None:
     """A comparable form of a short reference answer, or None for no answer or a prose one.
 
-    Numbers compare by value (``0.5`` = ``.50`` = ``\\frac{1}{2}`` = ``1/2``, ``1,000`` = ``1000``),
-    without a unit in words or a leading variable (``120 ways`` = ``x = 120`` = ``120``); other
-    short answers by their text without spacing, ``$`` delimiters, ``\\boxed{}``,
-    ``\\left``/``\\right`` or letter case.
+    A number becomes ``value|words``: its value (``0.5`` = ``.50`` = ``\\frac{1}{2}`` = ``1/2``,
+    ``1,000`` = ``1000``, ``x = 5`` = ``5``) and the words after it, if any (``120 ways``,
+    ``5 cm``). Anything else keeps its text without ``$``, ``\\boxed{}``, ``\\left``/``\\right``
+    or the spaces around symbols. Letter case is kept (``\\Gamma`` is not ``\\gamma``), and so are
+    spaces between words and digits (``2 3`` is not ``23``). Compare keys with ``answers_agree``.
     """
-    if answer is None:
+    if not isinstance(answer, str):
         return None
-    text = normalize_problem_text(answer)
+    text = " ".join(unicodedata.normalize("NFKC", answer).split())
     if not text or len(text) > MAX_ANSWER_CHARS:
         return None
-    for wrapper in _WRAPPERS:  # "$\boxed{120}$" -> "120"
+    text = text.replace("$", "")
+    for wrapper in _WRAPPERS:  # "\boxed{120}" -> "120"
         if match := wrapper.match(text):
             text = match.group(1).strip()
-    text = text.replace("$", "").strip()  # "$120$ ways"
-    if len(_WORD.findall(text)) > MAX_ANSWER_WORDS:  # LaTeX commands are not words
+    text = _SPACING.sub(" ", _TEXT.sub(r" \1 ", text))
+    text = text.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac")
+    text = " ".join(text.split()).removesuffix(".").removesuffix("\\%").removesuffix("%").strip()
+    if not text or len(_WORD.findall(text)) > MAX_ANSWER_WORDS:
         return None
-    if unit := _UNIT.match(text):  # "120 ways", "5\\text{ cm}^2" -> the number
-        text = unit.group(1)
-    text = _NOISE.sub("", text.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac"))
-    text = _VARIABLE.sub("", text)  # "x=5" -> "5"
-    text = text.removesuffix("\\%").removesuffix("%")
-    if not text:
-        return None
+    text = _VARIABLE.sub("", text)
+    if number := _NUMBER.match(text):  # before spaces go: "2, 300" is a list, not 2300
+        digits, words = number.groups()
+        if any(c.isdigit() for c in digits):
+            try:
+                value = Fraction(Decimal(digits.replace(",", "")))
+            except (InvalidOperation, ValueError):
+                return text
+            unit = " ".join((words or "").lower().split()).replace(" ^", "^")
+            return f"{_canonical(value)}|{unit}"
+    text = _AROUND_SYMBOL.sub(r"\1", text)
     if fraction := _FRACTION.match(text):
-        sign, numerator, denominator = (
-            fraction.groups()[:3] if fraction.group(2) else fraction.groups()[3:]
-        )
+        parts = fraction.groups()
+        sign = parts[0] or parts[5] or ""
+        numerator = parts[1] or parts[2] or parts[6]
+        denominator = parts[3] or parts[4] or parts[7]
         if int(denominator) == 0:
             return text
-        return _canonical(Fraction(int(numerator), int(denominator)) * (-1 if sign else 1))
-    if _DECIMAL.match(text) and any(c.isdigit() for c in text):
-        try:
-            return _canonical(Fraction(Decimal(text.replace(",", ""))))
-        except (InvalidOperation, ValueError):
-            return text
-    return text
+        value = Fraction(int(numerator), int(denominator)) * (-1 if sign else 1)
+        return f"{_canonical(value)}|"
+    return text or None
+
+
+def answers_agree(a: str | None, b: str | None) -> bool | None:
+    """Whether two answer keys say the same (True), something different (False), or cannot be
+    told apart cheaply (None). Only clear cases disagree: two different numbers, or two different
+    plain texts (no LaTeX); the same number with other words ("5 cm", "5 km", "5") is unknown, and
+    so are two LaTeX forms ("\\frac{\\sqrt{3}}{2}" vs "\\frac{\\sqrt3}{2}") or a number against
+    a text ("2" vs "\\sqrt{4}")."""
+    if a is None or b is None:
+        return None
+    if a == b:
+        return True
+    a_number, b_number = "|" in a, "|" in b
+    if a_number and b_number:
+        return None if a.split("|")[0] == b.split("|")[0] else False
+    if not a_number and not b_number and not any(c in a + b for c in "\\{}"):
+        return False
+    return None
 
 
 def _canonical(value: Fraction) -> str:
@@ -126,25 +150,25 @@ def _asserted_call(source: str) -> tuple[str, str] | None:
     for any other assert. Runs on one thread: the AST constructor is not thread-safe in 3.11."""
     if not source.startswith("assert ") or "\n" in source or len(source) > 2_000:
         return None
-    try:
-        statement = ast.parse(source).body[0]
+    try:  # deep nesting ("1+1+…") raises RecursionError in parse or unparse: not a call then
+        body = ast.parse(source).body
+        if len(body) != 1 or not isinstance(body[0], ast.Assert):
+            return None  # "assert f(1) == 2; assert f(2) == 3" counts whole
+        test = body[0].test
+        if not (
+            isinstance(test, ast.Compare)
+            and len(test.ops) == 1
+            and isinstance(test.ops[0], ast.Eq)
+            and isinstance(test.left, ast.Call)
+            and isinstance(test.left.func, ast.Name)
+        ):
+            return None
+        call = test.left
+        arguments = ast.unparse(ast.Tuple(elts=[*call.args], ctx=ast.Load()))
+        keywords = ",".join(sorted(ast.unparse(k) for k in call.keywords))
+        return f"{arguments};{keywords}", ast.unparse(test.comparators[0])
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    if not isinstance(statement, ast.Assert):
-        return None
-    test = statement.test
-    if not (
-        isinstance(test, ast.Compare)
-        and len(test.ops) == 1
-        and isinstance(test.ops[0], ast.Eq)
-        and isinstance(test.left, ast.Call)
-        and isinstance(test.left.func, ast.Name)
-    ):
-        return None
-    call = test.left
-    arguments = ast.unparse(ast.Tuple(elts=[*call.args], ctx=ast.Load()))
-    keywords = ",".join(sorted(ast.unparse(k) for k in call.keywords))
-    return f"{arguments};{keywords}", ast.unparse(test.comparators[0])
 
 
 def _short_hash(text: str) -> str:

@@ -25,7 +25,12 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from r1_assets.dedup.ground_truth import agreement_of_tests, answer_key, signatures_of_tests
+from r1_assets.dedup.ground_truth import (
+    agreement_of_tests,
+    answer_key,
+    answers_agree,
+    signatures_of_tests,
+)
 from r1_assets.dedup.numbers import number_set
 
 DECISION_SCHEMA = pl.Schema(
@@ -83,15 +88,18 @@ class DedupSettings:
     number_guard: bool = True
     calibration_floor: float = 0.75
     deterministic: bool = True
-    # ground truth (see ground_truth.py); measured in benchmarks/dedup_real.py on 9,322 real
-    # problems: answer_floor 0.75 adds no merge there (0.70 adds 4 distinct problems), the answer
-    # guard stops 5 of the 8 merges at 0.80 there (all 5 different problems)
+    # ground truth (see ground_truth.py); measured in benchmarks/dedup_real.py on 10,460 real
+    # problems: answer_floor 0.75 adds no merge there (0.70 adds 4 different GSM8K problems), the
+    # conflict guard keeps 72 pairs apart that the threshold merged (all different problems)
     ground_truth: bool = True
     answer_floor: float = 0.75
     conflict_guard: bool = True
     tests_floor: float = 0.50
     min_shared_tests: int = 2
     common_test_limit: int = 8
+    # what sources share is their first tests (examples, then official ones): hashing more costs
+    # memory at a million problems with hundreds of generated tests each
+    tests_per_problem: int = 32
 
     def fingerprint(self, model_key: str) -> str:
         """A short id of these settings and the embedding model, stored on every decision."""
@@ -285,15 +293,19 @@ def judge_pairs(
     candidates: pl.DataFrame, rows: pl.DataFrame, vectors: np.ndarray, settings: DedupSettings
 ) -> pl.DataFrame:
     """The evidence on each candidate pair (i, j, similarity) and its verdict; pairs that share
-    test inputs join the candidates whatever their similarity. ``rows`` are the ranked rows in
+    test inputs join the candidates however far apart their vectors are (rows without a usable
+    embedding are not here at all). ``rows`` are the ranked rows in
     position order (problem, reference_answer, test_cases); pairs below the calibration floor
     are kept only when they are duplicates or share tests."""
-    texts = rows["problem"].to_list()
+    texts, references = rows["problem"].to_list(), rows["reference_answer"].to_list()
     counts = ["shared_tests", "shared_outputs", "conflicting_tests"]
     pairs = candidates.with_columns(pl.lit(0, pl.Int64).alias(c) for c in counts)
     if settings.ground_truth:
         tests = agreement_of_tests(
-            [signatures_of_tests(t) for t in rows["test_cases"].to_list()],
+            [
+                signatures_of_tests(t)
+                for t in rows["test_cases"].list.head(settings.tests_per_problem).to_list()
+            ],
             settings.common_test_limit,
         )
         pairs = candidates.join(tests, on=["i", "j"], how="full", coalesce=True).with_columns(
@@ -320,16 +332,13 @@ def judge_pairs(
 
     def answer(position: int) -> str | None:
         if position not in answers:
-            answers[position] = answer_key(rows["reference_answer"][position])
+            answers[position] = answer_key(references[position])
         return answers[position]
 
     positions = pairs.select("i", "j").rows()
     differ = [signature(a) != signature(b) for a, b in positions]
     agree = [
-        None
-        if not settings.ground_truth or answer(a) is None or answer(b) is None
-        else answer(a) == answer(b)
-        for a, b in positions
+        answers_agree(answer(a), answer(b)) if settings.ground_truth else None for a, b in positions
     ]
     pairs = pairs.with_columns(
         pl.Series("numbers_differ", differ, dtype=pl.Boolean),
@@ -340,14 +349,18 @@ def judge_pairs(
     blocked = differ_ & settings.number_guard
     conflicting = (~pl.col("answers_agree")).fill_null(False) | (pl.col("conflicting_tests") > 0)
     conflict = conflicting & settings.conflict_guard
+    # evidence that ground truth contradicts is no evidence, guard or not
     same_tests = (
         (pl.col("shared_tests") >= settings.min_shared_tests)
         & (pl.col("shared_outputs") >= 2)  # one output everywhere ("NO") tells no task apart
-        & (pl.col("conflicting_tests") == 0)
+        & ~conflicting
         & (similarity >= settings.tests_floor)
     )
     same_answer = (
-        pl.col("answers_agree").fill_null(False) & ~differ_ & (similarity >= settings.answer_floor)
+        pl.col("answers_agree").fill_null(False)
+        & ~conflicting
+        & ~differ_
+        & (similarity >= settings.answer_floor)
     )
     method = (
         pl.when(similar & ~blocked & ~conflict)

@@ -2,7 +2,12 @@
 
 import pytest
 
-from r1_assets.dedup.ground_truth import agreement_of_tests, answer_key, signatures_of_tests
+from r1_assets.dedup.ground_truth import (
+    agreement_of_tests,
+    answer_key,
+    answers_agree,
+    signatures_of_tests,
+)
 
 
 @pytest.mark.parametrize(
@@ -10,7 +15,6 @@ from r1_assets.dedup.ground_truth import agreement_of_tests, answer_key, signatu
     [
         ("120", "$120$"),
         ("120", "\\boxed{120}"),
-        ("120", "120 ways"),
         ("5", "x = 5"),
         ("0.5", "\\frac{1}{2}"),
         ("\\dfrac12", "1/2"),
@@ -18,29 +22,59 @@ from r1_assets.dedup.ground_truth import agreement_of_tests, answer_key, signatu
         ("1,000", "1000"),
         ("-\\frac{3}{4}", "-0.75"),
         ("50\\%", "50"),
+        ("5\\text{ cm}^2", "5 cm^2"),
         ("(2, 3)", "(2,3)"),
         ("\\left(2, 3\\right)", "(2,3)"),
-        ("\\text{(B)}", "(b)"),
+        ("\\text{(B)}", "(B)"),
         ("\\frac{\\sqrt{3}}{2}", "\\frac{\\sqrt{3}}{2}"),
     ],
 )
 def test_answers_that_agree(a: str, b: str) -> None:
-    assert answer_key(a) == answer_key(b) is not None
+    assert answers_agree(answer_key(a), answer_key(b)) is True
 
 
 @pytest.mark.parametrize(
     ("a", "b"),
-    [("120", "121"), ("2x", "2"), ("1/2", "1/3"), ("(2,3)", "(3,2)"), ("\\sqrt{2}", "2")],
+    [
+        ("120", "121"),
+        ("1/2", "1/3"),
+        ("5 cm", "6 cm"),
+        ("(2,3)", "(3,2)"),
+        ("(B)", "(C)"),
+        ("2 3", "23 4"),
+    ],
 )
 def test_answers_that_differ(a: str, b: str) -> None:
-    assert answer_key(a) != answer_key(b)
+    assert None not in (answer_key(a), answer_key(b))
+    assert answers_agree(answer_key(a), answer_key(b)) is False
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("120", "120 ways"),  # the same number with words: maybe a unit, maybe a scale
+        ("5 cm", "5 km"),
+        ("1", "1 million"),
+        ("2", "\\sqrt{4}"),  # a number against an expression
+        ("\\frac{\\sqrt{3}}{2}", "\\frac{\\sqrt3}{2}"),  # two LaTeX spellings
+        ("2, 300", "2300"),  # a list against a number with a thousands separator
+    ],
+)
+def test_answers_that_cannot_be_told_apart_cheaply(a: str, b: str) -> None:
+    assert answers_agree(answer_key(a), answer_key(b)) is None
+
+
+def test_answer_keys_keep_what_changes_the_answer() -> None:
+    assert answer_key("\\Gamma") != answer_key("\\gamma")
+    assert answer_key("2 3") != answer_key("23")
+    assert answer_key("\\frac123") != answer_key("\\frac{12}{3}")  # LaTeX reads (1/2)·3
 
 
 @pytest.mark.parametrize(
     "answer",
-    [None, "", "   ", "The pH is about 2.3 because the acid dissociates fully", "x" * 200],
+    [None, "", "   ", "The pH is about 2.3 because the acid dissociates fully", "x" * 200, 3],
 )
-def test_no_key_for_missing_or_prose_answers(answer: str | None) -> None:
+def test_no_key_for_missing_or_prose_answers(answer) -> None:
     assert answer_key(answer) is None
 
 
@@ -88,3 +122,14 @@ def test_agreement_counts_shared_and_conflicting_tests_and_ignores_common_inputs
     assert (limited[0, 1]["shared_tests"], limited[0, 1]["conflicting_tests"]) == (1, 0)
     assert (limited[0, 2]["shared_tests"], limited[0, 2]["conflicting_tests"]) == (1, 0)
     assert agreement_of_tests([{}, {}], 8).is_empty()
+
+
+def test_hostile_and_compound_asserts_count_whole() -> None:
+    deep = "assert f(1) == " + "+".join(["1"] * 400)  # RecursionError in the AST, once
+    negated = "assert f(1) == " + "-" * 400 + "1"
+    for source in (deep, negated):
+        assert len(signatures_of_tests([stdio(source, "", "assert")])) == 1
+    # two asserts on one line are not the first one alone: their conflict stays visible
+    first = signatures_of_tests([stdio("assert f(1) == 2; assert f(2) == 3", "", "assert")])
+    other = signatures_of_tests([stdio("assert f(1) == 2; assert f(2) == 4", "", "assert")])
+    assert first.keys() != other.keys()

@@ -306,7 +306,7 @@ def test_answers_merge_below_the_threshold_and_keep_look_alikes_apart() -> None:
             "low",
             "1",
             "A club has 10 members: how many 3-member committees?",
-            "$120$ ways",
+            "\\boxed{120}",
             unit(0.77, np.sqrt(1 - 0.77**2)),
         ),
         # cos 0.95, same numbers, another question: different answer, never merged
@@ -344,3 +344,28 @@ def test_answers_merge_below_the_threshold_and_keep_look_alikes_apart() -> None:
     by_uid = {r["problem_uid"]: r for r in off.iter_rows(named=True)}
     assert by_uid["c2"]["decision"] == "kept"
     assert (by_uid["s2"]["duplicate_of"], by_uid["s2"]["method"]) == ("s1", "semantic")
+
+
+def test_contradicted_evidence_merges_nothing() -> None:
+    # shared tests but different answers; the same answer but a test that expects another output
+    rows = [
+        ("t1", "high", "1", "Sum the list.", "12", unit(1, 0)),
+        ("t2", "low", "1", "Add up the values.", "7", unit(0.6, 0.8)),
+        ("a1", "high", "2", "Count the even elements.", "7", unit(0, 0, 1)),
+        ("a2", "low", "2", "How many are even?", "7", unit(0, 0, 0.77, np.sqrt(1 - 0.77**2))),
+    ]
+    tests = {
+        "t1": [("1 2", "3"), ("4 4", "8")],
+        "t2": [("1 2", "3"), ("4 4", "8")],
+        "a1": [("1 2", "1"), ("2 4", "2")],
+        "a2": [("1 2", "1"), ("2 4", "0")],
+    }
+    problems, embeddings = pool(rows, tests)
+    for guard in (True, False):
+        decisions, pairs, _ = decide(
+            rank_rows(problems, PRIORITIES), embeddings, DedupSettings(conflict_guard=guard)
+        )
+        assert decisions.filter(pl.col("decision") == "duplicate").is_empty(), guard
+    verdicts = {(r["a_uid"], r["b_uid"]): r for r in pairs.iter_rows(named=True)}
+    assert verdicts[("t1", "t2")]["answers_agree"] is False
+    assert verdicts[("a1", "a2")]["conflicting_tests"] == 1
