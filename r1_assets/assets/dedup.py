@@ -150,6 +150,10 @@ class DedupConfig(dg.Config):
         default=_D.common_test_limit,
         description='a test input found in more problems than this ("1") is ignored',
     )
+    tests_per_problem: int = Field(
+        default=_D.tests_per_problem,
+        description="tests compared per problem, the first ones (examples, then official tests)",
+    )
 
     def settings(self) -> DedupSettings:
         return DedupSettings(**self.model_dump())
