@@ -45,8 +45,9 @@ _SPACING = re.compile(r"\\left|\\right|\\[,;!: ]")
 _WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}")  # LaTeX commands are not words
 _AROUND_SYMBOL = re.compile(r"\s*([^\w\s\\])\s*")  # "( 2 , 3 )" -> "(2,3)"; "2 3" stays
 _VARIABLE = re.compile(r"^[A-Za-z] ?= ?(?!=)")  # "x = 5" -> "5"
+# a number, then words ("120 ways", "5 cm^2") or a LaTeX factor ("49\pi", "2\sqrt{2}")
 _NUMBER = re.compile(
-    r"^(-?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?)(?:\s+([A-Za-z][A-Za-z ]*(?:\^\d)?))?$"
+    r"^(-?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?)(?:\s+([A-Za-z][A-Za-z ]*(?:\^\d)?)|(\\\S*))?$"
 )
 _FRACTION = re.compile(r"^(-?)\\[dt]?frac(?:\{(\d+)\}|(\d))(?:\{(\d+)\}|(\d))$|^(-?)(\d+)/(\d+)$")
 
@@ -76,13 +77,13 @@ def answer_key(answer: str | None) -> str | None:
         return None
     text = _VARIABLE.sub("", text)
     if number := _NUMBER.match(text):  # before spaces go: "2, 300" is a list, not 2300
-        digits, words = number.groups()
+        digits, words, factor = number.groups()
         if any(c.isdigit() for c in digits):
             try:
                 value = Fraction(Decimal(digits.replace(",", "")))
             except (InvalidOperation, ValueError):
                 return text
-            unit = " ".join((words or "").lower().split()).replace(" ^", "^")
+            unit = factor or " ".join((words or "").lower().split()).replace(" ^", "^")
             return f"{_canonical(value)}|{unit}"
     text = _AROUND_SYMBOL.sub(r"\1", text)
     if fraction := _FRACTION.match(text):
@@ -99,17 +100,19 @@ def answer_key(answer: str | None) -> str | None:
 
 def answers_agree(a: str | None, b: str | None) -> bool | None:
     """Whether two answer keys say the same (True), something different (False), or cannot be
-    told apart cheaply (None). Only clear cases disagree: two different numbers, or two different
-    plain texts (no LaTeX); the same number with other words ("5 cm", "5 km", "5") is unknown, and
-    so are two LaTeX forms ("\\frac{\\sqrt{3}}{2}" vs "\\frac{\\sqrt3}{2}") or a number against
-    a text ("2" vs "\\sqrt{4}")."""
+    told apart cheaply (None). Only clear cases disagree: two different numbers with the same
+    words or factor after them ("5" vs "6", "49\\pi" vs "25\\pi"), or two different plain texts
+    (no LaTeX). Unknown: anything with other words or factors ("5 cm" vs "5 km" vs "6"), two LaTeX
+    forms ("\\frac{\\sqrt{3}}{2}" vs "\\frac{\\sqrt3}{2}"), a number against an expression ("2"
+    vs "\\sqrt{4}")."""
     if a is None or b is None:
         return None
     if a == b:
         return True
     a_number, b_number = "|" in a, "|" in b
     if a_number and b_number:
-        return None if a.split("|")[0] == b.split("|")[0] else False
+        (a_value, a_unit), (b_value, b_unit) = a.split("|", 1), b.split("|", 1)
+        return False if a_unit == b_unit and a_value != b_value else None
     if not a_number and not b_number and not any(c in a + b for c in "\\{}"):
         return False
     return None

@@ -39,6 +39,7 @@ def test_answers_that_agree(a: str, b: str) -> None:
         ("120", "121"),
         ("1/2", "1/3"),
         ("5 cm", "6 cm"),
+        ("49\\pi", "25\\pi"),  # the demo's circle areas: a number variant pair
         ("(2,3)", "(3,2)"),
         ("(B)", "(C)"),
         ("2 3", "23 4"),
@@ -54,6 +55,9 @@ def test_answers_that_differ(a: str, b: str) -> None:
     [
         ("120", "120 ways"),  # the same number with words: maybe a unit, maybe a scale
         ("5 cm", "5 km"),
+        ("5 cm", "6 km"),
+        ("120 ways", "121"),
+        ("2\\sqrt{2}", "\\sqrt{8}"),
         ("1", "1 million"),
         ("2", "\\sqrt{4}"),  # a number against an expression
         ("\\frac{\\sqrt{3}}{2}", "\\frac{\\sqrt3}{2}"),  # two LaTeX spellings
