@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from dedup import RESULTS, embed
 
 from r1_assets.catalog.schema import TEST_CASE_DTYPE, problem_uid
+from r1_assets.dedup.calibration import ground_truth_decided
 from r1_assets.dedup.numbers import number_set
 from r1_assets.dedup.pool import DedupSettings, decide, rank_rows
 
@@ -64,10 +65,13 @@ def read_problems(path: Path) -> list[dict]:
 
 
 def pipeline_decisions(
-    problems: list[dict], origin: list[str], vectors: np.ndarray, settings: DedupSettings
+    problems: list[dict],
+    uids: list[str],
+    origin: list[str],
+    vectors: np.ndarray,
+    settings: DedupSettings,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The pipeline's decisions and judged pairs for these problems, each file a source."""
-    uids = [problem_uid(p["text"]) for p in problems]
     frame = pl.DataFrame(
         {
             "problem_uid": uids,
@@ -145,24 +149,22 @@ def main() -> None:
         print(f"  {pair['similarity']}\n    A {pair['a']!r}\n    B {pair['b']!r}")
 
     # the pipeline itself, with and without the answers and tests
-    text_of = dict(zip([problem_uid(t) for t in texts], texts, strict=False))
-    origin_of = dict(zip([problem_uid(t) for t in texts], origin, strict=False))
+    uids = [problem_uid(t) for t in texts]
+    text_of = dict(zip(uids, texts, strict=True))
+    origin_of = dict(zip(uids, origin, strict=True))
     by_method, changed = {}, []
     for ground_truth in (False, True):
         decisions, pairs = pipeline_decisions(
-            problems, origin, vectors, DedupSettings(ground_truth=ground_truth)
+            problems, uids, origin, vectors, DedupSettings(ground_truth=ground_truth)
         )
         counts = dict(decisions["method"].drop_nulls().value_counts().rows())
         counts["ground_truth_conflict"] = int((pairs["verdict"] == "ground_truth_conflict").sum())
         by_method["on" if ground_truth else "off"] = counts
         if ground_truth:
-            decided = pairs.filter(
-                pl.col("method").is_in(["answer", "tests"])
-                | (pl.col("verdict") == "ground_truth_conflict")
-            )
+            decided = ground_truth_decided(pairs)
             changed = [
                 {
-                    "decided_by": row["method"] or row["verdict"],
+                    "decided_by": row["decided_by"],
                     "similarity": round(row["similarity"], 3),
                     "a": f"{origin_of[row['a_uid']]}: {text_of[row['a_uid']][:150]}",
                     "b": f"{origin_of[row['b_uid']]}: {text_of[row['b_uid']][:150]}",

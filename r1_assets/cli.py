@@ -40,18 +40,25 @@ run_monitoring:  # the daemon fails runs whose worker died, which frees their po
 
 def ensure_dagster_home() -> Path:
     home = Path(os.environ.get("DAGSTER_HOME") or settings.data_dir() / "dagster_home").resolve()
-    home.mkdir(parents=True, exist_ok=True)
-    config = home / "dagster.yaml"
-    if not config.exists():
-        config.write_text(DAGSTER_YAML)
+    prepare_dagster_home(home)
     os.environ["DAGSTER_HOME"] = str(home)
+    return home
+
+
+def prepare_dagster_home(home: Path) -> None:
+    """Our dagster.yaml (unless one is there), the instance's storage and the pools' slots, made
+    before any run worker starts: Dagster's SQLite storage and a pool's first slots both race
+    when two processes create them at once (see r1_assets.pools)."""
     import dagster as dg
 
     from r1_assets.pools import create_pool_slots
 
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(DAGSTER_YAML)
     with dg.DagsterInstance.from_config(str(home)) as instance:
-        create_pool_slots(instance)  # before any run worker can race to create them
-    return home
+        create_pool_slots(instance)
 
 
 def cmd_dev(args: argparse.Namespace) -> int:

@@ -64,20 +64,11 @@ def materialize_in_parallel(
     select: str, partitions: list[str], env: dict[str, str], timeout: float = 600
 ) -> list[tuple[int, str]]:
     """Run `dagster asset materialize` for each partition at once, as a backfill's run workers
-    do; (exit code, output) per partition. DAGSTER_HOME gets the dagster.yaml r1-assets writes,
-    and its storage and pool slots are created first: Dagster's SQLite storage races when two
-    processes create it at the same moment ("table secondary_indexes already exists"), and so do
-    a pool's first slots (see r1_assets.pools)."""
-    import dagster as dg
+    do; (exit code, output) per partition. DAGSTER_HOME is prepared first, as `r1-assets` does
+    (dagster.yaml, storage, pool slots: each races when two processes create it at once)."""
+    from r1_assets.cli import prepare_dagster_home
 
-    from r1_assets.cli import DAGSTER_YAML
-    from r1_assets.pools import create_pool_slots
-
-    home = Path(env["DAGSTER_HOME"])
-    home.mkdir(parents=True, exist_ok=True)
-    (home / "dagster.yaml").write_text(DAGSTER_YAML)
-    with dg.DagsterInstance.from_config(str(home)) as instance:
-        create_pool_slots(instance)  # as `r1-assets` does: the first claims would race
+    prepare_dagster_home(Path(env["DAGSTER_HOME"]))
     processes = [
         subprocess.Popen(
             [

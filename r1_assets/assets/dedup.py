@@ -262,9 +262,6 @@ def _pool_metadata(
     verdicts = dict(pairs["verdict"].value_counts().rows()) if pairs.height else {}
     texts = problems.select("problem_uid", "problem").unique("problem_uid")
     blocked = pairs.filter(pl.col("verdict") == "guard_blocked")
-    ground_truth = pairs.filter(
-        pl.col("method").is_in(["answer", "tests"]) | (pl.col("verdict") == "ground_truth_conflict")
-    )
     return {
         "dagster/row_count": decisions.height,
         "dagster/column_lineage": column_lineage(
@@ -306,6 +303,6 @@ def _pool_metadata(
             markdown_table(band_samples(blocked, texts, per_band=5), 10, max_chars=90)
         ),
         "ground_truth_examples": dg.MetadataValue.md(
-            markdown_table(ground_truth_samples(ground_truth, texts), 12, max_chars=90)
+            markdown_table(ground_truth_samples(pairs, texts), 12, max_chars=90)
         ),
     }

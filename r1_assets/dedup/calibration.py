@@ -51,20 +51,27 @@ def band_samples(pairs: pl.DataFrame, texts: pl.DataFrame, per_band: int = 3) ->
     )
 
 
+def ground_truth_decided(pairs: pl.DataFrame) -> pl.DataFrame:
+    """The pairs that answers or tests decided — merged by a shared answer or shared tests, or
+    kept apart by a conflict — with ``decided_by`` (answer | tests | ground_truth_conflict)."""
+    return pairs.filter(
+        pl.col("method").is_in(["answer", "tests"]) | (pl.col("verdict") == "ground_truth_conflict")
+    ).with_columns(pl.coalesce("method", "verdict").alias("decided_by"))
+
+
 def ground_truth_samples(
     pairs: pl.DataFrame, texts: pl.DataFrame, per_kind: int = 4
 ) -> pl.DataFrame:
-    """What answers and tests decided: up to ``per_kind`` pairs merged by a shared answer, by
-    shared tests, and kept apart by differing answers or test outputs — merges least similar
-    first, conflicts most similar first: where the wording alone would have decided otherwise."""
-    if pairs.is_empty():
+    """What answers and tests decided (see ``ground_truth_decided``): up to ``per_kind`` pairs
+    of each kind — merges least similar first, conflicts most similar first: where the wording
+    alone would have decided otherwise."""
+    decided = ground_truth_decided(pairs)
+    if decided.is_empty():
         return pl.DataFrame()
-    kind = pl.coalesce(pl.col("method"), pl.col("verdict")).alias("decided_by")
     conflict = pl.col("verdict") == "ground_truth_conflict"
     telling = pl.when(conflict).then(-pl.col("similarity")).otherwise(pl.col("similarity"))
     sample = (
-        pairs.with_columns(kind)
-        .sort([pl.col("decided_by"), telling])
+        decided.sort([pl.col("decided_by"), telling])
         .group_by("decided_by", maintain_order=True)
         .head(per_kind)
     )

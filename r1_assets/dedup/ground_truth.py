@@ -178,7 +178,7 @@ def _short_hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-PAIRS_SCHEMA = pl.Schema(
+TEST_AGREEMENT_SCHEMA = pl.Schema(
     {
         "i": pl.Int64,
         "j": pl.Int64,
@@ -219,7 +219,7 @@ def agreement_of_tests(signatures: Sequence[dict[str, str]], common_limit: int) 
             pl.col("expected").filter(same).n_unique().cast(pl.Int64).alias("shared_outputs"),
             (~same).sum().cast(pl.Int64).alias("conflicting_tests"),
         )
-        .select(PAIRS_SCHEMA.names())
-        .cast(dict(PAIRS_SCHEMA))
+        .select(TEST_AGREEMENT_SCHEMA.names())
+        .cast(dict(TEST_AGREEMENT_SCHEMA))
         .sort(["i", "j"])
     )

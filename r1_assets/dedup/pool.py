@@ -17,6 +17,7 @@ cluster when A and C are not alike.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import asdict, dataclass
@@ -26,6 +27,7 @@ import numpy as np
 import polars as pl
 
 from r1_assets.dedup.ground_truth import (
+    TEST_AGREEMENT_SCHEMA,
     agreement_of_tests,
     answer_key,
     answers_agree,
@@ -294,46 +296,37 @@ def judge_pairs(
 ) -> pl.DataFrame:
     """The evidence on each candidate pair (i, j, similarity) and its verdict; pairs that share
     test inputs join the candidates however far apart their vectors are (rows without a usable
-    embedding are not here at all). ``rows`` are the ranked rows in
-    position order (problem, reference_answer, test_cases); pairs below the calibration floor
-    are kept only when they are duplicates or share tests."""
+    embedding are not here at all). ``rows`` are the ranked rows in position order (problem,
+    reference_answer, test_cases); pairs below the calibration floor are kept only when they are
+    duplicates or share tests."""
     texts, references = rows["problem"].to_list(), rows["reference_answer"].to_list()
-    counts = ["shared_tests", "shared_outputs", "conflicting_tests"]
-    pairs = candidates.with_columns(pl.lit(0, pl.Int64).alias(c) for c in counts)
-    if settings.ground_truth:
-        tests = agreement_of_tests(
+    tests = (
+        agreement_of_tests(
             [
                 signatures_of_tests(t)
                 for t in rows["test_cases"].list.head(settings.tests_per_problem).to_list()
             ],
             settings.common_test_limit,
         )
-        pairs = candidates.join(tests, on=["i", "j"], how="full", coalesce=True).with_columns(
-            pl.col(c).fill_null(0) for c in counts
-        )
-        unscored = pairs.filter(pl.col("similarity").is_null())
-        cosine = np.einsum(  # the k-NN search did not reach these: worded differently
-            "ij,ij->i", vectors[unscored["i"].to_numpy()], vectors[unscored["j"].to_numpy()]
-        )
-        pairs = pl.concat(
-            [
-                pairs.filter(pl.col("similarity").is_not_null()),
-                unscored.with_columns(pl.Series("similarity", cosine, dtype=pl.Float64)),
-            ]
-        )
-
-    signatures: dict[int, frozenset[str]] = {}  # one per text, not one per pair
-    answers: dict[int, str | None] = {}
-
-    def signature(position: int) -> frozenset[str]:
-        if position not in signatures:
-            signatures[position] = number_set(texts[position])
-        return signatures[position]
-
-    def answer(position: int) -> str | None:
-        if position not in answers:
-            answers[position] = answer_key(references[position])
-        return answers[position]
+        if settings.ground_truth
+        else pl.DataFrame(schema=TEST_AGREEMENT_SCHEMA)
+    )
+    pairs = candidates.join(tests, on=["i", "j"], how="full", coalesce=True).with_columns(
+        pl.col(c).fill_null(0) for c in TEST_AGREEMENT_SCHEMA.names()[2:]
+    )
+    unscored = pairs.filter(pl.col("similarity").is_null())
+    cosine = np.einsum(  # the k-NN search did not reach these: worded differently
+        "ij,ij->i", vectors[unscored["i"].to_numpy()], vectors[unscored["j"].to_numpy()]
+    )
+    pairs = pl.concat(
+        [
+            pairs.filter(pl.col("similarity").is_not_null()),
+            unscored.with_columns(pl.Series("similarity", cosine, dtype=pl.Float64)),
+        ]
+    )
+    # one number set and one answer key per text, not one per pair
+    signature = functools.cache(lambda position: number_set(texts[position]))
+    answer = functools.cache(lambda position: answer_key(references[position]))
 
     positions = pairs.select("i", "j").rows()
     differ = [signature(a) != signature(b) for a, b in positions]
