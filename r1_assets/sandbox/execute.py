@@ -1,17 +1,24 @@
 """One sandboxed execution: bubblewrap command, uid per worker slot, watchdog, cleanup, status.
 
 Isolation is bubblewrap's (``--unshare-all``: no network but a private loopback, own pid, ipc,
-uts and user namespaces; ``--clearenv``; read-only /usr and nothing else of the host but the
-read-only job directory; a size-limited private /tmp). Resource limits are set by the harness
-(``harness.py``), the first code that runs inside. As root every worker slot runs as its own
-unprivileged uid, so RLIMIT_NPROC (which the kernel does not apply to root) counts that slot's
-processes only, and after each run every leftover process of that uid is killed. Not as root
-the sandbox keeps the caller's uid: NPROC then counts all of that user's processes and the
-leftover sweep is skipped (the pid namespace still takes every process of the run with it).
+uts and user namespaces; ``--clearenv``; a neutral hostname). The file system is a read-only
+root holding a read-only /usr, the program and the harness as read-only files copied in
+(``--ro-bind-data``: no host path is bound, so none shows in /proc/self/mountinfo), and two
+size-limited writable tmpfs, /tmp and /dev/shm; /dev itself is read-only. bwrap's own options
+arrive on a descriptor (``--args``), so /proc/1/cmdline names no host path either. A seccomp
+filter (``seccomp.py``) denies SysV IPC, POSIX message queues, memfd, the keyring, ptrace and
+kernel surface no program needs. Resource limits are set by the harness (``harness.py``), the
+first code that runs inside.
+
+As root every worker slot runs as its own unprivileged uid, so RLIMIT_NPROC (which the kernel
+does not apply to root) counts that slot's processes only, and after each run every leftover
+process of that uid is killed; bwrap runs from an execute-only copy, which makes its processes
+non-dumpable, so /proc/1/exe does not show where it lives. Not as root the sandbox keeps the
+caller's uid: NPROC then counts all of that user's processes and the leftover sweep is skipped
+(the pid namespace still takes every process of the run with it).
 
 rlimits are per process: a program that forks can use up to nproc x memory_mb of memory. Where
 the deployment delegates cgroups, a per-job cgroup (memory.max, pids.max) is the stronger bound.
-There is no seccomp filter: the kernel's syscall surface is the one an unprivileged user has.
 """
 
 from __future__ import annotations
@@ -23,7 +30,6 @@ import json
 import marshal
 import os
 import pwd
-import secrets
 import select
 import shutil
 import signal
@@ -33,6 +39,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from r1_assets.sandbox.seccomp import seccomp_filter
 
 HARNESS = Path(__file__).with_name("harness.py")
 UID_LOCK_DIR = Path("/tmp/r1-sandbox-uids")
@@ -79,6 +87,7 @@ class RawRun:
     wall_s: float
     events: list[dict] = field(default_factory=list)
     cpu_hard: int = 0  # the hard RLIMIT_CPU the harness set
+    overflow: str = ""  # "stdout" or "events": killed for writing more than the host reads
 
     @property
     def harness_started(self) -> bool:
@@ -104,11 +113,16 @@ def resolve_bwrap(override: str | None) -> str:
     return found
 
 
-def bwrap_argv(bwrap: str, python: str, limits: SandboxLimits, box: Path) -> list[str]:
+def bwrap_options(limits: SandboxLimits, program_fd: int, harness_fd: int, seccomp_fd: int):
+    """bwrap's options, passed on a descriptor (``--args``) rather than its command line."""
     # /lib, /lib64 and /bin are symlinks into /usr on merged-/usr systems (Debian 12)
+    tmpfs = str(limits.tmpfs_mb << 20)
     return [
-        bwrap,
         "--unshare-all",
+        # the harness is pid 1: no bwrap process inside (its /proc entries would show host
+        # paths, and it holds the descriptors the harness does), and pid 1 cannot be killed
+        # from inside
+        "--as-pid-1",
         # no nested user namespace: inside one a program would hold every capability there,
         # a much larger kernel attack surface
         "--unshare-user", "--disable-userns",
@@ -117,16 +131,22 @@ def bwrap_argv(bwrap: str, python: str, limits: SandboxLimits, box: Path) -> lis
         "--clearenv",
         "--setenv", "LANG", "C.UTF-8",
         "--setenv", "HOME", "/tmp",
+        "--hostname", "sandbox",
         "--ro-bind", "/usr", "/usr",
         "--symlink", "usr/lib", "/lib",
         "--symlink", "usr/lib64", "/lib64",
         "--symlink", "usr/bin", "/bin",
         "--proc", "/proc",
         "--dev", "/dev",
-        "--size", str(limits.tmpfs_mb << 20), "--tmpfs", "/tmp",
-        "--ro-bind", str(box), "/job",
+        # POSIX semaphores (multiprocessing) live in /dev/shm: writable, and sized like /tmp
+        "--size", tmpfs, "--tmpfs", "/dev/shm",
+        "--size", tmpfs, "--tmpfs", "/tmp",
+        "--ro-bind-data", str(program_fd), "/job/program.py",
+        "--ro-bind-data", str(harness_fd), "/job/harness.py",
+        "--remount-ro", "/dev",
+        "--remount-ro", "/",
+        "--seccomp", str(seccomp_fd),
         "--chdir", "/tmp",
-        python, "-I", "-B", "/job/harness.py", "/job/config.marshal",
     ]  # fmt: skip
 
 
@@ -239,22 +259,20 @@ def run_box(
     stdin: str = "",
     output_cap: int | None = None,
     on_event: Callable[[dict], bool] | None = None,
+    events_cap: int = 1 << 16,
 ) -> RawRun:
     """Run the harness with ``config`` on ``program`` and return what happened.
 
     The watchdog kills the run when one phase (loading, or one test: a ``start`` event begins
-    the next) outlasts ``wall_s``, or when ``on_event`` returns True for an event.
+    the next) outlasts ``wall_s``, when stdout grows past ``output_cap`` or the events past
+    ``events_cap`` bytes, or when ``on_event`` returns True for an event.
     """
-    job = Path(tempfile.mkdtemp(prefix="job-", dir=box.root))
+    job = Path(tempfile.mkdtemp(prefix="job-", dir=box.root))  # 0700: no slot uid enters it
     try:
-        job.chmod(0o711)  # the slot uid must reach box/ to bind it, and may list nothing
-        inside = job / "box"  # bound read-only at /job; outputs stay outside it
-        inside.mkdir(mode=0o755)
-        inside.chmod(0o755)
-        _write(inside / "program.py", program)
-        _write(inside / "harness.py", harness_source())
+        (job / "program.py").write_text(program, encoding="utf-8")
         (job / "stdin").write_text(stdin, encoding="utf-8")
-        return _spawn_and_watch(box, job, config, output_cap, on_event)
+        cap = output_cap or box.limits.output_kb << 10
+        return _spawn_and_watch(box, job, config, cap, events_cap, on_event)
     finally:
         shutil.rmtree(job, ignore_errors=True)
 
@@ -264,77 +282,88 @@ def harness_source() -> str:
     return HARNESS.read_text(encoding="utf-8")
 
 
-def _write(path: Path, text: str) -> None:
-    path.write_text(text, encoding="utf-8")
-    path.chmod(0o644)
-
-
 def _spawn_and_watch(
     box: Box,
     job: Path,
     config: dict,
-    output_cap: int | None,
+    output_cap: int,
+    events_cap: int,
     on_event: Callable[[dict], bool] | None,
 ) -> RawRun:
-    nonce = secrets.token_hex(16)
     # output goes to files the host opened, never to pipes: a daemonized grandchild holding a
     # pipe open would make the host wait for it
     with (
         open(job / "stdin", "rb") as stdin,
         open(job / "stdout", "wb") as stdout,
         open(job / "stderr", "wb") as stderr,
-        open(job / "results", "wb") as results,
+        open(os.open(job / "results", os.O_WRONLY | os.O_CREAT, 0o600), "wb") as results,
         open(job / "results", "rb") as reader,
     ):
         started = time.monotonic()
-        proc = _spawn(box, job, config, nonce, stdin, stdout, stderr, results)
+        proc = _spawn(box, job, config, results.fileno(), stdin, stdout, stderr)
         try:
             with _ExitWaiter(proc) as waiter:
                 phases = len(config.get("tests", ())) + 1  # loading + each test
-                events, timed_out, stopped = _watch(
-                    proc, waiter, reader, nonce, box.limits.wall_s, phases, on_event
+                streams = _Streams(reader, events_cap, stdout.fileno(), output_cap)
+                timed_out, stopped = _watch(
+                    proc, waiter, streams, box.limits.wall_s, phases, on_event
                 )
         finally:
             _kill_group(proc)
             if box.uid is not None:
                 sweep_uid(box.uid)
+        streams.drain()
         wall_s = time.monotonic() - started
-    cap = output_cap or box.limits.output_kb << 10
-    out, out_size = _read_capped(job / "stdout", cap)
-    err, _ = _read_capped(job / "stderr", box.limits.output_kb << 10)
+    returncode = _program_exit(streams.events, proc.returncode)
+    out, out_size = _read_capped(job / "stdout", output_cap)
+    err, _ = _read_capped(job / "stderr", box.limits.output_kb << 10, tail=True)
     return RawRun(
-        proc.returncode,
+        returncode,
         timed_out,
         stopped,
         out,
         err,
         out_size,
         wall_s,
-        events,
+        streams.events,
         cpu_hard=config["limits"]["CPU_HARD"],
+        overflow=streams.overflow,
     )
 
 
-def _spawn(box: Box, job: Path, config: dict, nonce: str, *files) -> subprocess.Popen:
-    """Start bwrap on the harness; the nonce reaches the harness through a pipe it closes."""
-    stdin, stdout, stderr, results = files
-    nonce_read, nonce_write = os.pipe()
+def _spawn(
+    box: Box, job: Path, config: dict, results_fd: int, stdin, stdout, stderr
+) -> subprocess.Popen:
+    """Start bwrap on the harness. Everything it reads arrives on descriptors: its options,
+    the program, the harness, the seccomp filter, the harness's config — which stays out of
+    the sandbox's file system (the harness closes it before any program code runs)."""
+    fds: list[int] = []
     try:
-        os.write(nonce_write, nonce.encode())
-        os.close(nonce_write)
-        config = {**config, "nonce_fd": nonce_read, "results_fd": results.fileno()}
         # marshal: the harness reads it without importing json (and re) on every run
-        _write_bytes(job / "box" / "config.marshal", marshal.dumps(config, 4))
+        (job / "config").write_bytes(marshal.dumps({**config, "results_fd": results_fd}, 4))
+        harness_fd = _harness_fd(box.root)
+        fds.append(harness_fd)
+        for name in ("program.py", "config"):
+            fds.append(os.open(job / name, os.O_RDONLY))
+        program_fd, config_fd = fds[1], fds[2]
+        seccomp_read, seccomp_write = os.pipe()
+        fds.append(seccomp_read)
+        with open(seccomp_write, "wb") as pipe:  # 8 bytes per instruction: fits the pipe
+            pipe.write(seccomp_filter())
+        options = bwrap_options(box.limits, program_fd, harness_fd, seccomp_read)
+        (job / "args").write_bytes(b"".join(o.encode() + b"\0" for o in options))
+        fds.append(os.open(job / "args", os.O_RDONLY))
+        command = ["bwrap", "--args", str(fds[-1]), box.python, "-I", "-B", "/job/harness.py"]
         return subprocess.Popen(
-            bwrap_argv(box.bwrap, box.python, box.limits, job / "box"),
+            [*command, str(config_fd)],
+            executable=box.bwrap,
             stdin=stdin,
             stdout=stdout,
             stderr=stderr,
-            pass_fds=(nonce_read, results.fileno()),
+            pass_fds=(*fds, results_fd),
             start_new_session=True,
-            # bwrap itself stays inside as the namespace's pid 1, and its /proc/1/environ is
-            # readable there: it must not carry the host's environment (--clearenv only
-            # clears the program's)
+            # bwrap itself stays inside as the namespace's pid 1: it must not carry the host's
+            # environment (--clearenv only clears the program's)
             env={},
             **_credentials(box.uid),
         )
@@ -342,12 +371,18 @@ def _spawn(box: Box, job: Path, config: dict, nonce: str, *files) -> subprocess.
         who = f" as uid {box.uid} (it must be able to execute it)" if box.uid else ""
         raise SandboxUnavailable(f"cannot start bubblewrap {box.bwrap!r}{who}: {error}") from error
     finally:
-        os.close(nonce_read)
+        for fd in fds:
+            os.close(fd)
 
 
-def _write_bytes(path: Path, data: bytes) -> None:
-    path.write_bytes(data)
-    path.chmod(0o644)
+def _harness_fd(root: Path) -> int:
+    """The harness is written once per sandbox root and opened per run."""
+    path = root / "harness.py"
+    if not path.exists():
+        tmp = root / f"harness.py.{os.getpid()}.{time.monotonic_ns()}"
+        tmp.write_text(harness_source(), encoding="utf-8")
+        tmp.replace(path)
+    return os.open(path, os.O_RDONLY)
 
 
 def _credentials(uid: int | None) -> dict:
@@ -368,32 +403,31 @@ def _kill_group(proc: subprocess.Popen) -> None:
 def _watch(
     proc: subprocess.Popen,
     waiter: _ExitWaiter,
-    reader,
-    nonce: str,
+    streams: _Streams,
     wall_s: float,
     phases: int,
     on_event: Callable[[dict], bool] | None,
-) -> tuple[list[dict], bool, bool]:
-    """Follow the events until the process ends; kill it at a phase's wall-clock limit or when
-    ``on_event`` says so. Returns (events, timed_out, stopped)."""
-    events: list[dict] = []
-    pending = b""
+) -> tuple[bool, bool]:
+    """Follow the events until the process ends; kill it at a phase's wall-clock limit, when a
+    stream outgrows its cap, or when ``on_event`` says so. Returns (timed_out, stopped)."""
     phase_started = started = time.monotonic()
-    # a bound that holds even if start events were forged: every phase at its limit
+    # a bound that holds whatever the events say: every phase at its limit
     deadline = started + wall_s * phases + 1
     while not waiter.exited(POLL_S):
-        pending, new = _read_events(reader, pending, nonce)
-        events += new
-        if any(e.get("ev") == "start" for e in new):
+        new = streams.poll()
+        if streams.overflow:
+            _kill_group(proc)
+            return False, False
+        if any(e["ev"] == "start" for e in new):
             phase_started = time.monotonic()
         if on_event is not None and any(on_event(e) for e in new):
             _kill_group(proc)
-            return events + _read_events(reader, pending, nonce)[1], False, True
+            return False, True
         now = time.monotonic()
         if now - phase_started > wall_s or now > deadline:
             _kill_group(proc)
-            return events + _read_events(reader, pending, nonce)[1], True, False
-    return events + _read_events(reader, pending, nonce)[1], False, False
+            return True, False
+    return False, False
 
 
 class _ExitWaiter:
@@ -424,21 +458,64 @@ class _ExitWaiter:
         return True
 
 
-def _read_events(reader, pending: bytes, nonce: str) -> tuple[bytes, list[dict]]:
-    """Complete lines that carry the nonce; anything else in the file is ignored."""
-    data = pending + reader.read()
-    *lines, pending = data.split(b"\n")
-    prefix = nonce.encode() + b" "
-    events = []
-    for line in lines:
-        if line.startswith(prefix):
-            # JSON only: a forged line cannot run code here, and json (unlike ast) is safe to
-            # parse on several threads at once (see harness.Channel)
-            with contextlib.suppress(ValueError, MemoryError, RecursionError):
-                event = json.loads(line[len(prefix) :].decode("utf-8", "replace"))
-                if isinstance(event, dict):
-                    events.append({key: _utf8(value) for key, value in event.items()})
-    return pending, events
+EVENTS = ("hello", "loaded", "start", "result", "error", "done", "exit")
+
+
+def _program_exit(events: list[dict], bwrap_code: int | None) -> int | None:
+    """The program process's exit as the harness reported it (a signal as 128 + its number, as
+    a shell says), else bwrap's: the harness itself was killed."""
+    for event in events:
+        if event["ev"] == "exit":
+            if isinstance(event.get("signal"), int):
+                return 128 + event["signal"]
+            if isinstance(event.get("code"), int):
+                return event["code"]
+    return bwrap_code
+
+
+class _Streams:
+    """What the host reads while a run goes on: the events, incrementally and never more than
+    ``events_cap`` bytes, and the size of stdout, which may not pass ``stdout_cap``."""
+
+    def __init__(self, reader, events_cap: int, stdout_fd: int, stdout_cap: int) -> None:
+        self.reader, self.left = reader, events_cap
+        self.stdout_fd, self.stdout_cap = stdout_fd, stdout_cap
+        self.pending = b""
+        self.events: list[dict] = []
+        self.overflow = ""
+
+    def poll(self) -> list[dict]:
+        if os.fstat(self.stdout_fd).st_size > self.stdout_cap:
+            self.overflow = "stdout"
+        data = self.reader.read(self.left + 1)
+        self.left -= len(data)
+        if self.left < 0:
+            self.overflow = "events"
+            return []
+        *lines, self.pending = (self.pending + data).split(b"\n")
+        new = [event for event in map(parse_event, lines) if event is not None]
+        self.events += new
+        return new
+
+    def drain(self) -> None:
+        if not self.overflow:
+            self.poll()
+
+
+def parse_event(line: bytes) -> dict | None:
+    """One event line, or None if it is not a well-formed event: a known ``ev``, an integer
+    or null ``i``, and fields that are strings, integers, booleans or null."""
+    try:
+        event = json.loads(line.decode("utf-8", "replace"))
+    except (ValueError, RecursionError, MemoryError):
+        return None
+    if not isinstance(event, dict) or event.get("ev") not in EVENTS:
+        return None
+    if event.get("i") is not None and type(event.get("i")) is not int:
+        return None
+    if not all(v is None or type(v) in (str, int, bool) for v in event.values()):
+        return None
+    return {key: _utf8(value) for key, value in event.items()}
 
 
 def _utf8(value: object) -> object:
@@ -446,9 +523,13 @@ def _utf8(value: object) -> object:
     return value.encode("utf-8", "replace").decode("utf-8") if isinstance(value, str) else value
 
 
-def _read_capped(path: Path, cap: int) -> tuple[bytes, int]:
+def _read_capped(path: Path, cap: int, tail: bool = False) -> tuple[bytes, int]:
+    """At most ``cap`` bytes of the file (its end if ``tail``: where a traceback is) and its
+    size."""
     size = path.stat().st_size
     with open(path, "rb") as file:
+        if tail and size > cap:
+            file.seek(size - cap)
         return file.read(cap), size
 
 
@@ -470,6 +551,10 @@ def classify(raw: RawRun, limits: SandboxLimits, output_cap: int | None = None) 
 def _status(raw: RawRun, limits: SandboxLimits, cap: int) -> tuple[str, str]:
     if raw.timed_out:
         return "timeout", f"killed after the {limits.wall_s:g} s wall-clock limit"
+    if raw.overflow == "stdout":
+        return "output_limit", f"stdout exceeded {cap >> 10} KB (killed, truncated)"
+    if raw.overflow == "events":
+        return "output_limit", "the test results exceeded what the host reads (killed)"
     if not raw.harness_started:
         return "sandbox_error", "the sandbox did not start: " + (last_line(raw.stderr) or "?")
     code = raw.returncode
@@ -531,6 +616,10 @@ def error_status(text: str, errno: int | None, context: str = "") -> tuple[str, 
     kind = text.split(":", 1)[0].strip()
     if kind == "MemoryError":
         return "memory", "memory"
+    if kind == "ValueTooLarge":  # a value larger than the judge reads (harness.py)
+        return "output_limit", "value"
+    if kind == "UnreadableValue":  # not data, nested too deep, or malformed
+        return "wrong_answer", "value"
     if errno == 27 or "File too large" in text:
         return "output_limit", "fsize"
     if errno == 28 or "No space left on device" in text:

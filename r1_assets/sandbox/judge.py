@@ -1,4 +1,10 @@
-"""Comparing a program's output with a test's expected output, and the per-program verdict."""
+"""Comparing a program's output with a test's expected output, and the per-program verdict.
+
+Integers compare exactly, whatever their length; a tolerance (1e-6, absolute or relative)
+applies only where a float is involved, and a value that is not finite is never close to
+anything. Every comparison is linear in its input (no backtracking regex, number tokens longer
+than ``NUMBER_CHARS`` compare as text) and never raises: what cannot be read is a difference.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +13,15 @@ import math
 import re
 from dataclasses import dataclass
 
+from r1_assets.sandbox.harness import UnreadableValue, from_wire
+
 FLOAT_TOLERANCE = 1e-6
 DETAIL_CHARS = 300
-_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+NUMBER_CHARS = 400  # a longer token is not parsed as a float
+INT_DIGITS = 4300  # Python's own bound on decimal int conversion (quadratic beyond)
+# unambiguous: digits, optionally a point and digits, optionally an exponent — a failing match
+# backtracks at most once per character
+_FLOAT = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 @dataclass(frozen=True)
@@ -41,21 +53,48 @@ def output_lines(text: str) -> list[str]:
     return lines
 
 
-def _numbers_close(a: str, b: str) -> bool:
-    if not (_NUMBER.fullmatch(a) and _NUMBER.fullmatch(b)):
-        return False
-    return math.isclose(float(a), float(b), rel_tol=FLOAT_TOLERANCE, abs_tol=FLOAT_TOLERANCE)
+def _integer(token: str) -> str | None:
+    """The canonical text of an integer token (no sign for 0, no leading zeros), else None."""
+    digits = token[1:] if token[:1] in "+-" else token
+    if not digits or not (digits.isascii() and digits.isdigit()):
+        return None
+    digits = digits.lstrip("0") or "0"
+    return "-" + digits if token[0] == "-" and digits != "0" else digits
+
+
+def _finite_float(token: str) -> float | None:
+    if len(token) > NUMBER_CHARS or not _FLOAT.fullmatch(token):
+        return None
+    number = float(token)
+    return number if math.isfinite(number) else None
+
+
+def tokens_match(want: str, have: str) -> bool:
+    """Equal text; else two integers equal exactly; else, where a float is involved, two
+    finite numbers within the tolerance."""
+    if want == have:
+        return True
+    exact = _integer(want), _integer(have)
+    if exact[0] is not None and exact[1] is not None:
+        return exact[0] == exact[1]
+    a, b = _finite_float(want), _finite_float(have)
+    return a is not None and b is not None and _close(a, b)
+
+
+def _close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=FLOAT_TOLERANCE, abs_tol=FLOAT_TOLERANCE)
 
 
 def stdio_matches(expected: str, got: str) -> bool:
-    """Exact after normalizing line ends, else token by token with numbers equal within 1e-6
-    (as most judges' default checkers: whitespace between tokens does not matter)."""
-    if output_lines(expected) == output_lines(got):
-        return True
-    want, have = expected.split(), got.split()
-    return len(want) == len(have) and all(
-        w == h or _numbers_close(w, h) for w, h in zip(want, have, strict=True)
-    )
+    """Exact after normalizing line ends, else token by token (as most judges' default
+    checkers: whitespace between tokens does not matter), numbers compared as above."""
+    try:
+        if output_lines(expected) == output_lines(got):
+            return True
+        want, have = expected.split(), got.split()
+        return len(want) == len(have) and all(map(tokens_match, want, have))
+    except Exception:  # never raises: unreadable output is a wrong answer
+        return False
 
 
 def stdio_difference(expected: str, got: str) -> str:
@@ -73,32 +112,96 @@ def stdio_difference(expected: str, got: str) -> str:
 
 
 def values_match(got: object, expected: object) -> bool:
-    """Equality of JSON values, floats within 1e-6 (bools are not numbers here)."""
+    """Equality of values: ints exactly, floats within 1e-6 when either side is a float (never
+    when either is not finite), tuples as lists (APPS style), bools are not numbers."""
     if _is_number(got) and _is_number(expected):
-        return math.isclose(got, expected, rel_tol=FLOAT_TOLERANCE, abs_tol=FLOAT_TOLERANCE)
-    if isinstance(got, list) and isinstance(expected, list):
+        if type(got) is int and type(expected) is int:
+            return got == expected
+        try:
+            a, b = float(got), float(expected)
+        except OverflowError:  # an int beyond float range is close to no float
+            return False
+        return math.isfinite(a) and math.isfinite(b) and _close(a, b)
+    if isinstance(got, (list, tuple)) and isinstance(expected, (list, tuple)):
         return len(got) == len(expected) and all(map(values_match, got, expected))
     if isinstance(got, dict) and isinstance(expected, dict):
         return got.keys() == expected.keys() and all(values_match(got[k], expected[k]) for k in got)
-    return type(got) is type(expected) and got == expected
+    return type(got) is type(expected) and type(got) in _PLAIN and got == expected
+
+
+_PLAIN = (str, bool, type(None), bytes, set, frozenset)
 
 
 def _is_number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return type(value) in (int, float)
+
+
+def _parse_int(text: str) -> object:
+    if len(text.lstrip("-")) > INT_DIGITS:
+        raise ValueError("integer too long")
+    return int(text)
 
 
 def parse_expected(output: str) -> object:
+    """A test's expected value: JSON, else the text itself (compared as a string)."""
     try:
-        return json.loads(output)
-    except (TypeError, ValueError):
-        return output  # not JSON: compare with the result as a string
+        return json.loads(output, parse_int=_parse_int)
+    except (TypeError, ValueError, RecursionError):
+        return output
 
 
-def call_matches(got: object, expected: object) -> bool:
-    """APPS wraps many expected values in a one-element list: either form is accepted."""
-    if values_match(got, expected):
-        return True
-    return isinstance(expected, list) and len(expected) == 1 and values_match(got, expected[0])
+class Opaque:
+    """A program object that is not data (a handle in the wire format): equal to nothing."""
+
+    def __init__(self, type_name: str) -> None:
+        self.type_name = str(type_name)[:100]
+
+    def __repr__(self) -> str:
+        return f"<{self.type_name} object>"
+
+
+def decode_value(wire_json: str) -> object:
+    """A program's value as the judge forwarded it (``harness`` wire format)."""
+    try:
+        data = json.loads(wire_json)
+    except (ValueError, RecursionError) as error:
+        raise UnreadableValue(f"unreadable value ({type(error).__name__})") from None
+    return from_wire(data, lambda ref, type_name: Opaque(type_name))
+
+
+def show(value: object) -> str:
+    """A value for a human, as JSON where it can be."""
+    try:
+        return json.dumps(_plain(value))
+    except (TypeError, ValueError, RecursionError):
+        return repr(value)
+    except Exception:
+        return "<unprintable>"
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def call_difference(wire_json: str, expected: object) -> str | None:
+    """Why a call test's value differs from the expected one, or None if it matches. APPS
+    wraps many expected values in a one-element list: either form is accepted. Never raises."""
+    try:
+        got = decode_value(wire_json)
+        if values_match(got, expected) or (
+            isinstance(expected, list) and len(expected) == 1 and values_match(got, expected[0])
+        ):
+            return None
+        return f"expected {clip(show(expected))}, got {clip(show(got))}"
+    except UnreadableValue as error:
+        return f"expected {clip(show(expected))}, got an unreadable value: {error}"
+    except Exception as error:  # a comparison never takes the judge down
+        why = type(error).__name__
+        return f"expected {clip(show(expected))}; the value could not be compared ({why})"
 
 
 def failure(index: int, kind: str, why: str) -> str:

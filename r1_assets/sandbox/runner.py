@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import queue
 import shutil
@@ -31,8 +30,9 @@ from r1_assets.sandbox.execute import (
     run_box,
 )
 from r1_assets.sandbox.judge import (
+    DETAIL_CHARS,
     TestReport,
-    call_matches,
+    call_difference,
     clip,
     failure,
     parse_expected,
@@ -96,7 +96,7 @@ class Sandbox:
             bwrap = resolve_bwrap(self._bwrap_override)
             remove_stale_roots()
             root = Path(tempfile.mkdtemp(prefix=f"{ROOT_PREFIX}{os.getpid()}-"))
-            root.chmod(0o711)  # slot uids traverse it to reach their job directory
+            root.chmod(0o711)  # slot uids traverse it to reach a copy of bwrap (see below)
             try:
                 bwrap = _reachable_by_slot_uids(bwrap, root)
                 self._probe(bwrap, root)
@@ -179,12 +179,24 @@ class Sandbox:
             return []
         self._ready()
         with ThreadPoolExecutor(self.workers, thread_name_prefix="sandbox") as pool:
-            futures = [pool.submit(self.run_tests, p, t, max_tests) for p, t in jobs]
+            futures = [pool.submit(self._run_job, p, t, max_tests) for p, t in jobs]
             for _ in tqdm(
                 as_completed(futures), total=len(futures), disable=not progress, desc="sandbox"
             ):
                 pass
             return [future.result() for future in futures]
+
+    def _run_job(self, program: str, tests: list[dict], max_tests: int | None) -> TestReport:
+        """``run_tests``, with any failure of this one job as its report: one hostile job
+        never loses the others' verdicts. A sandbox that cannot run at all still raises."""
+        try:
+            return self.run_tests(program, tests, max_tests)
+        except SandboxUnavailable:
+            raise
+        except Exception as error:
+            n_tests = len(tests) if isinstance(tests, list) else 0
+            why = clip(f"{type(error).__name__}: {error}", DETAIL_CHARS - 20)
+            return TestReport(False, 0, 0, n_tests, None, "judge_error", f"judge error: {why}")
 
     def close(self) -> None:
         with self._lock:
@@ -226,8 +238,7 @@ class Sandbox:
 
     def _stdio(self, box: Box, program: str, index: int, test: dict) -> Outcome:
         expected = test.get("output") or ""
-        # a long expected output must fit in what is read back
-        cap = max(self.limits.output_kb << 10, 2 * len(expected.encode()) + 4096)
+        cap = value_cap(self.limits, expected)
         raw = run_box(box, program, self._program_config(), test.get("input") or "", cap)
         result = classify(raw, self.limits, cap)
         if result.status != "ok":
@@ -241,23 +252,38 @@ class Sandbox:
     def _batch(self, box: Box, program: str, start: int, group: list[dict]) -> Outcome:
         """call/assert tests of one kind in one execution, the harness running them in order."""
         kind = group[0]["kind"]
+        # a value read back may be as long as the test (whose expected value it holds) allows
+        caps = [value_cap(self.limits, t.get("output") or t.get("input") or "") for t in group]
         config = {
             "mode": "tests",
             "limits": harness_limits(self.limits, len(group) + 1),
             "cpu_s": self.limits.cpu_s,
             "tests": [
-                {"kind": kind, "input": t.get("input") or "", "fn_name": t.get("fn_name") or ""}
-                for t in group
+                {
+                    "kind": kind,
+                    "input": t.get("input") or "",
+                    "fn_name": t.get("fn_name") or "",
+                    "cap": cap,
+                }
+                for t, cap in zip(group, caps, strict=True)
             ],
         }
         expected = [parse_expected(t.get("output") or "") for t in group]
 
         def wrong(event: dict) -> bool:  # stop at the first wrong result: the rest is wasted
-            return event.get("ev") == "result" and _result_error(event, expected) is not None
+            return event["ev"] == "result" and _result_error(event, expected) is not None
 
-        raw = run_box(box, program, config, on_event=wrong if kind == "call" else None)
+        events_cap = 2 * sum(caps) + (4 << 10) * (len(group) + 4)  # values are JSON-escaped
+        raw = run_box(
+            box, program, config, on_event=wrong if kind == "call" else None, events_cap=events_cap
+        )
         result = classify(raw, self.limits)
         return _batch_outcome(raw, result, self.limits, start, kind, expected)
+
+
+def value_cap(limits: SandboxLimits, text: str) -> int:
+    """Bytes a program's output or value may take: ``output_kb``, or twice the test's text."""
+    return max(limits.output_kb << 10, 2 * len(text.encode("utf-8", "replace")) + 4096)
 
 
 def remove_stale_roots() -> None:
@@ -292,16 +318,10 @@ def _result_error(event: dict, expected: list[object]) -> str | None:
     position = event.get("i")
     if not isinstance(position, int) or not 0 <= position < len(expected):
         return "malformed result"
-    want = expected[position]
-    if "value" not in event:
-        return f"expected {clip(json.dumps(want))}, got unencodable {clip(str(event.get('repr')))}"
-    try:
-        got = json.loads(event["value"])
-    except (TypeError, ValueError):
+    value = event.get("value")
+    if not isinstance(value, str):
         return "malformed result"
-    if call_matches(got, want):
-        return None
-    return f"expected {clip(json.dumps(want))}, got {clip(event['value'])}"
+    return call_difference(value, expected[position])
 
 
 def _batch_outcome(
@@ -312,7 +332,7 @@ def _batch_outcome(
     kind: str,
     expected: list[object],
 ) -> Outcome:
-    events = {(e.get("ev"), e.get("i")): e for e in raw.events}
+    events = {(e["ev"], e.get("i")): e for e in raw.events}  # parse_event checked the shape
     if ("error", None) in events:  # the program itself failed (syntax error, import, ...)
         status, why = _exception(events["error", None], result, limits)
         return Outcome(0, (start, status, failure(start, kind, "loading the program: " + why)))
