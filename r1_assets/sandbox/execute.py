@@ -113,7 +113,9 @@ def resolve_bwrap(override: str | None) -> str:
     return found
 
 
-def bwrap_options(limits: SandboxLimits, program_fd: int, harness_fd: int, seccomp_fd: int):
+def bwrap_options(
+    limits: SandboxLimits, program_fd: int, harness_fd: int, harness: str, seccomp_fd: int
+):
     """bwrap's options, passed on a descriptor (``--args``) rather than its command line."""
     # /lib, /lib64 and /bin are symlinks into /usr on merged-/usr systems (Debian 12)
     tmpfs = str(limits.tmpfs_mb << 20)
@@ -142,7 +144,7 @@ def bwrap_options(limits: SandboxLimits, program_fd: int, harness_fd: int, secco
         "--size", tmpfs, "--tmpfs", "/dev/shm",
         "--size", tmpfs, "--tmpfs", "/tmp",
         "--ro-bind-data", str(program_fd), "/job/program.py",
-        "--ro-bind-data", str(harness_fd), "/job/harness.py",
+        "--ro-bind-data", str(harness_fd), harness,
         "--remount-ro", "/dev",
         "--remount-ro", "/",
         "--seccomp", str(seccomp_fd),
@@ -250,6 +252,7 @@ class Box:
     limits: SandboxLimits
     root: Path  # host directory for job directories
     uid: int | None  # run as this uid (root only), else the caller's
+    harness: Path  # the harness file (compiled or source) every run starts with
 
 
 def run_box(
@@ -341,7 +344,7 @@ def _spawn(
     try:
         # marshal: the harness reads it without importing json (and re) on every run
         (job / "config").write_bytes(marshal.dumps({**config, "results_fd": results_fd}, 4))
-        harness_fd = _harness_fd(box.root)
+        harness_fd = os.open(box.harness, os.O_RDONLY)
         fds.append(harness_fd)
         for name in ("program.py", "config"):
             fds.append(os.open(job / name, os.O_RDONLY))
@@ -350,10 +353,12 @@ def _spawn(
         fds.append(seccomp_read)
         with open(seccomp_write, "wb") as pipe:  # 8 bytes per instruction: fits the pipe
             pipe.write(seccomp_filter())
-        options = bwrap_options(box.limits, program_fd, harness_fd, seccomp_read)
+        # the interpreter runs bytecode for a name ending in .pyc, source otherwise
+        harness = f"/job/{box.harness.name}"
+        options = bwrap_options(box.limits, program_fd, harness_fd, harness, seccomp_read)
         (job / "args").write_bytes(b"".join(o.encode() + b"\0" for o in options))
         fds.append(os.open(job / "args", os.O_RDONLY))
-        command = ["bwrap", "--args", str(fds[-1]), box.python, "-I", "-B", "/job/harness.py"]
+        command = ["bwrap", "--args", str(fds[-1]), box.python, "-I", "-B", harness]
         return subprocess.Popen(
             [*command, str(config_fd)],
             executable=box.bwrap,
@@ -375,14 +380,25 @@ def _spawn(
             os.close(fd)
 
 
-def _harness_fd(root: Path) -> int:
-    """The harness is written once per sandbox root and opened per run."""
-    path = root / "harness.py"
-    if not path.exists():
-        tmp = root / f"harness.py.{os.getpid()}.{time.monotonic_ns()}"
-        tmp.write_text(harness_source(), encoding="utf-8")
-        tmp.replace(path)
-    return os.open(path, os.O_RDONLY)
+def prepare_harness(python: str, root: Path) -> Path:
+    """The harness, compiled once per sandbox root by the sandbox's own interpreter: every run
+    then loads bytecode rather than compiling ~800 lines (~5 ms a run). Where compiling fails,
+    the source is run as it is."""
+    source = root / "harness.py"
+    source.write_text(harness_source(), encoding="utf-8")
+    compiled = root / "harness.pyc"
+    code = "import py_compile, sys; py_compile.compile(sys.argv[1], sys.argv[2], doraise=True)"
+    try:
+        subprocess.run(
+            [python, "-I", "-c", code, str(source), str(compiled)],
+            check=True,
+            capture_output=True,
+            timeout=60,
+            env={},
+        )
+    except (OSError, subprocess.SubprocessError):
+        return source
+    return compiled
 
 
 def _credentials(uid: int | None) -> dict:

@@ -95,10 +95,12 @@ def describe(error: BaseException) -> dict:
             message = str(error.msg)[:500]
             filename, lineno, line = error.filename, error.lineno, error.text
         else:
-            import traceback
-
-            last = traceback.extract_tb(error.__traceback__)[-1]
-            filename, lineno, line = last.filename, last.lineno, last.line
+            frame = error.__traceback__
+            while frame.tb_next is not None:
+                frame = frame.tb_next
+            filename, lineno = frame.tb_frame.f_code.co_filename, frame.tb_lineno
+            lines = SOURCES.get(filename, ())
+            line = lines[lineno - 1] if 0 < lineno <= len(lines) else ""
         name = "program" if filename == PROGRAM else filename
         where = f"{name} line {lineno}: {(line or '').strip()}"[:300]
     except Exception:  # no place found is fine: the type and message remain
@@ -113,11 +115,12 @@ def describe(error: BaseException) -> dict:
     }
 
 
-def compile_source(source: str, filename: str):
-    import linecache
+SOURCES: dict = {}  # filename -> lines of code compiled here, for the line of an error
 
-    # registered so tracebacks of exec'd code show the failing line
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+
+def compile_source(source: str, filename: str):
+    # not linecache: importing it (and tokenize, re) costs ~7 ms per process
+    SOURCES[filename] = source.splitlines()
     return compile(source, filename, "exec")
 
 
@@ -187,7 +190,8 @@ def end_process(code: int) -> None:
 #   ["l", *items] list   ["t", *items] tuple   ["s", *items] set   ["f", *items] frozenset
 #   ["d", k1, v1, ...] dict   ["x", hex] int   ["F", "inf"|"-inf"|"nan"] float
 #   ["b", hex] bytes   ["y", hex] bytearray   ["c", re, im] complex   ["r", start, stop, step]
-#   ["q", num, den] Fraction   ["D", text] Decimal   ["h", ref, type name] a handle
+#   ["q", num, den] Fraction   ["D", text] Decimal   ["B", name] a builtin (int, len, ...)
+#   ["h", ref, type name] a handle
 # Subclasses of these types cross as the base type's value: what crosses is data, never code.
 
 
@@ -244,6 +248,9 @@ def to_wire(value: object, refs: dict | None, budget: list, depth: int = 0) -> o
         return ["q", to_wire(numerator, refs, budget), to_wire(denominator, refs, budget)]
     if (module, name) == ("decimal", "Decimal"):
         return ["D", str(value)]
+    builtin = getattr(value, "__name__", None)
+    if builtin.__class__ is str and getattr(builtins, builtin, None) is value:
+        return ["B", builtin]  # int, len, ValueError: the same object on either side
     if refs is None:
         raise UnreadableValue(f"a {name} cannot be passed to the program")
     refs[id(value)] = value
@@ -278,6 +285,8 @@ def from_wire(data: object, handle, depth: int = 0) -> object:
                 return float(text)
             if tag in "by" and len(tag) == 1:
                 return (bytes if tag == "b" else bytearray).fromhex(text)
+            if tag == "B" and text in _BUILTIN_NAMES:
+                return getattr(builtins, text)
             if tag == "D" and len(text) <= 1000:
                 from decimal import Decimal
 
@@ -299,6 +308,9 @@ def from_wire(data: object, handle, depth: int = 0) -> object:
     raise UnreadableValue(f"malformed {tag!r} value")
 
 
+_BUILTIN_NAMES = frozenset(name for name in dir(builtins) if not name.startswith("_"))
+
+
 def _types(values, kinds) -> bool:
     return all(v.__class__ is k for v, k in zip(values, kinds, strict=True))
 
@@ -310,10 +322,81 @@ def _is_real(value: object) -> bool:
 _MAGIC = b"r1w1"  # every message starts so: anything else in the pipe is not the protocol's
 
 
-def write_message(fd: int, message: object) -> None:
-    import json
+# JSON through the C scanner and string quoter of ``_json`` directly: importing ``json`` costs
+# ``re`` and ~8 ms per run, more than a whole test of a small program
 
-    data = json.dumps(message, separators=(",", ":")).encode()
+
+def dumps(value: object) -> str:
+    """JSON text of wire data or a message (None, bool, int, finite float, str, list, and
+    dicts with string keys)."""
+    from _json import encode_basestring_ascii as quote
+
+    parts: list[str] = []
+    out = parts.append
+
+    def dump(value: object) -> None:
+        kind = value.__class__
+        if value is None:
+            out("null")
+        elif kind is bool:
+            out("true" if value else "false")
+        elif kind is int:
+            out(int.__repr__(value))
+        elif kind is float:
+            out(float.__repr__(value))
+        elif kind is str:
+            out(quote(value))
+        elif kind is list:
+            out("[")
+            for index, item in enumerate(value):
+                if index:
+                    out(",")
+                dump(item)
+            out("]")
+        elif kind is dict:
+            out("{")
+            for index, (key, item) in enumerate(value.items()):
+                out("," + quote(key) + ":" if index else quote(key) + ":")
+                dump(item)
+            out("}")
+        else:
+            raise UnreadableValue(f"a {kind.__name__} is not wire data")
+
+    dump(value)
+    return "".join(parts)
+
+
+class _ScanContext:
+    """What ``_json.make_scanner`` reads from ``json.JSONDecoder``."""
+
+    strict = True
+    object_hook = None
+    object_pairs_hook = None
+    parse_float = float
+    parse_int = int  # beyond 4300 digits it raises ValueError: unreadable
+    parse_constant = float  # NaN, Infinity, -Infinity
+
+
+def loads(text: str | bytes) -> object:
+    """The value of a JSON text; anything else raises UnreadableValue."""
+    from _json import make_scanner
+
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    text = text.strip(" \t\r\n")
+    try:
+        value, end = make_scanner(_ScanContext)(text, 0)
+    except StopIteration:
+        raise UnreadableValue("not JSON") from None
+    except (ValueError, RecursionError, MemoryError) as error:
+        raise UnreadableValue(f"unreadable value ({type(error).__name__})") from None
+    if end != len(text):
+        raise UnreadableValue("not JSON (trailing data)")
+    return value
+
+
+def write_message(fd: int, message: object) -> None:
+    data = dumps(message).encode()
     data = _MAGIC + len(data).to_bytes(4, "big") + data
     while data:
         data = data[os.write(fd, data) :]
@@ -333,12 +416,7 @@ def read_message(fd: int, cap: int | None) -> object:
     data = _read_exact(fd, size)
     if data is None:
         return None
-    import json
-
-    try:
-        return json.loads(data)
-    except (ValueError, RecursionError, MemoryError) as error:
-        raise UnreadableValue(f"unreadable value ({type(error).__name__})") from None
+    return loads(data)
 
 
 def _read_exact(fd: int, size: int) -> bytes | None:
@@ -423,9 +501,7 @@ def _dispatch(request: dict, namespace: dict, refs: dict, local) -> object:
         allow_cpu(request["s"])
         return None
     if op == "run":  # a call test: the arguments are the test's JSON input
-        import json
-
-        args = json.loads(request["input"])
+        args = loads(request["input"])
         return resolve(namespace, request["name"])(*(args if isinstance(args, list) else [args]))
     target = refs[request["ref"]]
     if op == "call":
@@ -632,10 +708,16 @@ def report_exit(channel: Channel, status: int) -> None:
 def undumpable() -> None:
     """PR_SET_DUMPABLE 0: processes of the same uid (the program's) can no longer ptrace this
     one, read or write its memory, or open its descriptors through /proc."""
-    import ctypes
+    try:  # _ctypes alone: the ctypes package costs another ~1 ms per run
+        from _ctypes import call_function, dlopen, dlsym
 
-    if ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0) != 0:  # PR_SET_DUMPABLE
-        raise OSError(ctypes.get_errno(), "prctl(PR_SET_DUMPABLE, 0) failed")
+        result = call_function(dlsym(dlopen(None), "prctl"), (4, 0, 0, 0, 0))
+    except (ImportError, AttributeError):
+        import ctypes
+
+        result = ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE
+    if result != 0:
+        raise OSError("prctl(PR_SET_DUMPABLE, 0) failed: the judge cannot be protected")
 
 
 def start_program(kind: str, cap: int) -> Program:
@@ -662,15 +744,14 @@ def start_program(kind: str, cap: int) -> Program:
 
 def import_names(names: object, program: Program) -> dict:
     """The test namespace's view of the program's globals (modules imported here anew)."""
-    import importlib
-
     if not isinstance(names, dict):
         raise UnreadableValue("malformed names")
     namespace = {}
     for name, wire in names.items():
         if isinstance(wire, list) and len(wire) == 2 and wire[0] == "m":
-            try:  # noqa: SIM105 (no contextlib import per run)
-                namespace[name] = importlib.import_module(str(wire[1]))
+            try:
+                __import__(str(wire[1]))
+                namespace[name] = sys.modules[str(wire[1])]
             except Exception:  # a module only the program could import: left out
                 pass
         else:
@@ -706,9 +787,7 @@ def run_tests(config: dict, channel: Channel) -> None:
             if kind == "call":
                 wire = program.ask_wire("run", name=test["fn_name"], input=test["input"])
                 from_wire(wire, lambda ref, type_name: None)  # valid wire data, or an error
-                import json
-
-                outcome = {"value": json.dumps(wire, separators=(",", ":"))}
+                outcome = {"value": dumps(wire)}
             else:
                 exec(compile_source(test["input"], f"<test {index}>"), namespace)
                 outcome = {}

@@ -26,6 +26,7 @@ from r1_assets.sandbox.execute import (
     excerpt,
     harness_limits,
     lease_uid,
+    prepare_harness,
     resolve_bwrap,
     run_box,
 )
@@ -83,6 +84,7 @@ class Sandbox:
         self._leases: dict[int, UidLease] = {}
         self._bwrap: str | None = None
         self._root: Path | None = None
+        self._harness = Path()
         self._closed = False
 
     # ---- setup ----------------------------------------------------------------------------
@@ -99,15 +101,16 @@ class Sandbox:
             root.chmod(0o711)  # slot uids traverse it to reach a copy of bwrap (see below)
             try:
                 bwrap = _reachable_by_slot_uids(bwrap, root)
-                self._probe(bwrap, root)
+                harness = prepare_harness(self.python, root)
+                self._probe(bwrap, root, harness)
             except BaseException:
                 shutil.rmtree(root, ignore_errors=True)
                 raise
-            self._bwrap, self._root = bwrap, root
+            self._bwrap, self._root, self._harness = bwrap, root, harness
 
-    def _probe(self, bwrap: str, root: Path) -> None:
+    def _probe(self, bwrap: str, root: Path, harness: Path) -> None:
         """One trial run: user namespaces may be disabled, or the interpreter not visible."""
-        box = Box(bwrap, self.python, self.limits, root, self._uid(0))
+        box = Box(bwrap, self.python, self.limits, root, self._uid(0), harness)
         result = classify(run_box(box, PROBE, self._program_config()), self.limits)
         if result.status == "ok" and result.stdout.strip() == "sandbox ok":
             return
@@ -139,7 +142,9 @@ class Sandbox:
             if slot not in self._boxes:
                 assert self._bwrap is not None and self._root is not None
                 uid = self._uid(slot)
-                self._boxes[slot] = Box(self._bwrap, self.python, self.limits, self._root, uid)
+                self._boxes[slot] = Box(
+                    self._bwrap, self.python, self.limits, self._root, uid, self._harness
+                )
             return self._boxes[slot]
 
     def _program_config(self) -> dict:
