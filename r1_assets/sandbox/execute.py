@@ -342,8 +342,13 @@ def _spawn(
     the sandbox's file system (the harness closes it before any program code runs)."""
     fds: list[int] = []
     try:
-        # marshal: the harness reads it without importing json (and re) on every run
-        (job / "config").write_bytes(marshal.dumps({**config, "results_fd": results_fd}, 4))
+        # marshal: the harness reads it without importing json (and re) on every run; the
+        # header (with its size first) and then the tests, which the harness reads only after
+        # forking the program's process
+        header = {k: v for k, v in config.items() if k != "tests"}
+        header = marshal.dumps({**header, "results_fd": results_fd}, 4)
+        tests = marshal.dumps(config.get("tests", []), 4)
+        (job / "config").write_bytes(len(header).to_bytes(4, "big") + header + tests)
         harness_fd = os.open(box.harness, os.O_RDONLY)
         fds.append(harness_fd)
         for name in ("program.py", "config"):

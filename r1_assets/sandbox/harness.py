@@ -759,11 +759,12 @@ def import_names(names: object, program: Program) -> dict:
     return namespace
 
 
-def run_tests(config: dict, channel: Channel) -> None:
-    tests = config["tests"]
-    kind = tests[0]["kind"]
-    cap = max(test["cap"] for test in tests)
-    program = start_program(kind, cap)
+def run_tests(config: dict, config_fd: int, channel: Channel) -> None:
+    # the program process is forked before the tests are read: its copy of this process's
+    # memory holds no test (an assert test holds its expected values)
+    program = start_program(config["kind"], config["cap"])
+    tests = read_tests(config_fd)
+    kind = config["kind"]
     try:
         try:
             names = program.receive()
@@ -808,11 +809,21 @@ def flush_streams() -> None:
             pass
 
 
+def read_tests(config_fd: int) -> list:
+    parts = []
+    while chunk := os.read(config_fd, 1 << 20):
+        parts.append(chunk)
+    os.close(config_fd)
+    return marshal.loads(b"".join(parts))
+
+
 def main() -> None:
     undumpable()
+    # the config descriptor holds a header (its size first), then the tests; unbuffered reads,
+    # so nothing of the tests is in memory before the program process is forked
     config_fd = int(sys.argv[1])
-    with os.fdopen(config_fd, "rb") as file:
-        config = marshal.load(file)
+    size = int.from_bytes(_read_exact(config_fd, 4), "big")
+    config = marshal.loads(_read_exact(config_fd, size))
     channel = Channel(config["results_fd"])
     channel.emit(ev="hello")
     set_limits(config["limits"])
@@ -828,7 +839,7 @@ def main() -> None:
         report_exit(channel, wait_for(pid))
     code = 0
     try:
-        run_tests(config, channel)
+        run_tests(config, config_fd, channel)
     except BaseException:  # e.g. no memory left to report an event: the host sees the exit
         code = 3
         try:

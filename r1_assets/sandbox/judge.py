@@ -18,7 +18,7 @@ from r1_assets.sandbox.harness import UnreadableValue, from_wire
 FLOAT_TOLERANCE = 1e-6
 DETAIL_CHARS = 300
 NUMBER_CHARS = 400  # a longer token is not parsed as a float
-INT_DIGITS = 4300  # Python's own bound on decimal int conversion (quadratic beyond)
+INT_DIGITS = 100_000  # a longer expected integer compares as text
 # unambiguous: digits, optionally a point and digits, optionally an exponent — a failing match
 # backtracks at most once per character
 _FLOAT = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
@@ -136,10 +136,16 @@ def _is_number(value: object) -> bool:
     return type(value) in (int, float)
 
 
-def _parse_int(text: str) -> object:
+def _parse_int(text: str) -> int:
+    """A JSON integer of any length up to INT_DIGITS, without Python's 4300-digit limit on
+    ``int(str)`` (halves converted apart; the product is fast)."""
     if len(text.lstrip("-")) > INT_DIGITS:
         raise ValueError("integer too long")
-    return int(text)
+    if len(text) <= 4000:
+        return int(text)
+    sign, digits = (-1, text[1:]) if text[0] == "-" else (1, text)
+    half = len(digits) // 2
+    return sign * (_parse_int(digits[:-half]) * 10**half + _parse_int(digits[-half:]))
 
 
 def parse_expected(output: str) -> object:
@@ -170,13 +176,14 @@ def decode_value(wire_json: str) -> object:
 
 
 def show(value: object) -> str:
-    """A value for a human, as JSON where it can be."""
+    """A value for a human, as JSON where it can be. Never raises."""
     try:
         return json.dumps(_plain(value))
-    except (TypeError, ValueError, RecursionError):
-        return repr(value)
     except Exception:
-        return "<unprintable>"
+        try:
+            return repr(_plain(value))
+        except Exception:
+            return "<unprintable>"
 
 
 def _plain(value: object) -> object:
@@ -184,6 +191,8 @@ def _plain(value: object) -> object:
         return [_plain(v) for v in value]
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, int) and value.bit_length() > 13_000:  # past decimal conversion
+        return f"<an integer of {value.bit_length()} bits>"
     return value
 
 

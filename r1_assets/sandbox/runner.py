@@ -263,6 +263,8 @@ class Sandbox:
             "mode": "tests",
             "limits": harness_limits(self.limits, len(group) + 1),
             "cpu_s": self.limits.cpu_s,
+            "kind": kind,
+            "cap": max(caps),
             "tests": [
                 {
                     "kind": kind,

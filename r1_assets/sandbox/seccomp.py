@@ -81,16 +81,22 @@ class UnsupportedArchitecture(RuntimeError):
     """No syscall table for this machine: the sandbox refuses rather than run unfiltered."""
 
 
-@functools.cache
-def seccomp_filter(machine: str | None = None) -> bytes:
-    """The compiled filter (an array of ``struct sock_filter``) for ``machine`` (default: this
-    one), as bubblewrap reads it from ``--seccomp FD``."""
+def syscall_numbers(machine: str | None = None) -> dict[str, int]:
+    """The numbers of the denied syscalls on ``machine`` (default: this one)."""
     machine = machine or platform.machine()
     if machine not in _ARCHES:
         raise UnsupportedArchitecture(
             f"no seccomp syscall table for {machine!r} (known: {', '.join(_ARCHES)})"
         )
-    arch, numbers, foreign_abi = _ARCHES[machine]
+    return dict(_ARCHES[machine][1])
+
+
+@functools.cache
+def seccomp_filter(machine: str | None = None) -> bytes:
+    """The compiled filter (an array of ``struct sock_filter``) for ``machine`` (default: this
+    one), as bubblewrap reads it from ``--seccomp FD``."""
+    numbers = syscall_numbers(machine)
+    arch, _, foreign_abi = _ARCHES[machine or platform.machine()]
     denied = sorted({numbers[name] for name in DENIED})
     # layout: check arch, load nr, [foreign ABI], one jeq per denied call, allow, deny, kill
     checks = len(denied) + (foreign_abi is not None)
