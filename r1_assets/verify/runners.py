@@ -116,8 +116,9 @@ def _code(settings: VerifySettings, factory: Callable[[], object], limits: dict)
                 continue
             report = next(reports)
             score = report.n_passed / report.n_run if report.n_run else 0.0
-            # a sandbox that did not start judged nothing: not cached, retried next run
-            cacheable = report.status != "sandbox_error"
+            # a sandbox that did not start, or a judge that failed, judged nothing: not
+            # cached, retried next run
+            cacheable = report.status not in ("sandbox_error", "judge_error")
             checks.append(Check(report.passed, round(score, 4), report.detail, cacheable))
         return checks
 

@@ -41,7 +41,8 @@ RULE_SPECS = (
 )
 GROUND_TRUTH_SPECS = (
     VerifierSpec("math_verify", "1", "verifier", "math-verify of the last \\boxed{} answer"),
-    VerifierSpec("code_tests", "1", "verifier", "the answer's program against the test cases"),
+    # 2: the judge outside the program's process, integers compared exactly (issue 16)
+    VerifierSpec("code_tests", "2", "verifier", "the answer's program against the test cases"),
 )
 MODEL_SPECS = (
     VerifierSpec("reward_model", "1", "model", "sequence-classification reward model"),

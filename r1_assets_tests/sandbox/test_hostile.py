@@ -168,6 +168,49 @@ def test_an_object_equal_to_everything_fails(sandbox: Sandbox) -> None:
     assert report.detail == "test 0 (call) failed: expected 7, got 0"  # the int's value
 
 
+IN_PROCESS_CHEATS = {
+    # the harness's own reporting channel, found in memory and used for a forged pass
+    "channel": """
+        import gc, os
+        def f(x):
+            for obj in gc.get_objects():
+                if type(obj).__name__ == "Channel":
+                    obj.emit(ev="result", i=0)
+                    obj.emit(ev="done")
+                    os._exit(0)
+            return 0
+    """,
+    # the test list, rewritten before the tests run
+    "rewrite": """
+        import gc
+        for obj in gc.get_objects():
+            if isinstance(obj, dict) and isinstance(obj.get("tests"), list):
+                for test in obj["tests"]:
+                    test["input"] = "pass"
+        def f(x):
+            return 0
+    """,
+    # the function that runs a test, replaced
+    "patch": """
+        import sys
+        for module in list(sys.modules.values()):
+            if hasattr(module, "run_test"):
+                module.run_test = lambda *args: {}
+            if hasattr(module, "exec_test"):
+                module.exec_test = lambda *args: {}
+        def f(x):
+            return 0
+    """,
+}
+
+
+@pytest.mark.parametrize("cheat", sorted(IN_PROCESS_CHEATS))
+def test_in_process_cheats_of_a_shared_interpreter_fail(sandbox: Sandbox, cheat: str) -> None:
+    for test in (check("assert f(1) == 7"), call("[1]", "7")):
+        report = judged(IN_PROCESS_CHEATS[cheat], sandbox, [test])
+        assert not report.passed and report.status in ("wrong_answer", "exit"), (cheat, report)
+
+
 def test_the_program_cannot_find_or_rewrite_its_tests(sandbox: Sandbox) -> None:
     """The expected value is in the assert test's code: a program that finds it anywhere in
     its process (or its files) returns it and passes."""
