@@ -392,10 +392,11 @@ def prepare_harness(python: str, root: Path) -> Path:
     source = root / "harness.py"
     source.write_text(harness_source(), encoding="utf-8")
     compiled = root / "harness.pyc"
-    code = "import py_compile, sys; py_compile.compile(sys.argv[1], sys.argv[2], doraise=True)"
+    code = "import py_compile, sys; py_compile.compile(*sys.argv[1:], doraise=True)"
     try:
         subprocess.run(
-            [python, "-I", "-c", code, str(source), str(compiled)],
+            # named by its path inside: the bytecode carries no host path into the sandbox
+            [python, "-I", "-c", code, str(source), str(compiled), "/job/harness.py"],
             check=True,
             capture_output=True,
             timeout=60,
@@ -509,10 +510,9 @@ class _Streams:
         if os.fstat(self.stdout_fd).st_size > self.stdout_cap:
             self.overflow = "stdout"
         data = self.reader.read(self.left + 1)
+        if len(data) > self.left:  # the events within the cap still count
+            self.overflow, data = "events", data[: self.left]
         self.left -= len(data)
-        if self.left < 0:
-            self.overflow = "events"
-            return []
         *lines, self.pending = (self.pending + data).split(b"\n")
         new = [event for event in map(parse_event, lines) if event is not None]
         self.events += new

@@ -36,6 +36,7 @@ import resource
 import sys
 
 PROGRAM = "/job/program.py"
+HARNESS = "/job/harness.py"  # this file's name in tracebacks (execute.prepare_harness)
 MAX_DEPTH = 100  # nesting of a value that crosses between the program and the judge
 NAME_BUDGET = 1 << 16  # a top-level value larger than this stays behind as a handle
 _BIG = 1 << 12000  # ints beyond ~3600 digits cross in hex: decimal conversion is quadratic
@@ -102,7 +103,9 @@ def describe(error: BaseException) -> dict:
             lines = SOURCES.get(filename, ())
             line = lines[lineno - 1] if 0 < lineno <= len(lines) else ""
         name = "program" if filename == PROGRAM else filename
-        where = f"{name} line {lineno}: {(line or '').strip()}"[:300]
+        # the harness's own line says nothing about the program
+        if filename != HARNESS:
+            where = f"{name} line {lineno}: {(line or '').strip()}"[:300]
     except Exception:  # no place found is fine: the type and message remain
         pass
     errno = getattr(error, "errno", None) if isinstance(error, OSError) else None
@@ -226,6 +229,8 @@ def to_wire(value: object, refs: dict | None, budget: list, depth: int = 0) -> o
         return number if number - number == 0 else ["F", repr(number)]
     if isinstance(value, str):
         budget[0] -= len(value)
+        if budget[0] < 0:
+            raise ValueTooLarge("the value is too large")
         return str.__str__(value)
     for kind, tag in _SEQUENCES:
         if isinstance(value, kind):
@@ -237,6 +242,8 @@ def to_wire(value: object, refs: dict | None, budget: list, depth: int = 0) -> o
         return wire
     if isinstance(value, (bytes, bytearray)):
         budget[0] -= 2 * len(value)
+        if budget[0] < 0:
+            raise ValueTooLarge("the value is too large")
         return ["b" if isinstance(value, bytes) else "y", bytes(value).hex()]
     if isinstance(value, complex):
         return ["c", to_wire(value.real, refs, budget), to_wire(value.imag, refs, budget)]

@@ -554,7 +554,7 @@ def test_sysv_ipc_memfd_and_the_keyring_are_unavailable(sandbox: Sandbox) -> Non
 
 def test_nothing_of_the_host_shows_inside(sandbox: Sandbox) -> None:
     program = """
-        import os, socket
+        import os, socket, sys
         print(socket.gethostname(), os.uname().nodename)
         for path in ("/proc/self/mountinfo", "/proc/1/cmdline", "/proc/self/cmdline",
                      "/proc/self/environ", "/proc/1/environ", "/proc/1/exe", "/proc/1/cwd"):
@@ -564,6 +564,9 @@ def test_nothing_of_the_host_shows_inside(sandbox: Sandbox) -> None:
             except OSError as error:
                 print(path, type(error).__name__)
         print(sorted(os.listdir("/")), sorted(os.listdir("/job")))
+        harness = sys.modules["__main__"]  # the harness, of which this process is a fork
+        print(harness.__file__, {f.__code__.co_filename for f in vars(harness).values()
+                                 if hasattr(f, "__code__")})
     """
     result = sandbox.run(textwrap.dedent(program))
     assert result.status == "ok", result
