@@ -493,8 +493,13 @@ def serve(kind: str, requests: int, replies: int, cap: int) -> None:
         if request is None:
             return
         try:
-            value = _dispatch(request, namespace, refs, local)
+            value, arguments = _dispatch(request, namespace, refs, local)
             reply = {"ok": to_wire(value, refs, [cap])}
+            if arguments:  # what the call left in the mutable arguments it was given
+                budget = [cap]
+                reply["args"] = [
+                    to_wire(a, refs, budget) if type(a) in MUTABLE else None for a in arguments
+                ]
         except StopIteration:
             reply = {"stop": True}
         except BaseException as error:  # SystemExit and friends too: a failure, not an exit
@@ -502,27 +507,32 @@ def serve(kind: str, requests: int, replies: int, cap: int) -> None:
         write_message(replies, reply)
 
 
-def _dispatch(request: dict, namespace: dict, refs: dict, local) -> object:
+MUTABLE = (list, dict, set, bytearray)  # arguments a call may change in place
+
+
+def _dispatch(request: dict, namespace: dict, refs: dict, local) -> tuple[object, list]:
+    """The value a request asks for, and the arguments of a call (to send their changes back)."""
     op = request["op"]
     if op == "cpu":
         allow_cpu(request["s"])
-        return None
+        return None, []
     if op == "run":  # a call test: the arguments are the test's JSON input
         args = loads(request["input"])
-        return resolve(namespace, request["name"])(*(args if isinstance(args, list) else [args]))
+        function = resolve(namespace, request["name"])
+        return function(*(args if isinstance(args, list) else [args])), []
     target = refs[request["ref"]]
     if op == "call":
         args = [from_wire(a, local) for a in request["args"]]
         kwargs = {k: from_wire(v, local) for k, v in request["kwargs"]}
-        return target(*args, **kwargs)
+        return target(*args, **kwargs), args if any(type(a) in MUTABLE for a in args) else []
     if op == "getattr":
-        return getattr(target, request["name"])
+        return getattr(target, request["name"]), []
     if op == "getitem":
-        return target[from_wire(request["key"], local)]
+        return target[from_wire(request["key"], local)], []
     if op == "next":
-        return next(target)
+        return next(target), []
     conversions = {"len": len, "bool": bool, "str": str, "repr": repr, "iter": iter, "int": int}
-    return conversions[op](target)
+    return conversions[op](target), []
 
 
 # ---- the judge ------------------------------------------------------------------------------
@@ -546,6 +556,7 @@ class Program:
     def __init__(self, pid: int, requests: int, replies: int) -> None:
         self.pid, self.requests, self.replies = pid, requests, replies
         self.cap = 1 << 16
+        self.arguments: list | None = None  # the last reply's changed arguments
 
     def receive(self) -> object:
         try:
@@ -554,8 +565,10 @@ class Program:
             reply = None
         if reply is None:
             raise ProgramGone
+        arguments = reply.pop("args", None) if isinstance(reply, dict) else None
         if not isinstance(reply, dict) or len(reply) != 1:
             raise UnreadableValue("malformed reply")
+        self.arguments = arguments if isinstance(arguments, list) else None
         if "err" in reply:
             raise remote_exception(reply["err"])
         if "stop" in reply:
@@ -629,11 +642,17 @@ class Remote:
 
     def __call__(self, *args: object, **kwargs: object) -> object:
         budget = [self._program.cap]
-        return self._ask(
+        value = self._ask(
             "call",
             args=[to_wire(a, None, budget) for a in args],
             kwargs=[[k, to_wire(v, None, budget)] for k, v in kwargs.items()],
         )
+        changed = self._program.arguments
+        if changed is not None and len(changed) == len(args):
+            for argument, wire in zip(args, changed, strict=True):
+                if wire is not None and type(argument) in MUTABLE:
+                    write_back(argument, from_wire(wire, self._program.handle))
+        return value
 
     def __getattr__(self, name: str) -> object:
         if name.startswith("__") and name not in self._FORWARDED_DUNDERS:
@@ -710,6 +729,17 @@ def report_exit(channel: Channel, status: int) -> None:
         channel.emit(ev="exit", code=os.WEXITSTATUS(status), signal=None)
     flush_streams()
     os._exit(0)
+
+
+def write_back(argument: object, changed: object) -> None:
+    """A call changed a list, dict, set or bytearray it was given: so does the test's copy."""
+    if type(changed) is not type(argument):
+        raise UnreadableValue("malformed changed argument")
+    if isinstance(argument, (list, bytearray)):
+        argument[:] = changed
+    else:
+        argument.clear()
+        argument.update(changed)
 
 
 def undumpable() -> None:

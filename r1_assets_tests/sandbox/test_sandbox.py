@@ -619,3 +619,21 @@ def test_harness_events_round_trip_through_the_host_reader() -> None:
         },
         {"ev": "done"},
     ]
+
+
+def test_assert_tests_see_what_a_call_changed_in_place(sandbox: Sandbox) -> None:
+    """Arguments cross as copies; lists, dicts, sets and bytearrays a call changed come back."""
+    program = textwrap.dedent(
+        """
+        def sort_in_place(items):
+            items.sort()
+        def fill(table, seen):
+            table["x"] = [1]
+            seen.add(2)
+        """
+    )
+    test = "a = [3, 1, 2]\nsort_in_place(a)\nassert a == [1, 2, 3]\n"
+    test += "t, s = {}, set()\nfill(t, s)\nassert t == {'x': [1]} and s == {2}\n"
+    assert sandbox.run_tests(program, [check(test)]).passed
+    wrong = "a = [3, 1, 2]\nsort_in_place(a)\nassert a == [3, 1, 2]\n"
+    assert not sandbox.run_tests(program, [check(wrong)]).passed
