@@ -4,6 +4,10 @@ A candidate pair whose sets of numbers differ is not a duplicate, however close 
 Numbers are read from digits (``1,000`` = ``1000``, ``0.50`` = ``0.5``, LaTeX ``\\frac{1}{2}`` gives
 1 and 2) and from the number words two to twenty and the tens, so "3 apples" and "three apples"
 agree. "one" is left out: it is far more often a pronoun than a count.
+
+Numbers that belong to a figure or to layout are not the problem's: Asymptote (``[asy]…[/asy]``)
+and TikZ code, inline SVG, image links and LaTeX spacing are removed first, so a copy that
+dropped or added the figure has the same numbers as the original.
 """
 
 from __future__ import annotations
@@ -42,13 +46,26 @@ _WORDS = {
     "hundred": 100,
     "thousand": 1000,
 }
+_FIGURES = re.compile(
+    r"\[asy\].*?(?:\[/asy\]|\Z)"  # Asymptote, as AoPS and MATH write it (unclosed: to the end)
+    r"|\\begin\{(asy|tikzpicture|pspicture|picture)\}.*?(?:\\end\{\1\}|\Z)"
+    r"|<svg\b.*?(?:</svg>|\Z)"
+    r"|!\[[^\]\n]*\]\([^)\n]*\)"  # markdown image
+    r"|<img\b[^>]*>"
+    r"|\\includegraphics(?:\[[^\]]*\])?\{[^}]*\}"
+    # layout: \hspace{2cm}, \vspace*{1em}, \\[2mm], \rule{1pt}{3ex}
+    r"|\\[hv]space\*?\{[^}]*\}|\\\\\[[^\]]*\]|\\rule\{[^}]*\}\{[^}]*\}",
+    re.DOTALL | re.IGNORECASE,
+)
 _NUMBER = re.compile(r"(?:\d+(?:,\d{3})*)?\.\d+|\d+(?:,\d{3})*|\b(?:" + "|".join(_WORDS) + r")\b")
 
 
 def number_signature(text: str) -> tuple[str, ...]:
-    """The sorted numbers of a text, canonicalized (0.50 = .5 = 0.5, 1,000 = 1000, 007 = 7)."""
+    """The sorted numbers of a text outside figures and layout, canonicalized (0.50 = .5 = 0.5,
+    1,000 = 1000, 007 = 7)."""
     found = []
-    for token in _NUMBER.findall(unicodedata.normalize("NFKC", text).lower()):
+    text = _FIGURES.sub(" ", unicodedata.normalize("NFKC", text))
+    for token in _NUMBER.findall(text.lower()):
         value = Decimal(_WORDS[token]) if token in _WORDS else Decimal(token.replace(",", ""))
         found.append(format(value.normalize(), "f"))
     return tuple(sorted(found))

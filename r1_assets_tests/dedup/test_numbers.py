@@ -26,3 +26,24 @@ def test_signature_canonicalizes_numbers() -> None:
 )
 def test_numbers_differ(a: str, b: str, differ: bool) -> None:
     assert numbers_differ(a, b) is differ
+
+
+FIGURE = (
+    "In triangle $ABC$, $AB = 13$ and $BC = 14$.\n[asy]\nunitsize(0.5cm);\n"
+    'pair A=(5,12), B=(0,0), C=(14,0);\ndraw(A--B--C--cycle);\nlabel("$A$",A,N);\n[/asy]\n'
+    "Find the area of the triangle."
+)
+
+
+def test_numbers_of_figures_and_layout_are_not_the_problems() -> None:
+    stripped = FIGURE.replace(FIGURE[FIGURE.index("[asy]") : FIGURE.index("[/asy]") + 6], "")
+    assert number_signature(FIGURE) == number_signature(stripped) == ("13", "14")
+    tikz = stripped + "\n\\begin{tikzpicture}\\draw (0,0) -- (14,0) -- (5,12);\\end{tikzpicture}"
+    svg = stripped + '<svg width="300" height="200"><line x1="0" y1="0" x2="14"/></svg>'
+    image = stripped + "\n![figure 2](https://example.org/fig2.png)\n<img src='f3.png' width=400>"
+    layout = stripped.replace("Find", "\\\\[2mm]\\hspace{3cm}\\vspace*{1em}Find")
+    cut = stripped + "\n[asy] size(100); draw((0,0)--(14,0));"  # a figure cut off at the end
+    for variant in (tikz, svg, image, layout, cut):
+        assert not numbers_differ(FIGURE, variant), variant
+    # numbers of the statement still count
+    assert numbers_differ(FIGURE, stripped.replace("14", "15"))
