@@ -195,15 +195,23 @@ def build_contamination_report(benchmarks: dg.PartitionsDefinition) -> dg.Assets
         # it checks the model before any work
         vectors = both(item_vectors(items, embedder, context.log.info), pool_vectors)
         judge_fn = judge_function(judge, context.log.info) if settings.judge_borderline else None
-        hits = match_items(items, problems, settings, vectors, judge_fn)
+        matched = match_items(items, problems, settings, vectors, judge_fn)
+        weak = matched.filter(pl.col("verdict") == "weak")  # counted, not reported
+        hits = matched.filter(pl.col("verdict") != "weak")
         report = attach_lineage(benchmark, hits, items, raw, read_stages(store, sources))
-        return dg.Output(report, metadata=report_metadata(report, items, settings, loaded))
+        metadata = report_metadata(report, items, settings, loaded, weak, problems)
+        return dg.Output(report, metadata=metadata)
 
     return contamination_report
 
 
 def report_metadata(
-    report: pl.DataFrame, items: pl.DataFrame, settings: AuditSettings, loaded: BenchmarkLoad
+    report: pl.DataFrame,
+    items: pl.DataFrame,
+    settings: AuditSettings,
+    loaded: BenchmarkLoad,
+    weak: pl.DataFrame,
+    problems: pl.DataFrame,
 ) -> dict:
     hits = contaminated(report, settings)
     by_item = per_item(report, settings)
@@ -247,6 +255,32 @@ def report_metadata(
         "contaminated_rows": hits.height,
         "reached_sft_dataset": int((hits["reached"] == "sft_dataset").sum()),
         "number_variant_rows": variants.height,
+        # what the matcher found, by verdict: weak matches (a shared template phrase only) are
+        # discarded, number variants reported, contaminated rows counted
+        "verdicts": dg.MetadataValue.json(
+            {
+                "contaminated": int((report["verdict"] == "contaminated").sum()),
+                "number_variant": variants.height,
+                "weak_discarded": weak.height,
+            }
+        ),
+        "weak_matches_discarded": dg.MetadataValue.md(
+            markdown_table(
+                weak.join(problems.select("problem_uid", "problem"), on="problem_uid", how="left")
+                .join(
+                    items.select("item_id", pl.col("problem").alias("item_problem")), on="item_id"
+                )
+                .select(
+                    "item_id",
+                    pl.col("coverage").round(3),
+                    pl.col("similarity").round(3),
+                    "item_problem",
+                    "problem",
+                ),
+                10,
+                max_chars=60,
+            )
+        ),
         "contaminated_item_table": dg.MetadataValue.md(markdown_table(by_item, 50, max_chars=70)),
         "hits": dg.MetadataValue.md(markdown_table(shown, 50, max_chars=40)),
         "hits_per_source": dg.MetadataValue.md(markdown_table(by_source, 50)),

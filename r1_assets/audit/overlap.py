@@ -24,14 +24,21 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from r1_assets.dedup.numbers import number_set
+from r1_assets.dedup.numbers import NUMBER_WORDS, number_set, strip_figures
 
 # An 8-gram pair counts when it covers at least half of the item's 8-grams: unrelated problems of
 # the same domain share almost no 8-token runs, while a copy with a few edited words (each edit
 # kills up to 8 n-grams) still keeps well over half of them.
 MIN_COVERAGE_8 = 0.5
-# One shared 13-gram is enough (the GPT-3 contamination rule): a 13-token verbatim run is almost
-# never a coincidence once instructions/boilerplate are out of the item text.
+# A longer n-gram needs less: the GPT-3 rule counted one shared 13-gram, but one sentence that
+# closes dozens of olympiad problems ("... relatively prime positive integers. Find m+n.") is a
+# shared 13-gram of unrelated problems. One counts when it covers this share of the item's
+# 13-grams, or when the embeddings agree (SUPPORTING_SIMILARITY); a copy covers nearly all.
+MIN_COVERAGE_LONG = 0.2
+SUPPORTING_SIMILARITY = 0.75
+# An n-gram in this many items of the benchmark itself is the benchmark's template text, not
+# evidence, at any pool size.
+TEMPLATE_ITEMS = 2
 # An n-gram held by more than this many training rows is boilerplate (a template sentence, an
 # instruction, a license line), not evidence: a benchmark item copied into a pool sits in a few
 # rows (one per source that scraped it), while a template's fixed runs recur in hundreds.
@@ -74,6 +81,7 @@ _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")  # 1,000 = 1000 (as the number g
 # A decimal number, or a run of letters (any script), or one digit run: "2x" -> 2 x, "x2" -> x 2,
 # so juxtaposition and spacing do not matter; punctuation, braces, $ and ^ are dropped.
 _TOKEN = re.compile(r"\d+(?:\.\d+)?|[^\W\d_]+")
+_DIGITS = {word: str(value) for word, value in NUMBER_WORDS.items()}
 
 
 def _command_word(match: re.Match[str]) -> str:
@@ -86,15 +94,17 @@ def _command_word(match: re.Match[str]) -> str:
 def audit_tokens(text: str) -> list[str]:
     """Word and number tokens of a text, robust to whitespace and LaTeX formatting changes.
 
-    NFKC + casefold; LaTeX command names keep their word (``\\frac{1}{2}`` -> frac 1 2) after
+    NFKC + casefold; figure code (Asymptote, TikZ, SVG, images) dropped, number words as digits;
+    LaTeX command names keep their word (``\\frac{1}{2}`` -> frac 1 2) after
     aliasing (``\\dfrac`` -> frac) and dropping layout-only commands (``\\left``, ``\\text``);
     ``$``, ``\\(``, braces and all other punctuation vanish. So ``$x^2 + 1$`` and ``$x^{2}+1$``
     give the same tokens; ``$\\frac{1}{2}$`` and ``1/2`` do not (frac is a token), by design.
     """
-    text = unicodedata.normalize("NFKC", text)
+    text = strip_figures(unicodedata.normalize("NFKC", text))
     text = _COMMAND.sub(_command_word, text)  # before casefold: \Big vs \big are both layout
     text = _THOUSANDS.sub("", text.casefold())
-    return _TOKEN.findall(text)
+    # "five" = 5, as the number guard reads it
+    return [_DIGITS.get(token, token) for token in _TOKEN.findall(text)]
 
 
 def _token_hash(token: str) -> int:
@@ -183,6 +193,7 @@ class NgramIndex:
         self.sizes = tuple(sorted(set(sizes)))
         self.max_rows = max_rows
         self.boilerplate: dict[int, int] = {}  # n -> distinct n-grams dropped as boilerplate
+        self.templates: dict[int, int] = {}  # n -> the last query's template n-grams
         self._vocab = _Vocab()
         tokens = [audit_tokens(t) for t in texts]
         # joined token strings answer the short-query fallback with plain substring tests
@@ -204,20 +215,37 @@ class NgramIndex:
         order = np.argsort(keys, kind="stable")
         return _SizeIndex(keys[order], rows[order])
 
-    def query(self, texts: Sequence[str]) -> pl.DataFrame:
+    def query(
+        self, texts: Sequence[str], template_items: int | None = TEMPLATE_ITEMS
+    ) -> pl.DataFrame:
         """One row per (query, row, n) sharing n-grams: shared distinct n-grams and coverage
-        (shared / distinct n-grams of the query). A query shorter than n tokens is matched as a
-        whole token sequence instead (contained in the row, or equal to it when very short),
-        with shared 1 and coverage 1.0, so short questions copied verbatim are still found."""
+        (shared / distinct n-grams of the query). N-grams found in ``template_items`` or more of
+        the queries (a benchmark's own template sentences) are left out of both; ``templates``
+        says how many per n. A query shorter than n tokens is matched as a whole token sequence
+        instead (contained in the row, or equal to it when very short), with shared 1 and
+        coverage 1.0, so short questions copied verbatim are still found."""
         tokens = [audit_tokens(t) for t in texts]
         hashes = [self._vocab.hashes(t) for t in tokens]
-        frames = [self._query_size(hashes, n) for n in self.sizes]
+        # an item repeated in the benchmark counts once towards its templates
+        distinct = list({tuple(t): q for q, t in enumerate(tokens)}.values())
+        frames = [self._query_size(hashes, n, distinct, template_items) for n in self.sizes]
         frames.append(self._query_short(tokens))
         return pl.concat(frames).sort("query", "n", "row")
 
-    def _query_size(self, hashes: list[np.ndarray], n: int) -> pl.DataFrame:
+    def _query_size(
+        self, hashes: list[np.ndarray], n: int, distinct: list[int], template_items: int | None
+    ) -> pl.DataFrame:
         index = self._index[n]
         per_query = [_ngram_keys(h, n) for h in hashes]
+        self.templates[n] = 0
+        if template_items is not None and len(distinct) >= template_items:
+            keys, counts = np.unique(
+                np.concatenate([per_query[q] for q in distinct]), return_counts=True
+            )
+            template = keys[counts >= template_items]
+            self.templates[n] = len(template)
+            if len(template):
+                per_query = [k[~np.isin(k, template, assume_unique=True)] for k in per_query]
         keys = np.concatenate(per_query) if per_query else np.empty(0, dtype=np.uint64)
         totals = np.array([len(k) for k in per_query], dtype=np.int64)
         queries = np.repeat(np.arange(len(per_query), dtype=np.int64), totals)
@@ -324,7 +352,8 @@ OVERLAP_SCHEMA = pl.Schema(
         "similarity": pl.Float64,  # cosine; null when no embedder was given
         "numbers_differ": pl.Boolean,
         # contaminated: the item's numbers are all in the row; number_variant: the same wording
-        # with other numbers (a different problem, reported for review, not counted by default)
+        # with other numbers (a different problem, reported for review, not counted by default);
+        # weak: a shared template phrase only (see _finish), discarded
         "verdict": pl.String,
     }
 )
@@ -335,13 +364,20 @@ _METHOD_RANK = {"ngram13": 0, "ngram8": 1, "embedding": 2, "llm_judge": 3}
 
 
 def _ngram_pairs(index: NgramIndex, problems: list[str], min_coverage: float) -> pl.DataFrame:
-    """(query, row, method, coverage) of the n-gram hits that pass their size's rule."""
+    """(query, row, method, coverage, strong) of the n-gram hits. The smallest size counts at
+    ``min_coverage``; a larger size is strong at MIN_COVERAGE_LONG and kept as a weak hit below
+    (a supporting similarity may still make it count, see ``_finish``)."""
     hits = index.query(problems)
     smallest = min(index.sizes)
-    # the smallest size needs min_coverage; any larger size counts with one shared n-gram
     passing = hits.filter((pl.col("n") > smallest) | (pl.col("coverage") >= min_coverage))
     return passing.select(
-        "query", "row", ("ngram" + pl.col("n").cast(pl.String)).alias("method"), "coverage"
+        "query",
+        "row",
+        ("ngram" + pl.col("n").cast(pl.String)).alias("method"),
+        "coverage",
+        (
+            pl.col("exact") | (pl.col("n") == smallest) | (pl.col("coverage") >= MIN_COVERAGE_LONG)
+        ).alias("strong"),
     )
 
 
@@ -373,6 +409,7 @@ def _judged(
         "row",
         pl.lit("llm_judge").alias("method"),
         pl.lit(None, pl.Float64).alias("coverage"),
+        pl.lit(True).alias("strong"),
     )
 
 
@@ -420,6 +457,7 @@ def find_overlaps(
                 "row",
                 pl.lit("embedding").alias("method"),
                 pl.lit(None, pl.Float64).alias("coverage"),
+                pl.lit(True).alias("strong"),
             )
         )
         if judge is not None:
@@ -430,6 +468,7 @@ def find_overlaps(
         .agg(
             pl.col("method").unique().alias("methods"),
             pl.col("coverage").max(),
+            pl.col("strong").any(),
         )
         .with_columns(
             pl.col("methods").list.eval(
@@ -438,7 +477,7 @@ def find_overlaps(
         )
         .sort("query", "row")
     )
-    return _finish(pairs, items, rows, problems, texts, item_vectors, row_vectors)
+    return _finish(pairs, items, rows, problems, texts, item_vectors, row_vectors, min_coverage)
 
 
 def _finish(
@@ -449,8 +488,18 @@ def _finish(
     texts: list[str],
     item_vectors: np.ndarray | None,
     row_vectors: np.ndarray | None,
+    min_coverage: float,
 ) -> pl.DataFrame:
-    """Attach ids, similarity (for every pair when vectors exist) and the number guard."""
+    """Attach ids, similarity (for every pair when vectors exist), the number guard and the
+    verdict:
+
+    - ``weak``: only a long n-gram of low coverage, and no supporting similarity — a shared
+      template phrase, discarded (counted in the report's metadata, not listed);
+    - ``number_variant``: the same text with other numbers — an item number missing from the
+      row, with high coverage (``min_coverage``) or a similarity at the embedding threshold;
+      a missing number with less evidence than that is ``weak``;
+    - ``contaminated``: the rest.
+    """
     q = pairs["query"].to_numpy()
     r = pairs["row"].to_numpy()
     similarity: list[float | None] | np.ndarray = [None] * len(pairs)
@@ -459,7 +508,7 @@ def _finish(
     differ = [numbers_missing(problems[i], texts[j]) for i, j in zip(q, r, strict=True)]
     item_ids = items["item_id"].to_list()
     row_ids = rows["row_id"].to_list()
-    return pl.DataFrame(
+    frame = pl.DataFrame(
         {
             "item_id": [item_ids[i] for i in q],
             "row_id": [row_ids[j] for j in r],
@@ -467,7 +516,24 @@ def _finish(
             "coverage": pairs["coverage"],
             "similarity": similarity,
             "numbers_differ": differ,
-            "verdict": ["number_variant" if d else "contaminated" for d in differ],
+            "strong": pairs["strong"].fill_null(False),
         },
-        schema=OVERLAP_SCHEMA,
+        schema={k: v for k, v in OVERLAP_SCHEMA.items() if k != "verdict"} | {"strong": pl.Boolean},
+    )
+    similar = pl.col("similarity").fill_null(-1.0)
+    strong = pl.col("strong") | (similar >= SUPPORTING_SIMILARITY)
+    same_text = (pl.col("coverage").fill_null(0.0) >= min_coverage) | (
+        similar >= EMBEDDING_THRESHOLD
+    )
+    verdict = (
+        pl.when(~strong)
+        .then(pl.lit("weak"))
+        .when(pl.col("numbers_differ") & ~same_text)
+        .then(pl.lit("weak"))
+        .when(pl.col("numbers_differ"))
+        .then(pl.lit("number_variant"))
+        .otherwise(pl.lit("contaminated"))
+    )
+    return frame.select(
+        *(c for c in OVERLAP_SCHEMA if c != "verdict"), verdict.alias("verdict")
     ).sort("item_id", "row_id")

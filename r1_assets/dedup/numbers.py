@@ -60,11 +60,19 @@ _FIGURES = re.compile(
 _NUMBER = re.compile(r"(?:\d+(?:,\d{3})*)?\.\d+|\d+(?:,\d{3})*|\b(?:" + "|".join(_WORDS) + r")\b")
 
 
+def strip_figures(text: str) -> str:
+    """The text without figure code and layout commands (what ``_FIGURES`` matches)."""
+    return _FIGURES.sub(" ", text)
+
+
+NUMBER_WORDS = _WORDS  # number words the guard reads as numbers ("one" excluded)
+
+
 def number_signature(text: str) -> tuple[str, ...]:
     """The sorted numbers of a text outside figures and layout, canonicalized (0.50 = .5 = 0.5,
     1,000 = 1000, 007 = 7)."""
     found = []
-    text = _FIGURES.sub(" ", unicodedata.normalize("NFKC", text))
+    text = strip_figures(unicodedata.normalize("NFKC", text))
     for token in _NUMBER.findall(text.lower()):
         value = Decimal(_WORDS[token]) if token in _WORDS else Decimal(token.replace(",", ""))
         found.append(format(value.normalize(), "f"))
