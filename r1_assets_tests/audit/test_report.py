@@ -226,3 +226,45 @@ def test_the_judge_sees_only_borderline_pairs_and_decides_them(tmp_path: Path) -
     plain = match_items(items, problems, AuditSettings(), vectors, recording_judge)
     assert not asked and plain.filter(pl.col("item_id") == "cyl").is_empty()
     assert np.isclose(plain["similarity"][0], 1.0, atol=1e-5)
+
+
+CLOSING = "where $m$ and $n$ are relatively prime positive integers. Find $m+n$."
+AIME_LIKE = [
+    f"A bag has 5 red and 7 blue marbles. Two are drawn. The probability both are red is "
+    f"$\\frac{{m}}{{n}}$, {CLOSING}",
+    f"A circle of radius 6 is inscribed in a square. A point is chosen at random in the square. "
+    f"The probability it lies in the circle is $\\frac{{m\\pi}}{{n}}$, {CLOSING}",
+    "In triangle $ABC$, $AB = 13$, $BC = 14$ and $CA = 15$.\n[asy]\nunitsize(0.3cm);\n"
+    "pair B=(0,0), C=(14,0), A=(5,12);\ndraw(A--B--C--cycle);\n[/asy]\n"
+    f"The inradius is $\\frac{{m}}{{n}}$, {CLOSING}",
+]
+
+
+def test_a_benchmarks_template_sentence_is_not_evidence_but_copies_in_other_formats_are() -> None:
+    items = pl.DataFrame({"item_id": ["i0", "i1", "i2"], "problem": AIME_LIKE})
+    figure = AIME_LIKE[2]
+    stripped = figure[: figure.index("[asy]")] + figure[figure.index("[/asy]") + 6 :]
+    rows = [
+        # other problems of the same contest (another year): they share the closing sentence
+        f"Three fair coins are tossed. The probability of two heads is $\\frac{{m}}{{n}}$, {CLOSING}",
+        f"A die is rolled twice. The probability of a sum of 9 is $\\frac{{m}}{{n}}$, {CLOSING}",
+        # copies: with an instruction suffix, without the figure, numbers in words
+        AIME_LIKE[0] + "\nPlease reason step by step, and put your final answer within \\boxed{}.",
+        "Solve the following problem. " + stripped,
+        AIME_LIKE[1].replace("radius 6", "radius six"),
+    ]
+    frame = pl.DataFrame({"row_id": [f"r{n}" for n in range(5)], "text": rows})
+    index = NgramIndex(frame["row_id"].to_list(), rows, (8, 13))
+    found = find_overlaps(items, frame, index=index)
+    assert index.templates[13] > 0  # the closing sentence's 13-grams
+    verdicts = {(i, r): v for i, r, v in found.select("item_id", "row_id", "verdict").iter_rows()}
+    assert verdicts[("i0", "r2")] == "contaminated"
+    assert verdicts[("i2", "r3")] == "contaminated"  # the figure's numbers are not the problem's
+    assert verdicts[("i1", "r4")] == "contaminated"
+    counted = {key for key, verdict in verdicts.items() if verdict != "weak"}
+    assert counted == {("i0", "r2"), ("i2", "r3"), ("i1", "r4")}  # the other year: nothing
+    # one item alone (no benchmark template to learn from): the shared sentence is one 13-gram
+    # of low coverage, weak without a supporting similarity
+    alone = find_overlaps(items.head(1), frame, index=index)
+    assert set(alone.filter(pl.col("verdict") != "weak")["row_id"]) == {"r2"}
+    assert set(alone.filter(pl.col("verdict") == "weak")["row_id"]) <= {"r0", "r1", "r3", "r4"}
