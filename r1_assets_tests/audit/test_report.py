@@ -246,7 +246,7 @@ def test_a_benchmarks_template_sentence_is_not_evidence_but_copies_in_other_form
     stripped = figure[: figure.index("[asy]")] + figure[figure.index("[/asy]") + 6 :]
     rows = [
         # other problems of the same contest (another year): they share the closing sentence
-        f"Three fair coins are tossed. The probability of two heads is $\\frac{{m}}{{n}}$, {CLOSING}",
+        f"Three coins are tossed. The probability of two heads is $\\frac{{m}}{{n}}$, {CLOSING}",
         f"A die is rolled twice. The probability of a sum of 9 is $\\frac{{m}}{{n}}$, {CLOSING}",
         # copies: with an instruction suffix, without the figure, numbers in words
         AIME_LIKE[0] + "\nPlease reason step by step, and put your final answer within \\boxed{}.",
