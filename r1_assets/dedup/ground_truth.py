@@ -148,6 +148,18 @@ def signatures_of_tests(tests: Sequence[dict] | None) -> dict[str, str]:
     return found
 
 
+EXAMPLE_SPLITS = frozenset({"example", "examples", "public", "sample"})
+
+
+def example_inputs(tests: Sequence[dict] | None) -> set[str]:
+    """The signature keys (see signatures_of_tests) of a problem's example tests. Examples are
+    shown in the statement and shared by design between a problem's easy and hard versions, so
+    examples alone are never evidence that two problems are one task (a conflicting output still
+    is evidence that they are not)."""
+    examples = [t for t in tests or () if (t.get("split") or "") in EXAMPLE_SPLITS]
+    return set(signatures_of_tests(examples))
+
+
 def _asserted_call(source: str) -> tuple[str, str] | None:
     """(arguments, expected) of ``assert name(arguments) == expected``, spelled canonically; None
     for any other assert. Runs on one thread: the AST constructor is not thread-safe in 3.11."""
@@ -189,7 +201,11 @@ TEST_AGREEMENT_SCHEMA = pl.Schema(
 )
 
 
-def agreement_of_tests(signatures: Sequence[dict[str, str]], common_limit: int) -> pl.DataFrame:
+def agreement_of_tests(
+    signatures: Sequence[dict[str, str]],
+    common_limit: int,
+    examples: Sequence[set[str]] | None = None,
+) -> pl.DataFrame:
     """Pairs of positions (i < j) that have a test input in common, with how many of those inputs
     expect the same output (shared tests), how many different outputs those expect (shared
     outputs: two regex tasks that both answer "Not matched!" to "ac" and "dc" share two tests but
@@ -199,24 +215,34 @@ def agreement_of_tests(signatures: Sequence[dict[str, str]], common_limit: int) 
 
     An input found in more than ``common_limit`` problems ("1") says nothing about which task it
     belongs to and is ignored. A hash join: pairs without a telling input in common are never
-    looked at."""
+    looked at. ``examples`` (per position, see example_inputs): pairs that share only inputs that
+    are an example of either problem share no tests (a conflicting output still conflicts)."""
+    examples = examples or [set()] * len(signatures)
     exploded = pl.DataFrame(
         {
             "p": [p for p, tests in enumerate(signatures) for _ in tests],
             "given": [given for tests in signatures for given in tests],
             "expected": [expected for tests in signatures for expected in tests.values()],
+            "example": [
+                given in examples[p] for p, tests in enumerate(signatures) for given in tests
+            ],
         },
-        schema={"p": pl.Int64, "given": pl.String, "expected": pl.String},
+        schema={"p": pl.Int64, "given": pl.String, "expected": pl.String, "example": pl.Boolean},
     )
     telling = exploded.filter(pl.len().over("given") <= common_limit)
     same = pl.col("expected") == pl.col("expected_b")
+    # examples alone are no evidence: shared tests count once one of them is no example
+    beyond_examples = (same & ~pl.col("example") & ~pl.col("example_b")).any()
     return (
         telling.join(telling, on="given", suffix="_b")
         .filter(pl.col("p") < pl.col("p_b"))
         .group_by(pl.col("p").alias("i"), pl.col("p_b").alias("j"))
         .agg(
-            same.sum().cast(pl.Int64).alias("shared_tests"),
-            pl.col("expected").filter(same).n_unique().cast(pl.Int64).alias("shared_outputs"),
+            pl.when(beyond_examples).then(same.sum()).otherwise(0).alias("shared_tests"),
+            pl.when(beyond_examples)
+            .then(pl.col("expected").filter(same).n_unique())
+            .otherwise(0)
+            .alias("shared_outputs"),
             (~same).sum().cast(pl.Int64).alias("conflicting_tests"),
         )
         .select(TEST_AGREEMENT_SCHEMA.names())

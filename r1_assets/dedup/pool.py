@@ -31,9 +31,11 @@ from r1_assets.dedup.ground_truth import (
     agreement_of_tests,
     answer_key,
     answers_agree,
+    example_inputs,
     signatures_of_tests,
 )
 from r1_assets.dedup.numbers import number_set
+from r1_assets.dedup.variants import identities_differ, identity
 
 DECISION_SCHEMA = pl.Schema(
     {
@@ -63,12 +65,14 @@ PAIR_SCHEMA = pl.Schema(
         "b_uid": pl.String,
         "similarity": pl.Float64,
         "numbers_differ": pl.Boolean,
+        # other declared versions/subtasks, or other stated constraints (dedup.variants)
+        "variants_differ": pl.Boolean,
         "answers_agree": pl.Boolean,  # null unless both have a short reference answer
         "shared_tests": pl.Int64,  # test inputs the two share with the same expected output
         "shared_outputs": pl.Int64,  # ... and how many different outputs those expect
         "conflicting_tests": pl.Int64,  # ... and with a different one
-        # duplicate | guard_blocked (numbers differ) | ground_truth_conflict (answers or test
-        # outputs differ) | below_threshold
+        # duplicate | variant_conflict (versions or constraints differ) | guard_blocked (numbers
+        # differ) | ground_truth_conflict (answers or test outputs differ) | below_threshold
         "verdict": pl.String,
         "method": pl.String,  # for duplicates: semantic | answer | tests
     }
@@ -109,9 +113,24 @@ class DedupSettings:
         return hashlib.sha256(payload.encode()).hexdigest()[:12]
 
 
+# where a source gives a problem's difficulty in its metadata (Codeforces rating, CodeContests
+# cf_rating, a 1-5 level): the first one found
+DIFFICULTY_FIELDS = ("rating", "cf_rating", "difficulty", "level")
+
+
 def rank_rows(problems: pl.DataFrame, priorities: dict[str, int]) -> pl.DataFrame:
     """Add priority and rank (0 = best) to rows with problem_uid, source, source_row_id, domain,
-    reference_answer and test_cases."""
+    reference_answer and test_cases (and metadata, optional). The rank prefers catalog priority,
+    then ground truth (a reference answer or tests, then more tests), then the harder problem
+    where the source gives a numeric difficulty, then source and row id."""
+    if "metadata" in problems.columns:
+        metadata = pl.col("metadata").fill_null("{}")
+        difficulty = pl.coalesce(
+            metadata.str.json_path_match(f"$.{name}").cast(pl.Float64, strict=False)
+            for name in DIFFICULTY_FIELDS
+        )
+    else:
+        difficulty = pl.lit(None, pl.Float64)
     return (
         problems.with_columns(
             pl.col("source")
@@ -121,11 +140,15 @@ def rank_rows(problems: pl.DataFrame, priorities: dict[str, int]) -> pl.DataFram
                 pl.col("reference_answer").is_not_null()
                 | (pl.col("test_cases").list.len() > 0).fill_null(False)
             ).alias("has_ground_truth"),
+            pl.col("test_cases").list.len().fill_null(0).alias("_tests"),
+            difficulty.alias("_difficulty"),
         )
         .sort(
-            ["priority", "has_ground_truth", "source", "source_row_id"],
-            descending=[True, True, False, False],
+            ["priority", "has_ground_truth", "_tests", "_difficulty", "source", "source_row_id"],
+            descending=[True, True, True, True, False, False],
+            nulls_last=True,
         )
+        .drop("_tests", "_difficulty")
         .with_row_index("rank")
         .with_columns(pl.col("rank").cast(pl.Int64))
     )
@@ -300,13 +323,12 @@ def judge_pairs(
     reference_answer, test_cases); pairs below the calibration floor are kept only when they are
     duplicates or share tests."""
     texts, references = rows["problem"].to_list(), rows["reference_answer"].to_list()
+    heads = rows["test_cases"].list.head(settings.tests_per_problem).to_list()
     tests = (
         agreement_of_tests(
-            [
-                signatures_of_tests(t)
-                for t in rows["test_cases"].list.head(settings.tests_per_problem).to_list()
-            ],
+            [signatures_of_tests(t) for t in heads],
             settings.common_test_limit,
+            [example_inputs(t) for t in heads],
         )
         if settings.ground_truth
         else pl.DataFrame(schema=TEST_AGREEMENT_SCHEMA)
@@ -328,6 +350,7 @@ def judge_pairs(
     signature = functools.cache(lambda position: number_set(texts[position]))
     answer = functools.cache(lambda position: answer_key(references[position]))
 
+    declared = functools.cache(lambda position: identity(texts[position]))
     positions = pairs.select("i", "j").rows()
     differ = [signature(a) != signature(b) for a, b in positions]
     agree = [
@@ -335,10 +358,18 @@ def judge_pairs(
     ]
     pairs = pairs.with_columns(
         pl.Series("numbers_differ", differ, dtype=pl.Boolean),
+        pl.Series(
+            "variants_differ",
+            [identities_differ(declared(a), declared(b)) for a, b in positions],
+            dtype=pl.Boolean,
+        ),
         pl.Series("answers_agree", agree, dtype=pl.Boolean),
     )
     similarity, differ_ = pl.col("similarity"), pl.col("numbers_differ")
     similar = similarity >= settings.threshold
+    # another version, subtask or set of constraints is another problem: never merged, by any
+    # evidence (example tests, shared by design, do not count as shared tests either)
+    variant = pl.col("variants_differ")
     blocked = differ_ & settings.number_guard
     conflicting = (~pl.col("answers_agree")).fill_null(False) | (pl.col("conflicting_tests") > 0)
     conflict = conflicting & settings.conflict_guard
@@ -356,7 +387,9 @@ def judge_pairs(
         & (similarity >= settings.answer_floor)
     )
     method = (
-        pl.when(similar & ~blocked & ~conflict)
+        pl.when(variant)
+        .then(pl.lit(None, pl.String))
+        .when(similar & ~blocked & ~conflict)
         .then(pl.lit("semantic"))
         .when(same_tests)
         .then(pl.lit("tests"))
@@ -368,6 +401,8 @@ def judge_pairs(
         .with_columns(
             pl.when(pl.col("method").is_not_null())
             .then(pl.lit("duplicate"))
+            .when(variant & (similar | (pl.col("shared_tests") > 0)))
+            .then(pl.lit("variant_conflict"))
             .when(similar & blocked)
             .then(pl.lit("guard_blocked"))
             .when(similar & conflict)

@@ -107,21 +107,25 @@ def test_planted_duplicates_are_found_across_sources(demo) -> None:
     exact = planted("exact")
     assert exact and all(merged(decisions, p["a"], p["b"]) for p in exact)
     # MiniLM scores 6 of the 21 planted rewordings 0.38-0.78, below any safe threshold: their
-    # tests (4 code pairs) and answers (1 math pair) find 5 of them. The last one, "the sum of the
-    # first 15 odd integers" vs "1 + 3 + ... + 29" (cos 0.38), uses other numbers: with the number
-    # guard the issue asks for, a text-level dedup must keep it apart.
+    # tests (3 code pairs) and answers (1 math pair) find 4 of them. "The sum of the first 15 odd
+    # integers" vs "1 + 3 + ... + 29" (cos 0.38) uses other numbers: with the number guard a
+    # text-level dedup must keep it apart. APPS 4252 vs Codeforces 118A (a reworded statement)
+    # share exactly Codeforces' three examples: examples are shared by design between a
+    # problem's easy and hard versions, so examples alone are no evidence of one task (issue 17).
     raw = Warehouse(demo["data"]).read("raw_problems")
     missed = [p for p in planted("reworded") if not merged(decisions, p["a"], p["b"])]
     assert [(p["a"]["source"], p["b"]["source"]) for p in missed] == [
-        ("numina_demo", "openr1_math_demo")
-    ]
+        ("numina_demo", "openr1_math_demo"),
+        ("apps_demo", "codeforces_demo"),
+    ], missed
     assert numbers_differ(*(problem_text(raw, side) for side in (missed[0]["a"], missed[0]["b"])))
+    assert missed[1]["b"]["row"] == "118A"
     pairs = Warehouse(demo["data"]).read("dedup_pairs")
     duplicates = pairs.filter(pl.col("verdict") == "duplicate")
     floors = duplicates.group_by("method").agg(pl.col("similarity").min(), pl.len())
     floor = {method: (low, n) for method, low, n in floors.rows()}
     assert floor["semantic"][0] >= 0.80 and floor["answer"][0] >= 0.75 and floor["tests"][0] >= 0.5
-    assert floor["answer"][1] >= 1 and floor["tests"][1] >= 4
+    assert floor["answer"][1] >= 1 and floor["tests"][1] >= 3
 
 
 def test_number_variants_stay_apart_with_the_guard_and_merge_without(demo) -> None:
@@ -241,8 +245,9 @@ def test_pool_metadata_helps_choose_a_threshold(demo) -> None:
     assert "█" in metadata["nearest_neighbor_similarity"]
     assert "0.95–0.98" in metadata["pairs_by_band"] or "0.98–1.00" in metadata["pairs_by_band"]
     assert "guard_blocked" in metadata["guard_blocked_examples"]
-    # what answers and tests decided: 4 code pairs by tests, one counting problem by its answer
-    assert (metadata["test_duplicates"], metadata["answer_duplicates"]) == (4, 1)
+    # what answers and tests decided: 3 code pairs by tests (a fourth shares only its examples),
+    # one counting problem by its answer
+    assert (metadata["test_duplicates"], metadata["answer_duplicates"]) == (3, 1)
     examples = metadata["ground_truth_examples"]
     assert "| tests |" in examples and "| answer |" in examples and "committee" in examples
     assert "| answer_dups | test_dups |" in metadata["dedup_rate_by_source"]
