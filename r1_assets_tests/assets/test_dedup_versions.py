@@ -44,8 +44,8 @@ def version(index: int, hard: bool, tags: list[str], spacing: str = " ") -> dict
         "id": f"{1500 + index}{'F2' if hard else 'F1'}",
         "title": f"Problem {index} ({name} version)",
         "description": description,
-        "input_format": f"The first line contains $$$n$$$ and $$$k$$$ ($$$1 \\le n \\le {bound}$$$, "
-        "$$$1 \\le k \\le 10^9$$$).",
+        "input_format": "The first line contains $$$n$$$ and $$$k$$$ "
+        f"($$$1 \\le n \\le {bound}$$$, $$$1 \\le k \\le 10^9$$$).",
         "output_format": "Print one integer.",
         "examples": examples,
         "official_tests": official,
