@@ -369,3 +369,20 @@ def test_contradicted_evidence_merges_nothing() -> None:
     verdicts = {(r["a_uid"], r["b_uid"]): r for r in pairs.iter_rows(named=True)}
     assert verdicts[("t1", "t2")]["answers_agree"] is False
     assert verdicts[("a1", "a2")]["conflicting_tests"] == 1
+
+
+def test_retention_prefers_richer_ground_truth_then_the_harder_problem() -> None:
+    test = {"kind": "stdio", "input": "1", "output": "1", "fn_name": None, "split": "official"}
+    rows = pl.DataFrame(
+        {
+            "problem_uid": ["easy", "hard", "more_tests", "unrated"],
+            "source": ["s", "s", "s", "s"],
+            "source_row_id": ["1", "2", "3", "4"],
+            "domain": ["code"] * 4,
+            "reference_answer": [None] * 4,
+            "test_cases": [[test], [test], [test, test], [test]],
+            "metadata": ['{"rating": 1700}', '{"rating": 2400}', "{}", None],
+        }
+    )
+    ranked = rank_rows(rows, {"s": 10})
+    assert ranked.sort("rank")["problem_uid"].to_list() == ["more_tests", "hard", "easy", "unrated"]
