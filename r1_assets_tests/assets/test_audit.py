@@ -28,7 +28,7 @@ from r1_assets_tests.audit.planted import (
 from r1_assets_tests.conftest import write_jsonl
 
 BENCHMARK = "audit_math"
-COPIES = ("verbatim", "reformatted", "reworded")
+COPIES = ("verbatim", "reformatted", "reworded", "prompt_format", "figure_removed")
 # the same wording as an item with other numbers: a different problem, never counted
 NUMBER_VARIANTS = [
     (0, lambda text: text.replace("21 inches", "24 inches")),
@@ -131,17 +131,23 @@ def test_planted_contamination_is_found_traced_and_kept_out_of_sft(setup, tmp_pa
     raw = store.read("raw_problems")
     assert raw.height == len(planted)  # nothing quarantined: every copy is training-bound
 
-    # >= 95% of the planted copies found, each against the item it copies
+    # every planted copy found and counted, each against the item it copies — in another
+    # prompt format, and without its figure (whose coordinates are not the problem's numbers)
     counted = report.filter(pl.col("verdict") == "contaminated")
     found = {(r["source_row_id"], r["item_id"]) for r in counted.iter_rows(named=True)}
     copies = {row: item for row, (kind, item) in planted.items() if kind in COPIES}
-    recall = sum((row, item) in found for row, item in copies.items()) / len(copies)
-    assert len(copies) == 48 and recall >= 0.95, recall
     by_kind = {
         kind: sum((row, item) in found for row, (k, item) in planted.items() if k == kind)
         for kind in COPIES
     }
-    assert by_kind == {"verbatim": 16, "reformatted": 16, "reworded": 16}
+    assert by_kind == {
+        "verbatim": 16,
+        "reformatted": 16,
+        "reworded": 16,
+        "prompt_format": 16,
+        "figure_removed": 5,
+    }
+    assert len(copies) == 69
     # zero hits on unrelated rows (other MATH-500 and GSM8K problems) or unplanted items
     unrelated = [row for row, (kind, _) in planted.items() if kind == "unrelated"]
     assert len(unrelated) == 8
@@ -238,4 +244,7 @@ def test_planted_contamination_is_found_traced_and_kept_out_of_sft(setup, tmp_pa
     # from the benchmark side: the item names every training row that copies it
     by_item = trace(store, f"{BENCHMARK}:{item_id}").render()
     rows_of_item = counted.filter(pl.col("item_id") == item_id)["source_row_id"].to_list()
-    assert len(rows_of_item) == 3 and all(f"row {row}" in by_item for row in rows_of_item)
+    copies_of_item = [row for row, (kind, item) in planted.items() if item == item_id]
+    copies_of_item = [row for row in copies_of_item if planted[row][0] in COPIES]
+    assert sorted(rows_of_item) == sorted(copies_of_item)  # 4 formats, 5 with a figure
+    assert all(f"row {row}" in by_item for row in rows_of_item)

@@ -103,11 +103,25 @@ def unrelated_problems() -> list[tuple[str, str]]:
     return out
 
 
+PREFIX = "Solve the following math problem. Put the final answer in \\boxed{}.\n\n"
+SUFFIX = "\n\nPlease reason step by step, and put your final answer within \\boxed{}."
+
+
+def without_figure(text: str) -> str:
+    """The item as a source that drops figures stores it: the [asy] block gone."""
+    return re.sub(r"\[asy\].*?\[/asy\]", " ", text, flags=re.S)
+
+
 def planted_rows() -> list[tuple[str, str, dict]]:
-    """(kind, training text, item) for every planted copy."""
+    """(kind, training text, item) for every planted copy: verbatim, reformatted, reworded,
+    in another prompt format (an instruction before and after), and — for the items with a
+    figure — without the figure, in the other prompt format."""
     out = []
     for item, reworded in zip(items()[:PLANTED_ITEMS], REWORDED, strict=True):
         out.append(("verbatim", item["problem"], item))
         out.append(("reformatted", reformatted(item["problem"]), item))
         out.append(("reworded", reworded, item))
+        out.append(("prompt_format", PREFIX + item["problem"] + SUFFIX, item))
+        if "[asy]" in item["problem"]:
+            out.append(("figure_removed", without_figure(item["problem"]) + SUFFIX, item))
     return out
