@@ -13,6 +13,11 @@ pairs at the default settings are printed to be read. Then the pipeline's own ``
 the same problems with their reference answers and tests, with ground truth on and off: what the
 answers and tests add (merges below the threshold) and take away (conflicting merges), pair by
 pair. Embeddings come from the project's cache. Writes benchmarks/results/dedup_real.json.
+
+``--code-statements`` adds labeled contest statements in Codeforces and CodeContests shapes
+(``code_statements.py``: easy/hard versions, another question on the same setting, a relisting,
+a CodeContests rendering) and reports, per class, how many labeled pairs the pipeline merged,
+with precision and recall on the true duplicates.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import numpy as np
 import polars as pl
 
 sys.path.insert(0, str(Path(__file__).parent))
+import code_statements
 from dedup import RESULTS, embed
 
 from r1_assets.catalog.schema import TEST_CASE_DTYPE, problem_uid
@@ -81,8 +87,11 @@ def pipeline_decisions(
             "problem": [p["text"] for p in problems],
             "reference_answer": [p["answer"] for p in problems],
             "test_cases": [p["tests"] for p in problems],
+            "metadata": [
+                json.dumps({"rating": p["rating"]}) if p.get("rating") else None for p in problems
+            ],
         },
-        schema_overrides={"test_cases": pl.List(TEST_CASE_DTYPE)},
+        schema_overrides={"test_cases": pl.List(TEST_CASE_DTYPE), "metadata": pl.String},
     )
     embeddings = pl.DataFrame(
         {"problem_uid": uids, "embedding": list(vectors)},
@@ -94,16 +103,27 @@ def pipeline_decisions(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("files", nargs="+", type=Path, help="JSONL problem sets")
+    parser.add_argument("files", nargs="*", type=Path, help="JSONL problem sets")
+    parser.add_argument(
+        "--code-statements", action="store_true", help="add the labeled contest statements"
+    )
     parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--show", type=int, default=12, help="pairs printed at the default")
     args = parser.parse_args()
 
+    if not args.files and not args.code_statements:
+        parser.error("give problem files, --code-statements, or both")
     problems, origin = [], []
     for path in args.files:
         batch = read_problems(path)
         problems += batch
         origin += [f"{path.parent.name}/{path.stem}"] * len(batch)
+    first_statement = len(problems)
+    classes: dict = {}
+    if args.code_statements:
+        statements, classes = code_statements.rows()
+        problems += statements
+        origin += ["code_statements"] * len(statements)
     texts = [p["text"] for p in problems]
     vectors, embed_stats = embed(texts, args.threads)
     similarity = vectors @ vectors.T
@@ -152,11 +172,18 @@ def main() -> None:
     uids = [problem_uid(t) for t in texts]
     text_of = dict(zip(uids, texts, strict=True))
     origin_of = dict(zip(uids, origin, strict=True))
-    by_method, changed = {}, []
+    by_method, changed, statement_scores = {}, [], {}
     for ground_truth in (False, True):
         decisions, pairs = pipeline_decisions(
             problems, uids, origin, vectors, DedupSettings(ground_truth=ground_truth)
         )
+        if classes:
+            ordered = decisions.sort(pl.col("source_row_id").cast(pl.Int64))
+            targets = ordered.select(pl.coalesce("duplicate_of", "problem_uid"))[:, 0].to_list()
+            clusters = [hash(t) for t in targets[first_statement:]]
+            merged = code_statements.merged_pairs(clusters)
+            found = code_statements.scores(merged, classes)
+            statement_scores["on" if ground_truth else "off"] = found
         counts = dict(decisions["method"].drop_nulls().value_counts().rows())
         counts["ground_truth_conflict"] = int((pairs["verdict"] == "ground_truth_conflict").sum())
         by_method["on" if ground_truth else "off"] = counts
@@ -185,6 +212,16 @@ def main() -> None:
         print(
             f"  {pair['decided_by']} {pair['similarity']}\n    A {pair['a']!r}\n    B {pair['b']!r}"
         )
+    if statement_scores:
+        print("\ncontest statements (code_statements.py): labeled pairs merged, per class")
+        print(f"{'ground truth':>12} {'class':<36} {'pairs':>6} {'merged':>7}")
+        for name, found in statement_scores.items():
+            for label, row in found["per_class"].items():
+                print(f"{name:>12} {label:<36} {row['pairs']:>6} {row['merged']:>7}")
+            print(
+                f"{name:>12} {'true duplicates':<36} precision {found['precision']:.3f} "
+                f"recall {found['recall']:.3f} ({found['merged_pairs']} merged pairs)"
+            )
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / "dedup_real.json"
     out.write_text(
@@ -196,6 +233,7 @@ def main() -> None:
                 "default_pairs": shown,
                 "pipeline_duplicates_by_method": by_method,
                 "ground_truth_decided": changed,
+                "code_statements": statement_scores,
             },
             indent=2,
         )
