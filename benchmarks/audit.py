@@ -5,9 +5,13 @@
     python benchmarks/audit.py --rows 2000 --items 100 --no-embed
 
 Texts are composed from independent sentence pools (setup x detail x question) with varied names,
-objects and numbers, so unrelated texts share words but rarely long runs. About 5% of the items are
-planted in the pool: verbatim, reformatted (spacing, LaTeX braces, \\dfrac, trailing "Answer:"),
-and embedded in a longer text (problem + worked solution).
+objects and numbers, so unrelated texts share words but rarely long runs; a fifth of the texts
+carry an Asymptote figure and a third close with one of two template sentences (as olympiad
+problems do). About 5% of the items are planted in the pool, in six ways: verbatim, reformatted
+(spacing, LaTeX braces, \\dfrac, trailing "Answer:"), embedded in a longer text (problem + worked
+solution), in another prompt format (an instruction before and after), without its figure, and
+with its numbers written in words. Recall is reported per way, and every other pair by verdict:
+a shared template phrase must never count.
 
 Timed: building the n-gram index, querying it, MiniLM embedding (reported separately: it dominates,
 and the pipeline caches embeddings per problem), the exact embedding search, and the whole audit
@@ -22,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import time
 from pathlib import Path
 
@@ -81,6 +86,15 @@ PLACES = ["shop", "library", "garage", "school", "bakery", "museum", "studio", "
 FUNCS = ["top_k", "pick", "rank_values", "largest", "select_max", "head_sorted"]
 
 
+CLOSINGS = [
+    "Express the answer as $\\frac{{m}}{{n}}$ where $m$ and $n$ are relatively prime positive "
+    "integers, and give $m+n$.",
+    "Give the answer as an integer between 0 and 999 inclusive, with no units.",
+]
+WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
+WORDS |= {10: "ten", 11: "eleven", 12: "twelve", 20: "twenty", 30: "thirty", 40: "forty"}
+
+
 def make_text(rng: random.Random) -> str:
     slots = {
         "name": rng.choice(NAMES),
@@ -88,10 +102,15 @@ def make_text(rng: random.Random) -> str:
         "place": rng.choice(PLACES),
         "fn": rng.choice(FUNCS),
         "a": rng.randint(2, 999),
-        "b": rng.randint(2, 99),
+        "b": rng.randint(2, 12),
         "c": rng.randint(2, 99),
     }
     parts = [rng.choice(SETUPS), rng.choice(DETAILS), rng.choice(QUESTIONS)]
+    if rng.random() < 0.2:  # a figure, with coordinates of its own
+        x, y = rng.randint(1, 40), rng.randint(1, 40)
+        parts.insert(1, f"[asy]\nunitsize(0.5cm);\ndraw((0,0)--({x},0)--(0,{y})--cycle);\n[/asy]")
+    if rng.random() < 0.33:
+        parts.append(rng.choice(CLOSINGS))
     return " ".join(p for p in parts if p).format(**slots)
 
 
@@ -107,16 +126,48 @@ def embedded(text: str, rng: random.Random) -> str:
     return f"Problem: {text}\n\nSolution: {steps} So the final answer is {rng.randint(2, 99)}."
 
 
+def prompt_format(text: str, rng: random.Random) -> str:
+    return (
+        "Solve the following math problem step by step.\n\n"
+        + text
+        + "\n\nPut your final answer within \\boxed{}."
+    )
+
+
+def figure_removed(text: str, rng: random.Random) -> str:
+    return re.sub(r"\[asy\].*?\[/asy\]", "", text, flags=re.S)
+
+
+def in_words(text: str, rng: random.Random) -> str:
+    return re.sub(r"(?<![\w.$^])(\d+)(?![\w.])", lambda m: WORDS.get(int(m[1]), m[1]), text)
+
+
+KINDS = {
+    "verbatim": lambda t, _r: t,
+    "reformatted": reformat,
+    "embedded": embedded,
+    "prompt_format": prompt_format,
+    "figure_removed": figure_removed,
+    "numbers_in_words": in_words,
+}
+
+
 def build(rows: int, items: int, seed: int = 0) -> tuple[pl.DataFrame, pl.DataFrame, dict]:
     rng = random.Random(seed)
     pool = [make_text(rng) for _ in range(rows)]
     bench = [make_text(rng) for _ in range(items)]
-    planted: dict[int, int] = {}  # item index -> row index of its copy
-    kinds = [lambda t, _r: t, reformat, embedded]
-    for n, i in enumerate(rng.sample(range(items), max(1, items // 20))):
+    planted: dict[int, tuple[int, str]] = {}  # item index -> (row index of its copy, kind)
+    with_figure = [i for i, text in enumerate(bench) if "[asy]" in text]
+    chosen = rng.sample(range(items), max(len(KINDS), items // 20))
+    for n, i in enumerate(chosen):
+        kind = list(KINDS)[n % len(KINDS)]
+        if kind == "figure_removed" and "[asy]" not in bench[i]:
+            i = next((j for j in with_figure if j not in planted and j not in chosen), i)
         row = rng.randrange(rows)
-        pool[row] = kinds[n % len(kinds)](bench[i], rng)
-        planted[i] = row
+        while row in {r for r, _ in planted.values()}:
+            row = rng.randrange(rows)
+        pool[row] = KINDS[kind](bench[i], rng)
+        planted[i] = (row, kind)
     return (
         pl.DataFrame({"item_id": [f"i{i}" for i in range(items)], "problem": bench}),
         pl.DataFrame({"row_id": [f"r{i}" for i in range(rows)], "text": pool}),
@@ -197,13 +248,20 @@ def main() -> None:
         "speedup_vs_naive": naive_per_item / ours_per_item,
     }
 
-    found = {(int(i[1:]), int(r[1:])) for i, r in overlaps.select("item_id", "row_id").iter_rows()}
-    report["planted_recall"] = sum((i, r) in found for i, r in planted.items()) / len(planted)
+    counted = overlaps.filter(pl.col("verdict") == "contaminated")
+    found = {(int(i[1:]), int(r[1:])) for i, r in counted.select("item_id", "row_id").iter_rows()}
+    report["planted_recall"] = sum((i, r) in found for i, (r, _) in planted.items()) / len(planted)
+    report["planted_recall_by_kind"] = {
+        kind: f"{sum((i, r) in found for i, (r, k) in planted.items() if k == kind)}"
+        f"/{sum(k == kind for _, k in planted.values())}"
+        for kind in KINDS
+    }
     extra = overlaps.filter(
         ~pl.struct("item_id", "row_id").is_in(
-            [{"item_id": f"i{i}", "row_id": f"r{r}"} for i, r in planted.items()]
+            [{"item_id": f"i{i}", "row_id": f"r{r}"} for i, (r, _) in planted.items()]
         )
     )
+    report["unplanted_by_verdict"] = dict(extra.group_by("verdict").len().iter_rows())
     report["unplanted_pairs"] = len(extra)
     report["unplanted_pairs_numbers_differ"] = int(extra["numbers_differ"].sum())
     # what the report counts as contamination (numbers agree): must be 0 on this pool
@@ -227,6 +285,8 @@ def main() -> None:
         f"{report['unplanted_counted_contaminated']} counted as contaminated)"
     )
     print(f"  unplanted by methods: {report['unplanted_by_methods']}")
+    print(f"  unplanted by verdict: {report['unplanted_by_verdict']}")
+    print(f"  planted copies counted, by way: {report['planted_recall_by_kind']}")
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / "audit.json"
     out.write_text(json.dumps(report, indent=2) + "\n")
