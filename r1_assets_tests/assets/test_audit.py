@@ -19,8 +19,12 @@ from r1_assets.storage.warehouse import Warehouse
 from r1_assets_tests.assets.test_llm_stage import materialize, resources
 from r1_assets_tests.assets.test_verify_stage import am_row
 from r1_assets_tests.audit.planted import (
+    AIME_FILE,
+    AIME_PLANTED,
+    CLOSING_ONLY,
     ITEMS_FILE,
     PLANTED_ITEMS,
+    aime_rows,
     items,
     planted_rows,
     unrelated_problems,
@@ -28,6 +32,7 @@ from r1_assets_tests.audit.planted import (
 from r1_assets_tests.conftest import write_jsonl
 
 BENCHMARK = "audit_math"
+AIME = "audit_aime"
 COPIES = ("verbatim", "reformatted", "reworded", "prompt_format", "figure_removed")
 # the same wording as an item with other numbers: a different problem, never counted
 NUMBER_VARIANTS = [
@@ -53,6 +58,8 @@ def forum_rows() -> tuple[list[dict], dict[str, tuple[str, str | None]]]:
         for i, change in NUMBER_VARIANTS
     ]
     rows_in += [("unrelated", text, answer, None) for text, answer in unrelated_problems()]
+    rows_in += [(kind, text, item["answer"], str(item["id"])) for kind, text, item in aime_rows()]
+    rows_in += [("closing_only", text, answer, None) for text, answer in CLOSING_ONLY]
     rows, planted = [], {}
     for line, (kind, text, answer, item_id) in enumerate(rows_in, start=1):
         rows.append(
@@ -92,7 +99,15 @@ def setup(make_catalog, tmp_path: Path, monkeypatch) -> tuple[Path, dict]:
                         "scorer": "math_verify",
                         "license": "MIT",
                         "description": "20 MATH-500 items, 16 of them planted in 'forum'",
-                    }
+                    },
+                    {
+                        "name": AIME,
+                        "format": "aime",
+                        "location": str(AIME_FILE),
+                        "scorer": "math_verify",
+                        "license": "MIT",
+                        "description": "AIME 2024, 8 items planted in 'forum'",
+                    },
                 ]
             }
         )
@@ -126,8 +141,25 @@ def test_planted_contamination_is_found_traced_and_kept_out_of_sft(setup, tmp_pa
     )
 
     meta = materialize(defs, instance, ["contamination_report"], BENCHMARK)["contamination_report"]
+    aime_meta = materialize(defs, instance, ["contamination_report"], AIME)["contamination_report"]
     store = Warehouse(tmp_path / "data")
-    report = store.read("contamination_report")
+    both = store.read("contamination_report")
+    report = both.filter(pl.col("benchmark") == BENCHMARK)
+
+    # AIME: every planted copy (another prompt format, a figure removed) is counted; problems
+    # that share only AIME's closing sentence are never counted, nor even reported
+    aime = both.filter(pl.col("benchmark") == AIME)
+    aime_copies = {row: item for row, (kind, item) in planted.items() if kind.startswith("aime")}
+    aime_found = {
+        (r["source_row_id"], r["item_id"])
+        for r in aime.filter(pl.col("verdict") == "contaminated").iter_rows(named=True)
+    }
+    assert len(aime_copies) == len(AIME_PLANTED) and set(aime_copies.items()) <= aime_found
+    assert {kind for kind, _ in planted.values()} >= {"aime_prompt_format", "aime_figure_removed"}
+    closing = [row for row, (kind, _) in planted.items() if kind == "closing_only"]
+    assert len(closing) == 4 and aime.filter(pl.col("source_row_id").is_in(closing)).is_empty()
+    assert set(aime["source_row_id"]) <= set(aime_copies)
+    assert aime_meta["contaminated_items"] == len(AIME_PLANTED)
     raw = store.read("raw_problems")
     assert raw.height == len(planted)  # nothing quarantined: every copy is training-bound
 
@@ -183,7 +215,7 @@ def test_planted_contamination_is_found_traced_and_kept_out_of_sft(setup, tmp_pa
     joined = store.query(
         "select r.item_id, p.source_row_id from contamination_report r "
         "join raw_problems p using (problem_uid, source, source_row_id) "
-        "where r.verdict = 'contaminated'"
+        f"where r.verdict = 'contaminated' and r.benchmark = '{BENCHMARK}'"
     )
     assert joined.height == counted.height
 
@@ -199,9 +231,9 @@ def test_planted_contamination_is_found_traced_and_kept_out_of_sft(setup, tmp_pa
     (check,) = evaluations(dirty)
     assert not check.passed
     named = check.metadata["overlapping_items"].value
-    assert {name.split(":", 1)[1] for name in named} == {
-        item["unique_id"] for item in items()[:PLANTED_ITEMS]
-    }
+    assert {name for name in named} == {
+        f"{BENCHMARK}:{item['unique_id']}" for item in items()[:PLANTED_ITEMS]
+    } | {f"{AIME}:{item}" for item in AIME_PLANTED}
     materialized = {e.asset_key.to_user_string() for e in dirty.get_asset_materialization_events()}
     assert materialized == {"sft_dataset"}  # trained_model did not start
 
@@ -216,15 +248,19 @@ def test_planted_contamination_is_found_traced_and_kept_out_of_sft(setup, tmp_pa
     assert check.passed
     mixture = store.read("sft_dataset")
     assert not set(mixture["problem_uid"]) & set(counted["problem_uid"])
-    # the number variants and the unrelated problems stay
+    assert not set(mixture["source_row_id"]) & set(aime_copies)
+    # the number variants, the unrelated problems and those sharing a closing sentence stay
     kept_rows = set(mixture["source_row_id"])
-    assert set(unrelated) <= kept_rows and variants <= kept_rows
+    assert set(unrelated) <= kept_rows and variants <= kept_rows and set(closing) <= kept_rows
     sft_meta = {
         k: v.value
         for e in clean.get_asset_materialization_events()
         for k, v in e.materialization.metadata.items()
     }
-    assert sft_meta["decontaminated_rows"] == kept.height
+    aime_kept = aime.filter(
+        (pl.col("verdict") == "contaminated") & (pl.col("dedup_decision") == "kept")
+    )
+    assert sft_meta["decontaminated_rows"] == kept.height + aime_kept.height
 
     # the lineage command: raw partition and row id, dedup, responses, verdicts, the item hit
     planted_row, item_id = kept.select("source_row_id", "item_id").row(0)

@@ -125,3 +125,51 @@ def planted_rows() -> list[tuple[str, str, dict]]:
         if "[asy]" in item["problem"]:
             out.append(("figure_removed", without_figure(item["problem"]) + SUFFIX, item))
     return out
+
+
+AIME_FILE = REAL_ROWS / "aime24_test_problems.jsonl"
+AIME_PLANTED = (60, 62, 66, 70, 75, 81, 84, 88)  # ids: copied in another prompt format
+
+
+def aime_items() -> list[dict]:
+    return [json.loads(line) for line in AIME_FILE.read_text().splitlines()]
+
+
+# Other problems that end as AIME's do ("... relatively prime positive integers. Find m+n."):
+# written for this test; they share only that sentence with the benchmark
+CLOSING_ONLY = [
+    (
+        "A bag contains 6 red marbles and 4 green marbles. Three marbles are drawn at random "
+        "without replacement. The probability that exactly two of them are red is "
+        "$\\frac{m}{n}$, where $m$ and $n$ are relatively prime positive integers. Find $m+n$.",
+        "3",
+    ),
+    (
+        "Two fair six-sided dice are rolled. The probability that the product of the two numbers "
+        "rolled is a perfect square is $\\frac{m}{n}$, where $m$ and $n$ are relatively prime "
+        "positive integers. Find $m+n$.",
+        "11",
+    ),
+    (
+        "The sum of the reciprocals of the positive divisors of $360$ is $\\frac{m}{n}$, where "
+        "$m$ and $n$ are relatively prime positive integers. Find $m+n$.",
+        "15",
+    ),
+    (
+        "A fair coin is tossed $8$ times. The probability that no two consecutive tosses are both "
+        "heads is $\\frac{m}{n}$, where $m$ and $n$ are relatively prime positive integers. "
+        "Find $m+n$.",
+        "311",
+    ),
+]
+
+
+def aime_rows() -> list[tuple[str, str, dict]]:
+    """(kind, training text, item): AIME items in another prompt format — without the figure
+    where the item has one."""
+    out = []
+    for item in aime_items():
+        if item["id"] in AIME_PLANTED:
+            kind = "aime_figure_removed" if "[asy]" in item["problem"] else "aime_prompt_format"
+            out.append((kind, PREFIX + without_figure(item["problem"]) + SUFFIX, item))
+    return out
