@@ -273,9 +273,8 @@ def run_box(
     job = Path(tempfile.mkdtemp(prefix="job-", dir=box.root))  # 0700: no slot uid enters it
     try:
         (job / "program.py").write_text(program, encoding="utf-8")
-        (job / "stdin").write_text(stdin, encoding="utf-8")
         cap = output_cap or box.limits.output_kb << 10
-        return _spawn_and_watch(box, job, config, cap, events_cap, on_event)
+        return _spawn_and_watch(box, job, config, stdin, cap, events_cap, on_event)
     finally:
         shutil.rmtree(job, ignore_errors=True)
 
@@ -289,25 +288,28 @@ def _spawn_and_watch(
     box: Box,
     job: Path,
     config: dict,
+    stdin: str,
     output_cap: int,
     events_cap: int,
     on_event: Callable[[dict], bool] | None,
 ) -> RawRun:
-    # output goes to files the host opened, never to pipes: a daemonized grandchild holding a
-    # pipe open would make the host wait for it
+    # stdin, stdout and stderr are memory files the host made (never pipes: a daemonized
+    # grandchild holding a pipe open would make the host wait for it). Not files on disk:
+    # /proc/self/fd/1 inside would name the job folder, and their size is only bounded by
+    # RLIMIT_FSIZE, which the watcher polls well before (stdout) and reads the tail of (stderr)
     with (
-        open(job / "stdin", "rb") as stdin,
-        open(job / "stdout", "wb") as stdout,
-        open(job / "stderr", "wb") as stderr,
+        _memory_file("stdin", stdin) as stdin_fd,
+        _memory_file("stdout") as stdout_fd,
+        _memory_file("stderr") as stderr_fd,
         open(os.open(job / "results", os.O_WRONLY | os.O_CREAT, 0o600), "wb") as results,
         open(job / "results", "rb") as reader,
     ):
         started = time.monotonic()
-        proc = _spawn(box, job, config, results.fileno(), stdin, stdout, stderr)
+        proc = _spawn(box, job, config, results.fileno(), stdin_fd, stdout_fd, stderr_fd)
         try:
             with _ExitWaiter(proc) as waiter:
                 phases = len(config.get("tests", ())) + 1  # loading + each test
-                streams = _Streams(reader, events_cap, stdout.fileno(), output_cap)
+                streams = _Streams(reader, events_cap, stdout_fd, output_cap)
                 timed_out, stopped = _watch(
                     proc, waiter, streams, box.limits.wall_s, phases, on_event
                 )
@@ -317,9 +319,9 @@ def _spawn_and_watch(
                 sweep_uid(box.uid)
         streams.drain()
         wall_s = time.monotonic() - started
-    returncode = _program_exit(streams.events, proc.returncode)
-    out, out_size = _read_capped(job / "stdout", output_cap)
-    err, _ = _read_capped(job / "stderr", box.limits.output_kb << 10, tail=True)
+        returncode = _program_exit(streams.events, proc.returncode)
+        out, out_size = _read_capped(stdout_fd, output_cap)
+        err, _ = _read_capped(stderr_fd, box.limits.output_kb << 10, tail=True)
     return RawRun(
         returncode,
         timed_out,
@@ -544,14 +546,24 @@ def _utf8(value: object) -> object:
     return value.encode("utf-8", "replace").decode("utf-8") if isinstance(value, str) else value
 
 
-def _read_capped(path: Path, cap: int, tail: bool = False) -> tuple[bytes, int]:
+def _read_capped(fd: int, cap: int, tail: bool = False) -> tuple[bytes, int]:
     """At most ``cap`` bytes of the file (its end if ``tail``: where a traceback is) and its
     size."""
-    size = path.stat().st_size
-    with open(path, "rb") as file:
-        if tail and size > cap:
-            file.seek(size - cap)
-        return file.read(cap), size
+    size = os.fstat(fd).st_size
+    start = size - cap if tail and size > cap else 0
+    return os.pread(fd, min(cap, size), start), size
+
+
+@contextlib.contextmanager
+def _memory_file(name: str, content: str = ""):
+    fd = os.memfd_create(name, os.MFD_CLOEXEC)
+    try:
+        if content:
+            os.write(fd, content.encode("utf-8"))
+            os.lseek(fd, 0, os.SEEK_SET)
+        yield fd
+    finally:
+        os.close(fd)
 
 
 # ---- what stopped it ----------------------------------------------------------------------
@@ -659,7 +671,7 @@ def _spawns(context: str) -> bool:
 def _errno_of(line: str) -> int | None:
     if "[Errno " in line:
         digits = line.split("[Errno ", 1)[1].split("]", 1)[0]
-        if digits.isdigit():
+        if digits.isascii() and digits.isdigit() and len(digits) < 6:
             return int(digits)
     return None
 

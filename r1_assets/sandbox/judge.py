@@ -1,7 +1,8 @@
 """Comparing a program's output with a test's expected output, and the per-program verdict.
 
-Integers compare exactly, whatever their length; a tolerance (1e-6, absolute or relative)
-applies only where a float is involved, and a value that is not finite is never close to
+An expected integer is matched only by exactly its value, whatever its length (``2.0`` for
+``2``, never ``1000000.0`` for ``1000001``); a tolerance (1e-6, absolute or relative) applies
+only where the expected value is a float, and a value that is not finite is never close to
 anything. Every comparison is linear in its input (no backtracking regex, number tokens longer
 than ``NUMBER_CHARS`` compare as text) and never raises: what cannot be read is a difference.
 """
@@ -12,6 +13,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from r1_assets.sandbox.harness import UnreadableValue, from_wire
 
@@ -70,13 +72,17 @@ def _finite_float(token: str) -> float | None:
 
 
 def tokens_match(want: str, have: str) -> bool:
-    """Equal text; else two integers equal exactly; else, where a float is involved, two
-    finite numbers within the tolerance."""
+    """Equal text; else, when the expected token is an integer, a number of exactly its value
+    (``2.0`` for ``2``, never ``1000000.0`` for ``1000001``); else, when it is a float, a finite
+    number within the tolerance."""
     if want == have:
         return True
-    exact = _integer(want), _integer(have)
-    if exact[0] is not None and exact[1] is not None:
-        return exact[0] == exact[1]
+    exact = _integer(want)
+    if exact is not None:
+        other = _integer(have)
+        if other is not None:
+            return exact == other
+        return _finite_float(have) is not None and Decimal(have) == Decimal(exact)
     a, b = _finite_float(want), _finite_float(have)
     return a is not None and b is not None and _close(a, b)
 
@@ -115,8 +121,8 @@ def values_match(got: object, expected: object) -> bool:
     """Equality of values: ints exactly, floats within 1e-6 when either side is a float (never
     when either is not finite), tuples as lists (APPS style), bools are not numbers."""
     if _is_number(got) and _is_number(expected):
-        if type(got) is int and type(expected) is int:
-            return got == expected
+        if type(expected) is int:  # an integer answer: exactly its value (2.0 for 2)
+            return got == expected if type(got) is int else _float_equals_int(got, expected)
         try:
             a, b = float(got), float(expected)
         except OverflowError:  # an int beyond float range is close to no float
@@ -130,6 +136,10 @@ def values_match(got: object, expected: object) -> bool:
 
 
 _PLAIN = (str, bool, type(None), bytes, set, frozenset)
+
+
+def _float_equals_int(value: float, integer: int) -> bool:
+    return math.isfinite(value) and value.is_integer() and int(value) == integer
 
 
 def _is_number(value: object) -> bool:
@@ -167,12 +177,14 @@ class Opaque:
 
 
 def decode_value(wire_json: str) -> object:
-    """A program's value as the judge forwarded it (``harness`` wire format)."""
+    """A program's value as the judge forwarded it (``harness`` wire format), as far as it can
+    equal a JSON value: sets and dicts with other than string keys are refused before they are
+    built (a forged dict of colliding keys would cost the host quadratic time)."""
     try:
         data = json.loads(wire_json)
     except (ValueError, RecursionError) as error:
         raise UnreadableValue(f"unreadable value ({type(error).__name__})") from None
-    return from_wire(data, lambda ref, type_name: Opaque(type_name))
+    return from_wire(data, lambda ref, type_name: Opaque(type_name), json_only=True)
 
 
 def show(value: object) -> str:

@@ -27,8 +27,10 @@ DENIED = (
     "add_key", "request_key", "keyctl",
     # another process's memory and files (the judge beside the program)
     "ptrace", "process_vm_readv", "process_vm_writev", "pidfd_getfd", "kcmp",
-    # memory no filesystem size limit counts
-    "memfd_create", "memfd_secret",
+    # memory or disk no size limit counts: memfd, extended attributes on the tmpfs, space
+    # fallocate reserves (with KEEP_SIZE) on the host files behind stdout and stderr
+    "memfd_create", "memfd_secret", "setxattr", "lsetxattr", "fsetxattr", "setxattrat",
+    "fallocate",
     # kernel surface
     "perf_event_open", "bpf", "userfaultfd", "io_uring_setup", "io_uring_enter",
     "io_uring_register",
@@ -47,6 +49,8 @@ _ARCHES: dict[str, tuple[int, dict[str, int], int | None]] = {
             "process_vm_writev": 311, "pidfd_getfd": 438, "kcmp": 312, "memfd_create": 319,
             "memfd_secret": 447, "perf_event_open": 298, "bpf": 321, "userfaultfd": 323,
             "io_uring_setup": 425, "io_uring_enter": 426, "io_uring_register": 427,
+            "setxattr": 188, "lsetxattr": 189, "fsetxattr": 190, "setxattrat": 463,
+            "fallocate": 285,
         },
         0x40000000,  # x32 syscalls carry this bit
     ),
@@ -61,7 +65,8 @@ _ARCHES: dict[str, tuple[int, dict[str, int], int | None]] = {
             "ptrace": 117, "process_vm_readv": 270, "process_vm_writev": 271,
             "pidfd_getfd": 438, "kcmp": 272, "memfd_create": 279, "memfd_secret": 447,
             "perf_event_open": 241, "bpf": 280, "userfaultfd": 282, "io_uring_setup": 425,
-            "io_uring_enter": 426, "io_uring_register": 427,
+            "io_uring_enter": 426, "io_uring_register": 427, "setxattr": 5, "lsetxattr": 6,
+            "fsetxattr": 7, "setxattrat": 463, "fallocate": 47,
         },
         None,
     ),

@@ -99,11 +99,21 @@ def test_numbers_beyond_float_range(sandbox: Sandbox) -> None:
 
 def test_tolerance_applies_only_where_a_float_is_involved() -> None:
     assert tokens_match("0.3333333", "0.33333333333")
-    assert tokens_match("2", "2.0000001")  # a float is involved
+    assert tokens_match("2.0", "2.0000001") and tokens_match("2.0", "2")
     assert not tokens_match("2", "3")
     assert tokens_match("-0", "0") and tokens_match("+5", "5") and tokens_match("007", "7")
-    assert tokens_match("1e9", "1000000001")  # a float is involved: within 1e-6 relative
+    assert tokens_match("1e9", "1000000001")  # a float expected: within 1e-6 relative
     assert not tokens_match("1e9", "1000010000")
+    # an integer expected: exactly its value, whatever the spelling
+    assert tokens_match("2", "2.0") and tokens_match("1000000", "1e6")
+    for expected, printed in [
+        ("2", "2.0000001"),
+        ("1000001", "1000000.0"),
+        ("123456789", "123456700.0"),
+        ("1000000000000000123", "1e18"),
+        ("0", "1e-7"),
+    ]:
+        assert not tokens_match(expected, printed), (expected, printed)
     assert not tokens_match("nan", "nan0") and not tokens_match("inf", "1e400")
     assert not tokens_match("1e400", "1e4000")  # both beyond float range: never close
 
@@ -574,3 +584,101 @@ def test_nothing_of_the_host_shows_inside(sandbox: Sandbox) -> None:
     for secret in (str(sandbox._root), "r1-sandbox", "bwrap", "/work", ".venv", "/root"):
         assert secret not in result.stdout, (secret, result.stdout)
     assert "/proc/1/exe PermissionError" in result.stdout  # the judge is not dumpable
+
+
+# ---- found by attacking the new judge ------------------------------------------------------
+
+
+def test_an_integer_answer_written_as_a_float_is_judged_by_its_value(sandbox: Sandbox) -> None:
+    for printed, expected in [("1000000.0", "1000001"), ("1e18", "1000000000000000123")]:
+        report = sandbox.run_tests(f"print('{printed}')", [stdio("", expected)])
+        assert (report.passed, report.status) == (False, "wrong_answer"), printed
+    report = sandbox.run_tests("def f():\n    return 123456700.0\n", [call("[]", "123456789")])
+    assert (report.passed, report.status) == (False, "wrong_answer")
+    assert sandbox.run_tests("def f():\n    return 4.0\n", [call("[]", "4")]).passed
+
+
+SHADOWING = """
+    import math as _math
+    class _Lenient:
+        def isclose(self, *args, **kwargs):
+            return True
+    math = _Lenient()
+    def abs(x):
+        return 0
+    def set(x=()):
+        return 0
+    def sorted(x):
+        return []
+    def f(x):
+        return [9]
+"""
+
+
+@pytest.mark.parametrize(
+    "test",
+    [
+        "def check(candidate):\n    assert abs(candidate(1.0)[0] - 0.5) < 1e-6\n\ncheck(f)\n",
+        "assert set(f(1)) == set((4, 5))",
+        "assert sorted(f(1)) == sorted([1, 2, 3])",
+        "assert math.isclose(f(1)[0], 2.0)",
+    ],
+)
+def test_a_program_cannot_redefine_what_its_tests_use(sandbox: Sandbox, test: str) -> None:
+    report = judged(SHADOWING, sandbox, [check(test)])
+    # wrong, or a NameError where the program's fake was all the test would have had
+    assert not report.passed and report.status in ("wrong_answer", "exit"), report
+
+
+def test_a_stop_iteration_from_the_program_does_not_end_the_tests_loop(sandbox: Sandbox) -> None:
+    program = "def f(x):\n    raise StopIteration\n"
+    test = "assert all(map(lambda p: f(p[0]) == p[1], [(1, 2), (3, 4)]))"
+    assert not judged(program, sandbox, [check(test)]).passed
+
+
+def test_odd_errno_text_and_sigint_do_not_break_the_verdict(sandbox: Sandbox) -> None:
+    report = sandbox.run_tests(
+        "import sys\nsys.stderr.write('[Errno ²]\\n')\nsys.exit(1)\n", [stdio("", "1")]
+    )
+    assert (report.passed, report.status) == (False, "exit")
+    result = sandbox.run("import os, signal\nos.kill(1, signal.SIGINT)\nprint('still here')\n")
+    assert (result.status, result.stdout.strip()) == ("ok", "still here")
+
+
+def test_no_space_beyond_the_limits_through_fallocate_or_xattrs(sandbox: Sandbox) -> None:
+    program = """
+        import os
+        for fd in (1, 2):
+            try:
+                os.posix_fallocate(fd, 0, 2 << 30)
+                print("fallocate", fd, "ok")
+            except OSError as error:
+                print("fallocate", fd, error.errno)
+        open("/tmp/x", "w").close()
+        try:
+            os.setxattr("/tmp/x", "user.a", b"0" * 65000)
+            print("setxattr ok")
+        except OSError as error:
+            print("setxattr", error.errno)
+        print(sorted(os.readlink(f"/proc/self/fd/{fd}") for fd in (0, 1, 2)))
+    """
+    result = run_program(sandbox, program)
+    lines = result.stdout.splitlines()
+    assert lines[:3] == ["fallocate 1 1", "fallocate 2 1", "setxattr 1"], lines  # EPERM
+    # the program's own streams name no host path
+    streams = ["/memfd:stderr (deleted)", "/memfd:stdin (deleted)", "/memfd:stdout (deleted)"]
+    assert lines[3] == str(streams)
+
+
+def run_program(sandbox: Sandbox, program: str):
+    return sandbox.run(textwrap.dedent(program))
+
+
+def test_a_forged_dict_of_colliding_keys_costs_the_host_nothing(sandbox: Sandbox) -> None:
+    """16,000 integer keys of one hash: building that dict is quadratic. The host never builds
+    a dict whose keys are not strings (no JSON value has one)."""
+    wire = '["d",' + ",".join(f"{k * ((1 << 61) - 1)},0" for k in range(16000)) + "]"
+    started = time.process_time()
+    difference = call_difference(wire, {"a": 0})
+    assert difference is not None and "no JSON value" in difference
+    assert time.process_time() - started < 0.5
