@@ -262,6 +262,21 @@ def main() -> None:
         )
     )
     report["unplanted_by_verdict"] = dict(extra.group_by("verdict").len().iter_rows())
+    # the unplanted pairs counted as contamination, to be read: the generator can compose the
+    # same problem twice (same sentences, same numbers)
+    counted_extra = extra.filter(pl.col("verdict") == "contaminated")
+    report["unplanted_counted_examples"] = [
+        {
+            "item": problems[int(i[1:])],
+            "row": texts[int(r[1:])],
+            "methods": list(m),
+            "coverage": c,
+            "similarity": sim,
+        }
+        for i, r, m, c, sim in counted_extra.select(
+            "item_id", "row_id", "methods", "coverage", "similarity"
+        ).iter_rows()
+    ][:10]
     report["unplanted_pairs"] = len(extra)
     report["unplanted_pairs_numbers_differ"] = int(extra["numbers_differ"].sum())
     # what the report counts as contamination (numbers agree): must be 0 on this pool
@@ -287,6 +302,8 @@ def main() -> None:
     print(f"  unplanted by methods: {report['unplanted_by_methods']}")
     print(f"  unplanted by verdict: {report['unplanted_by_verdict']}")
     print(f"  planted copies counted, by way: {report['planted_recall_by_kind']}")
+    for example in report["unplanted_counted_examples"]:
+        print(f"  counted, unplanted: {example}")
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / "audit.json"
     out.write_text(json.dumps(report, indent=2) + "\n")

@@ -220,10 +220,11 @@ class NgramIndex:
     ) -> pl.DataFrame:
         """One row per (query, row, n) sharing n-grams: shared distinct n-grams and coverage
         (shared / distinct n-grams of the query). N-grams found in ``template_items`` or more of
-        the queries (a benchmark's own template sentences) are left out of both; ``templates``
-        says how many per n. A query shorter than n tokens is matched as a whole token sequence
-        instead (contained in the row, or equal to it when very short), with shared 1 and
-        coverage 1.0, so short questions copied verbatim are still found."""
+        the queries (a benchmark's own template sentences) never count as shared, but still
+        count in the query's total; ``templates`` says how many per n. A query shorter than n
+        tokens is matched as a whole token sequence instead (contained in the row, or equal to
+        it when very short), with shared 1 and coverage 1.0, so short questions copied verbatim
+        are still found."""
         tokens = [audit_tokens(t) for t in texts]
         hashes = [self._vocab.hashes(t) for t in tokens]
         # an item repeated in the benchmark counts once towards its templates
@@ -237,6 +238,9 @@ class NgramIndex:
     ) -> pl.DataFrame:
         index = self._index[n]
         per_query = [_ngram_keys(h, n) for h in hashes]
+        # coverage is of all the item's n-grams: template n-grams never count as shared, and
+        # a short text around a shared template cannot look like most of the item
+        item_sizes = {q: len(k) for q, k in enumerate(per_query)}
         self.templates[n] = 0
         if template_items is not None and len(distinct) >= template_items:
             keys, counts = np.unique(
@@ -247,8 +251,8 @@ class NgramIndex:
             if len(template):
                 per_query = [k[~np.isin(k, template, assume_unique=True)] for k in per_query]
         keys = np.concatenate(per_query) if per_query else np.empty(0, dtype=np.uint64)
-        totals = np.array([len(k) for k in per_query], dtype=np.int64)
-        queries = np.repeat(np.arange(len(per_query), dtype=np.int64), totals)
+        queries = np.repeat(np.arange(len(per_query), dtype=np.int64), [len(k) for k in per_query])
+        totals = np.array([item_sizes[q] for q in range(len(per_query))], dtype=np.int64)
         lo = np.searchsorted(index.keys, keys, side="left")
         hi = np.searchsorted(index.keys, keys, side="right")
         counts = hi - lo

@@ -160,6 +160,12 @@ def test_planted_contamination_is_found_traced_and_kept_out_of_sft(setup, tmp_pa
     assert len(closing) == 4 and aime.filter(pl.col("source_row_id").is_in(closing)).is_empty()
     assert set(aime["source_row_id"]) <= set(aime_copies)
     assert aime_meta["contaminated_items"] == len(AIME_PLANTED)
+    # the metadata separates counted hits, number variants and discarded weak matches
+    verdicts = aime_meta["verdicts"]
+    assert set(verdicts) == {"contaminated", "number_variant", "weak_discarded"}
+    assert verdicts["contaminated"] == aime.filter(pl.col("verdict") == "contaminated").height
+    assert verdicts["weak_discarded"] >= 1  # the closing sentence, at least
+    assert "weak_matches_discarded" in aime_meta
     raw = store.read("raw_problems")
     assert raw.height == len(planted)  # nothing quarantined: every copy is training-bound
 
