@@ -30,11 +30,12 @@ from r1_assets.dedup.numbers import NUMBER_WORDS, number_set, strip_figures
 # the same domain share almost no 8-token runs, while a copy with a few edited words (each edit
 # kills up to 8 n-grams) still keeps well over half of them.
 MIN_COVERAGE_8 = 0.5
-# A longer n-gram needs less: the GPT-3 rule counted one shared 13-gram, but one sentence that
-# closes dozens of olympiad problems ("... relatively prime positive integers. Find m+n.") is a
-# shared 13-gram of unrelated problems. One counts when it covers this share of the item's
-# 13-grams, or when the embeddings agree (SUPPORTING_SIMILARITY); a copy covers nearly all.
-MIN_COVERAGE_LONG = 0.2
+# The GPT-3 rule counted one shared 13-gram, but one sentence that closes dozens of olympiad
+# problems ("... relatively prime positive integers. Find m+n.") is a shared 13-gram of
+# unrelated problems, and so are a question and a closing sentence two generated problems share
+# (coverage 0.21 in benchmarks/audit.py). Long n-grams count at the coverage the short ones need,
+# or with the embeddings agreeing (SUPPORTING_SIMILARITY); a copy covers nearly all of an item.
+MIN_COVERAGE_LONG = MIN_COVERAGE_8
 SUPPORTING_SIMILARITY = 0.75
 # An n-gram in this many items of the benchmark itself is the benchmark's template text, not
 # evidence, at any pool size.

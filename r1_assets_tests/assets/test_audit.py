@@ -164,7 +164,8 @@ def test_planted_contamination_is_found_traced_and_kept_out_of_sft(setup, tmp_pa
     verdicts = aime_meta["verdicts"]
     assert set(verdicts) == {"contaminated", "number_variant", "weak_discarded"}
     assert verdicts["contaminated"] == aime.filter(pl.col("verdict") == "contaminated").height
-    assert verdicts["weak_discarded"] >= 1  # the closing sentence, at least
+    # the closing sentence is AIME's own template (7 items): no evidence, not even weak
+    assert verdicts["weak_discarded"] == 0
     assert "weak_matches_discarded" in aime_meta
     raw = store.read("raw_problems")
     assert raw.height == len(planted)  # nothing quarantined: every copy is training-bound
