@@ -74,6 +74,8 @@ def _examples(theme: int, question: int) -> list[dict]:
 
 
 def _official(theme: int, question: int, hard: bool) -> list[dict]:
+    """Examples come first (added by the caller), then tests both versions share, then each
+    version's own: as Codeforces publishes them, no input expects two outputs."""
     tests = [
         {"input": "1\n1\n", "output": "0\n", "split": "official"},  # shared by both versions
         {
@@ -81,12 +83,13 @@ def _official(theme: int, question: int, hard: bool) -> list[dict]:
             "output": f"{theme * 3 + question}\n",
             "split": "official",
         },
-        {
-            "input": f"5\n{theme + 2} 1 2 {theme} 9\n",
-            "output": f"{theme + 5 + question + (1 if hard else 0)}\n",
-            "split": "official",
-        },
     ]
+    if hard:  # the hard version's own tests use bounds the easy one does not allow
+        given = f"200000\n{theme + 2} 1 2 {theme} 9 ...\n"
+        tests.append({"input": given, "output": f"{theme + 50}\n", "split": "official"})
+    else:
+        given = f"5\n{theme + 2} 1 2 {theme} 9\n"
+        tests.append({"input": given, "output": f"{theme + 5}\n", "split": "official"})
     return tests
 
 
