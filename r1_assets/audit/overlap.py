@@ -241,7 +241,7 @@ class NgramIndex:
         per_query = [_ngram_keys(h, n) for h in hashes]
         # coverage is of all the item's n-grams: template n-grams never count as shared, and
         # a short text around a shared template cannot look like most of the item
-        item_sizes = {q: len(k) for q, k in enumerate(per_query)}
+        totals = np.array([len(k) for k in per_query], dtype=np.int64)
         self.templates[n] = 0
         if template_items is not None and len(distinct) >= template_items:
             keys, counts = np.unique(
@@ -253,7 +253,6 @@ class NgramIndex:
                 per_query = [k[~np.isin(k, template, assume_unique=True)] for k in per_query]
         keys = np.concatenate(per_query) if per_query else np.empty(0, dtype=np.uint64)
         queries = np.repeat(np.arange(len(per_query), dtype=np.int64), [len(k) for k in per_query])
-        totals = np.array([item_sizes[q] for q in range(len(per_query))], dtype=np.int64)
         lo = np.searchsorted(index.keys, keys, side="left")
         hi = np.searchsorted(index.keys, keys, side="right")
         counts = hi - lo

@@ -10,12 +10,12 @@ filter (``seccomp.py``) denies SysV IPC, POSIX message queues, memfd, the keyrin
 kernel surface no program needs. Resource limits are set by the harness (``harness.py``), the
 first code that runs inside.
 
-As root every worker slot runs as its own unprivileged uid, so RLIMIT_NPROC (which the kernel
-does not apply to root) counts that slot's processes only, and after each run every leftover
-process of that uid is killed; bwrap runs from an execute-only copy, which makes its processes
-non-dumpable, so /proc/1/exe does not show where it lives. Not as root the sandbox keeps the
-caller's uid: NPROC then counts all of that user's processes and the leftover sweep is skipped
-(the pid namespace still takes every process of the run with it).
+The harness is the namespace's pid 1 (``--as-pid-1``): no bwrap process is inside to show its
+host path or hold the descriptors bwrap passes on. As root every worker slot runs as its own
+unprivileged uid, so RLIMIT_NPROC (which the kernel does not apply to root) counts that slot's
+processes only, and after each run every leftover process of that uid is killed. Not as root
+the sandbox keeps the caller's uid: NPROC then counts all of that user's processes and the
+leftover sweep is skipped (the pid namespace still takes every process of the run with it).
 
 rlimits are per process: a program that forks can use up to nproc x memory_mb of memory. Where
 the deployment delegates cgroups, a per-job cgroup (memory.max, pids.max) is the stronger bound.
@@ -374,8 +374,7 @@ def _spawn(
             stderr=stderr,
             pass_fds=(*fds, results_fd),
             start_new_session=True,
-            # bwrap itself stays inside as the namespace's pid 1: it must not carry the host's
-            # environment (--clearenv only clears the program's)
+            # bwrap needs none of the host's environment (--clearenv clears only the harness's)
             env={},
             **_credentials(box.uid),
         )

@@ -260,8 +260,13 @@ def to_wire(value: object, refs: dict | None, budget: list, depth: int = 0) -> o
         return ["B", builtin]  # int, len, ValueError: the same object on either side
     if refs is None:
         raise UnreadableValue(f"a {name} cannot be passed to the program")
+    return handle_of(value, refs)
+
+
+def handle_of(value: object, refs: dict) -> list:
+    """The wire handle of an object that stays in the program process (kept alive in refs)."""
     refs[id(value)] = value
-    return ["h", id(value), name[:100]]
+    return ["h", id(value), type(value).__name__[:100]]
 
 
 def from_wire(data: object, handle, depth: int = 0, json_only: bool = False) -> object:
@@ -469,8 +474,7 @@ def top_level_names(namespace: dict, refs: dict) -> dict:
         try:
             names[name] = to_wire(value, refs, [NAME_BUDGET])
         except (ValueTooLarge, UnreadableValue):
-            refs[id(value)] = value
-            names[name] = ["h", id(value), type(value).__name__[:100]]
+            names[name] = handle_of(value, refs)
     return names
 
 

@@ -132,10 +132,7 @@ def values_match(got: object, expected: object) -> bool:
         return len(got) == len(expected) and all(map(values_match, got, expected))
     if isinstance(got, dict) and isinstance(expected, dict):
         return got.keys() == expected.keys() and all(values_match(got[k], expected[k]) for k in got)
-    return type(got) is type(expected) and type(got) in _PLAIN and got == expected
-
-
-_PLAIN = (str, bool, type(None), bytes, set, frozenset)
+    return type(got) is type(expected) and got == expected
 
 
 def _float_equals_int(value: float, integer: int) -> bool:

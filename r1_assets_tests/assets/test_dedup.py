@@ -25,10 +25,14 @@ PER_SOURCE = ["raw_problems", "raw_problems_quarantine", "problem_embeddings"]
 
 
 def materialize_sources(
-    data: Path, cache: Path, order: list[str], instance: dg.DagsterInstance
+    data: Path,
+    cache: Path,
+    order: list[str],
+    instance: dg.DagsterInstance,
+    catalog: Path = settings.DEFAULT_CATALOG_PATH,
 ) -> dict[str, dict]:
     """Materialize raw_problems + problem_embeddings per source; metadata by source."""
-    defs = build_definitions(settings.DEFAULT_CATALOG_PATH, data)
+    defs = build_definitions(catalog, data)
     resources = {**defs.resources, "embedder": EmbedderResource(cache_dir=str(cache))}
     metadata = {}
     for source in order:
@@ -49,7 +53,14 @@ def materialize_sources(
 
 
 def run_pool(data: Path, cache: Path, instance: dg.DagsterInstance, **config) -> pl.DataFrame:
-    defs = build_definitions(settings.DEFAULT_CATALOG_PATH, data)
+    return pool_outputs(data, cache, instance, settings.DEFAULT_CATALOG_PATH, **config)[0]
+
+
+def pool_outputs(
+    data: Path, cache: Path, instance: dg.DagsterInstance, catalog: Path, **config
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """deduped_pool and dedup_pairs, materialized with ``config`` over ``catalog``'s sources."""
+    defs = build_definitions(catalog, data)
     resources = {**defs.resources, "embedder": EmbedderResource(cache_dir=str(cache))}
     result = dg.materialize(
         list(defs.assets),
@@ -58,7 +69,10 @@ def run_pool(data: Path, cache: Path, instance: dg.DagsterInstance, **config) ->
         selection=["deduped_pool", "dedup_pairs"],
         run_config={"ops": {"dedup_pool": {"config": config}}},
     )
-    return result.output_for_node("dedup_pool", "deduped_pool")
+    return (
+        result.output_for_node("dedup_pool", "deduped_pool"),
+        result.output_for_node("dedup_pool", "dedup_pairs"),
+    )
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,7 @@ import polars as pl
 import pytest
 import yaml
 
-from r1_assets.definitions import build_definitions
-from r1_assets.resources import EmbedderResource
-from r1_assets_tests.assets.test_dedup import PER_SOURCE
+from r1_assets_tests.assets.test_dedup import materialize_sources, pool_outputs
 
 SETTINGS = [
     "You are given an array $$$a$$$ of $$$n$$$ integers. Count the pairs $$$(i, j)$$$ with "
@@ -89,30 +87,12 @@ def write_catalog(root: Path) -> Path:
 def pool(tmp_path_factory) -> dict:
     root = tmp_path_factory.mktemp("versions")
     catalog = write_catalog(root / "sources")
-    defs = build_definitions(catalog, root / "data")
-    resources = {**defs.resources, "embedder": EmbedderResource(cache_dir=str(root / "cache"))}
+    data, cache = root / "data", root / "cache"
     instance = dg.DagsterInstance.ephemeral()
-    for source in ("contest_a", "contest_b"):
-        dg.materialize(
-            list(defs.assets),
-            instance=instance,
-            resources=resources,
-            selection=PER_SOURCE,
-            partition_key=source,
-        )
+    materialize_sources(data, cache, ["contest_a", "contest_b"], instance, catalog)
 
     def run(**config) -> tuple[pl.DataFrame, pl.DataFrame]:
-        result = dg.materialize(
-            list(defs.assets),
-            instance=instance,
-            resources=resources,
-            selection=["deduped_pool", "dedup_pairs"],
-            run_config={"ops": {"dedup_pool": {"config": config}}},
-        )
-        return (
-            result.output_for_node("dedup_pool", "deduped_pool"),
-            result.output_for_node("dedup_pool", "dedup_pairs"),
-        )
+        return pool_outputs(data, cache, instance, catalog, **config)
 
     return {"run": run}
 
