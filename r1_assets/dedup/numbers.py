@@ -50,11 +50,13 @@ _FIGURES = re.compile(
     r"\[asy\].*?(?:\[/asy\]|\Z)"  # Asymptote, as AoPS and MATH write it (unclosed: to the end)
     r"|\\begin\{(asy|tikzpicture|pspicture|picture)\}.*?(?:\\end\{\1\}|\Z)"
     r"|<svg\b.*?(?:</svg>|\Z)"
-    r"|!\[[^\]\n]*\]\([^)\n]*\)"  # markdown image
-    r"|<img\b[^>]*>"
-    r"|\\includegraphics(?:\[[^\]]*\])?\{[^}]*\}"
+    # the bracketed parts exclude their own opening character too, so "![![![…" or
+    # "<img<img…" cannot make every start rescan the rest of the text
+    r"|!\[[^\[\]\n]*\]\([^()\n]*\)"  # markdown image
+    r"|<img\b[^<>]*>"
+    r"|\\includegraphics(?:\[[^\[\]]*\])?\{[^{}]*\}"
     # layout: \hspace{2cm}, \vspace*{1em}, \\[2mm], \rule{1pt}{3ex}
-    r"|\\[hv]space\*?\{[^}]*\}|\\\\\[[^\]]*\]|\\rule\{[^}]*\}\{[^}]*\}",
+    r"|\\[hv]space\*?\{[^{}]*\}|\\\\\[[^\[\]]*\]|\\rule\{[^{}]*\}\{[^{}]*\}",
     re.DOTALL | re.IGNORECASE,
 )
 _NUMBER = re.compile(r"(?:\d+(?:,\d{3})*)?\.\d+|\d+(?:,\d{3})*|\b(?:" + "|".join(_WORDS) + r")\b")

@@ -47,3 +47,22 @@ def test_versions_and_constraints_keep_problems_apart() -> None:
     # the same statement respaced, or one copy without its constraints: the same problem
     assert not variants_differ(EASY, EASY.replace(" ", "  ").replace("\n", "\n\n"))
     assert not variants_differ(undeclared[0], "Given an array of $n$ integers, count good pairs.")
+
+
+def test_hostile_long_statements_are_read_in_linear_time() -> None:
+    """A 1 MB run without a sentence end, an operand without a relation, or a repeated opening
+    of a figure made the first patterns rescan the rest of the text from every position
+    (a 40 KB input took 30 s)."""
+    import time
+
+    from r1_assets.audit.overlap import audit_tokens
+    from r1_assets.dedup.numbers import number_signature
+
+    n = 1_000_000
+    hostile = ["a" * n, "word " * (n // 5), "(" * n, "![" * (n // 2), "<img" * (n // 4)]
+    hostile += ["\\hspace{" * (n // 8), "1<" * (n // 2), "a \\le " * (n // 6)]
+    started = time.process_time()
+    for text in hostile:
+        for read in (declared_version, stated_constraints, number_signature, audit_tokens):
+            read(text)
+    assert time.process_time() - started < 20  # ~3 s here; quadratic would be hours
