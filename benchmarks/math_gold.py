@@ -35,13 +35,8 @@ import re
 import time
 from pathlib import Path
 
-from r1_assets.verify.math_answer import (
-    MATH_VERIFIER_VERSION,
-    MathCheck,
-    MathVerifier,
-    bare_reference,
-    extract_final_answer,
-)
+from r1_assets.text.answers import bare_reference, extract_final_answer
+from r1_assets.verify.math_answer import MATH_VERIFIER_VERSION, MathCheck, MathVerifier
 
 RESULTS = Path(__file__).parent / "results"
 DATASETS = Path("/work/shared/datasets")

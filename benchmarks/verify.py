@@ -47,7 +47,7 @@ PYTHON = "/usr/bin/python3"  # the interpreter the sandbox uses, for a fair base
 def bare_math(pairs: list[tuple[str, str]]) -> int:
     from math_verify import parse, verify
 
-    from r1_assets.verify.math_answer import extract_final_answer
+    from r1_assets.text.answers import extract_final_answer
 
     agreed = 0
     for reference, solution in pairs:

@@ -356,7 +356,8 @@ def _per_benchmark(definition) -> bool:
     """A one-dimensional partitioning by benchmark (contamination_report), not by source."""
     from r1_assets.evaluate.benchmarks import load_benchmark_catalog
 
-    return set(definition.get_partition_keys()) <= set(load_benchmark_catalog().names)
+    benchmarks = load_benchmark_catalog(settings.benchmarks_path())
+    return set(definition.get_partition_keys()) <= set(benchmarks.names)
 
 
 def _benchmark_partitions(graph, keys) -> list[str]:
@@ -392,7 +393,9 @@ def _source_partitions(graph, keys) -> list[str]:
 def cmd_catalog(args: argparse.Namespace) -> int:
     from r1_assets.catalog.formats import FORMATS
     from r1_assets.catalog.readers import SourceReadError, resolve_files
-    from r1_assets.catalog.spec import CatalogError, InvalidSource, load_catalog
+    from r1_assets.catalog.kernel import CatalogError, InvalidEntry
+    from r1_assets.catalog.spec import load_catalog
+    from r1_assets.evaluate.benchmarks import load_benchmark_catalog
 
     if args.action == "formats":
         for fmt in FORMATS.values():
@@ -401,13 +404,14 @@ def cmd_catalog(args: argparse.Namespace) -> int:
         return 0
     try:
         catalog = load_catalog(settings.catalog_path())
+        load_benchmark_catalog(settings.benchmarks_path())  # an unreadable one fails here too
     except CatalogError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(f"catalog {catalog.path} (base_dir {catalog.base_dir})")
     errors = 0
     for name, entry in catalog.sources.items():
-        if isinstance(entry, InvalidSource):
+        if isinstance(entry, InvalidEntry):
             errors += 1
             print(f"  ERROR {entry.message(catalog.path)}")
             continue
@@ -539,7 +543,7 @@ def main(argv: list[str] | None = None) -> int:
     lineage.add_argument("--max-chars", type=int, default=100, help="longest value shown")
     lineage.set_defaults(func=cmd_lineage)
     args = parser.parse_args(argv)
-    from r1_assets.catalog.spec import CatalogError
+    from r1_assets.catalog.kernel import CatalogError
 
     try:
         return args.func(args)

@@ -28,9 +28,9 @@ from r1_assets.assets.train import (
 )
 from r1_assets.assets.verify import build_response_verdicts, build_verified_set
 from r1_assets.catalog.spec import load_catalog
-from r1_assets.evaluate.benchmarks import load_benchmark_catalog
 from r1_assets.pools import sleep_while_waiting_for_pools
 from r1_assets.resources import (
+    BenchmarkCatalogResource,
     ClassifierResource,
     ContaminationAuditResource,
     EmbedderResource,
@@ -45,8 +45,11 @@ log = logging.getLogger(__name__)
 sleep_while_waiting_for_pools()
 
 
-def build_definitions(catalog_path: Path, data_dir: Path) -> dg.Definitions:
-    """Everything is built from the catalog: one source partition per catalog entry."""
+def build_definitions(
+    catalog_path: Path, data_dir: Path, benchmarks_path: Path | None = None
+) -> dg.Definitions:
+    """Everything is built from the catalogs: one source partition per source catalog entry, one
+    benchmark partition per benchmark catalog entry (default: ``settings.benchmarks_path()``)."""
     catalog = load_catalog(catalog_path)
     for invalid in catalog.invalid:
         log.warning(
@@ -54,7 +57,10 @@ def build_definitions(catalog_path: Path, data_dir: Path) -> dg.Definitions:
             invalid.message(catalog.path),
         )
     source_partitions = dg.StaticPartitionsDefinition(catalog.names)
-    benchmarks = load_benchmark_catalog()
+    benchmark_catalog = BenchmarkCatalogResource(
+        path=str(benchmarks_path or settings.benchmarks_path())
+    )
+    benchmarks = benchmark_catalog.load()
     for invalid in benchmarks.invalid:
         log.warning("invalid benchmark entry: %s", invalid.message(benchmarks.path))
     raw_problems = build_raw_problems(source_partitions)
@@ -100,6 +106,7 @@ def build_definitions(catalog_path: Path, data_dir: Path) -> dg.Definitions:
         resources={
             "io_manager": WarehouseIOManager(root=str(data_dir)),
             "source_catalog": SourceCatalogResource(path=str(catalog_path)),
+            "benchmark_catalog": benchmark_catalog,
             "warehouse": WarehouseResource(root=str(data_dir)),
             "embedder": EmbedderResource(cache_dir=str(data_dir / "cache" / "embeddings")),
             "llm": LLMResource(
@@ -120,4 +127,4 @@ def build_definitions(catalog_path: Path, data_dir: Path) -> dg.Definitions:
     )
 
 
-defs = build_definitions(settings.catalog_path(), settings.data_dir())
+defs = build_definitions(settings.catalog_path(), settings.data_dir(), settings.benchmarks_path())

@@ -30,8 +30,9 @@ from r1_assets.audit.report import (
 from r1_assets.catalog.schema import problem_uid
 from r1_assets.dedup.embedder import EmbeddingModelError
 from r1_assets.dedup.embeddings import EMBEDDING_SCHEMA, embed_problems
-from r1_assets.evaluate.benchmarks import BenchmarkLoad, load_benchmark, load_benchmark_catalog
+from r1_assets.evaluate.benchmarks import BenchmarkLoad, load_benchmark
 from r1_assets.resources import (
+    BenchmarkCatalogResource,
     ContaminationAuditResource,
     EmbedderResource,
     LLMResource,
@@ -59,8 +60,8 @@ where verdict = 'contaminated' and reached = 'sft_dataset';
 ```"""
 
 
-def load_items(benchmark: str) -> BenchmarkLoad:
-    catalog = load_benchmark_catalog()
+def load_items(benchmark_catalog: BenchmarkCatalogResource, benchmark: str) -> BenchmarkLoad:
+    catalog = benchmark_catalog.load()
     loaded = load_benchmark(catalog.get(benchmark), catalog)
     if loaded.skip_reason:
         raise dg.Failure(
@@ -175,13 +176,14 @@ def build_contamination_report(benchmarks: dg.PartitionsDefinition) -> dg.Assets
         context: dg.AssetExecutionContext,
         warehouse: WarehouseResource,
         source_catalog: SourceCatalogResource,
+        benchmark_catalog: BenchmarkCatalogResource,
         embedder: EmbedderResource,
         judge: LLMResource,
         contamination_audit: ContaminationAuditResource,
     ) -> dg.Output:
         benchmark = context.partition_key
         settings = contamination_audit.settings()
-        loaded = load_items(benchmark)
+        loaded = load_items(benchmark_catalog, benchmark)
         store = warehouse.get()
         sources = source_catalog.load().names
         raw = training_problems(store, sources)

@@ -12,13 +12,19 @@ from r1_assets.assets.metadata import markdown_table
 from r1_assets.assets.plots import bar_plot
 from r1_assets.assets.train import TRAINED_MODEL
 from r1_assets.distill.recipe import THINK_PREFILL
-from r1_assets.evaluate.benchmarks import BenchmarkSpec, load_benchmark, load_benchmark_catalog
+from r1_assets.evaluate.benchmarks import BenchmarkSpec, load_benchmark
 from r1_assets.evaluate.metrics import bootstrap_ci, summarize_samples
 from r1_assets.evaluate.scoring import equivalent_for, score_samples
 from r1_assets.llm.models import DEFAULT_LLM
 from r1_assets.llm.types import Request, Sampling, user
 from r1_assets.pools import LLM_POOL
-from r1_assets.resources import LLMResource, SandboxResource, WarehouseResource, reconfigured
+from r1_assets.resources import (
+    BenchmarkCatalogResource,
+    LLMResource,
+    SandboxResource,
+    WarehouseResource,
+    reconfigured,
+)
 
 EVAL_SCORES = dg.AssetKey("eval_scores")
 EVAL_SAMPLES = dg.AssetKey("eval_samples")
@@ -88,12 +94,13 @@ def build_eval_scores(partitions: dg.MultiPartitionsDefinition) -> dg.AssetsDefi
         llm: LLMResource,
         sandbox: SandboxResource,
         warehouse: WarehouseResource,
+        benchmark_catalog: BenchmarkCatalogResource,
     ):
         from r1_assets.verify.math_answer import MathVerifier
 
         keys = context.partition_key.keys_by_dimension
         benchmark, which = keys["benchmark"], keys["model"]
-        catalog = load_benchmark_catalog()
+        catalog = benchmark_catalog.load()
         entry = catalog.get(benchmark)
         loaded = load_benchmark(entry, catalog)
         if loaded.skip_reason:
@@ -226,7 +233,9 @@ def _score_metadata(summary, loaded, which, model, model_id, stats, entry) -> di
     "bootstrap 95% CI), pass@k and cons@k, beside the published numbers of the DeepSeek-R1 "
     "distilled models, and a plot.",
 )
-def eval_report(warehouse: WarehouseResource) -> dg.Output:
+def eval_report(
+    warehouse: WarehouseResource, benchmark_catalog: BenchmarkCatalogResource
+) -> dg.Output:
     store = warehouse.get()
     if not store.partitions(EVAL_SCORES.path[-1]):
         raise dg.Failure(description="no eval_scores partition materialized yet")
@@ -264,7 +273,7 @@ def eval_report(warehouse: WarehouseResource) -> dg.Output:
     table = (
         pl.DataFrame(rows).join(comparable, on="benchmark", how="left").sort("benchmark", "model")
     )
-    catalog = load_benchmark_catalog()
+    catalog = benchmark_catalog.load()
     published = []
     for name in table["benchmark"].unique().sort():
         entry = catalog.benchmarks.get(name)

@@ -24,10 +24,11 @@ from r1_assets.assets.verify import VERIFIED_SET
 from r1_assets.audit.report import contaminated, decontaminate, distinct_problems, match_items
 from r1_assets.dataset.export import dataset_card, token_stats, write_export
 from r1_assets.dataset.mixture import MixturePolicy, build_mixture, mixture_counts
-from r1_assets.evaluate.benchmarks import load_benchmark, load_benchmark_catalog
+from r1_assets.evaluate.benchmarks import load_benchmark
 from r1_assets.llm.models import DEFAULT_LLM, resolve_llm
 from r1_assets.pools import LLM_POOL
 from r1_assets.resources import (
+    BenchmarkCatalogResource,
     ContaminationAuditResource,
     EmbedderResource,
     LLMResource,
@@ -87,6 +88,7 @@ def sft_dataset(
     config: SFTDatasetConfig,
     warehouse: WarehouseResource,
     source_catalog: SourceCatalogResource,
+    benchmark_catalog: BenchmarkCatalogResource,
     contamination_audit: ContaminationAuditResource,
 ) -> dg.Output:
     store = warehouse.get()
@@ -123,7 +125,7 @@ def sft_dataset(
     if missing:
         context.log.warning(f"sources without a verified_set partition (left out): {missing}")
     verified, removed, audited = _decontaminated(
-        context, config, store, verified, contamination_audit
+        context, config, store, verified, contamination_audit, benchmark_catalog.load().names
     )
     mixture = build_mixture(verified, labels, config.policy())
     counts = mixture_counts(verified, mixture)
@@ -199,10 +201,10 @@ def sft_dataset(
     )
 
 
-def _decontaminated(context, config, store, verified, contamination_audit):
+def _decontaminated(context, config, store, verified, contamination_audit, benchmarks):
     """verified_set without the rows the contamination reports count (when configured)."""
     audited = store.partitions(CONTAMINATION_REPORT.path[-1])
-    unaudited = [b for b in load_benchmark_catalog().names if b not in audited]
+    unaudited = [b for b in benchmarks if b not in audited]
     nothing_removed = verified.clear().with_columns(overlaps=pl.lit([], pl.List(pl.String)))
     if not config.decontaminate:
         context.log.warning("decontaminate is off: benchmark overlaps stay in the mixture")
@@ -235,6 +237,7 @@ def no_benchmark_overlap(
     context: dg.AssetCheckExecutionContext,
     warehouse: WarehouseResource,
     source_catalog: SourceCatalogResource,
+    benchmark_catalog: BenchmarkCatalogResource,
     embedder: EmbedderResource,
     judge: LLMResource,
     contamination_audit: ContaminationAuditResource,
@@ -246,7 +249,7 @@ def no_benchmark_overlap(
         pl.col("problem_uid").is_in(mixture["problem_uid"].unique().implode())
     )
     problems = distinct_problems(raw)
-    catalog = load_benchmark_catalog()
+    catalog = benchmark_catalog.load()
     found, skipped = [], {}
     judge_fn = judge_function(judge, context.log.info) if settings.judge_borderline else None
     mixture_vectors = problem_vectors(problems, raw, store, embedder, context.log.info)  # once

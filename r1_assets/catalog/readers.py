@@ -16,8 +16,8 @@ from typing import Any, BinaryIO
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from r1_assets.catalog.formats import RowError
-from r1_assets.catalog.spec import HF_PREFIX, Catalog, SourceSpec
+from r1_assets.catalog.kernel import Catalog, Located, RowError
+from r1_assets.catalog.spec import HF_PREFIX, SourceSpec
 
 FILE_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".json", ".parquet")
 PREVIEW_CHARS = 2000
@@ -61,13 +61,13 @@ class SourceFiles:
 
 
 def resolve_files(
-    spec: SourceSpec,
+    spec: Located,
     catalog: Catalog,
     suffixes: tuple[str, ...] = FILE_SUFFIXES,
     noun: str = "file",
 ) -> SourceFiles:
-    """The files a local location names, sorted; a directory means every data file in it. (Also
-    used by the benchmark catalog, whose entries and catalog have the same location/resolve.)"""
+    """The files a local location names, sorted; a directory means every data file in it (of
+    ``suffixes``). One resolver for the source and the benchmark catalog."""
     target = catalog.resolve(spec.location)
     text = str(target)
     if glob.has_magic(text):

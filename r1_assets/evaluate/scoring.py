@@ -25,7 +25,8 @@ import polars as pl
 from r1_assets.catalog.schema import split_think
 from r1_assets.evaluate.metrics import Equivalence
 from r1_assets.sandbox import TestReport, extract_program
-from r1_assets.verify.math_answer import SHORT_ANSWER_CHARS, MathCheck, extract_final_answer
+from r1_assets.text.answers import extract_final_answer
+from r1_assets.verify.math_answer import SHORT_ANSWER_CHARS, MathCheck
 
 SCORED_SCHEMA = pl.Schema(
     {

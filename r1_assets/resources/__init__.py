@@ -1,5 +1,5 @@
 from r1_assets.resources.audit import ContaminationAuditResource
-from r1_assets.resources.catalog import SourceCatalogResource
+from r1_assets.resources.catalog import BenchmarkCatalogResource, SourceCatalogResource
 from r1_assets.resources.classifier import ClassifierResource
 from r1_assets.resources.embedder import EmbedderResource
 from r1_assets.resources.llm import LLMResource
@@ -22,6 +22,7 @@ def reconfigured(resource, **changes):
 
 
 __all__ = [
+    "BenchmarkCatalogResource",
     "ClassifierResource",
     "ContaminationAuditResource",
     "EmbedderResource",

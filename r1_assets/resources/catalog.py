@@ -1,19 +1,28 @@
-"""The source catalog as a resource: assets read their source's entry at run time, so an edited
-catalog takes effect on the next run (new partitions appear on a code location reload)."""
+"""The two catalogs as resources: assets read their entry at run time, so an edited catalog
+takes effect on the next run (new partitions appear on a code location reload)."""
 
 from __future__ import annotations
 
 import dagster as dg
 
-from r1_assets.catalog.spec import Catalog, InvalidSource, SourceSpec, load_catalog
+from r1_assets.catalog.kernel import InvalidEntry
+from r1_assets.catalog.spec import SourceCatalog, SourceSpec, load_catalog
+from r1_assets.evaluate.benchmarks import BenchmarkCatalog, load_benchmark_catalog
 
 
 class SourceCatalogResource(dg.ConfigurableResource):
     path: str
 
-    def load(self) -> Catalog:
+    def load(self) -> SourceCatalog:
         return load_catalog(self.path)
 
-    def entry(self, name: str) -> tuple[Catalog, SourceSpec | InvalidSource]:
+    def entry(self, name: str) -> tuple[SourceCatalog, SourceSpec | InvalidEntry]:
         catalog = self.load()
         return catalog, catalog.get(name)
+
+
+class BenchmarkCatalogResource(dg.ConfigurableResource):
+    path: str
+
+    def load(self) -> BenchmarkCatalog:
+        return load_benchmark_catalog(self.path)

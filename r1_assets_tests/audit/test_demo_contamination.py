@@ -28,7 +28,7 @@ def test_the_demo_forum_copies_are_found_and_nothing_else() -> None:
     def embed(texts: list[str]):
         return embedder.embed([normalize_problem_text(t) for t in texts], 16).vectors
 
-    benchmarks = load_benchmark_catalog()
+    benchmarks = load_benchmark_catalog(settings.DEFAULT_BENCHMARKS_PATH)
     found = set()
     for name in [b for b in benchmarks.names if b.startswith("demo_")]:
         items = load_benchmark(benchmarks.get(name), benchmarks).items

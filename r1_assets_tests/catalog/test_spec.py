@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from r1_assets.catalog.spec import CatalogError, InvalidSource, SourceSpec, load_catalog
+from r1_assets.catalog.kernel import CatalogError, InvalidEntry
+from r1_assets.catalog.spec import SourceSpec, load_catalog
 
 
 def test_valid_entries_in_catalog_order(make_catalog) -> None:
@@ -39,7 +40,7 @@ def test_broken_entry_names_entry_and_field(make_catalog, entry, field, message)
     catalog = load_catalog(path)
     assert isinstance(catalog.get("good"), SourceSpec)  # one bad entry spares the others
     bad = catalog.get("bad")
-    assert isinstance(bad, InvalidSource)
+    assert isinstance(bad, InvalidEntry)
     assert bad.errors[0][0] == field
     text = bad.message(path)
     assert f"source 'bad', field '{field}'" in text and message in text
@@ -53,7 +54,7 @@ def test_missing_license_is_reported(make_catalog) -> None:
     del document["sources"][0]["license"]
     path.write_text(yaml.safe_dump(document))
     bad = load_catalog(path).get("nolicense")
-    assert isinstance(bad, InvalidSource) and bad.errors == (("license", "Field required"),)
+    assert isinstance(bad, InvalidEntry) and bad.errors == (("license", "Field required"),)
 
 
 @pytest.mark.parametrize(

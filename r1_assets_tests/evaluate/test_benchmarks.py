@@ -16,6 +16,8 @@ import polars as pl
 import pytest
 import yaml
 
+from r1_assets import settings
+from r1_assets.catalog.kernel import CatalogError, InvalidEntry
 from r1_assets.evaluate.benchmarks import (
     CHOICE_LETTERS,
     ITEM_SCHEMA,
@@ -23,8 +25,6 @@ from r1_assets.evaluate.benchmarks import (
     QUARANTINE_SCHEMA,
     BenchmarkCatalog,
     BenchmarkSpec,
-    CatalogError,
-    InvalidBenchmark,
     gpqa_order,
     load_benchmark,
     load_benchmark_catalog,
@@ -47,7 +47,7 @@ LIMITS = SandboxLimits(wall_s=5.0, cpu_s=2, memory_mb=256, nproc=32, output_kb=6
 
 @pytest.fixture(scope="module")
 def catalog() -> BenchmarkCatalog:
-    return load_benchmark_catalog(strict=True)
+    return load_benchmark_catalog(settings.DEFAULT_BENCHMARKS_PATH, strict=True)
 
 
 @pytest.fixture(scope="module")
@@ -122,9 +122,9 @@ def test_invalid_entry_quarantines_instead_of_failing(tmp_path: Path) -> None:
     )
     assert isinstance(catalog.get("ok"), BenchmarkSpec)
     bad = catalog.get("bad")
-    assert isinstance(bad, InvalidBenchmark) and "scored by 'math_verify'" in bad.errors[0][1]
+    assert isinstance(bad, InvalidEntry) and "scored by 'math_verify'" in bad.errors[0][1]
     typo = catalog.get("typo")
-    assert isinstance(typo, InvalidBenchmark) and "did you mean 'math500'" in typo.errors[0][1]
+    assert isinstance(typo, InvalidEntry) and "did you mean 'math500'" in typo.errors[0][1]
     load = load_benchmark(bad, catalog)
     assert load.quarantine["reason"].to_list() == ["invalid_catalog_entry"]
     assert load.items.is_empty() and "invalid_catalog_entry" in (load.skip_reason or "")
@@ -144,7 +144,7 @@ def test_published_scores_are_validated(tmp_path: Path) -> None:
         },
     )
     entry = catalog.get("p")
-    assert isinstance(entry, InvalidBenchmark) and "accuracy" in entry.errors[0][1]
+    assert isinstance(entry, InvalidEntry) and "accuracy" in entry.errors[0][1]
 
 
 def test_missing_file_is_a_recorded_skip(tmp_path: Path) -> None:

@@ -11,12 +11,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from r1_assets.verify.math_answer import (
-    MATH_VERIFIER_VERSION,
-    MathCheck,
-    MathVerifier,
-    extract_final_answer,
-)
+from r1_assets.text.answers import extract_final_answer
+from r1_assets.verify.math_answer import MATH_VERIFIER_VERSION, MathCheck, MathVerifier
 
 BOUND_S = 2.0
 # a timed-out item costs the bound plus killing and reaping one process; the machine is shared

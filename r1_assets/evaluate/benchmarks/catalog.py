@@ -1,0 +1,124 @@
+"""The benchmark catalog (``benchmarks.yaml``): the format registry and one validated entry per
+benchmark, read by the catalog kernel like the source catalog."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import ClassVar
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from r1_assets.catalog.kernel import (
+    Catalog,
+    InvalidEntry,
+    entry_name,
+    known_format,
+    known_roles,
+    registry,
+)
+from r1_assets.evaluate.benchmarks.gpqa import GPQA
+from r1_assets.evaluate.benchmarks.items import BenchmarkFormat, Scorer
+from r1_assets.evaluate.benchmarks.livecodebench import LIVECODEBENCH
+from r1_assets.evaluate.benchmarks.math import AIME, MATH500
+
+FORMATS: dict[str, BenchmarkFormat] = registry(MATH500, AIME, GPQA, LIVECODEBENCH)
+
+
+class PublishedScores(BaseModel):
+    """Reference models' published scores, for the comparison table next to ours."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    source: str = Field(description="Where the numbers come from (paper, table, file).")
+    scores: dict[str, dict[str, float]] = Field(
+        description="model -> metric (pass@1, cons@64, ...) -> score in percent, as published."
+    )
+
+    @field_validator("scores")
+    @classmethod
+    def _scores(cls, value: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+        for model, metrics in value.items():
+            for metric, score in metrics.items():
+                if not re.fullmatch(r"(pass|cons)@\d+", metric):
+                    raise ValueError(f"{model}: metric {metric!r} is not pass@<k> or cons@<k>")
+                if not 0 <= score <= 100:
+                    raise ValueError(f"{model}: {metric} = {score} is not a percentage")
+        return value
+
+
+class BenchmarkSpec(BaseModel):
+    """One catalog entry."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    format: str = Field(description="Which real benchmark's row shape the file uses.")
+    location: str = Field(
+        description="A file, directory or glob of JSONL/JSON/Parquet/CSV files, relative to the "
+        "catalog's base_dir."
+    )
+    scorer: Scorer
+    license: str
+    description: str = ""
+    fields: dict[str, str] = Field(
+        default_factory=dict, description="Overrides of the format's column names: role -> column."
+    )
+    published: PublishedScores | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        return entry_name(value)
+
+    @field_validator("format")
+    @classmethod
+    def _format(cls, value: str) -> str:
+        return known_format(value, FORMATS)
+
+    @field_validator("location")
+    @classmethod
+    def _location(cls, value: str) -> str:
+        if "://" in value:
+            raise ValueError("benchmarks are read from local files; download remote ones first")
+        return value
+
+    @field_validator("fields")
+    @classmethod
+    def _fields(cls, value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        return known_roles(value, info.data.get("format"), FORMATS)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> BenchmarkSpec:
+        fmt = FORMATS[self.format]
+        if self.scorer != fmt.scorer:
+            raise ValueError(
+                f"format {fmt.name!r} is scored by {fmt.scorer!r}, not {self.scorer!r}"
+            )
+        return self
+
+
+class BenchmarkCatalog(Catalog[BenchmarkSpec]):
+    noun: ClassVar[str] = "benchmark"
+    key: ClassVar[str] = "benchmarks"
+    spec: ClassVar[type[BaseModel]] = BenchmarkSpec
+
+    @property
+    def benchmarks(self) -> dict[str, BenchmarkSpec | InvalidEntry]:
+        return self.entries
+
+
+def load_benchmark_catalog(path: Path | str, strict: bool = False) -> BenchmarkCatalog:
+    """Read and validate a benchmark catalog file (``settings.benchmarks_path()`` is the one in
+    use).
+
+    With ``strict=True`` any invalid entry raises one CatalogError listing every broken field.
+    """
+    return BenchmarkCatalog.load(path, strict)
