@@ -392,8 +392,8 @@ def _source_partitions(graph, keys) -> list[str]:
 
 def cmd_catalog(args: argparse.Namespace) -> int:
     from r1_assets.catalog.formats import FORMATS
-    from r1_assets.catalog.readers import SourceReadError, resolve_files
     from r1_assets.catalog.kernel import CatalogError, InvalidEntry
+    from r1_assets.catalog.readers import SourceReadError, resolve_files
     from r1_assets.catalog.spec import load_catalog
     from r1_assets.evaluate.benchmarks import load_benchmark_catalog
 

@@ -276,7 +276,7 @@ def eval_report(
     catalog = benchmark_catalog.load()
     published = []
     for name in table["benchmark"].unique().sort():
-        entry = catalog.benchmarks.get(name)
+        entry = catalog.entries.get(name)
         if isinstance(entry, BenchmarkSpec) and entry.published:
             for model, metrics in entry.published.scores.items():
                 published.append({"benchmark": name, "model": model, **metrics})

@@ -17,11 +17,11 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Generic, Protocol, TypeVar
 
 import polars as pl
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import AfterValidator, BaseModel, ValidationError, ValidationInfo
 
 if TYPE_CHECKING:
     from typing import Self
@@ -138,6 +138,10 @@ class Row:
             return int(value)
         return value
 
+    def metas(self, *roles: str) -> dict[str, Any]:
+        """Several descriptive fields (see :meth:`meta`) by role, in the order given."""
+        return {role: self.meta(role) for role in roles}
+
     def json_value(self, role: str) -> Any:
         """A field that holds JSON, either encoded as a string (APPS) or already decoded."""
         value = self.get(role, (str, list, dict))
@@ -183,38 +187,51 @@ def registry(*formats: FormatT) -> dict[str, FormatT]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Validators the entry models share
+# Validators the entry models share: ``name: EntryName``,
+# ``format: Annotated[str, known_format(FORMATS)]``,
+# ``fields: Annotated[dict[str, str], known_roles(FORMATS)]``
 
 
-def entry_name(value: str) -> str:
+def _entry_name(value: str) -> str:
     if not ENTRY_NAME.match(value):
         raise ValueError("use lowercase letters, digits, '_' or '-' (at most 64)")
     return value
 
 
-def known_format(value: str, formats: Mapping[str, Format]) -> str:
-    if value not in formats:
-        close = difflib.get_close_matches(value, formats, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise ValueError(
-            f"unknown format {value!r}{hint}; known formats: {', '.join(sorted(formats))}"
-        )
-    return value
+EntryName = Annotated[str, AfterValidator(_entry_name)]
 
 
-def known_roles(
-    value: dict[str, str], format_name: str | None, formats: Mapping[str, Format]
-) -> dict[str, str]:
-    """``fields:`` overrides only of roles the entry's format has (no check when the format
-    itself is unknown: that error is already reported)."""
-    fmt = formats.get(format_name or "")
-    if fmt is not None:
-        unknown = sorted(set(value) - set(fmt.fields))
-        if unknown:
+def known_format(formats: Mapping[str, Format]) -> AfterValidator:
+    """A format name of ``formats``, with the closest one suggested for a typo."""
+
+    def check(value: str) -> str:
+        if value not in formats:
+            close = difflib.get_close_matches(value, formats, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise ValueError(
-                f"unknown role(s) {unknown} for format {fmt.name!r}; roles: {', '.join(fmt.fields)}"
+                f"unknown format {value!r}{hint}; known formats: {', '.join(sorted(formats))}"
             )
-    return value
+        return value
+
+    return AfterValidator(check)
+
+
+def known_roles(formats: Mapping[str, Format]) -> AfterValidator:
+    """``fields:`` overrides only of roles the entry's format has (no check when the format
+    itself is unknown: that error is already reported). Declare ``fields`` after ``format``."""
+
+    def check(value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        fmt = formats.get(info.data.get("format") or "")
+        if fmt is not None:
+            unknown = sorted(set(value) - set(fmt.fields))
+            if unknown:
+                raise ValueError(
+                    f"unknown role(s) {unknown} for format {fmt.name!r}; "
+                    f"roles: {', '.join(fmt.fields)}"
+                )
+        return value
+
+    return AfterValidator(check)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -336,7 +353,8 @@ class EntryBuilder(ABC):
 
     row_schema: ClassVar[pl.Schema]
     quarantine_schema: ClassVar[pl.Schema]
-    row_id_column: ClassVar[str]  # the kept rows' id column, named in a quarantine row
+    entry_column: ClassVar[str]  # the entry's name in both schemas ("source", "benchmark")
+    row_id_column: ClassVar[str]  # the row's id in both schemas
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -348,21 +366,13 @@ class EntryBuilder(ABC):
     def row(self, record: Record) -> dict[str, Any]:
         """The kept row of one record; raises RowError when the record cannot be used."""
 
-    @abstractmethod
-    def quarantine_row(
-        self,
-        location: str,
-        reason: str,
-        field: str | None,
-        detail: str,
-        raw: str,
-        raw_bytes: int,
-        row_id: str | None,
-    ) -> dict[str, Any]: ...
-
     def row_id(self, data: Mapping[str, Any]) -> str | None:
         """The row's own id when it is known before mapping (for its quarantine row)."""
         return None
+
+    def quarantine_id(self, row_id: str | None, location: str) -> str | None:
+        """The id a quarantine row carries when the row's own id is ``row_id``."""
+        return row_id
 
     def reject(
         self,
@@ -374,9 +384,17 @@ class EntryBuilder(ABC):
         raw_bytes: int = 0,
         row_id: str | None = None,
     ) -> None:
-        self.quarantine.append(
-            self.quarantine_row(location, reason, field, detail, raw, raw_bytes, row_id)
-        )
+        row = {
+            self.entry_column: self.name,
+            self.row_id_column: self.quarantine_id(row_id, location),
+            "location": location,
+            "reason": reason,
+            "field": field,
+            "detail": detail,
+            "raw": raw,
+            "raw_bytes": raw_bytes,
+        }
+        self.quarantine.append({column: row[column] for column in self.quarantine_schema})
 
     def reject_entry(self, entry: InvalidEntry, catalog_file: Path) -> None:
         """One ``invalid_catalog_entry`` row per broken field of the entry."""

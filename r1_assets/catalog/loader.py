@@ -61,6 +61,7 @@ class ProblemBuilder(EntryBuilder):
 
     row_schema = PROBLEM_SCHEMA
     quarantine_schema = QUARANTINE_SCHEMA
+    entry_column = "source"
     row_id_column = "source_row_id"
 
     def __init__(
@@ -71,26 +72,8 @@ class ProblemBuilder(EntryBuilder):
         self.revision = revision
         self.limits = limits
 
-    def quarantine_row(
-        self,
-        location: str,
-        reason: str,
-        field: str | None,
-        detail: str,
-        raw: str,
-        raw_bytes: int,
-        row_id: str | None,
-    ) -> dict[str, Any]:
-        return {
-            "source": self.name,
-            "source_row_id": row_id or location,
-            "location": location,
-            "reason": reason,
-            "field": field,
-            "detail": detail,
-            "raw": raw,
-            "raw_bytes": raw_bytes,
-        }
+    def quarantine_id(self, row_id: str | None, location: str) -> str | None:
+        return row_id or location
 
     def row_id(self, data: Mapping[str, Any]) -> str | None:
         """The row's own id when it has a usable one (for quarantine rows too)."""

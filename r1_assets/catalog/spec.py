@@ -10,12 +10,12 @@ one bad entry does not take every other source down: materializing it quarantine
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from r1_assets.catalog.formats import FORMATS
-from r1_assets.catalog.kernel import Catalog, InvalidEntry, entry_name, known_format, known_roles
+from r1_assets.catalog.kernel import Catalog, EntryName, InvalidEntry, known_format, known_roles
 from r1_assets.catalog.schema import DOMAINS
 
 HF_PREFIX = "hf://"
@@ -26,14 +26,16 @@ class SourceSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: str
+    name: EntryName
     domain: Literal["math", "code", "science", "chat", "mixed"]
-    format: str = Field(description="Record format: which real dataset's row shape the files use.")
+    format: Annotated[str, known_format(FORMATS)] = Field(
+        description="Record format: which real dataset's row shape the files use."
+    )
     location: str = Field(
         description="A file, a glob of JSONL/JSON/Parquet files (relative to the catalog's "
         "base_dir), or hf://<dataset id> for a Hugging Face dataset when the network allows it."
     )
-    fields: dict[str, str] = Field(
+    fields: Annotated[dict[str, str], known_roles(FORMATS)] = Field(
         default_factory=dict, description="Overrides of the format's field names: role -> column."
     )
     priority: int = Field(description="Dedup retention priority: higher wins within a cluster.")
@@ -46,21 +48,6 @@ class SourceSpec(BaseModel):
     split: str = "train"
     subset: str | None = None
     revision: str | None = None
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        return entry_name(value)
-
-    @field_validator("format")
-    @classmethod
-    def _format(cls, value: str) -> str:
-        return known_format(value, FORMATS)
-
-    @field_validator("fields")
-    @classmethod
-    def _fields(cls, value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
-        return known_roles(value, info.data.get("format"), FORMATS)
 
     @property
     def is_hf(self) -> bool:

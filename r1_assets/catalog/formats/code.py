@@ -83,11 +83,8 @@ def parse_code_contests(row: Row) -> ParsedProblem:
         reference_solution=solution,
         test_cases=tests,
         metadata={
-            "difficulty": row.meta("difficulty"),
-            "cf_rating": row.meta("cf_rating"),
-            "cf_tags": row.meta("cf_tags"),
+            **row.metas("difficulty", "cf_rating", "cf_tags", "memory_limit_bytes"),
             "time_limit_s": time_limit_s,
-            "memory_limit_bytes": row.meta("memory_limit_bytes"),
         },
     )
 

@@ -5,21 +5,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationInfo,
-    field_validator,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from r1_assets.catalog.kernel import (
     Catalog,
-    InvalidEntry,
-    entry_name,
+    EntryName,
     known_format,
     known_roles,
     registry,
@@ -59,8 +51,10 @@ class BenchmarkSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: str
-    format: str = Field(description="Which real benchmark's row shape the file uses.")
+    name: EntryName
+    format: Annotated[str, known_format(FORMATS)] = Field(
+        description="Which real benchmark's row shape the file uses."
+    )
     location: str = Field(
         description="A file, directory or glob of JSONL/JSON/Parquet/CSV files, relative to the "
         "catalog's base_dir."
@@ -68,20 +62,10 @@ class BenchmarkSpec(BaseModel):
     scorer: Scorer
     license: str
     description: str = ""
-    fields: dict[str, str] = Field(
+    fields: Annotated[dict[str, str], known_roles(FORMATS)] = Field(
         default_factory=dict, description="Overrides of the format's column names: role -> column."
     )
     published: PublishedScores | None = None
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        return entry_name(value)
-
-    @field_validator("format")
-    @classmethod
-    def _format(cls, value: str) -> str:
-        return known_format(value, FORMATS)
 
     @field_validator("location")
     @classmethod
@@ -89,11 +73,6 @@ class BenchmarkSpec(BaseModel):
         if "://" in value:
             raise ValueError("benchmarks are read from local files; download remote ones first")
         return value
-
-    @field_validator("fields")
-    @classmethod
-    def _fields(cls, value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
-        return known_roles(value, info.data.get("format"), FORMATS)
 
     @model_validator(mode="after")
     def _consistent(self) -> BenchmarkSpec:
@@ -109,10 +88,6 @@ class BenchmarkCatalog(Catalog[BenchmarkSpec]):
     noun: ClassVar[str] = "benchmark"
     key: ClassVar[str] = "benchmarks"
     spec: ClassVar[type[BaseModel]] = BenchmarkSpec
-
-    @property
-    def benchmarks(self) -> dict[str, BenchmarkSpec | InvalidEntry]:
-        return self.entries
 
 
 def load_benchmark_catalog(path: Path | str, strict: bool = False) -> BenchmarkCatalog:

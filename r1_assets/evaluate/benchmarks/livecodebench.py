@@ -143,11 +143,7 @@ def parse_livecodebench(row: Row) -> ParsedItem:
         test_cases=tests,
         starter_code=starter,
         metadata={
-            "title": row.meta("title"),
-            "platform": row.meta("platform"),
-            "contest_id": row.meta("contest_id"),
-            "contest_date": row.meta("contest_date"),
-            "difficulty": row.meta("difficulty"),
+            **row.metas("title", "platform", "contest_id", "contest_date", "difficulty"),
             "func_name": func_name,
         },
     )

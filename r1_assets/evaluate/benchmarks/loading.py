@@ -65,31 +65,12 @@ class ItemBuilder(EntryBuilder):
 
     row_schema = ITEM_SCHEMA
     quarantine_schema = QUARANTINE_SCHEMA
+    entry_column = "benchmark"
     row_id_column = "item_id"
 
     def __init__(self, spec: BenchmarkSpec | InvalidEntry) -> None:
         super().__init__(spec.name)
         self.spec = spec
-
-    def quarantine_row(
-        self,
-        location: str,
-        reason: str,
-        field: str | None,
-        detail: str,
-        raw: str,
-        raw_bytes: int,
-        row_id: str | None,
-    ) -> dict[str, Any]:
-        return {
-            "benchmark": self.name,
-            "item_id": row_id,
-            "location": location,
-            "reason": reason,
-            "field": field,
-            "detail": detail,
-            "raw": raw,
-        }
 
     def row(self, record: Record) -> dict[str, Any]:
         """Map one record onto an item; an item id seen before is a duplicate."""
