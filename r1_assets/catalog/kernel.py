@@ -348,8 +348,8 @@ def entry_failures(quarantine: pl.DataFrame) -> pl.DataFrame:
 
 
 class EntryBuilder(ABC):
-    """One entry's kept rows and quarantine rows. A subclass maps a record onto a row
-    (:meth:`row`, raising :class:`RowError`) and a rejection onto its quarantine schema."""
+    """One entry's kept rows and quarantine rows. A subclass names its schemas and id columns
+    and maps a record onto a kept row (:meth:`row`, raising :class:`RowError`)."""
 
     row_schema: ClassVar[pl.Schema]
     quarantine_schema: ClassVar[pl.Schema]
