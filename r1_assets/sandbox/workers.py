@@ -1,4 +1,4 @@
-"""The Sandbox: runs programs and their test cases on a pool of worker slots."""
+"""The Sandbox: worker slots, one uid and job root each, that run programs and their tests."""
 
 from __future__ import annotations
 
@@ -7,51 +7,21 @@ import queue
 import shutil
 import tempfile
 import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
 from pathlib import Path
 
 from tqdm import tqdm
 
-from r1_assets.sandbox.execute import (
-    Box,
-    ExecResult,
-    RawRun,
-    SandboxLimits,
-    SandboxUnavailable,
-    UidLease,
-    classify,
-    error_status,
-    excerpt,
-    harness_limits,
-    lease_uid,
-    prepare_harness,
-    resolve_bwrap,
-    run_box,
-)
-from r1_assets.sandbox.judge import (
-    DETAIL_CHARS,
-    TestReport,
-    call_difference,
-    clip,
-    failure,
-    parse_expected,
-    stdio_difference,
-    stdio_matches,
-)
+from r1_assets.sandbox.bwrap import resolve_bwrap
+from r1_assets.sandbox.compare import DETAIL_CHARS, TestReport, clip
+from r1_assets.sandbox.execute import Box, prepare_harness, program_config, run_box
+from r1_assets.sandbox.status import classify, excerpt
+from r1_assets.sandbox.testcases import run_test_cases
+from r1_assets.sandbox.types import ExecResult, SandboxLimits, SandboxUnavailable
+from r1_assets.sandbox.uids import UidLease, lease_uid
 
-KINDS = ("stdio", "call", "assert")
 PROBE = "print('sandbox ok')"
 ROOT_PREFIX = "r1-sandbox-"
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """A group of tests run in one execution: how many passed, and the first failure."""
-
-    n_passed: int
-    failed: tuple[int, str, str] | None = None  # (test index, status, detail)
 
 
 class Sandbox:
@@ -111,7 +81,7 @@ class Sandbox:
     def _probe(self, bwrap: str, root: Path, harness: Path) -> None:
         """One trial run: user namespaces may be disabled, or the interpreter not visible."""
         box = Box(bwrap, self.python, self.limits, root, self._uid(0), harness)
-        result = classify(run_box(box, PROBE, self._program_config()), self.limits)
+        result = classify(run_box(box, PROBE, program_config(self.limits)), self.limits)
         if result.status == "ok" and result.stdout.strip() == "sandbox ok":
             return
         hint = "" if self.python.startswith("/usr/") else " (only /usr is visible inside)"
@@ -147,9 +117,6 @@ class Sandbox:
                 )
             return self._boxes[slot]
 
-    def _program_config(self) -> dict:
-        return {"mode": "program", "limits": harness_limits(self.limits, 1)}
-
     # ---- running --------------------------------------------------------------------------
 
     def run(self, program: str, stdin: str = "", slot: int = 0) -> ExecResult:
@@ -157,7 +124,7 @@ class Sandbox:
         self._ready()
         box = self._box(slot)
         with self._slot_locks[slot]:
-            return classify(run_box(box, program, self._program_config(), stdin), self.limits)
+            return classify(run_box(box, program, program_config(self.limits), stdin), self.limits)
 
     def run_tests(
         self, program: str, tests: list[dict] | None, max_tests: int | None = None
@@ -169,7 +136,7 @@ class Sandbox:
             box = self._box(slot)
             with self._slot_locks[slot]:
                 cases = list(tests) if tests is not None else []  # tests may be an array
-                return self._judge(box, program, cases, max_tests)
+                return run_test_cases(box, program, cases, max_tests)
         finally:
             self._free.put(slot)
 
@@ -220,78 +187,6 @@ class Sandbox:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # ---- judging --------------------------------------------------------------------------
-
-    def _judge(
-        self, box: Box, program: str, tests: list[dict], max_tests: int | None
-    ) -> TestReport:
-        selected = tests if max_tests is None else tests[:max_tests]
-        if not selected:
-            return TestReport(False, 0, 0, len(tests), None, "no_tests", "no test cases to run")
-        n_passed = 0
-        for start, group in _groups(selected):
-            if group[0]["kind"] == "stdio":
-                outcome = self._stdio(box, program, start, group[0])
-            else:
-                outcome = self._batch(box, program, start, group)
-            n_passed += outcome.n_passed
-            if outcome.failed is not None:
-                index, status, detail = outcome.failed
-                return TestReport(False, n_passed + 1, n_passed, len(tests), index, status, detail)
-        detail = f"all {n_passed} tests passed"
-        return TestReport(True, n_passed, n_passed, len(tests), None, "ok", detail)
-
-    def _stdio(self, box: Box, program: str, index: int, test: dict) -> Outcome:
-        expected = test.get("output") or ""
-        cap = value_cap(self.limits, expected)
-        raw = run_box(box, program, self._program_config(), test.get("input") or "", cap)
-        result = classify(raw, self.limits, cap)
-        if result.status != "ok":
-            why = result.reason + _stderr_note(result.stderr)
-            return Outcome(0, (index, result.status, failure(index, "stdio", why)))
-        if not stdio_matches(expected, result.stdout):
-            why = stdio_difference(expected, result.stdout)
-            return Outcome(0, (index, "wrong_answer", failure(index, "stdio", why)))
-        return Outcome(1)
-
-    def _batch(self, box: Box, program: str, start: int, group: list[dict]) -> Outcome:
-        """call/assert tests of one kind in one execution, the harness running them in order."""
-        kind = group[0]["kind"]
-        # a value read back may be as long as the test (whose expected value it holds) allows
-        caps = [value_cap(self.limits, t.get("output") or t.get("input") or "") for t in group]
-        config = {
-            "mode": "tests",
-            "limits": harness_limits(self.limits, len(group) + 1),
-            "cpu_s": self.limits.cpu_s,
-            "kind": kind,
-            "cap": max(caps),
-            "tests": [
-                {
-                    "kind": kind,
-                    "input": t.get("input") or "",
-                    "fn_name": t.get("fn_name") or "",
-                    "cap": cap,
-                }
-                for t, cap in zip(group, caps, strict=True)
-            ],
-        }
-        expected = [parse_expected(t.get("output") or "") for t in group]
-
-        def wrong(event: dict) -> bool:  # stop at the first wrong result: the rest is wasted
-            return event["ev"] == "result" and _result_error(event, expected) is not None
-
-        events_cap = 2 * sum(caps) + (4 << 10) * (len(group) + 4)  # values are JSON-escaped
-        raw = run_box(
-            box, program, config, on_event=wrong if kind == "call" else None, events_cap=events_cap
-        )
-        result = classify(raw, self.limits)
-        return _batch_outcome(raw, result, self.limits, start, kind, expected)
-
-
-def value_cap(limits: SandboxLimits, text: str) -> int:
-    """Bytes a program's output or value may take: ``output_kb``, or twice the test's text."""
-    return max(limits.output_kb << 10, 2 * len(text.encode("utf-8", "replace")) + 4096)
-
 
 def remove_stale_roots() -> None:
     """Job roots of sandboxes whose process is gone (killed before close()): the pid is in
@@ -300,101 +195,6 @@ def remove_stale_roots() -> None:
         pid = path.name.removeprefix(ROOT_PREFIX).split("-", 1)[0]
         if pid.isdigit() and not Path("/proc", pid).exists():
             shutil.rmtree(path, ignore_errors=True)
-
-
-def _groups(tests: list[dict]) -> Iterator[tuple[int, list[dict]]]:
-    """Consecutive call/assert tests of one kind share an execution; stdio tests run alone."""
-    group: list[dict] = []
-    start = 0
-    for index, test in enumerate(tests):
-        kind = test.get("kind")
-        if kind not in KINDS:
-            raise ValueError(f"test {index}: unknown kind {kind!r} (expected one of {KINDS})")
-        if group and (kind == "stdio" or kind != group[0]["kind"]):
-            yield start, group
-            group = []
-        if not group:
-            start = index
-        group.append(test)
-    if group:
-        yield start, group
-
-
-def _result_error(event: dict, expected: list[object]) -> str | None:
-    """Why a call result is wrong, or None if it matches."""
-    position = event.get("i")
-    if not isinstance(position, int) or not 0 <= position < len(expected):
-        return "malformed result"
-    value = event.get("value")
-    if not isinstance(value, str):
-        return "malformed result"
-    return call_difference(value, expected[position])
-
-
-def _batch_outcome(
-    raw: RawRun,
-    result: ExecResult,
-    limits: SandboxLimits,
-    start: int,
-    kind: str,
-    expected: list[object],
-) -> Outcome:
-    events = {(e["ev"], e.get("i")): e for e in raw.events}  # parse_event checked the shape
-    if ("error", None) in events:  # the program itself failed (syntax error, import, ...)
-        status, why = _exception(events["error", None], result, limits)
-        return Outcome(0, (start, status, failure(start, kind, "loading the program: " + why)))
-    for position in range(len(expected)):
-        index = start + position
-        if ("result", position) in events:
-            error = _result_error(events["result", position], expected) if kind == "call" else None
-            if error is not None:
-                return Outcome(position, (index, "wrong_answer", failure(index, kind, error)))
-            continue
-        if ("error", position) in events:
-            status, why = _exception(events["error", position], result, limits)
-            return Outcome(position, (index, status, failure(index, kind, why)))
-        return Outcome(position, _died(raw, result, index, kind, position, events))
-    return Outcome(len(expected))
-
-
-def _died(
-    raw: RawRun, result: ExecResult, index: int, kind: str, position: int, events: dict
-) -> tuple[int, str, str]:
-    """No verdict from the harness for this test: the process ended (or was killed) in it."""
-    if ("start", position) in events:
-        when = ""
-    elif ("loaded", None) not in events:
-        when = " while loading the program"
-    else:
-        when = " before the test started"
-    if result.status == "ok":  # exited 0 mid-test, e.g. os._exit(0) or exit() in a thread
-        status = "exit"
-        reason = f"the process exited (code {raw.returncode}) without a result"
-    else:
-        status, reason = result.status, result.reason
-    return index, status, failure(index, kind, reason + when + _stderr_note(result.stderr))
-
-
-def _exception(event: dict, result: ExecResult, limits: SandboxLimits) -> tuple[str, str]:
-    """Status and description of an exception the harness reported."""
-    name, message, where = event.get("type", "?"), event.get("msg", ""), event.get("where", "")
-    errno = event.get("errno") if isinstance(event.get("errno"), int) else None
-    status, cause = error_status(f"{name}: {message}", errno, where)
-    text = f"{name}: {message}" if message else str(name)
-    limit = {
-        "memory": f"memory limit {limits.memory_mb} MB",
-        "nproc": f"process limit {limits.nproc} reached",
-        "fsize": f"file size limit {limits.fsize_mb} MB",
-        "tmpfs": f"the private /tmp holds {limits.tmpfs_mb} MB",
-    }.get(cause)
-    if limit:
-        text += f" ({limit})"
-    return status, text + (f" at {where}" if where else "") + _stderr_note(result.stderr)
-
-
-def _stderr_note(stderr: str) -> str:
-    note = excerpt(stderr, 160)
-    return f"; stderr: {note}" if note else ""
 
 
 def _world_executable(path: Path) -> bool:
