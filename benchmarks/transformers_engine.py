@@ -26,7 +26,8 @@ from r1_assets.catalog.loader import load_source
 from r1_assets.catalog.spec import load_catalog
 from r1_assets.distill.recipe import MATH_INSTRUCTION
 from r1_assets.labels.labeling import label_requests
-from r1_assets.llm import engines
+from r1_assets.llm import batching
+from r1_assets.llm.backends import transformers as hf_backend
 from r1_assets.llm.types import Request, Sampling, user
 from r1_assets.resources import LLMResource
 
@@ -66,7 +67,7 @@ def main() -> None:
         models_dir=str(settings.models_dir()),
         cache_dir=str(settings.data_dir() / "cache" / "llm"),  # unused: the engine is called bare
     ).engine()
-    assert isinstance(engine, engines.TransformersEngine)
+    assert isinstance(engine, hf_backend.TransformersEngine)
     problems = demo_problems(args.problems)
     engine.generate([Request(user("Hi"), Sampling(0.0, 1.0, 2))])  # warm-up
     rows = []
@@ -78,13 +79,13 @@ def main() -> None:
 
     def prefix(shared: int) -> Callable[[], list]:
         def run() -> list:
-            engines.MIN_SHARED_PREFIX = shared
+            batching.MIN_SHARED_PREFIX = shared
             return texts(labels)
 
         return run
 
     measured = best_of(args.repeats, {"full": prefix(10**9), "prefix": prefix(16)})
-    engines.MIN_SHARED_PREFIX = 16
+    batching.MIN_SHARED_PREFIX = 16
     rows.append(row("labeler: shared-prefix KV caches", len(labels), measured, "full", "prefix"))
 
     sampled = [
@@ -93,17 +94,17 @@ def main() -> None:
     ]
 
     def nucleus(ours: bool) -> Callable[[], list]:
-        real = engines.TopP
+        real = hf_backend.TopP
 
         def run() -> list:
             if not ours:  # the same generate call with transformers' own top-p warper
                 from transformers.generation.logits_process import TopPLogitsWarper
 
-                engines.TopP = lambda p: TopPLogitsWarper(p)  # type: ignore[assignment]
+                hf_backend.TopP = lambda p: TopPLogitsWarper(p)  # type: ignore[assignment]
             try:
                 return texts(sampled)
             finally:
-                engines.TopP = real
+                hf_backend.TopP = real
 
         return run
 

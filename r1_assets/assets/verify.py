@@ -30,7 +30,6 @@ from r1_assets.resources import (
 )
 from r1_assets.verify.judge import JudgeSettings
 from r1_assets.verify.rules import DEFAULT_SAFETY_PATTERNS, RuleSettings
-from r1_assets.verify.runners import VerifySettings, build_verifiers
 from r1_assets.verify.verdicts import (
     LINEAGE_COLUMNS,
     REJECTED_SCHEMA,
@@ -44,6 +43,7 @@ from r1_assets.verify.verdicts import (
     verifiers_version,
     verify_responses,
 )
+from r1_assets.verify.verifiers import VerifySettings, build_verifiers
 
 RESPONSE_VERDICTS = dg.AssetKey("response_verdicts")
 VERIFIED_SET = dg.AssetKey("verified_set")

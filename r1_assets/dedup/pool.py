@@ -280,7 +280,7 @@ def decide(
         tmp = keys_path.with_name(f".{keys_path.name}.tmp")
         pl.DataFrame({"key": range(len(uids)), "problem_uid": uids}).write_parquet(tmp)
         tmp.replace(keys_path)
-    pairs = judge_pairs(raw_pairs, with_vectors, vectors, settings)
+    pairs = pair_evidence(raw_pairs, with_vectors, vectors, settings)
 
     # greedy in rank order: with_vectors is sorted by rank, so position order is rank order
     claimed: dict[int, tuple[int, float, str]] = {}
@@ -314,7 +314,7 @@ def decide(
     return decisions, pair_frame, _nearest_similarity(calibrated)
 
 
-def judge_pairs(
+def pair_evidence(
     candidates: pl.DataFrame, rows: pl.DataFrame, vectors: np.ndarray, settings: DedupSettings
 ) -> pl.DataFrame:
     """The evidence on each candidate pair (i, j, similarity) and its verdict; pairs that share

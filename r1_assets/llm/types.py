@@ -8,8 +8,6 @@ from dataclasses import asdict, dataclass, field
 
 Message = dict[str, str]  # {"role": "user" | "assistant" | "system", "content": ...}
 
-FINISH_REASONS = ("stop", "length", "error")
-
 
 @dataclass(frozen=True)
 class Sampling:

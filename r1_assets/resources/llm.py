@@ -11,8 +11,11 @@ from typing import Literal
 import dagster as dg
 from pydantic import Field, PrivateAttr
 
+from r1_assets.llm.backends.openai import OpenAIEngine
+from r1_assets.llm.backends.transformers import TransformersEngine
+from r1_assets.llm.backends.vllm import VLLMEngine
 from r1_assets.llm.cache import LLMCache
-from r1_assets.llm.engines import Engine, OpenAIEngine, TransformersEngine, VLLMEngine
+from r1_assets.llm.engines import Engine
 from r1_assets.llm.generate import GenerationStats, generate_cached
 from r1_assets.llm.models import DEFAULT_LLM, model_id, resolve_llm
 from r1_assets.llm.types import Completion, Request

@@ -14,10 +14,10 @@ assert tests are judged by the harness in a process of its own, never in the pro
 sandbox raises :class:`SandboxUnavailable`; it never runs a program unisolated.
 """
 
-from r1_assets.sandbox.execute import ExecResult, SandboxLimits, SandboxUnavailable
+from r1_assets.sandbox.compare import TestReport
 from r1_assets.sandbox.extract import extract_program
-from r1_assets.sandbox.judge import TestReport
-from r1_assets.sandbox.runner import Sandbox
+from r1_assets.sandbox.types import ExecResult, SandboxLimits, SandboxUnavailable
+from r1_assets.sandbox.workers import Sandbox
 
 __all__ = [
     "ExecResult",

@@ -79,7 +79,7 @@ def test_greedy_labels_are_reproducible_and_truncation_is_reported(teacher, tmp_
 
 
 def test_balanced_batches_split_evenly_and_keep_every_item() -> None:
-    from r1_assets.llm.engines import balanced_batches
+    from r1_assets.llm.batching import balanced_batches
 
     assert [len(b) for b in balanced_batches(list(range(21)), 16)] == [11, 10]
     assert [len(b) for b in balanced_batches(list(range(32)), 32)] == [32]
@@ -103,7 +103,7 @@ def test_top_p_keeps_exactly_the_tokens_transformers_keeps(temperature: float) -
     import torch
     from transformers.generation.logits_process import TopPLogitsWarper
 
-    from r1_assets.llm.engines import TopP
+    from r1_assets.llm.backends.transformers import TopP
 
     generator = torch.Generator().manual_seed(7)
     logits = torch.randn(48, 49152, generator=generator) * 3 / temperature
@@ -117,7 +117,7 @@ def test_top_p_keeps_exactly_the_tokens_transformers_keeps(temperature: float) -
 
 
 def test_shared_prefix_length_leaves_every_prompt_a_token_of_its_own() -> None:
-    from r1_assets.llm.engines import shared_prefix_length
+    from r1_assets.llm.batching import shared_prefix_length
 
     assert shared_prefix_length([[1, 2, 3, 4], [1, 2, 5], [1, 2, 3]]) == 2
     assert shared_prefix_length([[1, 2, 3], [1, 2, 3]]) == 2  # not all 3
@@ -130,7 +130,7 @@ def test_shared_prompt_prefixes_are_computed_once_with_the_same_answers(teacher)
     computed once for its three prompts (and the chat template's once for prompts sharing only
     that); the answers are those each prompt gets on its own."""
     from r1_assets.labels.labeling import label_requests
-    from r1_assets.llm.engines import plan_batches, prefix_plan
+    from r1_assets.llm.batching import plan_batches, prefix_plan
 
     engine = teacher.engine()
     problems = [
@@ -173,7 +173,7 @@ def test_shared_prompt_prefixes_are_computed_once_with_the_same_answers(teacher)
 
 
 def test_prefix_plan_finds_runs_and_the_batch_wide_prefix() -> None:
-    from r1_assets.llm.engines import MIN_SHARED_PREFIX, prefix_plan
+    from r1_assets.llm.batching import MIN_SHARED_PREFIX, prefix_plan
 
     system = list(range(1000, 1000 + MIN_SHARED_PREFIX))  # every prompt opens with it
     problem = {n: [n] * 40 for n in (1, 2)}
@@ -195,7 +195,7 @@ def test_prefix_plan_finds_runs_and_the_batch_wide_prefix() -> None:
 
 
 def test_batches_group_a_template_and_never_shrink_to_the_k_samples_of_one_prompt() -> None:
-    from r1_assets.llm.engines import PREFIX_PROBE, plan_batches, shared_prefix_length
+    from r1_assets.llm.batching import PREFIX_PROBE, plan_batches, shared_prefix_length
 
     template = {name: [n] * PREFIX_PROBE for n, name in enumerate(("difficulty", "category"))}
     problems = [[100 + i] * (3 + i % 5) for i in range(20)]

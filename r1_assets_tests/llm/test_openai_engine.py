@@ -8,7 +8,7 @@ import logging
 import dagster as dg
 import pytest
 
-from r1_assets.llm.engines import OpenAIEngine
+from r1_assets.llm.backends.openai import OpenAIEngine
 from r1_assets.llm.types import Request, Sampling, user
 from r1_assets.resources import LLMResource
 from r1_assets_tests.llm.chat_server import ChatServer

@@ -17,8 +17,8 @@ from collections.abc import Iterator
 import pytest
 
 from r1_assets.sandbox import Sandbox, SandboxLimits
-from r1_assets.sandbox.execute import parse_event
-from r1_assets.sandbox.judge import call_difference, stdio_matches, tokens_match
+from r1_assets.sandbox.compare import call_difference, stdio_matches, tokens_match
+from r1_assets.sandbox.events import parse_event
 from r1_assets.sandbox.seccomp import syscall_numbers
 
 LIMITS = SandboxLimits(

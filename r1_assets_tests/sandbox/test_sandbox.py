@@ -30,7 +30,7 @@ from r1_assets.sandbox import (
     TestReport,
     extract_program,
 )
-from r1_assets.sandbox.execute import uid_processes
+from r1_assets.sandbox.uids import uid_processes
 
 LIMITS = SandboxLimits(
     wall_s=3.0, cpu_s=2, memory_mb=256, nproc=32, fsize_mb=16, tmpfs_mb=32, output_kb=64
@@ -592,7 +592,7 @@ def test_bubblewrap_inside_a_private_folder_still_runs(tmp_path):
 
 def test_harness_events_round_trip_through_the_host_reader() -> None:
     """Whatever a program puts in an error message arrives intact, and never as code."""
-    from r1_assets.sandbox.execute import parse_event
+    from r1_assets.sandbox.events import parse_event
     from r1_assets.sandbox.harness import Channel
 
     class Odd:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import polars as pl
 
 from r1_assets.sandbox import Sandbox, SandboxLimits
-from r1_assets.verify.runners import VerifySettings, build_verifiers
 from r1_assets.verify.verdicts import VerdictCache, verify_responses
+from r1_assets.verify.verifiers import VerifySettings, build_verifiers
 from r1_assets_tests.verify.test_rules import REASONING, response
 
 TESTS = [{"kind": "call", "input": "[2, 3]", "output": "5", "fn_name": "add", "split": "test"}]

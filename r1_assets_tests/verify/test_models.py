@@ -10,8 +10,8 @@ import pytest
 
 from r1_assets.resources import ClassifierResource
 from r1_assets.verify.models import ModelNotFound, SequenceScorer, reward_scores
-from r1_assets.verify.runners import VerifySettings, build_verifiers
 from r1_assets.verify.verdicts import VerdictCache, verify_responses
+from r1_assets.verify.verifiers import VerifySettings, build_verifiers
 from r1_assets_tests.conftest import MODELS_DIR
 from r1_assets_tests.verify.test_rules import response
 

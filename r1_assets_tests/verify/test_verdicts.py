@@ -9,7 +9,6 @@ import pytest
 
 from r1_assets.assets.verify import build_response_verdicts
 from r1_assets.verify.rules import RuleSettings
-from r1_assets.verify.runners import VerifySettings, build_verifiers
 from r1_assets.verify.verdicts import (
     VERIFIERS,
     VerdictCache,
@@ -20,6 +19,7 @@ from r1_assets.verify.verdicts import (
     verified_rows,
     verify_responses,
 )
+from r1_assets.verify.verifiers import VerifySettings, build_verifiers
 from r1_assets_tests.verify.test_rules import REASONING, response
 
 RULE_NAMES = ["ngram_repetition", "length", "format", "language_mixing", "safety"]

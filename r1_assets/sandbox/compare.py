@@ -92,7 +92,7 @@ def _close(a: float, b: float) -> bool:
 
 
 def stdio_matches(expected: str, got: str) -> bool:
-    """Exact after normalizing line ends, else token by token (as most judges' default
+    """Exact after normalizing line ends, else token by token (as most online judges' default
     checkers: whitespace between tokens does not matter), numbers compared as above."""
     try:
         if output_lines(expected) == output_lines(got):
@@ -174,7 +174,7 @@ class Opaque:
 
 
 def decode_value(wire_json: str) -> object:
-    """A program's value as the judge forwarded it (``harness`` wire format), as far as it can
+    """A program's value as the harness forwarded it (``harness`` wire format), as far as it can
     equal a JSON value: sets and dicts with other than string keys are refused before they are
     built (a forged dict of colliding keys would cost the host quadratic time)."""
     try:
@@ -217,7 +217,7 @@ def call_difference(wire_json: str, expected: object) -> str | None:
         return f"expected {clip(show(expected))}, got {clip(show(got))}"
     except UnreadableValue as error:
         return f"expected {clip(show(expected))}, got an unreadable value: {error}"
-    except Exception as error:  # a comparison never takes the judge down
+    except Exception as error:  # a comparison never takes the host down
         why = type(error).__name__
         return f"expected {clip(show(expected))}; the value could not be compared ({why})"
 

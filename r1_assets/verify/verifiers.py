@@ -6,7 +6,6 @@ the cache: a rerun with everything cached starts none of them.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
@@ -116,7 +115,7 @@ def _code(settings: VerifySettings, factory: Callable[[], object], limits: dict)
                 continue
             report = next(reports)
             score = report.n_passed / report.n_run if report.n_run else 0.0
-            # a sandbox that did not start, or a judge that failed, judged nothing: not
+            # a sandbox that did not start, or a job that failed on the host, judged nothing: not
             # cached, retried next run
             cacheable = report.status not in ("sandbox_error", "judge_error")
             checks.append(Check(report.passed, round(score, 4), report.detail, cacheable))
@@ -220,7 +219,3 @@ def _safety_with_classifier(settings: VerifySettings, scorer) -> Verifier:
         run=run,
         chunk=32,
     )
-
-
-def settings_json(settings: VerifySettings) -> str:
-    return json.dumps(asdict(settings), sort_keys=True, default=str)

@@ -1,0 +1,163 @@
+"""The OpenAI-compatible backend: chat completions against a server, with bounded concurrency,
+retries with backoff and a per-request timeout."""
+
+from __future__ import annotations
+
+import math
+import os
+import random
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+
+from r1_assets.llm.engines import CollectingEngine
+from r1_assets.llm.types import Completion, Request
+
+RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
+
+
+class OpenAIEngine(CollectingEngine):
+    """Chat completions against ``{base_url}/chat/completions``.
+
+    The API key is read from the environment variable named by ``api_key_env`` when a request is
+    made; it is never stored in config, logs or metadata. A prefilled assistant turn is sent with
+    vLLM's ``continue_final_message`` extension.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        model: str,
+        api_key_env: str = "OPENAI_API_KEY",
+        max_concurrency: int = 8,
+        timeout_s: float = 600.0,
+        max_retries: int = 5,
+        backoff_s: float = 1.0,
+        max_backoff_s: float = 60.0,
+    ) -> None:
+        self.url = base_url.rstrip("/") + "/chat/completions"
+        self.model = model
+        self.api_key_env = api_key_env
+        self.max_concurrency = max_concurrency
+        self.timeout_s = timeout_s
+        self.max_retries = max_retries
+        self.backoff_s = backoff_s
+        self.max_backoff_s = max_backoff_s
+        self._local = threading.local()
+        self.attempts = 0  # total HTTP attempts, retries included (for metadata and tests)
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:  # no headers, no key
+        return f"OpenAIEngine(url={self.url!r}, model={self.model!r})"
+
+    def _session(self):
+        import requests
+
+        if not hasattr(self._local, "session"):
+            self._local.session = requests.Session()
+        return self._local.session
+
+    def _headers(self) -> dict[str, str]:
+        key = os.environ.get(self.api_key_env, "") if self.api_key_env else ""
+        return {"Authorization": f"Bearer {key}"} if key else {}
+
+    def stream(self, requests: Sequence[Request]) -> Iterator[tuple[int, Completion]]:
+        """At most max_concurrency requests in flight; each yielded as soon as it is answered."""
+        if not requests:
+            return
+        pool = ThreadPoolExecutor(max_workers=max(1, self.max_concurrency))
+        try:
+            futures = {pool.submit(self._one, r): i for i, r in enumerate(requests)}
+            for future in as_completed(futures):
+                yield futures[future], future.result()
+        finally:  # the caller stopped early or something raised: drop what has not started
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def _body(self, request: Request) -> dict:
+        body = {
+            "model": self.model,
+            "messages": list(request.messages),
+            "temperature": request.sampling.temperature,
+            "top_p": request.sampling.top_p,
+            "max_tokens": request.sampling.max_tokens,
+            "seed": request.seed() & 0x7FFFFFFF,
+        }
+        if request.prefill:
+            body.update(continue_final_message=True, add_generation_prompt=False)
+        return body
+
+    def _one(self, request: Request) -> Completion:
+        import requests as http
+
+        body = self._body(request)
+        error = "no attempt made"
+        started = time.perf_counter()
+        for attempt in range(self.max_retries + 1):
+            with self._lock:
+                self.attempts += 1
+            retry_after = None
+            try:
+                response = self._session().post(
+                    self.url, json=body, headers=self._headers(), timeout=self.timeout_s
+                )
+            except http.RequestException as exc:  # timeouts, dropped connections, bad chunks
+                error = f"{type(exc).__name__}: {str(exc)[:200]}"
+            else:
+                if response.status_code == 200:
+                    try:
+                        return self._parse(request, response.json(), started)
+                    except (ValueError, KeyError, IndexError, TypeError) as exc:
+                        error = f"unparsable response: {exc!r}: {response.text[:200]}"
+                elif response.status_code in RETRY_STATUS:
+                    error = f"HTTP {response.status_code}: {response.text[:200]}"
+                    retry_after = response.headers.get("Retry-After")
+                else:  # 400, 401, 404 …: the same request would fail again
+                    return Completion(
+                        "",
+                        "error",
+                        latency_s=time.perf_counter() - started,
+                        error=f"HTTP {response.status_code}: {response.text[:300]}",
+                    )
+            if attempt < self.max_retries:
+                time.sleep(self._delay(attempt, retry_after))
+        return Completion(
+            "",
+            "error",
+            latency_s=time.perf_counter() - started,
+            error=f"gave up after {self.max_retries + 1} attempts: {error}",
+        )
+
+    def _delay(self, attempt: int, retry_after: str | None) -> float:
+        if retry_after:
+            try:
+                delay = float(retry_after)
+            except ValueError:
+                delay = float("nan")
+            if math.isfinite(delay):
+                return min(max(delay, 0.0), self.max_backoff_s)
+        # exponential backoff with jitter, so concurrent workers do not retry in lockstep
+        return min(self.backoff_s * 2**attempt, self.max_backoff_s) * random.uniform(0.5, 1.0)
+
+    @staticmethod
+    def _parse(request: Request, payload: dict, started: float) -> Completion:
+        choice = payload["choices"][0]
+        usage = payload.get("usage") or {}
+        finish = choice.get("finish_reason") or "stop"
+        message = choice["message"]
+        content = message.get("content") or ""
+        # DeepSeek's API and vLLM's reasoning parsers return the chain apart from the answer:
+        # put it back in R1's own shape (the think prefill is then part of it already)
+        reasoning = message.get("reasoning_content") or message.get("reasoning")
+        if reasoning:
+            prefix = "" if request.prefill.startswith("<think>") else request.prefill
+            text = f"{prefix}<think>\n{reasoning.strip()}\n</think>\n\n{content.lstrip()}"
+        else:
+            text = request.prefill + content
+        return Completion(
+            text=text,
+            finish_reason="length" if finish == "length" else "stop",
+            prompt_tokens=int(usage.get("prompt_tokens") or 0),
+            completion_tokens=int(usage.get("completion_tokens") or 0),
+            latency_s=time.perf_counter() - started,
+        )
