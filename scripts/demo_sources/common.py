@@ -23,11 +23,6 @@ Json = dict[str, Any]
 Params = tuple[Any, ...]
 
 
-# --------------------------------------------------------------------------------------
-# Small helpers
-# --------------------------------------------------------------------------------------
-
-
 def norm(text: str) -> str:
     """Lower-case and collapse whitespace: the key under which two texts are exact dups."""
     return " ".join(text.lower().split())
