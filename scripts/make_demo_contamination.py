@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from r1_assets.catalog.am_rows import am_row
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "data" / "sources" / "forum_scrape_demo"
 BENCHMARKS = ROOT / "data" / "benchmarks"
@@ -28,20 +30,6 @@ def benchmark_item(benchmark: str, field: str, value: object) -> dict:
         if row.get(field) == value:
             return row
     raise SystemExit(f"{benchmark}: no item with {field} = {value!r}")
-
-
-def am_row(origin: str, problem: str, think: str, answer: str, **info) -> dict:
-    base = {"source": origin, "reference_answer": None, "test_case": None, **info}
-    return {
-        "messages": [
-            {"role": "user", "content": problem, "info": base},
-            {
-                "role": "assistant",
-                "content": f"<think>\n{think}\n</think>\n<answer>\n{answer}\n</answer>",
-                "info": {**base, "think_content": think, "answer_content": answer},
-            },
-        ]
-    }
 
 
 def math_row(problem: str, think: str, answer: str) -> dict:

@@ -19,6 +19,7 @@ from pathlib import Path
 import polars as pl
 from tqdm import tqdm
 
+from r1_assets.catalog import am_rows
 from r1_assets.storage.shards import ShardedCache
 from r1_assets.verify.rules import RULE_INPUTS, RULE_SETTINGS, RULES, Check, RuleSettings
 
@@ -380,46 +381,16 @@ VERIFIED_SCHEMA = pl.Schema(
 
 
 def am_messages(row: dict) -> list[dict]:
-    """The AM-DeepSeek-R1-Distilled-1.4M shape: the user turn, then the assistant turn as
-    ``<think>…</think> <answer>…</answer>`` with think/answer also in its info."""
-    info = {
-        "source": row["source"],
-        "reference_answer": row.get("reference_answer"),
-        "test_case": am_test_case(row.get("test_cases") or []),
-    }
-    think, answer = (row.get("think") or "").strip(), (row.get("answer") or "").strip()
-    return [
-        {
-            "role": "user",
-            "content": row["problem"],
-            "info": {**info, "think_content": None, "answer_content": None},
-        },
-        {
-            "role": "assistant",
-            "content": f"<think>\n{think}\n</think>\n<answer>\n{answer}\n</answer>",
-            "info": {**info, "think_content": think, "answer_content": answer},
-        },
-    ]
-
-
-def am_test_case(tests: list[dict]) -> str | None:
-    """Test cases as AM (and APPS/TACO) write them: ``{"inputs": [...], "outputs": [...]}``,
-    with ``fn_name`` for call tests (their inputs are argument lists). Assert tests have no such
-    form: a mix containing them is written as the list of test dicts, kinds kept."""
-    if not tests:
-        return None
-    kinds = {t["kind"] for t in tests}
-    if kinds == {"stdio"}:
-        spec = {"inputs": [t["input"] for t in tests], "outputs": [t["output"] for t in tests]}
-    elif kinds == {"call"} and len({t.get("fn_name") for t in tests}) == 1:
-        spec = {
-            "fn_name": tests[0]["fn_name"],
-            "inputs": [json.loads(t["input"]) for t in tests],
-            "outputs": [json.loads(t["output"]) for t in tests],
-        }
-    else:
-        spec = [{k: t.get(k) for k in ("kind", "input", "output", "fn_name")} for t in tests]
-    return json.dumps(spec, ensure_ascii=False)
+    """A decided row's messages in the AM-DeepSeek-R1-Distilled-1.4M shape."""
+    return am_rows.am_messages(
+        row["source"],
+        row["problem"],
+        (row.get("think") or "").strip(),
+        (row.get("answer") or "").strip(),
+        reference_answer=row.get("reference_answer"),
+        test_case=am_rows.am_test_case(row.get("test_cases") or []),
+        uniform_info=True,
+    )
 
 
 def verified_rows(decided: pl.DataFrame) -> pl.DataFrame:

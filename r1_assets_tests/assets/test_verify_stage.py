@@ -10,6 +10,7 @@ import dagster as dg
 import polars as pl
 import pytest
 
+from r1_assets.catalog.am_rows import am_row
 from r1_assets.definitions import build_definitions
 from r1_assets.storage.warehouse import Warehouse
 from r1_assets_tests.assets.test_llm_stage import materialize, resources
@@ -18,20 +19,6 @@ from r1_assets_tests.conftest import write_jsonl
 MATH = "NuminaMath"
 CODE = "codeio"
 CHAT = "InfinityInstruct"
-
-
-def am_row(origin: str, problem: str, think: str, answer: str, **info) -> dict:
-    base = {"source": origin, "reference_answer": None, "test_case": None, **info}
-    return {
-        "messages": [
-            {"role": "user", "content": problem, "info": base},
-            {
-                "role": "assistant",
-                "content": f"<think>\n{think}\n</think>\n<answer>\n{answer}\n</answer>",
-                "info": {**base, "think_content": think, "answer_content": answer},
-            },
-        ]
-    }
 
 
 def fenced(program: str) -> str:

@@ -8,6 +8,7 @@ import json
 import polars as pl
 import pytest
 
+from r1_assets.catalog.am_rows import am_row
 from r1_assets.catalog.schema import PROBLEM_SCHEMA
 from r1_assets_tests.catalog.helpers import load_file, load_rows
 from r1_assets_tests.conftest import REAL_ROWS
@@ -187,27 +188,16 @@ def test_openr1_math_keeps_generations_with_verdicts(make_catalog, tmp_path) -> 
 
 
 def test_am_distilled_rows_by_domain(make_catalog, tmp_path) -> None:
-    def am_row(question, origin, reference=None, test_case=None):
-        info = {"source": origin, "reference_answer": reference, "test_case": test_case}
-        return {
-            "messages": [
-                {"role": "user", "content": question, "info": info},
-                {
-                    "role": "assistant",
-                    "content": "<think>\nhmm\n</think>\n<answer>\nok\n</answer>",
-                    "info": {**info, "think_content": "hmm", "answer_content": "ok"},
-                },
-            ]
-        }
-
     rows = [
-        am_row("What is 6*7?", "NuminaMath", reference="42"),
+        am_row("NuminaMath", "What is 6*7?", "hmm", "ok", reference_answer="42"),
         am_row(
-            "Read a and b, print a+b.",
             "codeio",
+            "Read a and b, print a+b.",
+            "hmm",
+            "ok",
             test_case=json.dumps({"inputs": ["1 2\n"], "outputs": ["3\n"]}),
         ),
-        am_row("Write a haiku about rain.", "InfinityInstruct"),
+        am_row("InfinityInstruct", "Write a haiku about rain.", "hmm", "ok"),
     ]
     result = load_rows(
         make_catalog,

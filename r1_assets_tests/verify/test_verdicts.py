@@ -200,8 +200,8 @@ def test_verdicts_older_than_the_responses_are_not_trusted(tmp_path):
 
 
 def test_exported_test_cases_read_back_as_the_same_tests():
+    from r1_assets.catalog.am_rows import am_test_case
     from r1_assets.catalog.formats import io_tests
-    from r1_assets.verify.verdicts import am_test_case
 
     def case(kind, input_, output=None, fn_name=None):
         return {"kind": kind, "input": input_, "output": output, "fn_name": fn_name}
