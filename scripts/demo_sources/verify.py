@@ -19,7 +19,7 @@ from demo_sources.math_items import MathItem, brute_answers, make_math
 from demo_sources.openr1_math import OPENR1_ROWS
 from demo_sources.render import cf_statement
 
-from r1_assets.verify.math_answer import extract_final_answer as last_boxed
+from r1_assets.text.answers import extract_final_answer as last_boxed
 
 
 @dataclass(frozen=True)
