@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+
 from demo_sources.code_tasks import CodeTask, task, uniq
 from demo_sources.common import OUT, Json, perturb, row_plan
 from demo_sources.planted import Collector

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+
 from demo_sources.common import OUT, Json, perturb, row_plan, stable_uuid
 from demo_sources.math_items import MathItem, make_math, math_think, math_wrong_think
 from demo_sources.planted import Collector

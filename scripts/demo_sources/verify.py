@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pyarrow.parquet as pq
+
 from demo_sources.am import AM_ROWS
 from demo_sources.code_contests import PYTHON3
 from demo_sources.code_tasks import CodeTask, task
@@ -18,7 +19,6 @@ from demo_sources.common import OUT, OVERSIZE_LIMIT, SIZE_BUDGET, Json
 from demo_sources.math_items import MathItem, brute_answers, make_math
 from demo_sources.openr1_math import OPENR1_ROWS
 from demo_sources.render import cf_statement
-
 from r1_assets.text.answers import extract_final_answer as last_boxed
 
 
