@@ -311,7 +311,7 @@ def test_shipped_configs_load() -> None:
 
 # --- real runs ----------------------------------------------------------------------------------
 
-# one thread: the machine is shared, and oversubscribed torch threads ran 10x slower here
+# one thread: the machine is shared, and oversubscribed torch threads slow every test down
 RUN = SFTSettings(learning_rate=1e-4, max_steps=2, max_length=128, threads=1, seed=3)
 
 
