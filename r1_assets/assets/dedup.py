@@ -89,8 +89,9 @@ def build_problem_embeddings(source_partitions: dg.PartitionsDefinition) -> dg.A
 
 
 class DedupConfig(DedupSettings, dg.Config):
-    """The dedup settings as the run config of ``dedup_pool`` (fields and defaults declared in
-    ``DedupSettings``), e.g. ``ops: {dedup_pool: {config: {threshold: 0.85}}}``."""
+    """The dedup settings (fields, defaults and descriptions declared in ``DedupSettings``) as
+    the run config of ``deduped_pool`` and ``dedup_pairs``: a flat mapping, e.g.
+    ``{threshold: 0.85, number_guard: false}``."""
 
     def settings(self) -> DedupSettings:
         return DedupSettings(**self.model_dump())

@@ -28,8 +28,8 @@ class Check:
 
 
 DEFAULT_SAFETY_PATTERNS: dict[str, str] = {
-    # Deliberately narrow: a rule set catches the unambiguous cases, a classifier (the hook in
-    # SafetyRules.classifier) the rest. Users replace or extend these in the asset config.
+    # Deliberately narrow: a rule set catches the unambiguous cases, a classifier (the
+    # safety_classifier resource) the rest. Users replace or extend these in the run config.
     "private_key": r"-----BEGIN (?:RSA |EC |DSA |OPENSSH )?PRIVATE KEY-----",
     "destructive_shell": r"\brm\s+-(?:rf|fr)\s+(?:--no-preserve-root\s+)?/(?:\s|$|\*)"
     r"|:\(\)\s*\{\s*:\s*\|\s*:\s*&\s*\}\s*;\s*:",
@@ -58,14 +58,12 @@ class RuleSettings(BaseModel):
     max_ngram_count: int | None = Field(
         default=None, description="most any single n-gram may occur (null: no cap)"
     )
-    min_answer_chars: int = Field(default=1, description="shortest accepted answer")
-    max_chars: int = Field(default=200_000, description="longest accepted response")
+    min_answer_chars: int = Field(default=1, description="shortest accepted answer, in characters")
+    max_chars: int = Field(default=200_000, description="longest accepted response, in characters")
     max_completion_tokens: int | None = Field(
         default=None, description="most completion tokens a response may use (null: no cap)"
     )
-    require_boxed_math: bool = Field(
-        default=True, description="math answers need a \\boxed{} answer"
-    )
+    require_boxed_math: bool = Field(default=True, description="a math answer needs \\boxed{}")
     require_code_block: bool = Field(
         default=True, description="code problems with tests need a fenced program"
     )
