@@ -37,7 +37,8 @@ from dedup import RESULTS, embed
 from r1_assets.catalog.schema import TEST_CASE_DTYPE, problem_uid
 from r1_assets.dedup.calibration import ground_truth_decided
 from r1_assets.dedup.numbers import number_set
-from r1_assets.dedup.pool import DedupSettings, decide, rank_rows
+from r1_assets.dedup.pool import decide, rank_rows
+from r1_assets.dedup.settings import DedupSettings
 
 TEXT_FIELDS = ("problem", "question", "prompt", "text", "instruction")
 THRESHOLDS = (0.70, 0.75, 0.80, 0.85, 0.90, 0.95)

@@ -2,13 +2,11 @@
 
 import time
 from collections.abc import Iterator
-from dataclasses import asdict
 from typing import Any
 
 import dagster as dg
 import numpy as np
 import polars as pl
-from pydantic import Field
 
 from r1_assets.assets.metadata import (
     column_lineage,
@@ -22,7 +20,8 @@ from r1_assets.assets.raw import RAW_PROBLEMS
 from r1_assets.dedup.calibration import BANDS, band_samples, ground_truth_samples, rate_by_source
 from r1_assets.dedup.embedder import EmbeddingModelError
 from r1_assets.dedup.embeddings import EMBEDDING_SCHEMA, embed_problems
-from r1_assets.dedup.pool import DECISION_SCHEMA, PAIR_SCHEMA, DedupSettings, decide, rank_rows
+from r1_assets.dedup.pool import DECISION_SCHEMA, PAIR_SCHEMA, decide, rank_rows
+from r1_assets.dedup.settings import DedupSettings
 from r1_assets.resources import EmbedderResource, SourceCatalogResource, WarehouseResource
 
 PROBLEM_EMBEDDINGS = dg.AssetKey("problem_embeddings")
@@ -89,71 +88,10 @@ def build_problem_embeddings(source_partitions: dg.PartitionsDefinition) -> dg.A
     return problem_embeddings
 
 
-_D = DedupSettings()  # the defaults live in one place: the plain settings of the dedup logic
-
-
-class DedupConfig(dg.Config):
-    threshold: float = Field(
-        default=_D.threshold,
-        description="cosine at or above which two problems are duplicates (see the similarity "
-        "bands and dedup_pairs to choose it)",
-    )
-    number_guard: bool = Field(
-        default=_D.number_guard,
-        description="never merge two problems whose numbers differ (2x+3=7 vs 2x+3=9)",
-    )
-    k: int = Field(default=_D.k, description="neighbors searched per problem")
-    k_max: int = Field(
-        default=_D.k_max,
-        description="rows whose k-th neighbor is still a "
-        "duplicate are searched again with 4x the k, up to this",
-    )
-    metric: str = _D.metric
-    dtype: str = Field(
-        default=_D.dtype,
-        description="usearch storage: f32, f16 or i8 (similarities are rescored exactly in f32)",
-    )
-    connectivity: int = _D.connectivity
-    expansion_add: int = _D.expansion_add
-    expansion_search: int = _D.expansion_search
-    exact_search_below: int = Field(
-        default=_D.exact_search_below,
-        description="pools smaller than this are searched exactly: deterministic and still fast",
-    )
-    calibration_floor: float = _D.calibration_floor
-    ground_truth: bool = Field(
-        default=_D.ground_truth,
-        description="let reference answers and test cases decide where wording cannot: shared "
-        "tests merge, equal short answers merge from answer_floor on, differing ones never merge",
-    )
-    answer_floor: float = Field(
-        default=_D.answer_floor,
-        description="cosine from which two problems with the same numbers and the same short "
-        "reference answer are duplicates",
-    )
-    conflict_guard: bool = Field(
-        default=_D.conflict_guard,
-        description="never merge two problems whose short reference answers differ or whose "
-        "tests expect different outputs for one input (turn off for sources whose problems "
-        "accept several answers and whose tests show only one)",
-    )
-    tests_floor: float = Field(
-        default=_D.tests_floor,
-        description="cosine from which two problems sharing their test cases are duplicates",
-    )
-    min_shared_tests: int = Field(
-        default=_D.min_shared_tests,
-        description="tests (same input, same expected output) two problems must share to be "
-        "one task",
-    )
-    common_test_limit: int = Field(
-        default=_D.common_test_limit,
-        description='a test input found in more problems than this ("1") is ignored',
-    )
-    tests_per_problem: int = Field(
-        default=_D.tests_per_problem,
-        description="tests compared per problem, the first ones (examples, then official tests)",
-    )
+class DedupConfig(DedupSettings, dg.Config):
+    """The dedup settings (fields, defaults and descriptions declared in ``DedupSettings``) as
+    the run config of ``deduped_pool`` and ``dedup_pairs``: a flat mapping, e.g.
+    ``{threshold: 0.85, number_guard: false}``."""
 
     def settings(self) -> DedupSettings:
         return DedupSettings(**self.model_dump())
@@ -286,7 +224,7 @@ def _pool_metadata(
         "sources_without_embeddings": dg.MetadataValue.json(missing),
         "dedup_rate_by_source": dg.MetadataValue.md(markdown_table(rate_by_source(decisions), 100)),
         "settings_id": settings.fingerprint(model_key),
-        "settings": dg.MetadataValue.json({**asdict(settings), "model_key": model_key}),
+        "settings": dg.MetadataValue.json({**settings.model_dump(), "model_key": model_key}),
         "nearest_neighbor_similarity": dg.MetadataValue.md(
             histogram_markdown(nearest, list(BANDS))
         ),

@@ -8,6 +8,7 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 from pydantic import Field
+from pydantic.fields import FieldInfo
 
 from r1_assets.assets.audit import (
     CONTAMINATION_REPORT,
@@ -36,6 +37,7 @@ from r1_assets.resources import (
     WarehouseResource,
 )
 from r1_assets.settings import models_dir
+from r1_assets.train.settings import TRAINER_VERSION, SFTSettings
 
 SFT_DATASET = dg.AssetKey("sft_dataset")
 
@@ -310,33 +312,25 @@ def _token_counter(tokenizer_path: str):
 TRAINED_MODEL = dg.AssetKey("trained_model")
 
 
-class TrainConfig(dg.Config):
+def _demo_default(name: str, default: object) -> FieldInfo:
+    """An SFTSettings field (type, bounds, description) with another default."""
+    return FieldInfo.merge_field_infos(SFTSettings.model_fields[name], default=default)
+
+
+class TrainConfig(SFTSettings, dg.Config):
+    """The SFT settings (declared in ``SFTSettings``) and the student, as the run config of
+    ``trained_model``. The defaults train the embedded demo student in seconds on CPU: a few big
+    steps on short examples (``configs/sft_production.yaml`` holds a real run's settings)."""
+
     base_model: str = Field(
         default=DEFAULT_LLM, description="the student: the embedded model or a local HF folder"
     )
-    learning_rate: float = Field(
-        default=1e-4, description="1e-5 for real runs; the embedded demo takes a few big steps"
-    )
-    epochs: int = Field(default=1)
-    max_steps: int | None = Field(
-        default=2,
-        description="optimizer steps (null: the epochs decide); 2 keeps the CPU demo to "
-        "seconds (~9-12 s per step at 512 tokens here)",
-    )
-    max_length: int = Field(default=256, description="tokens per example (32768 in production)")
-    batch_size: int = Field(default=1)
-    grad_accum: int = Field(default=1)
-    packing: bool = Field(default=False, description="pack examples into max_length blocks")
-    warmup_ratio: float = Field(default=0.0)
-    seed: int = Field(default=0)
-    threads: int = Field(default=0, description="torch threads (0: torch's default)")
+    learning_rate: float = _demo_default("learning_rate", 1e-4)
+    max_steps: int | None = _demo_default("max_steps", 2)
+    max_length: int = _demo_default("max_length", 256)
 
-    def settings(self):
-        from r1_assets.train.sft import SFTSettings
-
-        return SFTSettings(
-            **{k: v for k, v in self.model_dump().items() if k not in ("base_model",)}
-        )
+    def settings(self) -> SFTSettings:
+        return SFTSettings(**self.model_dump(exclude={"base_model"}))
 
 
 @dg.asset(
@@ -356,7 +350,7 @@ def trained_model(
 ) -> dg.Output:
     from r1_assets.dataset.export import content_hash
     from r1_assets.llm.models import model_id
-    from r1_assets.train.sft import train
+    from r1_assets.train.trainer import train
 
     store = warehouse.get()
     if "data" not in store.partitions("sft_dataset"):
@@ -370,8 +364,6 @@ def trained_model(
     settings = config.settings()
     dataset_hash = content_hash(mixture)
     import transformers
-
-    from r1_assets.train.sft import TRAINER_VERSION
 
     # everything that decides what the checkpoint holds: data, base weights, settings, trainer
     key = hashlib.sha256(

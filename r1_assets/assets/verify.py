@@ -29,7 +29,7 @@ from r1_assets.resources import (
     WarehouseResource,
 )
 from r1_assets.verify.judge import JudgeSettings
-from r1_assets.verify.rules import DEFAULT_SAFETY_PATTERNS, RuleSettings
+from r1_assets.verify.rules import RuleSettings
 from r1_assets.verify.verdicts import (
     LINEAGE_COLUMNS,
     REJECTED_SCHEMA,
@@ -43,73 +43,29 @@ from r1_assets.verify.verdicts import (
     verifiers_version,
     verify_responses,
 )
-from r1_assets.verify.verifiers import VerifySettings, build_verifiers
+from r1_assets.verify.verifiers import EngineSettings, VerifySettings, build_verifiers
 
 RESPONSE_VERDICTS = dg.AssetKey("response_verdicts")
 VERIFIED_SET = dg.AssetKey("verified_set")
 REJECTED_RESPONSES = dg.AssetKey("rejected_responses")
-_R, _J, _V = RuleSettings(), JudgeSettings(), VerifySettings()
 
 
-class VerifyConfig(dg.Config):
-    ngram_n: int = Field(default=_R.ngram_n, description="n of the repetition check's n-grams")
-    max_repeated_fraction: float = Field(
-        default=_R.max_repeated_fraction, description="share of n-grams repeating an earlier one"
-    )
-    max_ngram_count: int | None = Field(
-        default=_R.max_ngram_count, description="most any single n-gram may occur (null: no cap)"
-    )
-    min_answer_chars: int = Field(default=_R.min_answer_chars)
-    max_chars: int = Field(default=_R.max_chars, description="longest accepted response")
-    max_completion_tokens: int | None = Field(default=_R.max_completion_tokens)
-    require_boxed_math: bool = Field(default=_R.require_boxed_math)
-    require_code_block: bool = Field(default=_R.require_code_block)
-    max_foreign_script: float = Field(
-        default=_R.max_foreign_script, description="share of letters in another script"
-    )
-    language_min_probability: float = Field(default=_R.language_min_probability)
-    language_min_letters: int = Field(default=_R.language_min_letters)
-    safety_patterns: dict[str, str] = Field(
-        default=dict(DEFAULT_SAFETY_PATTERNS), description="category -> regex; a match rejects"
-    )
-    safety_threshold: float = Field(default=_V.safety_threshold)
-    safety_unsafe_labels: list[str] = Field(default=list(_V.safety_unsafe_labels))
-    math_timeout_s: float = Field(
-        default=_V.math_timeout_s, description="hard bound per math verification"
-    )
-    math_workers: int = Field(default=_V.math_workers)
-    max_tests: int | None = Field(default=_V.max_tests, description="first N tests per problem")
-    reward_threshold: float | None = Field(
-        default=_V.reward_threshold,
-        description="null: 0.0 for a one-logit reward model, 0.5 for a classifier's probability",
-    )
-    use_judge: bool = Field(
-        default=_V.use_judge, description="LLM judge for responses without ground truth"
-    )
-    cascade: bool = Field(
-        default=_V.cascade,
-        description="rules first; math-verify, sandbox, reward model and judge only on responses "
-        "every rule passed (false: every verifier on every response, to calibrate the rules)",
-    )
+class VerifyConfig(EngineSettings, RuleSettings, dg.Config):
+    """The run config of ``response_verdicts``: one flat mapping of the rule thresholds
+    (``RuleSettings``), the engine settings (``EngineSettings``) and ``judge_min_rating`` (the
+    judge's ``min_rating``), e.g. ``ops: {response_verdicts: {config: {max_chars: 100000,
+    use_judge: false, judge_min_rating: {correctness: 4}}}}``."""
+
     judge_min_rating: dict[str, int] = Field(
-        default=dict(_J.min_rating), description="attribute -> lowest passing rating (1-5)"
+        default=JudgeSettings().min_rating,
+        description=JudgeSettings.model_fields["min_rating"].description,
     )
 
     def settings(self) -> VerifySettings:
-        rules = RuleSettings(
-            **{name: getattr(self, name) for name in RuleSettings.__dataclass_fields__}
-        )
         return VerifySettings(
-            rules=rules,
-            judge=JudgeSettings(min_rating=dict(self.judge_min_rating)),
-            use_judge=self.use_judge,
-            cascade=self.cascade,
-            math_timeout_s=self.math_timeout_s,
-            math_workers=self.math_workers,
-            max_tests=self.max_tests,
-            reward_threshold=self.reward_threshold,
-            safety_threshold=self.safety_threshold,
-            safety_unsafe_labels=tuple(self.safety_unsafe_labels),
+            **self.model_dump(include=set(EngineSettings.model_fields)),
+            rules=RuleSettings(**self.model_dump(include=set(RuleSettings.model_fields))),
+            judge=JudgeSettings(min_rating=self.judge_min_rating),
         )
 
 

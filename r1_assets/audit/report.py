@@ -9,12 +9,11 @@ twice.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
 
 import numpy as np
 import polars as pl
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from r1_assets.audit.overlap import (
     EMBEDDING_THRESHOLD,
@@ -26,21 +25,44 @@ from r1_assets.audit.overlap import (
 from r1_assets.llm.types import Completion, Request, Sampling, user
 
 
-@dataclass(frozen=True)
-class AuditSettings:
+class AuditSettings(BaseModel):
     """What counts as overlap; one definition shared by the report, the SFT exclusion and the
-    blocking check on the SFT dataset."""
+    blocking check on the SFT dataset (``ContaminationAuditResource`` inherits it)."""
 
-    ngram_sizes: tuple[int, ...] = (8, 13)
-    min_coverage: float = MIN_COVERAGE_8
-    threshold: float = EMBEDDING_THRESHOLD
-    k: int = 5
-    max_ngram_rows: int | None = MAX_NGRAM_ROWS
-    judge_borderline: bool = False
-    judge_floor: float = JUDGE_FLOOR
-    exclude_number_variants: bool = False
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
-    def __post_init__(self) -> None:
+    ngram_sizes: list[int] = Field(
+        default=[8, 13],
+        description="word n-gram sizes; the smallest needs min_coverage of the item's n-grams, "
+        "any larger one counts with a single shared n-gram (the GPT-3 13-gram rule)",
+    )
+    min_coverage: float = Field(
+        default=MIN_COVERAGE_8, description="share of the item's smallest n-grams in the row"
+    )
+    threshold: float = Field(
+        default=EMBEDDING_THRESHOLD,
+        description="embedding cosine at or above which a pair is a hit",
+    )
+    k: int = Field(default=5, description="nearest training problems searched per item")
+    max_ngram_rows: int | None = Field(
+        default=MAX_NGRAM_ROWS,
+        description="an n-gram held by more training rows than this is boilerplate and ignored",
+    )
+    judge_borderline: bool = Field(
+        default=False,
+        description="ask the judge LLM about pairs between judge_floor and threshold",
+    )
+    judge_floor: float = Field(
+        default=JUDGE_FLOOR,
+        description="embedding cosine from which a pair below threshold goes to the judge LLM",
+    )
+    exclude_number_variants: bool = Field(
+        default=False,
+        description="also count rows that copy an item's wording with other numbers",
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> AuditSettings:
         if not self.ngram_sizes or min(self.ngram_sizes) < 1:
             raise ValueError(f"ngram_sizes must be positive, got {self.ngram_sizes}")
         if not 0 < self.min_coverage <= 1:
@@ -49,9 +71,7 @@ class AuditSettings:
             raise ValueError(
                 f"need -1 <= judge_floor ({self.judge_floor}) <= threshold ({self.threshold}) <= 1"
             )
-
-    def fingerprint(self) -> str:
-        return json.dumps(asdict(self), sort_keys=True)
+        return self
 
     def counts(self, verdict: pl.Expr) -> pl.Expr:
         """Whether a hit with this verdict is contamination to remove."""
@@ -96,8 +116,6 @@ COLUMN_DESCRIPTIONS = {
     "reached": "furthest stage the row reached: raw_problems, deduped_pool, distilled_responses, "
     "verified_set or sft_dataset",
 }
-
-STAGES = ("raw_problems", "deduped_pool", "distilled_responses", "verified_set", "sft_dataset")
 
 
 def distinct_problems(raw: pl.DataFrame) -> pl.DataFrame:

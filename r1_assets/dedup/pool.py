@@ -18,9 +18,6 @@ cluster when A and C are not alike.
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
-from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +32,7 @@ from r1_assets.dedup.ground_truth import (
     signatures_of_tests,
 )
 from r1_assets.dedup.numbers import number_set
+from r1_assets.dedup.settings import DedupSettings
 from r1_assets.dedup.variants import identities_differ, identity
 
 DECISION_SCHEMA = pl.Schema(
@@ -77,40 +75,6 @@ PAIR_SCHEMA = pl.Schema(
         "method": pl.String,  # for duplicates: semantic | answer | tests
     }
 )
-
-
-@dataclass(frozen=True)
-class DedupSettings:
-    threshold: float = 0.80
-    k: int = 10
-    k_max: int = 50
-    metric: str = "cos"
-    dtype: str = "f16"
-    # tuned in benchmarks/dedup.py at 100k: recall 0.991 of exact search, as fast as faiss HNSW
-    connectivity: int = 16
-    expansion_add: int = 80
-    expansion_search: int = 64
-    exact_search_below: int = 20_000
-    number_guard: bool = True
-    calibration_floor: float = 0.75
-    deterministic: bool = True
-    # ground truth (see ground_truth.py); measured in benchmarks/dedup_real.py on 10,460 real
-    # problems: answer_floor 0.75 adds no merge there (0.70 adds 4 different GSM8K problems), the
-    # conflict guard keeps 72 pairs apart that the threshold merged (all different problems)
-    ground_truth: bool = True
-    answer_floor: float = 0.75
-    conflict_guard: bool = True
-    tests_floor: float = 0.50
-    min_shared_tests: int = 2
-    common_test_limit: int = 8
-    # what sources share is their first tests (examples, then official ones): hashing more costs
-    # memory at a million problems with hundreds of generated tests each
-    tests_per_problem: int = 32
-
-    def fingerprint(self, model_key: str) -> str:
-        """A short id of these settings and the embedding model, stored on every decision."""
-        payload = json.dumps({**asdict(self), "model_key": model_key}, sort_keys=True)
-        return hashlib.sha256(payload.encode()).hexdigest()[:12]
 
 
 # where a source gives a problem's difficulty in its metadata (Codeforces rating, CodeContests

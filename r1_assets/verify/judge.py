@@ -6,7 +6,8 @@ cases exist."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from r1_assets.labels.prompts import parse_level
 from r1_assets.llm.types import Completion, Request, Sampling, user
@@ -30,22 +31,33 @@ REFERENCE = "Reference answer (correct):\n{answer}\n\n"
 JUDGE_SAMPLING = Sampling(temperature=0.0, top_p=1.0, max_tokens=8)
 
 
-@dataclass(frozen=True)
-class JudgeSettings:
-    # attributes that gate acceptance, with the lowest passing rating; the others are recorded
-    min_rating: dict[str, int] = field(
-        default_factory=lambda: {"correctness": 3, "helpfulness": 3, "coherence": 3}
-    )
-    max_problem_chars: int = 4000
-    max_response_chars: int = 6000  # the judge sees the answer and the end of the reasoning
+class JudgeSettings(BaseModel):
+    """What the LLM judge sees and which ratings pass."""
 
-    def __post_init__(self) -> None:
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    min_rating: dict[str, int] = Field(
+        default={"correctness": 3, "helpfulness": 3, "coherence": 3},
+        description="attributes that gate acceptance -> lowest passing rating (1-5); the "
+        "other attributes are recorded",
+    )
+    max_problem_chars: int = Field(
+        default=4000, description="the judge sees the problem's first characters, up to this"
+    )
+    max_response_chars: int = Field(
+        default=6000,
+        description="the judge sees the answer and the end of the reasoning, up to this",
+    )
+
+    @model_validator(mode="after")
+    def _known_attributes(self) -> JudgeSettings:
         unknown = sorted(set(self.min_rating) - set(ATTRIBUTES))
         if unknown:
             raise ValueError(f"judge_min_rating: unknown attribute(s) {unknown}; use {ATTRIBUTES}")
         bad = {a: r for a, r in self.min_rating.items() if not 1 <= r <= 5}
         if bad:
             raise ValueError(f"judge_min_rating: ratings are 1-5, got {bad}")
+        return self
 
 
 def judged_text(response: dict, settings: JudgeSettings) -> tuple[str, bool]:

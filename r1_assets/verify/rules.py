@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from r1_assets.labels.language import detect_language, prose
 
@@ -26,8 +28,8 @@ class Check:
 
 
 DEFAULT_SAFETY_PATTERNS: dict[str, str] = {
-    # Deliberately narrow: a rule set catches the unambiguous cases, a classifier (the hook in
-    # SafetyRules.classifier) the rest. Users replace or extend these in the asset config.
+    # Deliberately narrow: a rule set catches the unambiguous cases, a classifier (the
+    # safety_classifier resource) the rest. Users replace or extend these in the run config.
     "private_key": r"-----BEGIN (?:RSA |EC |DSA |OPENSSH )?PRIVATE KEY-----",
     "destructive_shell": r"\brm\s+-(?:rf|fr)\s+(?:--no-preserve-root\s+)?/(?:\s|$|\*)"
     r"|:\(\)\s*\{\s*:\s*\|\s*:\s*&\s*\}\s*;\s*:",
@@ -37,23 +39,47 @@ DEFAULT_SAFETY_PATTERNS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class RuleSettings:
+class RuleSettings(BaseModel):
+    """The thresholds of the rule checks (``VerifyConfig`` inherits them as run config)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
     # Long n-grams: a looping generation repeats n-grams of every length (a loop of period p
     # repeats every n-gram once the text is n + p tokens long), while honest reasoning repeats
     # short phrases and formulas ("= \frac{1}{2}", "let me check") but rarely 20 tokens in a row.
-    ngram_n: int = 20  # tokens: words, numbers, punctuation; a character of CJK/Thai script
-    max_repeated_fraction: float = 0.25  # share of n-grams that repeat an earlier one
-    max_ngram_count: int | None = None  # the most any single n-gram may occur (None: no cap)
-    min_answer_chars: int = 1
-    max_chars: int = 200_000  # the whole response
-    max_completion_tokens: int | None = None
-    require_boxed_math: bool = True
-    require_code_block: bool = True  # code problems with tests need a fenced program
-    max_foreign_script: float = 0.05  # letters in another script than the problem's
-    language_min_probability: float = 0.95  # both texts this sure of their language to compare
-    language_min_letters: int = 80  # letters of distinct words, to identify a language
-    safety_patterns: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SAFETY_PATTERNS))
+    ngram_n: int = Field(
+        default=20,
+        description="n of the repetition check's n-grams (tokens: words, numbers, punctuation; "
+        "a character of CJK/Thai script)",
+    )
+    max_repeated_fraction: float = Field(
+        default=0.25, description="share of n-grams repeating an earlier one"
+    )
+    max_ngram_count: int | None = Field(
+        default=None, description="most any single n-gram may occur (null: no cap)"
+    )
+    min_answer_chars: int = Field(default=1, description="shortest accepted answer, in characters")
+    max_chars: int = Field(default=200_000, description="longest accepted response, in characters")
+    max_completion_tokens: int | None = Field(
+        default=None, description="most completion tokens a response may use (null: no cap)"
+    )
+    require_boxed_math: bool = Field(default=True, description="a math answer needs \\boxed{}")
+    require_code_block: bool = Field(
+        default=True, description="code problems with tests need a fenced program"
+    )
+    max_foreign_script: float = Field(
+        default=0.05, description="share of letters in another script than the problem's"
+    )
+    language_min_probability: float = Field(
+        default=0.95,
+        description="how sure the language identifier must be of both texts to compare them",
+    )
+    language_min_letters: int = Field(
+        default=80, description="letters of distinct words needed to identify a language"
+    )
+    safety_patterns: dict[str, str] = Field(
+        default=DEFAULT_SAFETY_PATTERNS, description="category -> regex; a match rejects"
+    )
 
 
 # --- n-gram repetition --------------------------------------------------------------------------

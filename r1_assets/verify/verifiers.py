@@ -7,27 +7,55 @@ the cache: a rerun with everything cached starts none of them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from r1_assets.verify.judge import ATTRIBUTES, JudgeSettings, judge_requests, judge_verdict
 from r1_assets.verify.rules import Check, RuleSettings, safety
 from r1_assets.verify.verdicts import RULE_SPECS, VERIFIERS, Verifier, rule_verifier
 
 
-@dataclass(frozen=True)
-class VerifySettings:
-    rules: RuleSettings = field(default_factory=RuleSettings)
-    judge: JudgeSettings = field(default_factory=JudgeSettings)
-    use_judge: bool = True  # the LLM judge for responses without ground truth
-    cascade: bool = True  # costly verifiers only on responses every rule passed
-    math_timeout_s: float = 5.0  # hard bound per math verification (worker killed past it)
-    math_workers: int = 2
-    max_tests: int | None = 20  # run the first N test cases of a problem (None: all)
-    # a reward model's score must reach this to pass; None: 0.0 for a one-logit reward model,
-    # 0.5 for a classifier (its score is the probability of its last label)
-    reward_threshold: float | None = None
-    safety_threshold: float = 0.5  # probability of the unsafe labels that rejects
-    safety_unsafe_labels: tuple[str, ...] = ("unsafe", "toxic", "harmful")
+class EngineSettings(BaseModel):
+    """How the verifiers beyond the rules run (math-verify, sandbox, reward model, safety
+    classifier, LLM judge) and when they pass."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    safety_threshold: float = Field(
+        default=0.5, description="probability of the unsafe labels that rejects"
+    )
+    safety_unsafe_labels: list[str] = Field(
+        default=["unsafe", "toxic", "harmful"],
+        description="the safety classifier's labels that count as unsafe",
+    )
+    math_timeout_s: float = Field(
+        default=5.0,
+        description="hard bound per math verification (the worker is killed past it)",
+    )
+    math_workers: int = Field(default=2, description="math-verify worker processes")
+    max_tests: int | None = Field(
+        default=20, description="run the first N test cases of a problem (null: all)"
+    )
+    reward_threshold: float | None = Field(
+        default=None,
+        description="a reward model's score must reach this to pass; null: 0.0 for a one-logit "
+        "reward model, 0.5 for a classifier (its score is the probability of its last label)",
+    )
+    use_judge: bool = Field(
+        default=True, description="LLM judge for responses without ground truth"
+    )
+    cascade: bool = Field(
+        default=True,
+        description="rules first; math-verify, sandbox, reward model and judge only on responses "
+        "every rule passed (false: every verifier on every response, to calibrate the rules)",
+    )
+
+
+class VerifySettings(EngineSettings):
+    """Everything one ``response_verdicts`` run is configured with."""
+
+    rules: RuleSettings = RuleSettings()
+    judge: JudgeSettings = JudgeSettings()
 
 
 def build_verifiers(
@@ -180,7 +208,7 @@ def _judge(settings: VerifySettings, llm, log) -> Verifier:
 
     return Verifier(
         VERIFIERS["llm_judge"],
-        settings={"judge": llm.model_id, **asdict(settings.judge)},
+        settings={"judge": llm.model_id, **settings.judge.model_dump()},
         inputs=lambda r: {k: r.get(k) for k in ("problem", "think", "answer", "reference_answer")},
         run=run,
         chunk=64,

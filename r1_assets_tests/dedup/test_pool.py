@@ -7,7 +7,8 @@ import polars as pl
 import pytest
 
 from r1_assets.catalog.schema import TEST_CASE_DTYPE
-from r1_assets.dedup.pool import DedupSettings, candidate_pairs, decide, rank_rows
+from r1_assets.dedup.pool import candidate_pairs, decide, rank_rows
+from r1_assets.dedup.settings import DedupSettings
 
 DIM = 8
 

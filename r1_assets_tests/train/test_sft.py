@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import subprocess
 import sys
@@ -14,21 +13,18 @@ import yaml
 
 from r1_assets import settings as project_settings
 from r1_assets.llm.models import ensure_default_model
-from r1_assets.train.sft import (
+from r1_assets.train.batches import collate, epoch_batches, pack
+from r1_assets.train.encode import (
     IGNORE,
     ChatTemplateError,
     Example,
-    SFTSettings,
     assistant_text,
-    collate,
     encode_example,
     encode_rows,
-    epoch_batches,
-    load_settings,
-    pack,
     tokenize_with_prompt,
-    train,
 )
+from r1_assets.train.settings import SFTSettings, load_settings
+from r1_assets.train.trainer import train
 from r1_assets.verify.verdicts import am_messages
 from r1_assets_tests.conftest import MODELS_DIR, REAL_ROWS, write_jsonl
 
@@ -271,12 +267,36 @@ def test_settings_from_yaml_and_fingerprint(tmp_path: Path) -> None:
                                                  threads=2).fingerprint()  # fmt: skip
     assert settings.fingerprint() != SFTSettings(learning_rate=1e-4, max_steps=3).fingerprint()
     path.write_text("learning_rat: 1e-4\n")
-    with pytest.raises(ValueError, match="unknown SFT settings"):
+    with pytest.raises(ValueError, match=r"unknown SFT settings \['learning_rat'\]"):
         load_settings(path)
+    path.write_text("max_length: 0\nlearning_rate: fast\n")
+    with pytest.raises(ValueError) as error:
+        load_settings(path)
+    assert "\n" not in str(error.value)  # one line, naming each field
+    assert "SFT setting max_length: Input should be greater than or equal to 1" in str(error.value)
+    assert "SFT setting learning_rate:" in str(error.value)
     with pytest.raises(ValueError, match="grad_accum"):
         SFTSettings(grad_accum=0)
     with pytest.raises(ValueError, match="batch_size 1"):
         SFTSettings(packing=True, batch_size=2, attn_implementation="flash_attention_2")
+
+
+def test_fingerprint_is_pinned() -> None:
+    """Part of every trained checkpoint's key: how the settings are declared must not move it."""
+    assert SFTSettings().fingerprint() == (
+        "ae1ac4475290a539970d4192b262d9a65e8cf087019be4db3b214c31d41df3ee"
+    )
+    other = SFTSettings(
+        learning_rate=1e-4,
+        max_steps=2,
+        max_length=256,
+        packing=True,
+        attn_implementation="sdpa",
+        max_grad_norm=None,
+    )
+    assert other.fingerprint() == (
+        "50758f5df2db7d258f5264699a3ce28995d7f9839d2e882364961b801c451bf3"
+    )
 
 
 def test_shipped_configs_load() -> None:
@@ -291,7 +311,7 @@ def test_shipped_configs_load() -> None:
 
 # --- real runs ----------------------------------------------------------------------------------
 
-# one thread: the machine is shared, and oversubscribed torch threads ran 10x slower here
+# one thread: the machine is shared, and oversubscribed torch threads slow every test down
 RUN = SFTSettings(learning_rate=1e-4, max_steps=2, max_length=128, threads=1, seed=3)
 
 
@@ -340,7 +360,7 @@ def test_cli_trains_the_same_run_from_jsonl(run, base_model: Path, tmp_path: Pat
     rows, result, _ = run
     dataset = write_jsonl(tmp_path / "train.jsonl", rows)
     config = tmp_path / "sft.yaml"
-    config.write_text(yaml.safe_dump(dataclasses.asdict(RUN)))
+    config.write_text(yaml.safe_dump(RUN.model_dump()))
     output = tmp_path / "cli-student"
     stale = tmp_path / ".cli-student.partial"
     stale.mkdir()

@@ -1,0 +1,116 @@
+"""The settings of one SFT run: declared once (``TrainConfig`` inherits them), read from YAML for
+the command line, and fingerprinted into every trained checkpoint's key."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+# Part of every trained checkpoint's key: bump on any change in r1_assets.train that changes what
+# a run trains (formatting, labels, packing, truncation, the loop).
+TRAINER_VERSION = "1"
+
+# how a run goes, not what it trains: left out of the fingerprint (more threads is not stale)
+_RUN_ONLY = ("threads", "log_every")
+
+
+class SFTSettings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    learning_rate: float = Field(
+        default=1e-5, gt=0, description="peak AdamW learning rate (linear warmup, linear decay)"
+    )
+    epochs: int = Field(default=1, ge=1, description="passes over the data, unless max_steps")
+    max_steps: int | None = Field(
+        default=None,
+        ge=1,
+        description="when set, exactly this many optimizer steps (epochs cycle); null: the "
+        "epochs decide",
+    )
+    max_length: int = Field(
+        default=512,
+        ge=1,
+        description="tokens per example, or per block when packing; a longer example loses its end",
+    )
+    batch_size: int = Field(
+        default=1, ge=1, description="examples (or blocks) per forward pass, per process"
+    )
+    grad_accum: int = Field(default=1, ge=1, description="forward passes per optimizer step")
+    packing: bool = Field(
+        default=False,
+        description="pack examples into max_length blocks (attention stays within each example)",
+    )
+    warmup_ratio: float = Field(
+        default=0.0, ge=0.0, lt=1.0, description="share of the steps warming the learning rate up"
+    )
+    weight_decay: float = Field(
+        default=0.0, description="AdamW weight decay (never on biases and norm weights)"
+    )
+    max_grad_norm: float | None = Field(
+        default=1.0, description="clip the gradient norm to this (null: no clipping)"
+    )
+    gradient_checkpointing: bool = Field(
+        default=False,
+        description="recompute activations in the backward pass: less memory, more compute",
+    )
+    attn_implementation: str | None = Field(
+        default=None,
+        description="transformers attention (sdpa, eager, flash_attention_2); null: its default",
+    )
+    seed: int = Field(default=0, description="seeds the example order and the run's randomness")
+    threads: int = Field(
+        default=0, ge=0, description="torch intra-op threads; 0 leaves torch's default"
+    )
+    log_every: int = Field(
+        default=1,
+        ge=1,
+        description="how often the log hears of a step; train_log.jsonl has every step",
+    )
+
+    @model_validator(mode="after")
+    def _flash_packing_needs_one_row(self) -> SFTSettings:
+        flash = (self.attn_implementation or "").startswith("flash_attention")
+        if self.packing and flash and self.batch_size != 1:
+            # flash-attention reads packed position_ids only from a single-row batch: with more
+            # rows, attention would silently cross the packed examples
+            raise ValueError("packing with flash-attention needs batch_size 1 (use grad_accum)")
+        return self
+
+    def fingerprint(self) -> str:
+        """What the trained weights depend on: every setting but threads and log_every."""
+        payload = {k: v for k, v in self.model_dump().items() if k not in _RUN_ONLY}
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def load_settings(path: Path) -> SFTSettings:
+    """Settings from a YAML mapping of SFTSettings fields. Unknown keys are errors (a typo must not
+    silently train with a default); values are validated (PyYAML reads ``1e-5`` as a string)."""
+    import yaml
+
+    values = yaml.safe_load(Path(path).read_text()) or {}
+    if not isinstance(values, dict):
+        raise ValueError(f"{path}: expected a mapping of SFT settings, got {type(values).__name__}")
+    try:
+        return SFTSettings.model_validate(values)
+    except ValidationError as error:
+        raise ValueError(f"{path}: {_one_line(error)}") from None
+
+
+def _one_line(error: ValidationError) -> str:
+    """Each problem of a validation as ``field: what is wrong (got value)``, on one line."""
+    unknown = [str(e["loc"][0]) for e in error.errors() if e["type"] == "extra_forbidden"]
+    problems = []
+    if unknown:
+        known = sorted(SFTSettings.model_fields)
+        problems.append(f"unknown SFT settings {unknown}; known: {known}")
+    for e in error.errors():
+        if e["type"] == "extra_forbidden":
+            continue
+        message = e["msg"].removeprefix("Value error, ")
+        if e["loc"]:
+            message = f"SFT setting {'.'.join(map(str, e['loc']))}: {message} (got {e['input']!r})"
+        problems.append(message)
+    return "; ".join(problems)
