@@ -98,6 +98,24 @@ def test_catalog_check(make_catalog, tmp_path: Path) -> None:
     assert "source 'nofile', field 'location'" in broken.stdout
 
 
+@pytest.mark.parametrize("broken", ["sources", "benchmarks"])
+def test_a_broken_catalog_is_one_line_from_every_command(
+    broken: str, make_catalog, tmp_path: Path
+) -> None:
+    catalog = make_catalog({"name": "ok", "format": "generic", "location": "ok.jsonl"})
+    env = subprocess_env(catalog, tmp_path / "data", tmp_path / "home")
+    unreadable = tmp_path / "broken.yaml"
+    unreadable.write_text("[]\n")  # YAML, but not a catalog
+    env["R1_ASSETS_CATALOG" if broken == "sources" else "R1_ASSETS_BENCHMARKS"] = str(unreadable)
+    commands = [("materialize", "--select", "raw_problems"), ("prune",)]
+    if broken == "sources":
+        commands.append(("catalog", "check"))
+    for command in commands:
+        result = r1_assets(*command, env=env)
+        assert result.returncode == 1, (command, result.stdout, result.stderr)
+        assert result.stderr == f"error: broken.yaml: expected a mapping with a '{broken}' list\n"
+
+
 def test_prune_removes_partitions_of_sources_dropped_from_the_catalog(
     make_catalog, tmp_path: Path
 ) -> None:

@@ -11,7 +11,7 @@ from dagster._core.execution.plan.instance_concurrency_context import (
 )
 
 import r1_assets.definitions  # noqa: F401  (loading the code location applies the fix)
-from r1_assets.cli import ensure_dagster_home
+from r1_assets.runs.instance import ensure_dagster_home
 from r1_assets.pools import LLM_POOL
 
 
