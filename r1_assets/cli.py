@@ -8,9 +8,11 @@
     r1-assets catalog formats                      the record formats and their fields
     r1-assets sql "SELECT …"                       query the DuckDB catalog (every asset a view)
     r1-assets prune [--yes]                        partitions of sources removed from the catalog
+    r1-assets lineage QUERY                        the chain of one problem, raw row to SFT
 
 ``dev`` and ``materialize`` share one Dagster instance in ``$DAGSTER_HOME`` (default
-``data/dagster_home``), so headless runs show up in the UI.
+``data/dagster_home``), so headless runs show up in the UI. This module parses and dispatches;
+``r1_assets.runs`` plans, prepares the instance and runs.
 """
 
 from __future__ import annotations
