@@ -8,6 +8,7 @@ from pathlib import Path
 import dagster as dg
 
 from r1_assets import settings
+from r1_assets.assets import partitions
 from r1_assets.assets.audit import build_contamination_report
 from r1_assets.assets.dedup import build_problem_embeddings, dedup_pool
 from r1_assets.assets.distill import build_distilled_responses
@@ -28,7 +29,7 @@ from r1_assets.assets.train import (
 )
 from r1_assets.assets.verify import build_response_verdicts, build_verified_set
 from r1_assets.catalog.spec import load_catalog
-from r1_assets.pools import sleep_while_waiting_for_pools
+from r1_assets.pools import patch_dagster_pools
 from r1_assets.resources import (
     BenchmarkCatalogResource,
     ClassifierResource,
@@ -42,7 +43,7 @@ from r1_assets.resources import (
 )
 
 log = logging.getLogger(__name__)
-sleep_while_waiting_for_pools()
+patch_dagster_pools()
 
 
 def build_definitions(
@@ -56,7 +57,7 @@ def build_definitions(
             "invalid catalog entry (its partition will quarantine everything): %s",
             invalid.message(catalog.path),
         )
-    source_partitions = dg.StaticPartitionsDefinition(catalog.names)
+    source_partitions = partitions.source_partitions(catalog.names)
     benchmark_catalog = BenchmarkCatalogResource(
         path=str(benchmarks_path or settings.benchmarks_path())
     )
@@ -77,7 +78,7 @@ def build_definitions(
             trained_model,
             build_eval_scores(eval_partitions(benchmarks.names)),
             eval_report,
-            build_contamination_report(dg.StaticPartitionsDefinition(benchmarks.names)),
+            build_contamination_report(partitions.benchmark_partitions(benchmarks.names)),
         ],
         asset_checks=[no_benchmark_overlap],
         # Steps run in the run's own process, as `r1-assets materialize` runs them: the default

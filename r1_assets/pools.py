@@ -1,34 +1,61 @@
-"""The ``llm`` pool: one engine at a time, its slots made before any run, its waiters asleep.
+"""The ``llm`` pool: one engine at a time, its claims serialized, its slots made before any run,
+its waiters asleep.
 
-Slots first. Dagster 1.13 creates a default-limit pool's slots lazily, at the first claim, by
-counting the slot rows and adding the missing ones — two run workers claiming in the same
-instant on a fresh instance both count 0 and both add one: two slots, two engines at once (seen
-in the test suite: two labeling steps started 10 ms apart and shared the cores for 46 s). So the
-slots are made when DAGSTER_HOME is prepared, before any run starts.
+Claims first. Dagster 1.13's SQL event log claims a pool slot in separate statements — count the
+assigned steps, enqueue this one (assigned if a slot looked free), pick a free slot row, write
+the run into it — and SQLite takes no row lock between them: two run workers claiming the one
+``llm`` slot in the same instant both see it free and both take it (two engines at once on two
+cores). Freeing has the same gap: a claim that counted the slot taken, then enqueued after the
+holder freed it and assigned its successors, waits forever. So on a SQLite instance each claim
+and each free holds an exclusive file lock beside the event log, which makes it one step across
+processes.
+
+Then the slots. Dagster makes a default-limit pool's slots lazily, at the first claim, by
+counting the slot rows and adding the missing ones (under the lock above too); they are still
+made when DAGSTER_HOME is prepared, so a new default limit in dagster.yaml reaches a pool before
+any run.
 
 Then the wait: a run whose step waits for a slot of a Dagster pool must sleep, not spin.
-
 dagster 1.13's ``InstanceConcurrencyContext.interval_to_next_pending_claim_check`` returns
 ``min([0, *waits])``, which is never positive, so the executor's ``sleep_til_ready`` never sleeps:
-a run waiting for the ``llm`` pool spun a core at 60-100% while the other run's engine needed
-both (a two-source backfill in the UI took 8.8 min against ~2 min headless). The intended value
-is the time to the earliest pending claim's next check, at least 0. Patched when the code
-location loads (the run workers import it too); removed when Dagster's own returns a wait.
+a run waiting for the ``llm`` pool spun a core while the other run's engine needed both. The
+intended value is the time to the earliest pending claim's next check, at least 0.
+
+Both patches are applied when the code location loads (the run workers import it too); each is
+removed when Dagster's own storage or context does it.
 """
 
 from __future__ import annotations
 
+import fcntl
+import functools
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from dagster._core.execution.plan.instance_concurrency_context import (
     InstanceConcurrencyContext,
 )
+from dagster._core.storage.event_log.sqlite.consolidated_sqlite_event_log import (
+    ConsolidatedSqliteEventLogStorage,
+)
+from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
 
 if TYPE_CHECKING:
     import dagster as dg
 
 LLM_POOL = "llm"  # steps that run an LLM engine or training: each uses every core
+CLAIMS_LOCK = "pool_claims.lock"  # in the event log's directory
+# the storage methods that read and then write the pools' slot and queue tables
+LOCKED_METHODS = (
+    "claim_concurrency_slot",
+    "free_concurrency_slot_for_step",
+    "free_concurrency_slots_for_run",
+    "initialize_concurrency_limit_to_default",
+)
+
+Method = TypeVar("Method", bound=Callable)
 
 
 def create_pool_slots(instance: dg.DagsterInstance, pools: tuple[str, ...] = (LLM_POOL,)) -> None:
@@ -47,6 +74,28 @@ def create_pool_slots(instance: dg.DagsterInstance, pools: tuple[str, ...] = (LL
         storage.initialize_concurrency_limit_to_default(pool)
 
 
+def holding_the_claims_lock(method: Method) -> Method:
+    """The storage method, run while this process holds the instance's pool-claims file lock
+    (other processes' claims and frees wait for it)."""
+
+    @functools.wraps(method)
+    def locked(storage, *args, **kwargs):
+        with open(Path(storage._base_dir) / CLAIMS_LOCK, "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file closes
+            return method(storage, *args, **kwargs)
+
+    locked.holds_the_claims_lock = True
+    return locked  # type: ignore[return-value]
+
+
+def serialize_pool_claims() -> None:
+    for storage in (SqliteEventLogStorage, ConsolidatedSqliteEventLogStorage):
+        for name in LOCKED_METHODS:
+            method = getattr(storage, name)
+            if not getattr(method, "holds_the_claims_lock", False):
+                setattr(storage, name, holding_the_claims_lock(method))
+
+
 def interval_to_next_pending_claim_check(self: InstanceConcurrencyContext) -> float:
     """Seconds until a blocked step's claim is due again (0 when one is due or none waits)."""
     if not self._pending_claims or not self._pending_timeouts:
@@ -59,3 +108,9 @@ def sleep_while_waiting_for_pools() -> None:
     InstanceConcurrencyContext.interval_to_next_pending_claim_check = (  # type: ignore[method-assign]
         interval_to_next_pending_claim_check
     )
+
+
+def patch_dagster_pools() -> None:
+    """Both fixes above, applied where the code location loads."""
+    serialize_pool_claims()
+    sleep_while_waiting_for_pools()

@@ -66,7 +66,7 @@ def materialize_in_parallel(
     """Run `dagster asset materialize` for each partition at once, as a backfill's run workers
     do; (exit code, output) per partition. DAGSTER_HOME is prepared first, as `r1-assets` does
     (dagster.yaml, storage, pool slots: each races when two processes create it at once)."""
-    from r1_assets.cli import prepare_dagster_home
+    from r1_assets.runs.instance import prepare_dagster_home
 
     prepare_dagster_home(Path(env["DAGSTER_HOME"]))
     processes = [

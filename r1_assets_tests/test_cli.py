@@ -98,6 +98,21 @@ def test_catalog_check(make_catalog, tmp_path: Path) -> None:
     assert "source 'nofile', field 'location'" in broken.stdout
 
 
+@pytest.mark.parametrize("broken", ["sources", "benchmarks"])
+def test_a_broken_catalog_is_one_line_from_every_command(
+    broken: str, make_catalog, tmp_path: Path
+) -> None:
+    catalog = make_catalog({"name": "ok", "format": "generic", "location": "ok.jsonl"})
+    env = subprocess_env(catalog, tmp_path / "data", tmp_path / "home")
+    unreadable = tmp_path / "broken.yaml"
+    unreadable.write_text("[]\n")  # YAML, but not a catalog
+    env["R1_ASSETS_CATALOG" if broken == "sources" else "R1_ASSETS_BENCHMARKS"] = str(unreadable)
+    for command in [("materialize", "--select", "raw_problems"), ("prune",), ("catalog", "check")]:
+        result = r1_assets(*command, env=env)
+        assert result.returncode == 1, (command, result.stdout, result.stderr)
+        assert result.stderr == f"error: broken.yaml: expected a mapping with a '{broken}' list\n"
+
+
 def test_prune_removes_partitions_of_sources_dropped_from_the_catalog(
     make_catalog, tmp_path: Path
 ) -> None:
@@ -155,23 +170,3 @@ def test_the_whole_demo_graph(tmp_path: Path) -> None:
     assert warehouse.read("eval_report").height == 2 * len(demo)
     assert warehouse.read("trained_model").height >= 1
     print(f"whole demo graph: {time.monotonic() - started:.0f} s")
-
-
-@pytest.mark.parametrize("command", [["prune"], ["catalog", "check"]])
-@pytest.mark.parametrize("broken", ["sources", "benchmarks"])
-def test_a_broken_catalog_is_one_line_from_every_command(
-    tmp_path: Path, command: list[str], broken: str
-) -> None:
-    """One error path for both catalogs: the same one-line error, no traceback, exit 1."""
-    path = tmp_path / f"{broken}.yaml"
-    path.write_text("just a string\n")  # valid YAML, no entry list
-    sources = path if broken == "sources" else settings.DEFAULT_CATALOG_PATH
-    env = subprocess_env(sources, tmp_path / "data", tmp_path / "home")
-    env["R1_ASSETS_BENCHMARKS"] = str(
-        path if broken == "benchmarks" else settings.DEFAULT_BENCHMARKS_PATH
-    )
-    (tmp_path / "home").mkdir()
-    result = r1_assets(*command, env=env)
-    assert result.returncode == 1, result.stdout + result.stderr
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert lines == [f"error: {broken}.yaml: expected a mapping with a '{broken}' list"]

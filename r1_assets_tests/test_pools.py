@@ -1,8 +1,11 @@
-"""The llm pool: its slots exist before any run, and a step blocked on it waits asleep (see
-r1_assets.pools)."""
+"""The llm pool: its claims are one step across processes, its slots exist before any run, and a
+step blocked on it waits asleep (see r1_assets.pools)."""
 
 from __future__ import annotations
 
+import fcntl
+import multiprocessing
+import threading
 from pathlib import Path
 
 import dagster as dg
@@ -11,8 +14,8 @@ from dagster._core.execution.plan.instance_concurrency_context import (
 )
 
 import r1_assets.definitions  # noqa: F401  (loading the code location applies the fix)
-from r1_assets.cli import ensure_dagster_home
-from r1_assets.pools import LLM_POOL
+from r1_assets.pools import CLAIMS_LOCK, LLM_POOL
+from r1_assets.runs.instance import ensure_dagster_home, prepare_dagster_home
 
 
 def test_a_blocked_claim_reports_a_positive_wait(tmp_path: Path) -> None:
@@ -43,3 +46,53 @@ def test_dagster_home_gets_the_llm_pool_slots_before_any_run(tmp_path: Path, mon
     ensure_dagster_home()
     with dg.DagsterInstance.from_config(str(home)) as instance:
         assert instance.event_log_storage.get_concurrency_info(LLM_POOL).slot_count == 2
+
+
+def _claim_at_the_barrier(home: str, barrier, claimed) -> None:
+    with dg.DagsterInstance.from_config(home) as instance:
+        run = dg.DagsterRun(job_name="labels")
+        instance.add_run(run)
+        storage = instance.event_log_storage
+        storage.get_concurrency_keys()  # the storage opened before the race
+        barrier.wait()
+        status = storage.claim_concurrency_slot(LLM_POOL, run.run_id, "labels")
+        claimed.put(status.is_claimed)
+
+
+def test_two_processes_claiming_the_one_slot_at_once_get_it_once(tmp_path: Path) -> None:
+    # unlocked, SQLite let both read the slot free and both write themselves into it
+    context = multiprocessing.get_context("fork")
+    for trial in range(4):
+        home = tmp_path / str(trial)
+        prepare_dagster_home(home)
+        barrier, claimed = context.Barrier(2), context.Queue()
+        workers = [
+            context.Process(target=_claim_at_the_barrier, args=(str(home), barrier, claimed))
+            for _ in range(2)
+        ]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(timeout=60)
+        assert sorted(claimed.get(timeout=5) for _ in workers) == [False, True]
+
+
+def test_a_claim_waits_for_the_claims_lock(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    prepare_dagster_home(home)
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        run = dg.DagsterRun(job_name="labels")
+        instance.add_run(run)
+        storage = instance.event_log_storage
+        lock = Path(storage._base_dir) / CLAIMS_LOCK
+        with open(lock, "a") as held:
+            fcntl.flock(held, fcntl.LOCK_EX)  # another process mid-claim
+            claim = threading.Thread(
+                target=storage.claim_concurrency_slot, args=(LLM_POOL, run.run_id, "labels")
+            )
+            claim.start()
+            claim.join(timeout=0.5)
+            assert claim.is_alive()
+        claim.join(timeout=30)
+        assert not claim.is_alive()
+        assert storage.get_concurrency_info(LLM_POOL).claimed_slots[0].run_id == run.run_id

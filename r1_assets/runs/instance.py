@@ -1,0 +1,104 @@
+"""The Dagster instance the command line runs on: ``$DAGSTER_HOME`` prepared (dagster.yaml,
+storage, pool slots), the run tags naming this process, and runs whose process died reaped."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import dagster as dg
+
+from r1_assets import settings
+from r1_assets.pools import create_pool_slots
+
+DAGSTER_YAML = """\
+# Written by `r1-assets`; edit freely, it is not overwritten.
+telemetry:
+  enabled: false
+concurrency:
+  runs:
+    max_concurrent_runs: 2  # a 2-core machine: more parallel runs only thrash
+  pools:
+    default_limit: 1  # pool "llm": one engine already uses every core
+run_monitoring:  # the daemon fails runs whose worker died, which frees their pool slots
+  enabled: true
+"""
+HOST_TAG = "r1_assets/host"
+PROCESS_TAG = "r1_assets/process"
+
+
+def ensure_dagster_home() -> Path:
+    """``$DAGSTER_HOME`` (default ``<data>/dagster_home``) prepared, and exported for Dagster."""
+    home = Path(os.environ.get("DAGSTER_HOME") or settings.data_dir() / "dagster_home").resolve()
+    prepare_dagster_home(home)
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home
+
+
+def prepare_dagster_home(home: Path) -> None:
+    """Our dagster.yaml (unless one is there), the instance's storage and the pools' slots, made
+    before any run worker starts: Dagster's SQLite storage races when two processes create it at
+    once, and a pool takes a changed default limit here (see r1_assets.pools)."""
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(DAGSTER_YAML)
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        create_pool_slots(instance)
+
+
+def run_tags() -> dict[str, str]:
+    """The tags of a run this process starts: the host, and the process (pid + start time)."""
+    pid = os.getpid()
+    return {HOST_TAG: socket.gethostname(), PROCESS_TAG: _process_token(pid) or f"{pid}:?"}
+
+
+def reap_dead_runs(instance: dg.DagsterInstance) -> list[str]:
+    """Fail the runs this machine's `r1-assets materialize` started whose process is gone.
+
+    A run killed with SIGKILL never reports its end: it stays STARTED and keeps its slot in the
+    `llm` pool, so every later run would wait for that slot forever. The UI's daemon has run
+    monitoring for its own runs; headless runs have this.
+    """
+    mine = run_tags()
+    runs = instance.get_runs(
+        filters=dg.RunsFilter(
+            statuses=[dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING],
+            tags={HOST_TAG: mine[HOST_TAG]},
+        )
+    )
+    reaped = []
+    for run in runs:
+        token = run.tags.get(PROCESS_TAG, "")
+        # a re-execution copies its parent's tags: it was not started by that process
+        if not token or "dagster/parent_run_id" in run.tags or token == mine[PROCESS_TAG]:
+            continue
+        pid = int(token.split(":")[0])
+        if token.endswith(":?") and _alive(pid):
+            continue
+        if _process_token(pid) == token:
+            continue
+        instance.report_run_failed(run, "the r1-assets process running it is gone (killed?)")
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+        reaped.append(run.run_id)
+    return reaped
+
+
+def _process_token(pid: int) -> str | None:
+    """pid + its start time: a pid reused by a later process does not match."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return f"{pid}:{stat.rsplit(')', 1)[1].split()[19]}"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -1,0 +1,28 @@
+"""The warehouse's stale partitions: those of assets, or partition keys (sources dropped from
+the catalog), that the definitions no longer have."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from r1_assets.resources.storage import partition_file_name
+from r1_assets.storage.warehouse import UNPARTITIONED, Warehouse
+
+
+def stale_partitions(defs: dg.Definitions, warehouse: Warehouse) -> list[tuple[str, str]]:
+    """(asset, partition file name) of each stored partition the definitions do not claim."""
+    graph = defs.resolve_asset_graph()
+    stale: list[tuple[str, str]] = []
+    for asset in warehouse.assets():
+        key = dg.AssetKey(asset)
+        if not graph.has(key):
+            stale += [(asset, p) for p in warehouse.partitions(asset)]
+            continue
+        partitions_def = graph.get(key).partitions_def
+        current = (
+            {partition_file_name(k) for k in partitions_def.get_partition_keys()}
+            if partitions_def
+            else {UNPARTITIONED}
+        )
+        stale += [(asset, p) for p in warehouse.partitions(asset) if p not in current]
+    return stale
