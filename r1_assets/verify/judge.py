@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from r1_assets.labels.prompts import parse_level
 from r1_assets.llm.types import Completion, Request, Sampling, user
+from r1_assets.text.rating import parse_level
 from r1_assets.verify.rules import Check
 
 ATTRIBUTES = ("correctness", "helpfulness", "coherence", "complexity", "verbosity")

@@ -12,7 +12,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-from r1_assets.labels.language import detect_language, prose
+from r1_assets.text.language import detect_language, prose
 
 
 @dataclass(frozen=True)
