@@ -7,13 +7,14 @@ import json
 from pathlib import Path
 
 import pytest
-import transformers
 
 from r1_assets.train.checkpoint import checkpoint_dir, checkpoint_key, is_trained
 from r1_assets.train.sft import SFTSettings
 
 
 def test_the_key_is_pinned_and_ignores_run_only_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    import transformers  # here, not at the top: loading an engine re-imports the module
+
     monkeypatch.setattr(transformers, "__version__", "4.0.0")
     key = checkpoint_key("abc123", "smollm2@rev", SFTSettings(max_length=64, threads=2))
     # a changed key would retrain every existing setup: change it only on purpose
