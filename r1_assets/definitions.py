@@ -10,18 +10,18 @@ import dagster as dg
 from r1_assets import settings
 from r1_assets.assets import partitions
 from r1_assets.assets.audit import build_contamination_report
-from r1_assets.assets.dedup import build_problem_embeddings, dedup_pool
+from r1_assets.assets.dedup import build_problem_embeddings, deduped_pool
 from r1_assets.assets.distill import build_distilled_responses
-from r1_assets.assets.evaluate import (
+from r1_assets.assets.evaluate import build_eval_scores, eval_partitions, eval_report
+from r1_assets.assets.keys import (
     EVAL_REPORT,
     EVAL_SAMPLES,
     EVAL_SCORES,
-    build_eval_scores,
-    eval_partitions,
-    eval_report,
+    RAW_PROBLEMS,
+    RAW_QUARANTINE,
 )
 from r1_assets.assets.labels import build_problem_labels
-from r1_assets.assets.raw import RAW_PROBLEMS, RAW_QUARANTINE, build_raw_problems
+from r1_assets.assets.raw import build_raw_problems
 from r1_assets.assets.train import (
     no_benchmark_overlap,
     sft_dataset,
@@ -69,7 +69,7 @@ def build_definitions(
         assets=[
             raw_problems,
             build_problem_embeddings(source_partitions),
-            dedup_pool,
+            deduped_pool,
             build_problem_labels(source_partitions),
             build_distilled_responses(source_partitions),
             build_response_verdicts(source_partitions),

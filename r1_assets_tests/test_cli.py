@@ -60,7 +60,7 @@ def test_materialize_the_demo_sources_and_pool_headless(tmp_path: Path) -> None:
 
     default = semantic_duplicates()
     config = tmp_path / "run.yaml"
-    config.write_text("ops:\n  dedup_pool:\n    config: {threshold: 0.99}\n")
+    config.write_text("ops:\n  deduped_pool:\n    config: {threshold: 0.99}\n")
     strict = r1_assets(
         "materialize", "--select", "deduped_pool,dedup_pairs", "--config", str(config), env=env
     )

@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 from r1_assets import settings
-from r1_assets.assets.raw import RAW_PROBLEMS
+from r1_assets.assets.keys import RAW_PROBLEMS
 from r1_assets.catalog.spec import load_catalog
 from r1_assets.definitions import defs
 from r1_assets.storage.warehouse import Warehouse
@@ -24,6 +24,12 @@ def test_shipped_definitions_have_one_partition_per_catalog_source() -> None:
     partitions = defs.resolve_assets_def(RAW_PROBLEMS).partitions_def
     assert partitions.get_partition_keys() == catalog.names
     assert len(catalog.names) >= 8
+
+
+def test_each_op_is_named_after_an_asset_it_computes() -> None:
+    # run config names ops: `ops: deduped_pool:` configures the deduped_pool asset
+    for assets_def in defs.assets:
+        assert assets_def.op.name in {key.to_user_string() for key in assets_def.keys}
 
 
 def test_dagster_definitions_validate(tmp_path: Path) -> None:

@@ -1,18 +1,22 @@
 """``contamination_report`` (per benchmark): every training-bound problem that overlaps a benchmark
 item, with its lineage through the pipeline."""
 
-from collections.abc import Callable
-
 import dagster as dg
 import numpy as np
 import polars as pl
 
-from r1_assets.assets.dedup import DEDUPED_POOL, PROBLEM_EMBEDDINGS
-from r1_assets.assets.distill import DISTILLED_RESPONSES
-from r1_assets.assets.metadata import column_lineage, column_schema, markdown_table
+from r1_assets.assets.keys import (
+    CONTAMINATION_REPORT,
+    DEDUPED_POOL,
+    DISTILLED_RESPONSES,
+    PROBLEM_EMBEDDINGS,
+    RAW_PROBLEMS,
+    REJECTED_RESPONSES,
+    SFT_DATASET,
+    VERIFIED_SET,
+)
+from r1_assets.assets.metadata import column_lineage, column_schema
 from r1_assets.assets.plots import bar_plot, histogram_plot
-from r1_assets.assets.raw import RAW_PROBLEMS
-from r1_assets.assets.verify import REJECTED_RESPONSES, VERIFIED_SET
 from r1_assets.audit.report import (
     COLUMN_DESCRIPTIONS,
     REPORT_SCHEMA,
@@ -20,16 +24,13 @@ from r1_assets.audit.report import (
     attach_lineage,
     contaminated,
     distinct_problems,
+    judge_function,
     match_items,
     per_item,
     per_source,
-    same_problem_answers,
-    same_problem_requests,
-    vector_matrix,
 )
-from r1_assets.catalog.schema import problem_uid
-from r1_assets.dedup.embedder import EmbeddingModelError
-from r1_assets.dedup.embeddings import EMBEDDING_SCHEMA, embed_problems
+from r1_assets.audit.training import training_problems
+from r1_assets.audit.vectors import both, item_vectors, problem_vectors
 from r1_assets.evaluate.benchmarks import BenchmarkLoad, load_benchmark
 from r1_assets.resources import (
     BenchmarkCatalogResource,
@@ -40,8 +41,8 @@ from r1_assets.resources import (
     WarehouseResource,
 )
 from r1_assets.storage.warehouse import Warehouse
+from r1_assets.text.markdown import markdown_table
 
-CONTAMINATION_REPORT = dg.AssetKey("contamination_report")
 _ALL = dg.AllPartitionMapping()
 # the later stages a hit is traced through; read when materialized, never required
 LINEAGE_STAGES = (
@@ -68,73 +69,6 @@ def load_items(benchmark_catalog: BenchmarkCatalogResource, benchmark: str) -> B
             description=f"benchmark {benchmark} cannot be audited: {loaded.skip_reason}"
         )
     return loaded
-
-
-def training_problems(store: Warehouse, sources: list[str]) -> pl.DataFrame:
-    materialized = [s for s in sources if s in store.partitions("raw_problems")]
-    if not materialized:
-        raise dg.Failure(description="no raw_problems partition materialized: nothing to audit")
-    return store.read("raw_problems", materialized)
-
-
-def problem_vectors(
-    problems: pl.DataFrame,
-    raw: pl.DataFrame,
-    store: Warehouse,
-    embedder: EmbedderResource,
-    log: Callable[[str], None],
-) -> np.ndarray | None:
-    """Vectors aligned with ``problems``, from problem_embeddings (and the embedding cache behind
-    it): only problems never embedded cost model time. Fails before any work on a bad model."""
-    try:
-        embedder.check_model()
-    except EmbeddingModelError as exc:
-        raise dg.Failure(description=str(exc)) from exc
-    known = (
-        store.read("problem_embeddings").filter(pl.col("model_key") == embedder.key)
-        if store.partitions("problem_embeddings")
-        else pl.DataFrame(schema=EMBEDDING_SCHEMA)
-    )
-    missing = raw.filter(~pl.col("problem_uid").is_in(known["problem_uid"].implode())).unique(
-        "problem_uid"
-    )
-    parts = [known.select("problem_uid", "embedding")]
-    if missing.height:
-        log(f"{missing.height:,} problems have no problem_embeddings row: embedding them")
-        frame, _ = embed_problems(missing, embedder.cache(), embedder.load, embedder.model, log=log)
-        parts.append(frame.select("problem_uid", "embedding"))
-    return vector_matrix(problems["problem_uid"].to_list(), pl.concat(parts))
-
-
-def item_vectors(
-    items: pl.DataFrame, embedder: EmbedderResource, log: Callable[[str], None]
-) -> np.ndarray | None:
-    """Vectors aligned with a benchmark's items, through the same cache as the problems."""
-    as_problems = items.select(
-        pl.col("problem").map_elements(problem_uid, return_dtype=pl.String).alias("problem_uid"),
-        pl.col("benchmark").alias("source"),
-        pl.col("item_id").alias("source_row_id"),
-        "problem",
-    )
-    frame, _ = embed_problems(as_problems, embedder.cache(), embedder.load, embedder.model, log=log)
-    return vector_matrix(as_problems["problem_uid"].to_list(), frame)
-
-
-def both(
-    items: np.ndarray | None, problems: np.ndarray | None
-) -> tuple[np.ndarray, np.ndarray] | None:
-    """The (item, problem) vectors for matching, or None (n-grams only) when a side has none."""
-    return None if items is None or problems is None else (items, problems)
-
-
-def judge_function(judge: LLMResource, log: Callable[[str], None]):
-    def same_problem(pairs: list[tuple[str, str]]) -> list[bool]:
-        completions, _ = judge.generate(
-            same_problem_requests(pairs), log=log, desc="judging borderline pairs"
-        )
-        return same_problem_answers(completions)
-
-    return same_problem
 
 
 def read_stages(store: Warehouse, sources: list[str]) -> dict[str, pl.DataFrame | None]:
@@ -187,14 +121,16 @@ def build_contamination_report(benchmarks: dg.PartitionsDefinition) -> dg.Assets
         store = warehouse.get()
         sources = source_catalog.load().names
         raw = training_problems(store, sources)
+        if raw is None:
+            raise dg.Failure(description="no raw_problems partition materialized: nothing to audit")
         problems = distinct_problems(raw)
         items = loaded.items
         context.log.info(
             f"auditing {items.height} {benchmark} items against {problems.height:,} distinct "
             f"problems ({raw.height:,} raw rows)"
         )
-        pool_vectors = problem_vectors(problems, raw, store, embedder, context.log.info)  # first:
-        # it checks the model before any work
+        embedder.check_model()  # before any work: a wrong model fails here, in one line
+        pool_vectors = problem_vectors(problems, raw, store, embedder, context.log.info)
         vectors = both(item_vectors(items, embedder, context.log.info), pool_vectors)
         judge_fn = judge_function(judge, context.log.info) if settings.judge_borderline else None
         matched = match_items(items, problems, settings, vectors, judge_fn)
@@ -245,7 +181,7 @@ def report_metadata(
             (REJECTED_RESPONSES, "response_uid"),
             (REJECTED_RESPONSES, "rejection_reason"),
         ],
-        "sft_rows": [(dg.AssetKey("sft_dataset"), "response_uid")],
+        "sft_rows": [(SFT_DATASET, "response_uid")],
     }
     return {
         "dagster/row_count": report.height,

@@ -8,25 +8,15 @@ import dagster as dg
 import numpy as np
 import polars as pl
 
-from r1_assets.assets.metadata import (
-    column_lineage,
-    column_schema,
-    histogram_markdown,
-    markdown_table,
-    same_columns,
-)
+from r1_assets.assets.keys import DEDUP_PAIRS, DEDUPED_POOL, PROBLEM_EMBEDDINGS, RAW_PROBLEMS
+from r1_assets.assets.metadata import column_lineage, column_schema, same_columns
 from r1_assets.assets.plots import histogram_plot
-from r1_assets.assets.raw import RAW_PROBLEMS
 from r1_assets.dedup.calibration import BANDS, band_samples, ground_truth_samples, rate_by_source
-from r1_assets.dedup.embedder import EmbeddingModelError
 from r1_assets.dedup.embeddings import EMBEDDING_SCHEMA, embed_problems
 from r1_assets.dedup.pool import DECISION_SCHEMA, PAIR_SCHEMA, decide, rank_rows
 from r1_assets.dedup.settings import DedupSettings
 from r1_assets.resources import EmbedderResource, SourceCatalogResource, WarehouseResource
-
-PROBLEM_EMBEDDINGS = dg.AssetKey("problem_embeddings")
-DEDUPED_POOL = dg.AssetKey("deduped_pool")
-DEDUP_PAIRS = dg.AssetKey("dedup_pairs")
+from r1_assets.text.markdown import histogram_markdown, markdown_table
 
 
 def build_problem_embeddings(source_partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
@@ -43,10 +33,7 @@ def build_problem_embeddings(source_partitions: dg.PartitionsDefinition) -> dg.A
     def problem_embeddings(
         context: dg.AssetExecutionContext, raw_problems: pl.DataFrame, embedder: EmbedderResource
     ) -> dg.Output:
-        try:
-            embedder.check_model()  # before any work: a wrong path fails here, in one line
-        except EmbeddingModelError as exc:
-            raise dg.Failure(description=str(exc)) from exc
+        embedder.check_model()  # before any work: a wrong path fails here, in one line
         frame, stats = embed_problems(
             raw_problems,
             embedder.cache(),
@@ -98,7 +85,7 @@ class DedupConfig(DedupSettings, dg.Config):
 
 
 @dg.multi_asset(
-    name="dedup_pool",
+    name="deduped_pool",
     group_name="dedup",
     deps=[RAW_PROBLEMS, PROBLEM_EMBEDDINGS],
     can_subset=False,
@@ -119,7 +106,7 @@ class DedupConfig(DedupSettings, dg.Config):
         ),
     },
 )
-def dedup_pool(
+def deduped_pool(
     context: dg.AssetExecutionContext,
     config: DedupConfig,
     warehouse: WarehouseResource,

@@ -6,16 +6,9 @@ import numpy as np
 import polars as pl
 from pydantic import Field
 
-from r1_assets.assets.labels import PROBLEM_LABELS
-from r1_assets.assets.metadata import (
-    column_lineage,
-    column_schema,
-    counts_table,
-    markdown_table,
-    same_columns,
-)
+from r1_assets.assets.keys import DISTILLED_RESPONSES, PROBLEM_LABELS, RAW_PROBLEMS
+from r1_assets.assets.metadata import column_lineage, column_schema, same_columns
 from r1_assets.assets.plots import histogram_plot
-from r1_assets.assets.raw import RAW_PROBLEMS
 from r1_assets.distill.responses import (
     RESPONSE_SCHEMA,
     distill_requests,
@@ -25,8 +18,8 @@ from r1_assets.distill.responses import (
 from r1_assets.llm.types import Sampling
 from r1_assets.pools import LLM_POOL
 from r1_assets.resources import LLMResource
+from r1_assets.text.markdown import counts_table, markdown_table
 
-DISTILLED_RESPONSES = dg.AssetKey("distilled_responses")
 _S = Sampling()
 
 

@@ -8,12 +8,12 @@ import dagster as dg
 import polars as pl
 from pydantic import Field
 
-from r1_assets.assets.metadata import markdown_table
+from r1_assets.assets.keys import EVAL_REPORT, EVAL_SAMPLES, EVAL_SCORES, TRAINED_MODEL
 from r1_assets.assets.plots import bar_plot
-from r1_assets.assets.train import TRAINED_MODEL
 from r1_assets.distill.recipe import THINK_PREFILL
-from r1_assets.evaluate.benchmarks import BenchmarkSpec, load_benchmark
-from r1_assets.evaluate.metrics import bootstrap_ci, summarize_samples
+from r1_assets.evaluate.benchmarks import load_benchmark
+from r1_assets.evaluate.metrics import summarize_samples
+from r1_assets.evaluate.report import published_reference, published_scores, report_table
 from r1_assets.evaluate.scoring import equivalent_for, score_samples
 from r1_assets.llm.models import DEFAULT_LLM
 from r1_assets.llm.types import Request, Sampling, user
@@ -25,10 +25,8 @@ from r1_assets.resources import (
     WarehouseResource,
     reconfigured,
 )
+from r1_assets.text.markdown import markdown_table
 
-EVAL_SCORES = dg.AssetKey("eval_scores")
-EVAL_SAMPLES = dg.AssetKey("eval_samples")
-EVAL_REPORT = dg.AssetKey("eval_report")
 MODELS = ("base", "trained")  # the student before and after SFT
 
 
@@ -199,9 +197,7 @@ def _score_metadata(summary, loaded, which, model, model_id, stats, entry) -> di
 
     ci = summary.get("pass@1_ci") or (None, None)
     cons_ci = summary.get("cons@k_ci") or (None, None)
-    published = (
-        entry.published.scores if isinstance(entry, BenchmarkSpec) and entry.published else {}
-    )
+    published = published_scores(entry)
     return {
         "dagster/row_count": summary["problems"],
         "model": which,
@@ -240,49 +236,9 @@ def eval_report(
     if not store.partitions(EVAL_SCORES.path[-1]):
         raise dg.Failure(description="no eval_scores partition materialized yet")
     scores = store.read(EVAL_SCORES.path[-1])
-    rows = []
-    for (benchmark, model), group in scores.group_by("benchmark", "model", maintain_order=True):
-        low, high = bootstrap_ci(group["pass@1"].to_list())
-        cons = group["cons@k"].drop_nulls()
-        rows.append(
-            {
-                "benchmark": benchmark,
-                "model": model,
-                "model_id": group["model_id"][0],
-                "problems": group.height,
-                "k": int(group["k"][0]),
-                "pass@1": round(100 * float(group["pass@1"].mean()), 2),
-                "pass@1_ci95": f"[{100 * low:.1f}, {100 * high:.1f}]",
-                "pass@k": round(100 * float(group["pass@k"].mean()), 2),
-                "cons@k": round(100 * float(cons.mean()), 2) if cons.len() else None,
-            }
-        )
-    # the models of one benchmark compare only on the same items, k and benchmark revision
-    setup = scores.group_by("benchmark", "model").agg(
-        pl.col("item_id").sort().str.join(",").alias("_items"),
-        pl.col("k").first().alias("_k"),
-        pl.col("benchmark_revision").first().alias("_revision"),
-    )
-    comparable = setup.group_by("benchmark").agg(
-        (
-            (pl.col("_items").n_unique() == 1)
-            & (pl.col("_k").n_unique() == 1)
-            & (pl.col("_revision").n_unique() == 1)
-        ).alias("comparable")
-    )
-    table = (
-        pl.DataFrame(rows).join(comparable, on="benchmark", how="left").sort("benchmark", "model")
-    )
+    table = report_table(scores)
     catalog = benchmark_catalog.load()
-    published = []
-    for name in table["benchmark"].unique().sort():
-        entry = catalog.entries.get(name)
-        if isinstance(entry, BenchmarkSpec) and entry.published:
-            for model, metrics in entry.published.scores.items():
-                published.append({"benchmark": name, "model": model, **metrics})
-    published_table = (
-        pl.DataFrame(published, infer_schema_length=None) if published else pl.DataFrame()
-    )
+    published = published_reference(catalog, table["benchmark"].unique().sort())
     labels = [f"{b}\n{m}" for b, m in table.select("benchmark", "model").iter_rows()]
     return dg.Output(
         table,
@@ -290,8 +246,8 @@ def eval_report(
             "dagster/row_count": table.height,
             "scores": dg.MetadataValue.md(markdown_table(table, table.height)),
             "published_reference": dg.MetadataValue.md(
-                markdown_table(published_table, published_table.height)
-                if published
+                markdown_table(published, published.height)
+                if published.height
                 else "no published numbers for these benchmarks"
             ),
             "pass_at_1_plot": bar_plot(labels, table["pass@1"].to_list(), "pass@1 (%)", "%"),

@@ -10,7 +10,8 @@ import dagster as dg
 import polars as pl
 from pydantic import Field
 
-from r1_assets.assets.metadata import column_schema, counts_table, markdown_table
+from r1_assets.assets.keys import RAW_PROBLEMS, RAW_QUARANTINE
+from r1_assets.assets.metadata import column_schema
 from r1_assets.catalog.checks import duplicate_uids, schema_violations
 from r1_assets.catalog.loader import Limits, LoadResult, load_source
 from r1_assets.catalog.schema import (
@@ -21,12 +22,10 @@ from r1_assets.catalog.schema import (
 )
 from r1_assets.catalog.spec import SourceSpec
 from r1_assets.resources.catalog import SourceCatalogResource
+from r1_assets.text.markdown import counts_table, markdown_table
 
 # DataVersion on Output is beta in Dagster 1.13; we rely on it knowingly, once per partition.
 warnings.filterwarnings("ignore", message=".*data_version.*", category=dg.BetaWarning)
-
-RAW_PROBLEMS = dg.AssetKey("raw_problems")
-RAW_QUARANTINE = dg.AssetKey("raw_problems_quarantine")
 
 
 class RawProblemsConfig(dg.Config):
@@ -45,7 +44,7 @@ class RawProblemsConfig(dg.Config):
 
 def build_raw_problems(source_partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
     @dg.multi_asset(
-        name="load_raw_problems",
+        name="raw_problems",
         partitions_def=source_partitions,
         group_name="ingest",
         can_subset=False,
@@ -92,7 +91,7 @@ def build_raw_problems(source_partitions: dg.PartitionsDefinition) -> dg.AssetsD
             ),
         ],
     )
-    def load_raw_problems(
+    def raw_problems(
         context: dg.AssetExecutionContext,
         config: RawProblemsConfig,
         source_catalog: SourceCatalogResource,
@@ -140,7 +139,7 @@ def build_raw_problems(source_partitions: dg.PartitionsDefinition) -> dg.AssetsD
         )
         yield from _checks(result)
 
-    return load_raw_problems
+    return raw_problems
 
 
 LOADER_VERSION = "1"  # bump when a change to the loaders changes what rows they produce

@@ -1,7 +1,6 @@
 """The training side: ``sft_dataset`` (the mixture across sources, exported with a dataset card)
 and ``trained_model`` (SFT of the student on it)."""
 
-import hashlib
 import json
 from pathlib import Path
 
@@ -10,20 +9,18 @@ import polars as pl
 from pydantic import Field
 from pydantic.fields import FieldInfo
 
-from r1_assets.assets.audit import (
+from r1_assets.assets.keys import (
     CONTAMINATION_REPORT,
-    both,
-    item_vectors,
-    judge_function,
-    problem_vectors,
-    training_problems,
+    PROBLEM_LABELS,
+    SFT_DATASET,
+    TRAINED_MODEL,
+    VERIFIED_SET,
 )
-from r1_assets.assets.labels import PROBLEM_LABELS
-from r1_assets.assets.metadata import column_lineage, markdown_table
+from r1_assets.assets.metadata import column_lineage
 from r1_assets.assets.plots import bar_plot, line_plot
-from r1_assets.assets.verify import VERIFIED_SET
-from r1_assets.audit.report import contaminated, decontaminate, distinct_problems, match_items
-from r1_assets.dataset.export import dataset_card, token_stats, write_export
+from r1_assets.audit.report import decontaminate, judge_function
+from r1_assets.audit.training import mixture_overlaps, training_problems
+from r1_assets.dataset.export import dataset_card, token_counter, token_stats, write_export
 from r1_assets.dataset.mixture import MixturePolicy, build_mixture, mixture_counts
 from r1_assets.evaluate.benchmarks import load_benchmark
 from r1_assets.llm.models import DEFAULT_LLM, resolve_llm
@@ -37,9 +34,8 @@ from r1_assets.resources import (
     WarehouseResource,
 )
 from r1_assets.settings import models_dir
-from r1_assets.train.settings import TRAINER_VERSION, SFTSettings
-
-SFT_DATASET = dg.AssetKey("sft_dataset")
+from r1_assets.text.markdown import markdown_table
+from r1_assets.train.settings import SFTSettings
 
 
 class SFTDatasetConfig(dg.Config):
@@ -141,7 +137,7 @@ def sft_dataset(
             metadata={"per_source": dg.MetadataValue.md(markdown_table(counts, counts.height))},
         )
     tokenizer_path = resolve_llm(config.tokenizer, models_dir(Path(warehouse.root)))
-    count = _token_counter(tokenizer_path)
+    count = token_counter(tokenizer_path)
     tokens = token_stats(mixture, count)
     licenses = {
         name: getattr(entry, "license", "invalid catalog entry")
@@ -247,69 +243,37 @@ def no_benchmark_overlap(
     store = warehouse.get()
     settings = contamination_audit.settings()
     mixture = store.read("sft_dataset")
-    raw = training_problems(store, source_catalog.load().names).filter(
-        pl.col("problem_uid").is_in(mixture["problem_uid"].unique().implode())
-    )
-    problems = distinct_problems(raw)
+    raw = training_problems(store, source_catalog.load().names)
+    if raw is None:
+        raise dg.Failure(description="no raw_problems partition materialized: nothing to audit")
     catalog = benchmark_catalog.load()
-    found, skipped = [], {}
     judge_fn = judge_function(judge, context.log.info) if settings.judge_borderline else None
-    mixture_vectors = problem_vectors(problems, raw, store, embedder, context.log.info)  # once
-    for name in catalog.names:
-        loaded = load_benchmark(catalog.get(name), catalog)
-        if loaded.skip_reason:
-            skipped[name] = loaded.skip_reason
-            continue
-        items = loaded.items
-        vectors = both(item_vectors(items, embedder, context.log.info), mixture_vectors)
-        hits = contaminated(match_items(items, problems, settings, vectors, judge_fn), settings)
-        found.append(hits.with_columns(benchmark=pl.lit(name)))
-    hits = pl.concat(found) if found else pl.DataFrame()
-    names = (
-        sorted({f"{b}:{i}" for b, i in hits.select("benchmark", "item_id").iter_rows()})
-        if hits.height
-        else []
+    embedder.check_model()  # before any work: a wrong model fails here, in one line
+    overlaps = mixture_overlaps(
+        mixture["problem_uid"],
+        raw,
+        ((name, load_benchmark(catalog.get(name), catalog)) for name in catalog.names),
+        settings,
+        store,
+        embedder,
+        judge_fn,
+        context.log.info,
     )
-    table = (
-        hits.join(raw.select("problem_uid", "source", "source_row_id"), on="problem_uid").select(
-            "benchmark",
-            "item_id",
-            "source",
-            "source_row_id",
-            pl.col("methods").list.join(","),
-            "similarity",
-        )
-        if hits.height
-        else hits
-    )
+    names = overlaps.items
     return dg.AssetCheckResult(
         passed=not names,
         description=(
             f"{len(names)} benchmark item(s) overlap the mixture: {', '.join(names[:20])}"
             if names
-            else f"no overlap with {len(catalog.names) - len(skipped)} benchmark(s)"
+            else f"no overlap with {overlaps.audited} benchmark(s)"
         ),
         metadata={
             "overlapping_items": dg.MetadataValue.json(names),
-            "overlaps": dg.MetadataValue.md(markdown_table(table, 30)),
-            "benchmarks_skipped": dg.MetadataValue.json(skipped),
-            "mixture_problems": problems.height,
+            "overlaps": dg.MetadataValue.md(markdown_table(overlaps.table, 30)),
+            "benchmarks_skipped": dg.MetadataValue.json(overlaps.skipped),
+            "mixture_problems": overlaps.problems,
         },
     )
-
-
-def _token_counter(tokenizer_path: str):
-    from transformers import AutoTokenizer
-
-    tokenizer = AutoTokenizer.from_pretrained(tokenizer_path)
-
-    def count(texts):
-        return [len(ids) for ids in tokenizer(list(texts), add_special_tokens=False)["input_ids"]]
-
-    return count
-
-
-TRAINED_MODEL = dg.AssetKey("trained_model")
 
 
 def _demo_default(name: str, default: object) -> FieldInfo:
@@ -350,6 +314,8 @@ def trained_model(
 ) -> dg.Output:
     from r1_assets.dataset.export import content_hash
     from r1_assets.llm.models import model_id
+    from r1_assets.train.checkpoint import checkpoint_dir, checkpoint_key, is_trained
+    from r1_assets.train.output import SUMMARY, TRAIN_LOG
     from r1_assets.train.trainer import train
 
     store = warehouse.get()
@@ -363,23 +329,9 @@ def trained_model(
         raise dg.Failure(description=f"base model {config.base_model!r}: no folder at {base}")
     settings = config.settings()
     dataset_hash = content_hash(mixture)
-    import transformers
-
-    # everything that decides what the checkpoint holds: data, base weights, settings, trainer
-    key = hashlib.sha256(
-        json.dumps(
-            [
-                dataset_hash,
-                model_id(config.base_model, base),
-                settings.fingerprint(),
-                TRAINER_VERSION,
-                transformers.__version__,
-            ]
-        ).encode()
-    ).hexdigest()[:16]
-    output_dir = models_dir(Path(warehouse.root)) / "trained" / key
-    summary_path = output_dir / "train_summary.json"
-    if summary_path.exists() and json.loads(summary_path.read_text()).get("done"):
+    key = checkpoint_key(dataset_hash, model_id(config.base_model, base), settings)
+    output_dir = checkpoint_dir(models_dir(Path(warehouse.root)), key)
+    if is_trained(output_dir):
         context.log.info(f"{output_dir} already trained with this dataset and settings: reused")
     else:
         context.log.info(
@@ -393,8 +345,8 @@ def trained_model(
             output_dir,
             log=context.log.info,
         )
-    summary = json.loads(summary_path.read_text())
-    log = pl.read_ndjson(output_dir / "train_log.jsonl")
+    summary = json.loads((output_dir / SUMMARY).read_text())
+    log = pl.read_ndjson(output_dir / TRAIN_LOG)
     row = pl.DataFrame(
         {
             "model_path": [str(output_dir)],

@@ -11,16 +11,15 @@ import dagster as dg
 import polars as pl
 from pydantic import Field
 
-from r1_assets.assets.distill import DISTILLED_RESPONSES
-from r1_assets.assets.metadata import (
-    column_lineage,
-    column_schema,
-    counts_table,
-    markdown_table,
-    same_columns,
+from r1_assets.assets.keys import (
+    DISTILLED_RESPONSES,
+    RAW_PROBLEMS,
+    REJECTED_RESPONSES,
+    RESPONSE_VERDICTS,
+    VERIFIED_SET,
 )
+from r1_assets.assets.metadata import column_lineage, column_schema, same_columns
 from r1_assets.assets.plots import bar_plot
-from r1_assets.assets.raw import RAW_PROBLEMS
 from r1_assets.pools import LLM_POOL
 from r1_assets.resources import (
     ClassifierResource,
@@ -28,6 +27,7 @@ from r1_assets.resources import (
     SandboxResource,
     WarehouseResource,
 )
+from r1_assets.text.markdown import counts_table, markdown_table
 from r1_assets.verify.judge import JudgeSettings
 from r1_assets.verify.rules import RuleSettings
 from r1_assets.verify.verdicts import (
@@ -44,10 +44,6 @@ from r1_assets.verify.verdicts import (
     verify_responses,
 )
 from r1_assets.verify.verifiers import EngineSettings, VerifySettings, build_verifiers
-
-RESPONSE_VERDICTS = dg.AssetKey("response_verdicts")
-VERIFIED_SET = dg.AssetKey("verified_set")
-REJECTED_RESPONSES = dg.AssetKey("rejected_responses")
 
 
 class VerifyConfig(EngineSettings, RuleSettings, dg.Config):

@@ -10,6 +10,7 @@ twice.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Protocol
 
 import numpy as np
 import polars as pl
@@ -316,6 +317,28 @@ def same_problem_requests(pairs: Sequence[tuple[str, str]]) -> list[Request]:
 def same_problem_answers(completions: Sequence[Completion]) -> list[bool]:
     """A pair is the same problem only on a clear yes; failed calls and anything else are no."""
     return [c.ok and c.text.strip().lower().startswith("yes") for c in completions]
+
+
+class Generator(Protocol):
+    """What the judge needs of an LLM (the LLM resource provides it)."""
+
+    def generate(
+        self, requests: Sequence[Request], log: Callable[[str], None] | None, desc: str
+    ) -> tuple[list[Completion], object]: ...
+
+
+def judge_function(
+    judge: Generator, log: Callable[[str], None]
+) -> Callable[[list[tuple[str, str]]], list[bool]]:
+    """The borderline-pair judge :func:`match_items` takes: one cached yes/no call per pair."""
+
+    def same_problem(pairs: list[tuple[str, str]]) -> list[bool]:
+        completions, _ = judge.generate(
+            same_problem_requests(pairs), log=log, desc="judging borderline pairs"
+        )
+        return same_problem_answers(completions)
+
+    return same_problem
 
 
 def decontaminate(

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from r1_assets.assets.metadata import markdown_table
+from r1_assets.text.markdown import markdown_table
 
 LINEAGE = ("response_uid", "problem_uid", "source", "source_row_id", "source_revision")
 
@@ -55,6 +55,19 @@ def jsonl_payload(mixture: pl.DataFrame) -> bytes:
 def content_hash(mixture: pl.DataFrame) -> str:
     """sha256 of the JSONL export: the dataset's identity in the card and in trained models."""
     return hashlib.sha256(jsonl_payload(mixture)).hexdigest()
+
+
+def token_counter(tokenizer_path: str) -> Callable[[Sequence[str]], list[int]]:
+    """Token counts of texts with a Hugging Face tokenizer (no special tokens), for
+    :func:`token_stats`."""
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(tokenizer_path)
+
+    def count(texts: Sequence[str]) -> list[int]:
+        return [len(ids) for ids in tokenizer(list(texts), add_special_tokens=False)["input_ids"]]
+
+    return count
 
 
 def token_stats(mixture: pl.DataFrame, count: Callable[[Sequence[str]], list[int]]) -> pl.DataFrame:

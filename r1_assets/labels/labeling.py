@@ -6,7 +6,6 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from r1_assets.labels.language import detect_language
 from r1_assets.labels.prompts import (
     CATEGORY,
     DIFFICULTY,
@@ -14,9 +13,10 @@ from r1_assets.labels.prompts import (
     PROBLEM_CHARS,
     QUALITY,
     parse_category,
-    parse_level,
 )
 from r1_assets.llm.types import Completion, Request, Sampling, user
+from r1_assets.text.language import detect_language
+from r1_assets.text.rating import parse_level
 
 LABEL_SCHEMA = pl.Schema(
     {

@@ -8,7 +8,13 @@ import dagster as dg
 from pydantic import Field, PrivateAttr
 
 from r1_assets.dedup.cache import EmbeddingCache
-from r1_assets.dedup.embedder import DEFAULT_MODEL, SentenceEmbedder, model_key, resolve_model
+from r1_assets.dedup.embedder import (
+    DEFAULT_MODEL,
+    EmbeddingModelError,
+    SentenceEmbedder,
+    model_key,
+    resolve_model,
+)
 
 _LOADED: dict[tuple, SentenceEmbedder] = {}
 
@@ -38,8 +44,11 @@ class EmbedderResource(dg.ConfigurableResource):
         return EmbeddingCache(Path(self.cache_dir), self.key)
 
     def check_model(self) -> str:
-        """Fail fast (before any work) when the model cannot be found."""
-        return resolve_model(self.model)
+        """Fail fast (before any work), in one line, when the model cannot be found."""
+        try:
+            return resolve_model(self.model)
+        except EmbeddingModelError as exc:
+            raise dg.Failure(description=str(exc)) from exc
 
     def load(self) -> SentenceEmbedder:
         """One loaded model per process and setting: `r1-assets materialize` runs many

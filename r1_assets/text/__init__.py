@@ -1,1 +1,3 @@
-"""Plain string work on problem and response text that every stage shares (no stage imports)."""
+"""Text helpers several stages share, below all of them: final-answer extraction, language
+identification, the 1-5 rating in a model's short answer, and markdown tables (the Dagster UI's
+metadata and the dataset card)."""

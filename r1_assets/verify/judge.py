@@ -9,8 +9,8 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from r1_assets.labels.prompts import parse_level
 from r1_assets.llm.types import Completion, Request, Sampling, user
+from r1_assets.text.rating import parse_level
 from r1_assets.verify.rules import Check
 
 ATTRIBUTES = ("correctness", "helpfulness", "coherence", "complexity", "verbosity")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from r1_assets.labels.language import detect_language, prose
+from r1_assets.text.language import detect_language, prose
 
 
 @dataclass(frozen=True)

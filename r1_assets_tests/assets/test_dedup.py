@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from r1_assets import settings
-from r1_assets.assets.dedup import PROBLEM_EMBEDDINGS
+from r1_assets.assets.keys import PROBLEM_EMBEDDINGS
 from r1_assets.catalog.spec import load_catalog
 from r1_assets.dedup.numbers import numbers_differ
 from r1_assets.definitions import build_definitions
@@ -67,11 +67,11 @@ def pool_outputs(
         instance=instance,
         resources=resources,
         selection=["deduped_pool", "dedup_pairs"],
-        run_config={"ops": {"dedup_pool": {"config": config}}},
+        run_config={"ops": {"deduped_pool": {"config": config}}},
     )
     return (
-        result.output_for_node("dedup_pool", "deduped_pool"),
-        result.output_for_node("dedup_pool", "dedup_pairs"),
+        result.output_for_node("deduped_pool", "deduped_pool"),
+        result.output_for_node("deduped_pool", "dedup_pairs"),
     )
 
 

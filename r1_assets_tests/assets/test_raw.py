@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 import yaml
 
-from r1_assets.assets.raw import RAW_PROBLEMS, RAW_QUARANTINE
+from r1_assets.assets.keys import RAW_PROBLEMS, RAW_QUARANTINE
 from r1_assets.definitions import build_definitions
 from r1_assets.storage.warehouse import Warehouse
 from r1_assets_tests.conftest import write_jsonl
@@ -118,7 +118,7 @@ def test_data_version_follows_files_catalog_and_config(catalog, data_dir, tmp_pa
     limited = job.execute_in_process(
         partition_key="gsm",
         instance=dg.DagsterInstance.ephemeral(),
-        run_config={"ops": {"load_raw_problems": {"config": {"max_problem_chars": 1000}}}},
+        run_config={"ops": {"raw_problems": {"config": {"max_problem_chars": 1000}}}},
     )
     assert data_version(limited) != first
     with (tmp_path / "gsm" / "train.jsonl").open("a") as handle:
@@ -163,7 +163,7 @@ def test_config_limits_apply(catalog, data_dir) -> None:
     result = defs.resolve_job_def("raw_problems_job").execute_in_process(
         partition_key="numina",
         instance=dg.DagsterInstance.ephemeral(),
-        run_config={"ops": {"load_raw_problems": {"config": {"max_problem_chars": 11}}}},
+        run_config={"ops": {"raw_problems": {"config": {"max_problem_chars": 11}}}},
     )
     quarantine = Warehouse(data_dir).read("raw_problems_quarantine", ["numina"])
     assert result.success

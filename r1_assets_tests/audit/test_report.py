@@ -10,12 +10,12 @@ import numpy as np
 import polars as pl
 import pytest
 
-from r1_assets.assets.audit import judge_function
 from r1_assets.audit.overlap import NgramIndex, find_overlaps
 from r1_assets.audit.report import (
     AuditSettings,
     attach_lineage,
     decontaminate,
+    judge_function,
     match_items,
     per_item,
     per_source,

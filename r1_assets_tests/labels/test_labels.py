@@ -1,56 +1,17 @@
-"""Label parsing, language identification and the selection policy."""
+"""Category parsing and the selection policy."""
 
 from __future__ import annotations
 
 import polars as pl
-import pytest
 
-from r1_assets.labels.language import detect_language
-from r1_assets.labels.prompts import parse_category, parse_level
+from r1_assets.labels.prompts import parse_category
 from r1_assets.labels.selection import SelectionPolicy, select
-
-
-@pytest.mark.parametrize(
-    ("output", "level"),
-    [
-        ("3", 3),
-        (" 4\n", 4),
-        ("Difficulty: 5", 5),
-        ("I would say 2 because it is short", 2),
-        ("Difficulty (1-5):", None),  # the prompt echoed back: no answer
-        ("3 or 4", None),
-        ("3.", 3),
-        ("The difficulty is 4.", 4),
-        ("4/5", 4),
-        ("2.5", None),
-        ("1.1", None),
-        ("7", None),
-        ("", None),
-        ("The answer is", None),
-    ],
-)
-def test_levels_are_parsed_or_unknown(output: str, level: int | None) -> None:
-    assert parse_level(output) == level
 
 
 def test_categories_are_parsed_or_unknown() -> None:
     assert parse_category("Math") == "math"
     assert parse_category("Category: code.") == "code"
     assert parse_category("The problem asks about triangles") is None
-
-
-@pytest.mark.parametrize(
-    ("text", "language"),
-    [
-        ("How many positive divisors does $360$ have? Explain your reasoning.", "en"),
-        ("Combien de diviseurs positifs le nombre $360$ possède-t-il ? Justifiez.", "fr"),
-        ("求所有满足条件的正整数的个数，并说明理由。", "zh"),
-        ("Wie viele positive Teiler hat die Zahl $360$? Begründe deine Antwort.", "de"),
-        ("$x^2 + 3x = 7$", "und"),
-    ],
-)
-def test_language_ignores_latex_and_refuses_to_guess_on_symbols(text, language) -> None:
-    assert detect_language(text)[0] == language
 
 
 def labels(**columns) -> pl.DataFrame:
