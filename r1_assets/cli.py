@@ -52,11 +52,12 @@ def cmd_materialize(args: argparse.Namespace) -> int:
     from r1_assets.runs.graph import asset_nodes, partition_keys
     from r1_assets.runs.instance import ensure_dagster_home
     from r1_assets.runs.overrides import override_resources, read_run_config
-    from r1_assets.runs.plan import plan_runs
+    from r1_assets.runs.plan import check_ops, plan_runs
 
     ensure_dagster_home()
+    nodes = asset_nodes(defs)
     plan = plan_runs(
-        asset_nodes(defs),
+        nodes,
         partition_keys(defs),
         select=args.select.split(",") if args.select else None,
         sources=args.source,
@@ -68,6 +69,7 @@ def cmd_materialize(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     ops_config, resource_overrides = read_run_config(args.config)
+    check_ops(nodes, ops_config, args.config)
     resources = override_resources(defs.resources or {}, resource_overrides, args.config)
     began = time.monotonic()
     outcomes = execute_plan(
@@ -187,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     mat.add_argument(
         "--config",
         help="run-config YAML; its ops: entries go to the runs that "
-        "contain those ops (e.g. dedup_pool: {config: {threshold: 0.85}}), its resources: "
+        "contain those ops (e.g. deduped_pool: {config: {threshold: 0.85}}), its resources: "
         "entries override resource settings (e.g. llm: {config: {backend: openai}})",
     )
     mat.set_defaults(func=cmd_materialize)

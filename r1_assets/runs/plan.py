@@ -7,6 +7,7 @@ benchmark and a model — so a source named like a benchmark is still planned pe
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -111,6 +112,17 @@ def plan_runs(
             ]
         stages.append(runs)
     return Plan(stages, chosen[BENCHMARK], known_benchmarks)
+
+
+def check_ops(assets: Iterable[AssetNode], ops_config: Mapping[str, object], path: str) -> None:
+    """Every ``ops:`` entry of a run-config file names an op of the graph: a misspelt or renamed
+    op would otherwise configure nothing, silently."""
+    known = sorted({asset.step for asset in assets})
+    for op in ops_config:
+        if op not in known:
+            close = difflib.get_close_matches(str(op), known, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise RequestError(f"unknown op {op!r} in {path}{hint}; ops: {', '.join(known)}")
 
 
 def blocked(run: RunRequest, failed: Iterable[str]) -> bool:

@@ -10,19 +10,21 @@ from r1_assets.runs.plan import (
     SOURCE,
     UNPARTITIONED,
     AssetNode,
+    RequestError,
     RunRequest,
     blocked,
+    check_ops,
     plan_runs,
 )
 
 # the graph's shape: per source, the cross-source pool, per source, per benchmark, unpartitioned,
 # per (benchmark, model), unpartitioned
 GRAPH = [
-    AssetNode("raw_problems", (SOURCE,), (), "load_raw_problems"),
-    AssetNode("raw_problems_quarantine", (SOURCE,), (), "load_raw_problems"),
+    AssetNode("raw_problems", (SOURCE,), (), "raw_problems"),
+    AssetNode("raw_problems_quarantine", (SOURCE,), (), "raw_problems"),
     AssetNode("problem_embeddings", (SOURCE,), ("raw_problems",)),
-    AssetNode("deduped_pool", (), ("raw_problems", "problem_embeddings"), "dedup_pool"),
-    AssetNode("dedup_pairs", (), ("raw_problems", "problem_embeddings"), "dedup_pool"),
+    AssetNode("deduped_pool", (), ("raw_problems", "problem_embeddings"), "deduped_pool"),
+    AssetNode("dedup_pairs", (), ("raw_problems", "problem_embeddings"), "deduped_pool"),
     AssetNode("problem_labels", (SOURCE,), ("raw_problems", "deduped_pool")),
     AssetNode("verified_set", (SOURCE,), ("problem_labels",)),
     AssetNode("contamination_report", (BENCHMARK,), ("raw_problems", "verified_set")),
@@ -78,7 +80,7 @@ def test_select_takes_the_named_assets_and_the_rest_of_their_multi_asset() -> No
         [(UNPARTITIONED, ("dedup_pairs", "deduped_pool"))],
         [("alpha", ("problem_labels",)), ("beta", ("problem_labels",))],
     ]
-    assert [run.ops for run in plan.stages[1]] == [("dedup_pool",)]
+    assert [run.ops for run in plan.stages[1]] == [("deduped_pool",)]
 
 
 def test_select_of_an_unknown_asset_is_a_request_error() -> None:
@@ -160,10 +162,18 @@ def test_a_failed_source_is_skipped_in_later_stages_the_pool_still_runs() -> Non
 
 def test_a_run_gets_the_config_of_its_own_ops_only() -> None:
     plan = plan_runs(GRAPH, KEYS, select=["deduped_pool", "problem_labels"])
-    ops = {"dedup_pool": {"config": {"threshold": 0.9}}, "problem_labels": {"config": {}}}
+    ops = {"deduped_pool": {"config": {"threshold": 0.9}}, "problem_labels": {"config": {}}}
     pool, labels_alpha = plan.runs[0], plan.runs[1]
     assert pool.run_config(ops, "INFO") == {
         "loggers": {"console": {"config": {"log_level": "INFO"}}},
-        "ops": {"dedup_pool": {"config": {"threshold": 0.9}}},
+        "ops": {"deduped_pool": {"config": {"threshold": 0.9}}},
     }
     assert labels_alpha.run_config(ops, "WARNING")["ops"] == {"problem_labels": {"config": {}}}
+
+
+def test_an_ops_entry_naming_no_op_is_an_error_not_ignored() -> None:
+    check_ops(GRAPH, {"deduped_pool": {}, "raw_problems": {}}, "run.yaml")  # known ops pass
+    with pytest.raises(
+        RequestError, match=r"unknown op 'dedup_pool' in run.yaml \(did you mean 'deduped_pool'\?\)"
+    ):
+        check_ops(GRAPH, {"dedup_pool": {"config": {"threshold": 0.9}}}, "run.yaml")
