@@ -35,7 +35,7 @@ def test_a_source_named_like_a_benchmark_is_routed_as_a_source(
     nodes = {node.name: node for node in asset_nodes(defs)}
     assert nodes["raw_problems"].dimensions == (SOURCE,)
     assert nodes["contamination_report"].dimensions == (BENCHMARK,)
-    assert nodes["deduped_pool"].op == nodes["dedup_pairs"].op == "dedup_pool"
+    assert nodes["deduped_pool"].op == nodes["dedup_pairs"].op == "deduped_pool"
     keys = partition_keys(defs)
     assert keys[SOURCE] == [benchmark]
     plan = plan_runs(
