@@ -26,9 +26,18 @@ from pathlib import Path
 from r1_assets import settings
 
 
+def load_catalogs():
+    """The source and the benchmark catalog: a broken one raises the kernel's CatalogError."""
+    from r1_assets.catalog.spec import load_catalog
+    from r1_assets.evaluate.benchmarks import load_benchmark_catalog
+
+    return load_catalog(settings.catalog_path()), load_benchmark_catalog(settings.benchmarks_path())
+
+
 def cmd_dev(args: argparse.Namespace) -> int:
     from r1_assets.runs.instance import ensure_dagster_home
 
+    load_catalogs()  # a broken catalog is one line here, not a code location error in the UI
     home = ensure_dagster_home()
     dagster = Path(sys.executable).parent / "dagster"
     command = [
@@ -88,16 +97,13 @@ def cmd_catalog(args: argparse.Namespace) -> int:
     from r1_assets.catalog.formats import FORMATS
     from r1_assets.catalog.kernel import InvalidEntry
     from r1_assets.catalog.readers import SourceReadError, resolve_files
-    from r1_assets.catalog.spec import load_catalog
-    from r1_assets.evaluate.benchmarks import load_benchmark_catalog
 
     if args.action == "formats":
         for fmt in FORMATS.values():
             roles = ", ".join(f"{role}={column}" for role, column in fmt.fields.items())
             print(f"{fmt.name:18} {fmt.description}\n{'':18} {roles}")
         return 0
-    catalog = load_catalog(settings.catalog_path())
-    load_benchmark_catalog(settings.benchmarks_path())  # an unreadable one fails here too
+    catalog, _ = load_catalogs()  # an unreadable benchmark catalog fails here too
     print(f"catalog {catalog.path} (base_dir {catalog.base_dir})")
     errors = 0
     for name, entry in catalog.sources.items():

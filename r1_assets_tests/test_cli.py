@@ -107,7 +107,8 @@ def test_a_broken_catalog_is_one_line_from_every_command(
     unreadable = tmp_path / "broken.yaml"
     unreadable.write_text("[]\n")  # YAML, but not a catalog
     env["R1_ASSETS_CATALOG" if broken == "sources" else "R1_ASSETS_BENCHMARKS"] = str(unreadable)
-    for command in [("materialize", "--select", "raw_problems"), ("prune",), ("catalog", "check")]:
+    commands = [("materialize", "--select", "raw_problems"), ("prune",), ("catalog", "check")]
+    for command in [*commands, ("dev", "--port", "1")]:  # dev stops before starting anything
         result = r1_assets(*command, env=env)
         assert result.returncode == 1, (command, result.stdout, result.stderr)
         assert result.stderr == f"error: broken.yaml: expected a mapping with a '{broken}' list\n"

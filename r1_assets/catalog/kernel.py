@@ -308,7 +308,7 @@ class Catalog(Generic[SpecT]):
         except FileNotFoundError:
             raise CatalogError(f"{cls.noun} catalog not found: {path}") from None
         except yaml.YAMLError as exc:
-            raise CatalogError(f"{path.name}: not valid YAML: {exc}") from None
+            raise CatalogError(f"{path.name}: not valid YAML: {_yaml_problem(exc)}") from None
         if not isinstance(document, dict) or not isinstance(document.get(cls.key), list):
             raise CatalogError(f"{path.name}: expected a mapping with a '{cls.key}' list")
         base_dir = (path.parent / str(document.get("base_dir", "."))).resolve()
@@ -340,6 +340,14 @@ class Catalog(Generic[SpecT]):
 
 # ---------------------------------------------------------------------------------------------
 # Loading one entry: kept rows plus a quarantine, nothing dropped silently
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """One line: the problem and where (PyYAML's own message spans lines, with a context)."""
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    mark = getattr(exc, "problem_mark", None)
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+    return f"{problem}{where}"
 
 
 def entry_failures(quarantine: pl.DataFrame) -> pl.DataFrame:

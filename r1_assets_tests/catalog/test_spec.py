@@ -74,6 +74,17 @@ def test_unusable_catalog_raises_one_clear_error(tmp_path, text, message) -> Non
         load_catalog(path)
 
 
+@pytest.mark.parametrize("text", ["sources: [", "sources:\n  - name: a\n   format: math", "a: 'b"])
+def test_invalid_yaml_is_one_line_naming_where(tmp_path, text) -> None:
+    path = tmp_path / "sources.yaml"
+    path.write_text(text)
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(path)
+    message = str(caught.value)
+    assert message.startswith("sources.yaml: not valid YAML: ") and "\n" not in message
+    assert " at line " in message
+
+
 def test_missing_catalog_file(tmp_path) -> None:
     with pytest.raises(CatalogError, match="source catalog not found"):
         load_catalog(tmp_path / "absent.yaml")
