@@ -39,7 +39,7 @@ def demo_problems(n: int) -> list[str]:
     catalog = load_catalog(settings.DEFAULT_CATALOG_PATH)
     columns = [
         load_source(entry, catalog).problems["problem"].to_list()
-        for entry in catalog.sources.values()
+        for entry in catalog.entries.values()
     ]
     mixed = [text for row in zip(*columns, strict=False) for text in row if text]
     return mixed[:n]

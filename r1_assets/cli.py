@@ -106,7 +106,7 @@ def cmd_catalog(args: argparse.Namespace) -> int:
     catalog, _ = load_catalogs()  # an unreadable benchmark catalog fails here too
     print(f"catalog {catalog.path} (base_dir {catalog.base_dir})")
     errors = 0
-    for name, entry in catalog.sources.items():
+    for name, entry in catalog.entries.items():
         if isinstance(entry, InvalidEntry):
             errors += 1
             print(f"  ERROR {entry.message(catalog.path)}")

@@ -135,7 +135,7 @@ def deduped_pool(
             f"{without_embedding:,} problems have no embedding for {embedder.key} (empty text, "
             "or embedded with another model/settings): they can only be exact duplicates"
         )
-    priorities = {n: s.priority for n, s in catalog.sources.items() if hasattr(s, "priority")}
+    priorities = {n: s.priority for n, s in catalog.entries.items() if hasattr(s, "priority")}
     ranked = rank_rows(problems, priorities)
     settings = config.settings()
     context.log.info(

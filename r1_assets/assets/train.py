@@ -141,7 +141,7 @@ def sft_dataset(
     tokens = token_stats(mixture, count)
     licenses = {
         name: getattr(entry, "license", "invalid catalog entry")
-        for name, entry in catalog.sources.items()
+        for name, entry in catalog.entries.items()
     }
     policy = config.model_dump(exclude={"tokenizer"})
     export = write_export(

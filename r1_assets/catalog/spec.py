@@ -15,7 +15,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from r1_assets.catalog.formats import FORMATS
-from r1_assets.catalog.kernel import Catalog, EntryName, InvalidEntry, known_format, known_roles
+from r1_assets.catalog.kernel import Catalog, EntryName, known_format, known_roles
 from r1_assets.catalog.schema import DOMAINS
 
 HF_PREFIX = "hf://"
@@ -61,10 +61,6 @@ class SourceCatalog(Catalog[SourceSpec]):
     noun: ClassVar[str] = "source"
     key: ClassVar[str] = "sources"
     spec: ClassVar[type[BaseModel]] = SourceSpec
-
-    @property
-    def sources(self) -> dict[str, SourceSpec | InvalidEntry]:
-        return self.entries
 
 
 def load_catalog(path: Path | str, strict: bool = False) -> SourceCatalog:

@@ -158,7 +158,7 @@ def test_number_variants_stay_apart_with_the_guard_and_merge_without(demo) -> No
 
 def test_retention_follows_catalog_priority(demo) -> None:
     decisions = run_pool(demo["data"], demo["cache"], demo["instance"])
-    priority = {n: s.priority for n, s in CATALOG.sources.items()}
+    priority = {n: s.priority for n, s in CATALOG.entries.items()}
     duplicates = decisions.filter(pl.col("decision") == "duplicate")
     assert duplicates.height >= 15
     for row in duplicates.iter_rows(named=True):
