@@ -16,13 +16,18 @@ from r1_assets.runs.plan import Plan, RunRequest, blocked
 @dataclass(frozen=True)
 class RunOutcome:
     label: str
-    status: str  # ok, FAILED or SKIPPED
+    status: str  # ok, FAILED, INTERRUPTED or SKIPPED
     seconds: float
     rows: str  # what it made, and the checks that did not pass
 
     @property
     def failed(self) -> bool:
-        return self.status == "FAILED"
+        return self.status in ("FAILED", INTERRUPTED)
+
+
+INTERRUPTED = "INTERRUPTED"
+# Dagster turns SIGINT/SIGTERM during a run into this error, fails the run and returns
+INTERRUPT_ERRORS = ("DagsterExecutionInterruptedError", "KeyboardInterrupt")
 
 
 def execute_plan(
@@ -45,7 +50,11 @@ def execute_plan(
                 outcomes.append(RunOutcome(run.label, "SKIPPED", 0.0, "an earlier stage failed"))
                 continue
             say(f"materializing {run.label} …")
-            outcomes.append(_materialize(run, defs, instance, resources, ops_config, log_level))
+            outcome = _materialize(run, defs, instance, resources, ops_config, log_level)
+            outcomes.append(outcome)
+            if outcome.status == INTERRUPTED:  # a stop request stops the command, not one run
+                say(f"interrupted during {run.label}: no further run is started")
+                break
     return outcomes
 
 
@@ -86,7 +95,18 @@ def _materialize(
     rows += "".join(f"; check {c} did not pass" for c in failed_checks)
     rows += "".join(f"; warning: check {c} did not pass" for c in warned_checks)
     status = "ok" if result.success and not failed_checks else "FAILED"
+    if not result.success and _interrupted(result):
+        status = INTERRUPTED
     return RunOutcome(run.label, status, time.monotonic() - started, rows)
+
+
+def _interrupted(result) -> bool:
+    """Whether the run failed because the process was asked to stop (Ctrl-C, SIGTERM)."""
+    for event in result.all_events:
+        error = getattr(event.event_specific_data, "error", None)
+        if error is not None and error.cls_name in INTERRUPT_ERRORS:
+            return True
+    return False
 
 
 def summary_lines(outcomes: list[RunOutcome], seconds: float) -> list[str]:
