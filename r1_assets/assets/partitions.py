@@ -2,7 +2,7 @@
 a benchmark, or (multi-dimensional) a benchmark and a model.
 
 Two one-dimensional definitions can hold the same keys (a source named like a benchmark), so a
-definition's dimension is recorded when it is made, never inferred from its keys.
+definition carries its dimension from when it is made, never inferred from its keys.
 """
 
 from __future__ import annotations
@@ -13,24 +13,24 @@ SOURCE = "source"
 BENCHMARK = "benchmark"
 MODEL = "model"
 
-# id -> (the definition, kept alive so its id is not reused; its dimension)
-_declared: dict[int, tuple[dg.PartitionsDefinition, str]] = {}
+
+class DeclaredPartitions(dg.StaticPartitionsDefinition):
+    """Static partitions that carry the dimension their keys name (Dagster reads them as the
+    static partitions they are)."""
+
+    def __init__(self, keys: list[str], dimension: str) -> None:
+        super().__init__(keys)
+        self.dimension = dimension
 
 
-def _declare(dimension: str, keys: list[str]) -> dg.StaticPartitionsDefinition:
-    definition = dg.StaticPartitionsDefinition(keys)
-    _declared[id(definition)] = (definition, dimension)
-    return definition
-
-
-def source_partitions(names: list[str]) -> dg.StaticPartitionsDefinition:
+def source_partitions(names: list[str]) -> DeclaredPartitions:
     """One partition per catalog source."""
-    return _declare(SOURCE, names)
+    return DeclaredPartitions(names, SOURCE)
 
 
-def benchmark_partitions(names: list[str]) -> dg.StaticPartitionsDefinition:
+def benchmark_partitions(names: list[str]) -> DeclaredPartitions:
     """One partition per benchmark of the benchmark catalog."""
-    return _declare(BENCHMARK, names)
+    return DeclaredPartitions(names, BENCHMARK)
 
 
 def dimensions(definition: dg.PartitionsDefinition | None) -> tuple[str, ...]:
@@ -39,7 +39,6 @@ def dimensions(definition: dg.PartitionsDefinition | None) -> tuple[str, ...]:
         return ()
     if isinstance(definition, dg.MultiPartitionsDefinition):
         return tuple(definition.partition_dimension_names)
-    declared = _declared.get(id(definition))
-    if declared is None or declared[0] is not definition:
+    if not isinstance(definition, DeclaredPartitions):
         raise ValueError(f"{definition} was not made by r1_assets.assets.partitions")
-    return (declared[1],)
+    return (definition.dimension,)
