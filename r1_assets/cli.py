@@ -56,6 +56,9 @@ def cmd_dev(args: argparse.Namespace) -> int:
 
 
 def cmd_materialize(args: argparse.Namespace) -> int:
+    import dagster as dg
+
+    from r1_assets.assets.shards import register_shards
     from r1_assets.definitions import defs
     from r1_assets.runs.execute import execute_plan, summary_lines
     from r1_assets.runs.graph import asset_nodes, partition_keys
@@ -64,6 +67,10 @@ def cmd_materialize(args: argparse.Namespace) -> int:
     from r1_assets.runs.plan import check_ops, plan_runs
 
     ensure_dagster_home()
+    ops_config, resource_overrides = read_run_config(args.config)
+    resources = override_resources(defs.resources or {}, resource_overrides, args.config)
+    with dg.DagsterInstance.get() as instance:  # each source's shards, as the UI will see them
+        shards = register_shards(instance, resources["source_catalog"])
     nodes = asset_nodes(defs)
     plan = plan_runs(
         nodes,
@@ -71,15 +78,14 @@ def cmd_materialize(args: argparse.Namespace) -> int:
         select=args.select.split(",") if args.select else None,
         sources=args.source,
         benchmarks=args.benchmark,
+        shards=shards,
     )
     if plan.benchmark_catalog and not plan.benchmarks:
         print(
             "note: no demo_* benchmark in the catalog and no --benchmark given: nothing evaluated",
             file=sys.stderr,
         )
-    ops_config, resource_overrides = read_run_config(args.config)
     check_ops(nodes, ops_config, args.config)
-    resources = override_resources(defs.resources or {}, resource_overrides, args.config)
     began = time.monotonic()
     outcomes = execute_plan(
         plan, defs, resources, ops_config, args.log_level, say=lambda line: print(line, flush=True)

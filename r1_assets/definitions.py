@@ -22,6 +22,7 @@ from r1_assets.assets.keys import (
 )
 from r1_assets.assets.labels import build_problem_labels
 from r1_assets.assets.raw import build_raw_problems
+from r1_assets.assets.shards import source_shards_sensor
 from r1_assets.assets.train import (
     no_benchmark_overlap,
     sft_dataset,
@@ -49,31 +50,32 @@ patch_dagster_pools()
 def build_definitions(
     catalog_path: Path, data_dir: Path, benchmarks_path: Path | None = None
 ) -> dg.Definitions:
-    """Everything is built from the catalogs: one source partition per source catalog entry, one
-    benchmark partition per benchmark catalog entry (default: ``settings.benchmarks_path()``)."""
+    """Everything is built from the catalogs: per-source stages are partitioned by (source
+    catalog entry, shard), the evaluation and audit by benchmark catalog entry (default:
+    ``settings.benchmarks_path()``)."""
     catalog = load_catalog(catalog_path)
     for invalid in catalog.invalid:
         log.warning(
             "invalid catalog entry (its partition will quarantine everything): %s",
             invalid.message(catalog.path),
         )
-    source_partitions = partitions.source_partitions(catalog.names)
+    shards = partitions.source_shard_partitions(catalog.names)
     benchmark_catalog = BenchmarkCatalogResource(
         path=str(benchmarks_path or settings.benchmarks_path())
     )
     benchmarks = benchmark_catalog.load()
     for invalid in benchmarks.invalid:
         log.warning("invalid benchmark entry: %s", invalid.message(benchmarks.path))
-    raw_problems = build_raw_problems(source_partitions)
+    raw_problems = build_raw_problems(shards)
     return dg.Definitions(
         assets=[
             raw_problems,
-            build_problem_embeddings(source_partitions),
+            build_problem_embeddings(shards),
             deduped_pool,
-            build_problem_labels(source_partitions),
-            build_distilled_responses(source_partitions),
-            build_response_verdicts(source_partitions),
-            build_verified_set(source_partitions),
+            build_problem_labels(shards),
+            build_distilled_responses(shards),
+            build_response_verdicts(shards),
+            build_verified_set(shards),
             sft_dataset,
             trained_model,
             build_eval_scores(eval_partitions(benchmarks.names)),
@@ -81,6 +83,7 @@ def build_definitions(
             build_contamination_report(partitions.benchmark_partitions(benchmarks.names)),
         ],
         asset_checks=[no_benchmark_overlap],
+        sensors=[source_shards_sensor],
         # Steps run in the run's own process, as `r1-assets materialize` runs them: the default
         # multiprocess executor started a fresh process per step (re-importing torch, reloading
         # the LLM for labels, distillation and the judge) and polls a blocked pool claim without
@@ -106,7 +109,10 @@ def build_definitions(
         ],
         resources={
             "io_manager": WarehouseIOManager(root=str(data_dir)),
-            "source_catalog": SourceCatalogResource(path=str(catalog_path)),
+            "source_catalog": SourceCatalogResource(
+                path=str(catalog_path),
+                record_counts_path=str(data_dir / "cache" / "record_counts.json"),
+            ),
             "benchmark_catalog": benchmark_catalog,
             "warehouse": WarehouseResource(root=str(data_dir)),
             "embedder": EmbedderResource(cache_dir=str(data_dir / "cache" / "embeddings")),

@@ -116,3 +116,15 @@ def shared_models_dir() -> Path:
         os.environ.pop("R1_ASSETS_MODELS_DIR", None)
     else:
         os.environ["R1_ASSETS_MODELS_DIR"] = previous
+
+
+def shard_partition(instance, source: str, shard: str = "0000"):
+    """The (source, shard) partition key of a per-source stage, its shard registered in
+    ``instance`` (as the source_shards sensor or `r1-assets materialize` would)."""
+    import dagster as dg
+
+    from r1_assets.assets.partitions import SHARD
+
+    if not instance.has_dynamic_partition(SHARD, shard):
+        instance.add_dynamic_partitions(SHARD, [shard])
+    return dg.MultiPartitionKey({"source": source, SHARD: shard})

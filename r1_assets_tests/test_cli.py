@@ -78,7 +78,7 @@ def test_materialize_exits_nonzero_when_a_source_is_broken(make_catalog, tmp_pat
     result = r1_assets("materialize", env=env)
     assert result.returncode == 1
     assert "check raw_problems:source_read_completely did not pass" in result.stdout
-    assert Warehouse(tmp_path / "data").read("raw_problems", ["ok"]).height == 1
+    assert Warehouse(tmp_path / "data").read("raw_problems", ["ok.0000"]).height == 1
 
 
 def test_catalog_check(make_catalog, tmp_path: Path) -> None:

@@ -78,7 +78,7 @@ def read_stages(store: Warehouse, sources: list[str]) -> dict[str, pl.DataFrame 
         if name == "sft_dataset":
             stages[name] = store.read(name) if parts else None
             continue
-        parts = [p for p in parts if p in sources or p == "data"]
+        parts = store.source_partitions(name, sources) if "data" not in parts else ["data"]
         stages[name] = store.read(name, parts) if parts else None
     return stages
 

@@ -13,9 +13,10 @@ from r1_assets.assets.metadata import column_lineage, column_schema, same_column
 from r1_assets.assets.plots import histogram_plot
 from r1_assets.dedup.calibration import BANDS, band_samples, ground_truth_samples, rate_by_source
 from r1_assets.dedup.embeddings import EMBEDDING_SCHEMA, embed_problems
-from r1_assets.dedup.pool import DECISION_SCHEMA, PAIR_SCHEMA, decide, rank_rows
+from r1_assets.dedup.pool import DECISION_SCHEMA, PAIR_SCHEMA, POOL_COLUMNS, decide, rank_rows
 from r1_assets.dedup.settings import DedupSettings
 from r1_assets.resources import EmbedderResource, SourceCatalogResource, WarehouseResource
+from r1_assets.storage.warehouse import source_of
 from r1_assets.text.markdown import histogram_markdown, markdown_table
 
 
@@ -115,14 +116,23 @@ def deduped_pool(
 ) -> Iterator[dg.Output]:
     store = warehouse.get()
     catalog = source_catalog.load()
-    sources = [s for s in catalog.names if s in store.partitions("raw_problems")]
-    embedded = [s for s in sources if s in store.partitions("problem_embeddings")]
-    missing = sorted(set(sources) - set(embedded))
+    shards = store.source_partitions("raw_problems", catalog.names)
+    sources = list(dict.fromkeys(source_of(p) for p in shards))
+    embedded = store.source_partitions("problem_embeddings", sources)
+    missing = sorted(set(shards) - set(embedded))
     if missing:
         context.log.warning(f"no problem_embeddings for {missing}: only exact dedup for them")
-    problems = store.read("raw_problems", sources)
+    # what dedup reads of a problem: never its responses (the bulk of an AM row)
+    problems = (
+        store.scan("raw_problems", shards, partition_column="shard")
+        .select(*POOL_COLUMNS, pl.col("shard").str.split(".").list.last())
+        .collect()
+    )
     embeddings = (
-        store.read("problem_embeddings", embedded).filter(pl.col("model_key") == embedder.key)
+        store.scan("problem_embeddings", embedded)
+        .filter(pl.col("model_key") == embedder.key)
+        .select("problem_uid", "embedding")
+        .collect()
         if embedded
         else pl.DataFrame(schema=EMBEDDING_SCHEMA)
     )
@@ -208,7 +218,8 @@ def _pool_metadata(
         "threshold": settings.threshold,
         "number_guard": settings.number_guard,
         "sources": dg.MetadataValue.json(sources),
-        "sources_without_embeddings": dg.MetadataValue.json(missing),
+        "shards": len(set(decisions.select("source", "shard").rows())),
+        "shards_without_embeddings": dg.MetadataValue.json(missing),
         "dedup_rate_by_source": dg.MetadataValue.md(markdown_table(rate_by_source(decisions), 100)),
         "settings_id": settings.fingerprint(model_key),
         "settings": dg.MetadataValue.json({**settings.model_dump(), "model_key": model_key}),

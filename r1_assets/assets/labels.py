@@ -7,6 +7,7 @@ from pydantic import Field
 
 from r1_assets.assets.keys import DEDUPED_POOL, PROBLEM_LABELS, RAW_PROBLEMS
 from r1_assets.assets.metadata import column_lineage, column_schema, same_columns
+from r1_assets.assets.partitions import source_shard
 from r1_assets.assets.plots import bar_plot
 from r1_assets.labels.labeling import LABEL_SCHEMA, build_labels, label_requests
 from r1_assets.labels.prompts import CATEGORIES, LABELER_VERSION
@@ -71,14 +72,15 @@ def build_problem_labels(source_partitions: dg.PartitionsDefinition) -> dg.Asset
         warehouse: WarehouseResource,
         llm: LLMResource,
     ) -> dg.Output:
-        source = context.partition_key
+        source, shard = source_shard(context)
         store = warehouse.get()
         if "data" not in store.partitions(DEDUPED_POOL.path[-1]):
             raise dg.Failure(description="materialize deduped_pool before problem_labels")
         decisions = (
-            store.read(DEDUPED_POOL.path[-1])
-            .filter(pl.col("source") == source)
+            store.scan(DEDUPED_POOL.path[-1])
+            .filter((pl.col("source") == source) & (pl.col("shard") == shard))
             .select("problem_uid", "source_row_id", "decision", "duplicate_of")
+            .collect()
         )
         problems = raw_problems.join(
             decisions, on=["problem_uid", "source_row_id"], how="left", validate="1:1"

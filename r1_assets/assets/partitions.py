@@ -42,3 +42,41 @@ def dimensions(definition: dg.PartitionsDefinition | None) -> tuple[str, ...]:
     if not isinstance(definition, DeclaredPartitions):
         raise ValueError(f"{definition} was not made by r1_assets.assets.partitions")
     return (definition.dimension,)
+
+
+SHARD = "shard"
+# the keys of the shard dimension ("0000", "0001", ...) are registered as sources grow (see
+# assets.shards); a source uses the first ones it needs
+shard_partitions = dg.DynamicPartitionsDefinition(name=SHARD)
+
+
+def source_shard_partitions(names: list[str]) -> dg.MultiPartitionsDefinition:
+    """One partition per (catalog source, shard): what every per-source stage runs on."""
+    return dg.MultiPartitionsDefinition({SOURCE: source_partitions(names), SHARD: shard_partitions})
+
+
+# the order of dimensions in a partition's file name: "demo_math.0000", "aime_2024.base"
+FILE_NAME_ORDER = (SOURCE, SHARD, BENCHMARK, MODEL)
+
+
+def keys_of(key: str, definition: dg.PartitionsDefinition | None) -> dict[str, str]:
+    """A partition key as {dimension: key}."""
+    if isinstance(key, dg.MultiPartitionKey):
+        return dict(key.keys_by_dimension)
+    names = dimensions(definition)
+    if len(names) == 1:
+        return {names[0]: key}
+    return dict(zip(sorted(names), str(key).split("|"), strict=True))
+
+
+def partition_file_name(key: str, definition: dg.PartitionsDefinition | None) -> str:
+    """A partition key as the warehouse's file name: its dimensions' keys joined by '.' in
+    FILE_NAME_ORDER (dimension keys are letters, digits, '_' and '-', so '.' cannot clash)."""
+    keys = keys_of(key, definition)
+    return ".".join(keys[d] for d in sorted(keys, key=FILE_NAME_ORDER.index))
+
+
+def source_shard(context: dg.AssetExecutionContext) -> tuple[str, str]:
+    """The (source, shard) a run of a per-source stage is for."""
+    keys = keys_of(context.partition_key, context.assets_def.partitions_def)
+    return keys[SOURCE], keys[SHARD]

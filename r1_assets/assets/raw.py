@@ -1,5 +1,6 @@
-"""``raw_problems``: one source, loaded and normalized onto the canonical problem schema, with its
-rejected rows in ``raw_problems_quarantine``. Partitioned by catalog source."""
+"""``raw_problems``: one shard of a source (a window of its records), loaded and normalized onto
+the canonical problem schema, with its rejected rows in ``raw_problems_quarantine``. Partitioned
+by (catalog source, shard)."""
 
 import hashlib
 import warnings
@@ -12,6 +13,7 @@ from pydantic import Field
 
 from r1_assets.assets.keys import RAW_PROBLEMS, RAW_QUARANTINE
 from r1_assets.assets.metadata import column_schema
+from r1_assets.assets.partitions import source_shard
 from r1_assets.catalog.checks import duplicate_uids, schema_violations
 from r1_assets.catalog.loader import Limits, LoadResult, load_source
 from r1_assets.catalog.schema import (
@@ -20,6 +22,7 @@ from r1_assets.catalog.schema import (
     QUARANTINE_REASONS,
     QUARANTINE_SCHEMA,
 )
+from r1_assets.catalog.shards import ShardWindow
 from r1_assets.catalog.spec import SourceSpec
 from r1_assets.resources.catalog import SourceCatalogResource
 from r1_assets.text.markdown import counts_table, markdown_table
@@ -42,10 +45,10 @@ class RawProblemsConfig(dg.Config):
     preview_rows: int = Field(default=10, description="Rows shown in the metadata previews.")
 
 
-def build_raw_problems(source_partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
+def build_raw_problems(partitions_def: dg.PartitionsDefinition) -> dg.AssetsDefinition:
     @dg.multi_asset(
         name="raw_problems",
-        partitions_def=source_partitions,
+        partitions_def=partitions_def,
         group_name="ingest",
         can_subset=False,
         outs={
@@ -81,7 +84,8 @@ def build_raw_problems(source_partitions: dg.PartitionsDefinition) -> dg.AssetsD
                 "problem_uid_unique",
                 asset=RAW_PROBLEMS,
                 blocking=True,
-                description="No problem_uid occurs twice within the partition.",
+                description="No problem_uid occurs twice within the shard (a text repeated in "
+                "another shard of the source is an exact duplicate in deduped_pool).",
             ),
             dg.AssetCheckSpec(
                 "source_read_completely",
@@ -96,17 +100,24 @@ def build_raw_problems(source_partitions: dg.PartitionsDefinition) -> dg.AssetsD
         config: RawProblemsConfig,
         source_catalog: SourceCatalogResource,
     ) -> Iterator[dg.Output | dg.AssetCheckResult]:
-        catalog, entry = source_catalog.entry(context.partition_key)
+        source, shard = source_shard(context)
+        catalog, entry = source_catalog.entry(source)
+        window = ShardWindow.of(shard, entry.shard_rows if isinstance(entry, SourceSpec) else 1)
         result = load_source(
             entry,
             catalog,
             Limits(config.max_row_bytes, config.max_problem_chars),
             log=context.log.info,
+            window=window,
+            counts=source_catalog.record_counts(),
         )
         context.log.info(
-            f"{result.source}: {result.rows_read:,} rows read from {len(result.files)} file(s), "
+            f"{result.source} shard {shard} (records {window.start:,}–{window.stop - 1:,}): "
+            f"{result.rows_read:,} rows read from {len(result.files)} file(s), "
             f"{result.problems.height:,} problems, {result.quarantine.height:,} quarantined"
         )
+        if not result.rows_read and window.index and not result.source_failed:
+            context.log.info(f"{source} has fewer than {window.start + 1:,} records: shard empty")
         if result.source_failed:
             # A source that vanished or broke must not wipe its last good partition (an unmounted
             # disk would otherwise empty it): record why in the quarantine, keep raw_problems.
@@ -118,8 +129,10 @@ def build_raw_problems(source_partitions: dg.PartitionsDefinition) -> dg.AssetsD
             )
         else:
             metadata = _problem_metadata(result, config.preview_rows)
+            metadata |= {"shard": shard, "first_record": window.start}
             if isinstance(entry, SourceSpec):  # what the catalog said, next to what was loaded
                 metadata |= {
+                    "shard_rows": entry.shard_rows,
                     "catalog_format": entry.format,
                     "catalog_location": entry.location,
                     "license": entry.license,
@@ -142,7 +155,7 @@ def build_raw_problems(source_partitions: dg.PartitionsDefinition) -> dg.AssetsD
     return raw_problems
 
 
-LOADER_VERSION = "1"  # bump when a change to the loaders changes what rows they produce
+LOADER_VERSION = "2"  # bump when a change to the loaders changes what rows they produce
 
 
 def _data_version(revision: str | None, entry: SourceSpec, config: RawProblemsConfig) -> str:

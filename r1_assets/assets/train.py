@@ -34,6 +34,7 @@ from r1_assets.resources import (
     WarehouseResource,
 )
 from r1_assets.settings import models_dir
+from r1_assets.storage.warehouse import source_of
 from r1_assets.text.markdown import markdown_table
 from r1_assets.train.settings import SFTSettings
 
@@ -91,18 +92,21 @@ def sft_dataset(
 ) -> dg.Output:
     store = warehouse.get()
     catalog = source_catalog.load()
-    stale = [s for s in store.partitions("verified_set") if s not in catalog.names]
+    stored = store.partitions("verified_set")
+    stale = sorted({source_of(f) for f in stored} - set(catalog.names))
     if stale:  # a source dropped from the catalog whose files are still there (r1-assets prune)
         context.log.warning(f"verified_set partitions of sources not in the catalog: {stale}")
-    sources = [s for s in store.partitions("verified_set") if s in catalog.names]
-    if not sources:
+    shards = store.source_partitions("verified_set", catalog.names)
+    if not shards:
         raise dg.Failure(description="no verified_set partition materialized yet")
-    verified = store.read("verified_set", sources)
-    labeled = [s for s in sources if s in store.partitions("problem_labels")]
-    if len(labeled) < len(sources):
+    sources = list(dict.fromkeys(source_of(f) for f in shards))
+    verified = store.read("verified_set", shards)
+    labeled = store.source_partitions("problem_labels", catalog.names)
+    unlabeled = sorted(set(shards) - set(labeled))
+    if unlabeled:
         context.log.warning(
-            f"no problem_labels for {sorted(set(sources) - set(labeled))}: their difficulty "
-            "is unknown and difficulty_keep does not apply to them"
+            f"no problem_labels for {unlabeled}: their difficulty is unknown and "
+            "difficulty_keep does not apply to them"
         )
     labels = (
         store.read("problem_labels", labeled)

@@ -16,7 +16,7 @@ from r1_assets.storage.warehouse import Warehouse
 
 def training_problems(store: Warehouse, sources: list[str]) -> pl.DataFrame | None:
     """raw_problems of the materialized ``sources``; None when none is materialized."""
-    materialized = [s for s in sources if s in store.partitions("raw_problems")]
+    materialized = store.source_partitions("raw_problems", sources)
     return store.read("raw_problems", materialized) if materialized else None
 
 

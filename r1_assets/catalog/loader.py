@@ -3,9 +3,12 @@ used, each with a reason code. Nothing is dropped silently and no bad row stops 
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -15,7 +18,9 @@ from r1_assets.catalog.formats import FORMATS
 from r1_assets.catalog.kernel import EntryBuilder, InvalidEntry, RowError, entry_failures
 from r1_assets.catalog.readers import (
     Record,
+    SourceFiles,
     SourceReadError,
+    count_file_records,
     iter_file_records,
     iter_hf_records,
     resolve_files,
@@ -26,6 +31,7 @@ from r1_assets.catalog.schema import (
     clean_text,
     problem_uid,
 )
+from r1_assets.catalog.shards import RecordCounts, ShardWindow, shard_keys
 from r1_assets.catalog.spec import SourceCatalog, SourceSpec
 
 LOG_EVERY_ROWS = 10_000
@@ -64,12 +70,9 @@ class ProblemBuilder(EntryBuilder):
     entry_column = "source"
     row_id_column = "source_row_id"
 
-    def __init__(
-        self, spec: SourceSpec | InvalidEntry, revision: str | None, limits: Limits
-    ) -> None:
+    def __init__(self, spec: SourceSpec | InvalidEntry, limits: Limits) -> None:
         super().__init__(spec.name)
         self.spec = spec
-        self.revision = revision
         self.limits = limits
 
     def quarantine_id(self, row_id: str | None, location: str) -> str | None:
@@ -133,7 +136,7 @@ class ProblemBuilder(EntryBuilder):
             "problem_uid": uid,
             "source": spec.name,
             "source_row_id": row_id,
-            "source_revision": self.revision,
+            "source_revision": None,  # the hash of every record read, set when all are
             "domain": domain,
             "problem": problem,
             "reference_answer": (parsed.reference_answer or "").strip() or None,
@@ -153,49 +156,109 @@ def load_source(
     catalog: SourceCatalog,
     limits: Limits | None = None,
     log: Callable[[str], None] | None = None,
+    window: ShardWindow | None = None,
+    counts: RecordCounts | None = None,
 ) -> LoadResult:
-    """Read, map and validate every row of one source."""
+    """Read, map and validate the rows of one source: all of them, or one shard's ``window``
+    (files before the window are skipped by their record counts, rows within a file unread).
+
+    The revision is a hash of the records read, so a shard whose records did not change keeps
+    its revision when rows are appended to the source.
+    """
     limits = limits or Limits()
     if isinstance(entry, InvalidEntry):
-        builder = ProblemBuilder(entry, None, limits)
-        builder.reject_entry(entry, catalog.path)
+        builder = ProblemBuilder(entry, limits)
+        if window is None or window.index == 0:  # the whole entry is rejected once
+            builder.reject_entry(entry, catalog.path)
         return LoadResult(entry.name, None, [], 0, *builder.frames())
 
     files: list[str] = []
-    revision: str | None = None
     records: Iterator[Record]
     try:
-        if entry.is_hf:
-            revision = f"hf:{entry.revision or 'main'}"
-            records = iter_hf_records(entry)
+        if entry.is_hf:  # streamed from the hub: one shard (convert to Parquet to shard it)
             files = [entry.location]
+            records = iter_hf_records(entry) if window is None or window.index == 0 else iter(())
         else:
             found = resolve_files(entry, catalog)
-            revision = found.revision()
             files = [found.name(p) for p in found.files]
-            records = (
-                record
-                for path in found.files
-                for record in iter_file_records(path, found.name(path), limits.max_row_bytes)
-            )
+            records = _records(found, limits, window, counts or RecordCounts(None))
     except SourceReadError as exc:
-        builder = ProblemBuilder(entry, None, limits)
+        builder = ProblemBuilder(entry, limits)
         builder.reject(entry.location, exc.reason, "location", exc.detail)
         return LoadResult(entry.name, None, files, 0, *builder.frames())
 
-    builder = ProblemBuilder(entry, revision, limits)
+    builder = ProblemBuilder(entry, limits)
+    digest = hashlib.sha256(f"{window.key if window else 'all'}".encode())
     rows_read = 0
+    name = entry.name if window is None else f"{entry.name}[{window.key}]"
     try:
         for record in tqdm(
-            records, desc=f"raw_problems[{entry.name}]", unit=" rows", mininterval=2, disable=None
+            records, desc=f"raw_problems[{name}]", unit=" rows", mininterval=2, disable=None
         ):
             rows_read += 1
+            digest.update(record.location.encode() + record.digest)
             builder.add(record)
             if log and rows_read % LOG_EVERY_ROWS == 0:
                 log(
-                    f"{entry.name}: {rows_read:,} rows read, {len(builder.rows):,} kept, "
+                    f"{name}: {rows_read:,} rows read, {len(builder.rows):,} kept, "
                     f"{len(builder.quarantine):,} quarantined"
                 )
     except SourceReadError as exc:  # keep every row read before the failure
         builder.reject(entry.location, exc.reason, "location", exc.detail)
-    return LoadResult(entry.name, revision, files, rows_read, *builder.frames())
+    revision = digest.hexdigest()[:16]
+    problems, quarantine = builder.frames()
+    problems = problems.with_columns(pl.lit(revision, pl.String).alias("source_revision"))
+    return LoadResult(entry.name, revision, files, rows_read, problems, quarantine)
+
+
+def count_records(
+    entry: SourceSpec | InvalidEntry, catalog: SourceCatalog, counts: RecordCounts, limits: Limits
+) -> int:
+    """Input records of a local source (what its shards are cut from); an invalid entry, a
+    missing location or a Hugging Face source count as one shard's worth (zero)."""
+    if isinstance(entry, InvalidEntry) or entry.is_hf:
+        return 0
+    try:
+        found = resolve_files(entry, catalog)
+        return sum(
+            counts.get(path, _counter(found.name(path), limits.max_row_bytes))
+            for path in found.files
+        )
+    except SourceReadError:
+        return 0  # the shard-0 run reports it in the quarantine
+
+
+def _counter(name: str, max_row_bytes: int) -> Callable[[Path], int]:
+    return lambda path: count_file_records(path, name, max_row_bytes)
+
+
+def _records(
+    found: SourceFiles, limits: Limits, window: ShardWindow | None, counts: RecordCounts
+) -> Iterator[Record]:
+    """The source's records in order, or only those in ``window``."""
+    position = 0
+    for path in found.files:
+        name = found.name(path)
+        if window is None:
+            yield from iter_file_records(path, name, limits.max_row_bytes)
+            continue
+        if position >= window.stop:
+            return
+        size = counts.get(path, _counter(name, limits.max_row_bytes))
+        if position + size > window.start:
+            skip = max(0, window.start - position)
+            wanted = min(size, window.stop - position) - skip
+            yield from itertools.islice(
+                iter_file_records(path, name, limits.max_row_bytes, skip), wanted
+            )
+        position += size
+
+
+def source_shard_keys(catalog: SourceCatalog, counts: RecordCounts) -> dict[str, list[str]]:
+    """Each catalog source's shard keys, from its record count and ``shard_rows``."""
+    keys: dict[str, list[str]] = {}
+    for name in catalog.names:
+        entry = catalog.get(name)
+        shard_rows = entry.shard_rows if isinstance(entry, SourceSpec) else 1
+        keys[name] = shard_keys(count_records(entry, catalog, counts, Limits()), shard_rows)
+    return keys

@@ -39,6 +39,11 @@ class Record:
     raw_bytes: int
     raw: str
     error: RowError | None = None
+    digest: bytes = b""  # of the record's full bytes: a shard's revision is built from these
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 @dataclass(frozen=True)
@@ -84,39 +89,62 @@ def resolve_files(
     return SourceFiles(root=root, files=files)
 
 
-def iter_file_records(path: Path, name: str, max_row_bytes: int) -> Iterator[Record]:
+def iter_file_records(path: Path, name: str, max_row_bytes: int, skip: int = 0) -> Iterator[Record]:
+    """The file's records after the first ``skip`` (skipped ones are not decoded)."""
     if path.name.endswith(".parquet"):
-        yield from _parquet_records(path, name)
+        yield from _parquet_records(path, name, skip)
     elif path.name.endswith(".json"):
-        yield from _json_array_records(path, name)
+        yield from _json_array_records(path, name, skip)
     else:
-        yield from _jsonl_records(path, name, max_row_bytes)
+        yield from _jsonl_records(path, name, max_row_bytes, skip)
 
 
-def _jsonl_records(path: Path, name: str, max_row_bytes: int) -> Iterator[Record]:
+def count_file_records(path: Path, name: str, max_row_bytes: int) -> int:
+    """How many records ``iter_file_records`` yields for this file, read as cheaply as the format
+    allows (Parquet: its footer; JSONL: its lines, not decoded)."""
+    if path.name.endswith(".parquet"):
+        try:
+            return pq.ParquetFile(path).metadata.num_rows
+        except (OSError, ValueError, pa.ArrowException) as exc:
+            raise SourceReadError("source_unreadable", f"{name}: {exc}") from exc
+    if path.name.endswith(".json"):
+        return len(_json_array(path, name))
+    return sum(1 for _ in _jsonl_lines(path, name, max_row_bytes))
+
+
+def _jsonl_lines(path: Path, name: str, max_row_bytes: int) -> Iterator[tuple[int, bytes, int]]:
+    """(line number, bytes, size) of every non-blank line; an oversized line's bytes are its
+    first ``max_row_bytes`` (the rest is skipped, never held in memory)."""
     opener = gzip.open if path.name.endswith(".gz") else open
     try:
         with opener(path, "rb") as handle:
             number = 0
             while line := handle.readline(max_row_bytes + 1):  # bounded: no giant line in RAM
                 number += 1
-                location = f"{name}:{number}"
                 if len(line) > max_row_bytes and not line.endswith(b"\n"):
-                    size = len(line) + _skip_rest_of_line(handle)
-                    yield Record(
-                        location,
-                        None,
-                        size,
-                        _preview(line),
-                        RowError(
-                            "oversized", None, f"row is {size:,} bytes (limit {max_row_bytes:,})"
-                        ),
-                    )
-                    continue
-                if line.strip():
-                    yield _decode_json_line(location, line)
+                    yield number, line, len(line) + _skip_rest_of_line(handle)
+                elif line.strip():
+                    yield number, line, len(line)
     except (OSError, EOFError, zlib.error) as exc:
         raise SourceReadError("source_unreadable", f"{name}: {exc}") from exc
+
+
+def _jsonl_records(path: Path, name: str, max_row_bytes: int, skip: int = 0) -> Iterator[Record]:
+    for position, (number, line, size) in enumerate(_jsonl_lines(path, name, max_row_bytes)):
+        if position < skip:
+            continue
+        location = f"{name}:{number}"
+        if size > len(line):
+            yield Record(
+                location,
+                None,
+                size,
+                _preview(line),
+                RowError("oversized", None, f"row is {size:,} bytes (limit {max_row_bytes:,})"),
+                _digest(line + str(size).encode()),
+            )
+        else:
+            yield _decode_json_line(location, line)
 
 
 def _skip_rest_of_line(handle: BinaryIO) -> int:
@@ -129,6 +157,7 @@ def _skip_rest_of_line(handle: BinaryIO) -> int:
 
 
 def _decode_json_line(location: str, line: bytes) -> Record:
+    digest = _digest(line)
     try:
         data = json.loads(line)
     except (ValueError, RecursionError) as exc:  # JSON/UTF-8 errors, 5000-digit ints, deep nesting
@@ -138,6 +167,7 @@ def _decode_json_line(location: str, line: bytes) -> Record:
             len(line),
             _preview(line),
             RowError("malformed_json", None, f"not valid JSON: {exc}"),
+            digest,
         )
     if not isinstance(data, dict):
         return Record(
@@ -146,28 +176,43 @@ def _decode_json_line(location: str, line: bytes) -> Record:
             len(line),
             _preview(line),
             RowError("malformed_json", None, f"expected a JSON object, got {type(data).__name__}"),
+            digest,
         )
-    return Record(location, data, len(line), _preview(line))
+    return Record(location, data, len(line), _preview(line), digest=digest)
 
 
-def _json_array_records(path: Path, name: str) -> Iterator[Record]:
+def _json_array(path: Path, name: str) -> list:
     try:
         document = json.loads(path.read_bytes())
     except (OSError, ValueError, RecursionError) as exc:
         raise SourceReadError("source_unreadable", f"{name}: not a JSON document: {exc}") from exc
     if not isinstance(document, list):
         raise SourceReadError("source_unreadable", f"{name}: expected a JSON array of rows")
-    for index, item in enumerate(document, start=1):
-        yield _object_record(f"{name}:{index}", item)
+    return document
 
 
-def _parquet_records(path: Path, name: str) -> Iterator[Record]:
+def _json_array_records(path: Path, name: str, skip: int = 0) -> Iterator[Record]:
+    document = _json_array(path, name)
+    for index in range(skip, len(document)):
+        yield _object_record(f"{name}:{index + 1}", document[index])
+
+
+def _parquet_records(path: Path, name: str, skip: int = 0) -> Iterator[Record]:
     number = 0
     try:
-        for batch in pq.ParquetFile(path).iter_batches(batch_size=512):
+        parquet = pq.ParquetFile(path)
+        groups = []
+        for group in range(parquet.metadata.num_row_groups):  # whole groups skipped unread
+            rows = parquet.metadata.row_group(group).num_rows
+            if not groups and number + rows <= skip:
+                number += rows
+            else:
+                groups.append(group)
+        for batch in parquet.iter_batches(batch_size=512, row_groups=groups):
             for row in batch.to_pylist():
                 number += 1
-                yield _object_record(f"{name}:{number}", row)
+                if number > skip:
+                    yield _object_record(f"{name}:{number}", row)
     except (OSError, ValueError, pa.ArrowException) as exc:
         raise SourceReadError("source_unreadable", f"{name} after row {number}: {exc}") from exc
 
@@ -194,7 +239,8 @@ def iter_hf_records(spec: SourceSpec) -> Iterator[Record]:
 
 def _object_record(location: str, item: Any) -> Record:
     raw = json.dumps(item, ensure_ascii=False, default=str)
-    size = len(raw.encode("utf-8"))
+    encoded = raw.encode("utf-8")
+    size, digest = len(encoded), _digest(encoded)
     if not isinstance(item, dict):
         return Record(
             location,
@@ -202,8 +248,9 @@ def _object_record(location: str, item: Any) -> Record:
             size,
             raw[:PREVIEW_CHARS],
             RowError("malformed_json", None, f"expected an object, got {type(item).__name__}"),
+            digest,
         )
-    return Record(location, item, size, raw[:PREVIEW_CHARS])
+    return Record(location, item, size, raw[:PREVIEW_CHARS], digest=digest)
 
 
 def _preview(line: bytes) -> str:

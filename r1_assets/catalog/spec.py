@@ -39,6 +39,13 @@ class SourceSpec(BaseModel):
         default_factory=dict, description="Overrides of the format's field names: role -> column."
     )
     priority: int = Field(description="Dedup retention priority: higher wins within a cluster.")
+    shard_rows: int = Field(
+        default=50_000,
+        ge=1,
+        description="Input records per shard: the source is materialized in consecutive windows "
+        "of this many records (files in sorted order), one partition each. Changing it "
+        "re-shards the source.",
+    )
     license: str
     description: str = ""
     domain_by_origin: dict[str, Literal["math", "code", "science", "chat"]] = Field(

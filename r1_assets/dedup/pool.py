@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from r1_assets.catalog.shards import FIRST_SHARD
 from r1_assets.dedup.ground_truth import (
     TEST_AGREEMENT_SCHEMA,
     agreement_of_tests,
@@ -40,6 +41,7 @@ DECISION_SCHEMA = pl.Schema(
         "problem_uid": pl.String,
         "source": pl.String,
         "source_row_id": pl.String,
+        "shard": pl.String,  # the source's shard the row was loaded in
         "domain": pl.String,
         "priority": pl.Int64,
         "rank": pl.Int64,
@@ -76,6 +78,18 @@ PAIR_SCHEMA = pl.Schema(
     }
 )
 
+
+# what dedup reads of raw_problems (plus the shard): never the responses
+POOL_COLUMNS = (
+    "problem_uid",
+    "source",
+    "source_row_id",
+    "domain",
+    "problem",
+    "reference_answer",
+    "test_cases",
+    "metadata",
+)
 
 # where a source gives a problem's difficulty in its metadata (Codeforces rating, CodeContests
 # cf_rating, a 1-5 level): the first one found
@@ -425,10 +439,13 @@ def _decisions(
         .with_columns((pl.col("kept_rank") == pl.col("rank")).alias("is_kept"))
     )
     duplicate = ~pl.col("is_kept")
+    if "shard" not in joined.columns:  # rows given without their shard: a one-shard source
+        joined = joined.with_columns(pl.lit(FIRST_SHARD, pl.String).alias("shard"))
     return joined.select(
         "problem_uid",
         "source",
         "source_row_id",
+        "shard",
         "domain",
         "priority",
         "rank",

@@ -6,12 +6,14 @@ from __future__ import annotations
 import dagster as dg
 
 from r1_assets.catalog.kernel import InvalidEntry
+from r1_assets.catalog.shards import RecordCounts
 from r1_assets.catalog.spec import SourceCatalog, SourceSpec, load_catalog
 from r1_assets.evaluate.benchmarks import BenchmarkCatalog, load_benchmark_catalog
 
 
 class SourceCatalogResource(dg.ConfigurableResource):
     path: str
+    record_counts_path: str = ""  # where files' record counts are remembered ("": not kept)
 
     def load(self) -> SourceCatalog:
         return load_catalog(self.path)
@@ -19,6 +21,9 @@ class SourceCatalogResource(dg.ConfigurableResource):
     def entry(self, name: str) -> tuple[SourceCatalog, SourceSpec | InvalidEntry]:
         catalog = self.load()
         return catalog, catalog.get(name)
+
+    def record_counts(self) -> RecordCounts:
+        return RecordCounts(self.record_counts_path or None)
 
 
 class BenchmarkCatalogResource(dg.ConfigurableResource):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 import polars as pl
 
+from r1_assets.assets.partitions import partition_file_name
 from r1_assets.storage.warehouse import Warehouse
 
 
@@ -30,7 +31,7 @@ class WarehouseIOManager(dg.ConfigurableIOManager):
             keys = context.asset_partition_keys
             if len(keys) != 1:
                 raise ValueError(f"{asset}: one partition per run, got {len(keys)}")
-            partition = partition_file_name(keys[0])
+            partition = partition_file_name(keys[0], context.asset_partitions_def)
         path = self.warehouse.write(asset, obj, partition)
         context.add_output_metadata(
             {"path": dg.MetadataValue.path(str(path)), "duckdb_view": dg.MetadataValue.text(asset)}
@@ -39,14 +40,11 @@ class WarehouseIOManager(dg.ConfigurableIOManager):
     def load_input(self, context: dg.InputContext) -> pl.DataFrame:
         asset = context.asset_key.to_python_identifier()
         partitions = (
-            [partition_file_name(k) for k in context.asset_partition_keys]
+            [
+                partition_file_name(k, context.asset_partitions_def)
+                for k in context.asset_partition_keys
+            ]
             if context.has_asset_partitions
             else None
         )
         return self.warehouse.read(asset, partitions)
-
-
-def partition_file_name(key: str) -> str:
-    """A multi-dimensional key ("demo_math|base") as a file name ("demo_math.base"): the
-    dimensions' own keys are names of letters, digits, '_' and '-', so '.' cannot clash."""
-    return str(key).replace("|", ".")

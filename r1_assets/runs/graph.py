@@ -23,7 +23,7 @@ def asset_nodes(defs: dg.Definitions) -> list[AssetNode]:
 
 
 def partition_keys(defs: dg.Definitions) -> dict[str, list[str]]:
-    """Each dimension's keys, in the order its partitions definition lists them."""
+    """Each static dimension's keys, in the order its partitions definition lists them."""
     graph = defs.resolve_asset_graph()
     keys: dict[str, list[str]] = {}
     for key in graph.materializable_asset_keys:
@@ -36,6 +36,8 @@ def partition_keys(defs: dg.Definitions) -> dict[str, list[str]]:
             (dimension,) = dimensions(definition)
             per_dimension = {dimension: definition}
         for dimension, one in per_dimension.items():
+            if isinstance(one, dg.DynamicPartitionsDefinition):
+                continue  # shards: each source's own, counted (assets.shards.register_shards)
             known = keys.setdefault(dimension, [])
             known += [k for k in one.get_partition_keys() if k not in known]
     return keys

@@ -11,7 +11,10 @@ import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from r1_assets.catalog.shards import FIRST_SHARD
+
 SOURCE = "source"
+SHARD = "shard"
 BENCHMARK = "benchmark"
 MODEL = "model"
 UNPARTITIONED = "(unpartitioned)"  # the label of a run without a partition
@@ -76,11 +79,14 @@ def plan_runs(
     select: list[str] | None = None,
     sources: list[str] | None = None,
     benchmarks: list[str] | None = None,
+    shards: Mapping[str, list[str]] | None = None,
 ) -> Plan:
     """Stages of runs for the selected assets (default: all), each stage's runs one per partition.
 
     ``partition_keys`` holds each dimension's keys in catalog order (sources, benchmarks, models);
     ``sources`` / ``benchmarks`` narrow them (default: every source, the demo benchmarks).
+    ``shards`` holds each source's shard keys (default: one shard each): a per-source stage runs
+    once per shard of each source, never for shards a source does not have.
     """
     graph = {asset.name: asset for asset in assets}
     selected = _with_op_neighbours(graph, select)
@@ -108,7 +114,7 @@ def plan_runs(
             ops = tuple(dict.fromkeys(graph[n].step for n in names))
             runs += [
                 RunRequest(tuple(names), partition, ops)
-                for partition in _partitions(dimensions, chosen, partition_keys)
+                for partition in _partitions(dimensions, chosen, partition_keys, shards or {})
             ]
         stages.append(runs)
     return Plan(stages, chosen[BENCHMARK], known_benchmarks)
@@ -174,10 +180,18 @@ def _partitions(
     dimensions: tuple[str, ...],
     chosen: Mapping[str, list[str]],
     partition_keys: Mapping[str, list[str]],
+    shards: Mapping[str, list[str]],
 ) -> list[dict[str, str] | None]:
-    """One partition per chosen key; several dimensions: their product, each in catalog order."""
+    """One partition per chosen key; (source, shard): each chosen source's own shards; other
+    dimensions: their product, each in catalog order."""
     if not dimensions:
         return [None]
+    if set(dimensions) == {SOURCE, SHARD}:
+        return [
+            {SOURCE: source, SHARD: shard}
+            for source in chosen[SOURCE]
+            for shard in shards.get(source, [FIRST_SHARD])
+        ]
     if len(dimensions) == 1:
         return [{dimensions[0]: key} for key in chosen[dimensions[0]]]
     combos: list[dict[str, str]] = [{}]

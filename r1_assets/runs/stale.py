@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import dagster as dg
 
-from r1_assets.resources.storage import partition_file_name
-from r1_assets.storage.warehouse import UNPARTITIONED, Warehouse
+from r1_assets.assets.partitions import SHARD, SOURCE, dimensions, partition_file_name
+from r1_assets.storage.warehouse import UNPARTITIONED, Warehouse, source_of
 
 
 def stale_partitions(defs: dg.Definitions, warehouse: Warehouse) -> list[tuple[str, str]]:
@@ -19,8 +19,15 @@ def stale_partitions(defs: dg.Definitions, warehouse: Warehouse) -> list[tuple[s
             stale += [(asset, p) for p in warehouse.partitions(asset)]
             continue
         partitions_def = graph.get(key).partitions_def
+        if set(dimensions(partitions_def)) == {SOURCE, SHARD}:  # any shard of a known source
+            (sources,) = [
+                d.partitions_def for d in partitions_def.partitions_defs if d.name == SOURCE
+            ]
+            known = set(sources.get_partition_keys())
+            stale += [(asset, p) for p in warehouse.partitions(asset) if source_of(p) not in known]
+            continue
         current = (
-            {partition_file_name(k) for k in partitions_def.get_partition_keys()}
+            {partition_file_name(k, partitions_def) for k in partitions_def.get_partition_keys()}
             if partitions_def
             else {UNPARTITIONED}
         )

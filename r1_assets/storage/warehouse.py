@@ -74,17 +74,51 @@ class Warehouse:
         directory = self.table_dir(asset)
         return sorted(p.stem for p in directory.glob("*.parquet")) if directory.exists() else []
 
+    def source_partitions(self, asset: str, sources: list[str]) -> list[str]:
+        """The stored (source, shard) partitions of these sources, in the order of ``sources``,
+        then by shard."""
+        order = {name: position for position, name in enumerate(sources)}
+        return sorted(
+            (p for p in self.partitions(asset) if source_of(p) in order),
+            key=lambda p: (order[source_of(p)], p),
+        )
+
     def read(self, asset: str, partitions: list[str] | None = None) -> pl.DataFrame:
         """One, several or (``None``) all partitions of an asset, concatenated."""
+        return pl.concat(
+            [
+                pl.read_parquet(self.partition_path(asset, key))
+                for key in self._existing(asset, partitions)
+            ],
+            how="diagonal_relaxed",
+        )
+
+    def scan(
+        self, asset: str, partitions: list[str] | None = None, partition_column: str | None = None
+    ) -> pl.LazyFrame:
+        """The partitions as one lazy frame: filters and projections read only what they need;
+        with ``partition_column``, each row names the partition it came from."""
+        paths = [self.partition_path(asset, k) for k in self._existing(asset, partitions)]
+        frame = pl.scan_parquet(
+            paths,
+            missing_columns="insert",
+            extra_columns="ignore",
+            include_file_paths=partition_column,
+        )
+        if partition_column:
+            frame = frame.with_columns(
+                pl.col(partition_column).str.extract(r"([^/]+)\.parquet$").alias(partition_column)
+            )
+        return frame
+
+    def _existing(self, asset: str, partitions: list[str] | None) -> list[str]:
         keys = self.partitions(asset) if partitions is None else partitions
         missing = [k for k in keys if not self.partition_path(asset, k).exists()]
         if missing:
             raise FileNotFoundError(f"{asset}: no materialized partition(s) {missing}")
         if not keys:
             raise FileNotFoundError(f"{asset}: nothing materialized under {self.table_dir(asset)}")
-        return pl.concat(
-            [pl.read_parquet(self.partition_path(asset, k)) for k in keys], how="diagonal_relaxed"
-        )
+        return keys
 
     # -- DuckDB catalog -----------------------------------------------------------------------
 
@@ -139,6 +173,11 @@ class Warehouse:
             duckdb.connect(self.catalog_path, read_only=True) as con,
         ):
             return con.sql(sql).pl()
+
+
+def source_of(partition: str) -> str:
+    """The source of a (source, shard) partition's file name ("numina_math.0003")."""
+    return partition.split(".", 1)[0]
 
 
 def _checked(name: str) -> str:

@@ -17,7 +17,7 @@ from r1_assets.dedup.numbers import numbers_differ
 from r1_assets.definitions import build_definitions
 from r1_assets.resources import EmbedderResource
 from r1_assets.storage.warehouse import Warehouse
-from r1_assets_tests.conftest import DEMO_SOURCES
+from r1_assets_tests.conftest import DEMO_SOURCES, shard_partition
 
 CATALOG = load_catalog(settings.DEFAULT_CATALOG_PATH)
 MANIFEST = json.loads((DEMO_SOURCES / "demo_manifest.json").read_text())
@@ -41,7 +41,7 @@ def materialize_sources(
             instance=instance,
             resources=resources,
             selection=PER_SOURCE,
-            partition_key=source,
+            partition_key=shard_partition(instance, source),
         )
         [event] = [
             e

@@ -22,6 +22,7 @@ from r1_assets.storage.warehouse import Warehouse
 from r1_assets_tests.conftest import (
     VENV_BIN,
     materialize_in_parallel,
+    shard_partition,
     subprocess_env,
     write_jsonl,
 )
@@ -64,7 +65,7 @@ def materialize(defs, instance, selection, partition=None, run_config=None, **ll
         instance=instance,
         resources=resources(defs, **llm),
         selection=selection,
-        partition_key=partition,
+        partition_key=shard_partition(instance, partition) if partition else None,
         run_config=run_config or {},
     )
     return {
@@ -115,7 +116,7 @@ def test_labels_and_distillation_end_to_end(catalog: Path, tmp_path: Path) -> No
 
     distill = {"ops": {"distilled_responses": {"config": TINY}}}
     first = materialize(defs, instance, ["distilled_responses"], "alpha", distill)
-    responses = store.read("distilled_responses", ["alpha"])
+    responses = store.read("distilled_responses", ["alpha.0000"])
     assert responses.height == 3 * 2  # a1, a2, a3 selected, two samples each
     assert set(responses["origin"]) == {"teacher"}
     assert responses["content"].str.starts_with("<think>\n").all()
@@ -126,7 +127,7 @@ def test_labels_and_distillation_end_to_end(catalog: Path, tmp_path: Path) -> No
     again = materialize(defs, instance, ["distilled_responses"], "alpha", distill)
     assert again["distilled_responses"]["llm_cache_misses"] == 0  # zero LLM calls on a rerun
     assert again["distilled_responses"]["llm_cache_hits"] == 6
-    assert store.read("distilled_responses", ["alpha"]).equals(responses)
+    assert store.read("distilled_responses", ["alpha.0000"]).equals(responses)
     more = {"ops": {"distilled_responses": {"config": {**TINY, "n_samples": 3}}}}
     third = materialize(defs, instance, ["distilled_responses"], "alpha", more)
     assert third["distilled_responses"]["llm_cache_misses"] == 3  # only the new sample index
@@ -198,7 +199,7 @@ def test_a_killed_distillation_resumes_without_paying_twice(catalog: Path, tmp_p
     assert rerun.returncode == 0, rerun.stderr[-2000:]
     stored = cache.read_all()
     assert stored["key"].n_unique() == stored.height  # no finished sample generated twice
-    responses = Warehouse(data).read("distilled_responses", ["alpha"])
+    responses = Warehouse(data).read("distilled_responses", ["alpha.0000"])
     assert responses.height == 3 * n_samples  # none missing
     assert set(responses["request_hash"]) <= set(stored["key"])
     remaining = 3 * n_samples - before_kill

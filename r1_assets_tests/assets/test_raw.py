@@ -12,7 +12,7 @@ import yaml
 from r1_assets.assets.keys import RAW_PROBLEMS, RAW_QUARANTINE
 from r1_assets.definitions import build_definitions
 from r1_assets.storage.warehouse import Warehouse
-from r1_assets_tests.conftest import write_jsonl
+from r1_assets_tests.conftest import shard_partition, write_jsonl
 
 ROWS = [
     {"problem": "What is 2+3?", "solution": r"$2+3=5$, so \boxed{5}", "source": "orca_math"},
@@ -36,9 +36,12 @@ def catalog(make_catalog, tmp_path: Path) -> Path:
     )
 
 
-def run(defs: dg.Definitions, partition: str) -> dg.ExecuteInProcessResult:
+def run(defs: dg.Definitions, source: str, shard: str = "0000") -> dg.ExecuteInProcessResult:
+    instance = dg.DagsterInstance.ephemeral()
     return defs.resolve_job_def("raw_problems_job").execute_in_process(
-        partition_key=partition, instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
+        partition_key=shard_partition(instance, source, shard),
+        instance=instance,
+        raise_on_error=False,
     )
 
 
@@ -51,10 +54,17 @@ def checks(result: dg.ExecuteInProcessResult) -> dict[str, bool]:
     return {c.check_name: c.passed for c in result.get_asset_check_evaluations()}
 
 
-def test_one_partition_per_catalog_source(catalog: Path, data_dir: Path) -> None:
+def source_keys(defs: dg.Definitions) -> list[str]:
+    partitions = defs.resolve_assets_def(RAW_PROBLEMS).partitions_def
+    (sources,) = [d.partitions_def for d in partitions.partitions_defs if d.name == "source"]
+    return sources.get_partition_keys()
+
+
+def test_one_partition_per_catalog_source_and_shard(catalog: Path, data_dir: Path) -> None:
     defs = build_definitions(catalog, data_dir)
     partitions = defs.resolve_assets_def(RAW_PROBLEMS).partitions_def
-    assert partitions.get_partition_keys() == ["numina", "gsm", "missing"]
+    assert source_keys(defs) == ["numina", "gsm", "missing"]
+    assert set(partitions.partition_dimension_names) == {"source", "shard"}
 
 
 def test_adding_a_source_is_one_catalog_entry(catalog: Path, data_dir: Path, tmp_path) -> None:
@@ -72,9 +82,9 @@ def test_adding_a_source_is_one_catalog_entry(catalog: Path, data_dir: Path, tmp
     )
     catalog.write_text(yaml.safe_dump(document))
     defs = build_definitions(catalog, data_dir)  # what a code location reload does
-    assert "extra" in defs.resolve_assets_def(RAW_PROBLEMS).partitions_def.get_partition_keys()
+    assert "extra" in source_keys(defs)
     assert run(defs, "extra").success
-    assert Warehouse(data_dir).read("raw_problems", ["extra"])["domain"].to_list() == ["chat"]
+    assert Warehouse(data_dir).read("raw_problems", ["extra.0000"])["domain"].to_list() == ["chat"]
 
 
 def test_materialize_writes_problems_quarantine_metadata_and_checks(catalog, data_dir) -> None:
@@ -86,7 +96,7 @@ def test_materialize_writes_problems_quarantine_metadata_and_checks(catalog, dat
     assert problems_md["domain/math"] == 2
     assert "| math | 2 | 100.0 |" in problems_md["domains"]
     assert "What is 2+3?" in problems_md["preview"]
-    assert problems_md["path"].endswith("warehouse/raw_problems/numina.parquet")
+    assert problems_md["path"].endswith("warehouse/raw_problems/numina.0000.parquet")
     assert (problems_md["license"], problems_md["catalog_format"]) == ("test", "numina_math")
     assert len(problems_md["source_revision"]) == 16
     quarantine_md = materialization(result, RAW_QUARANTINE)
@@ -100,7 +110,7 @@ def test_materialize_writes_problems_quarantine_metadata_and_checks(catalog, dat
     }
 
     warehouse = Warehouse(data_dir)
-    stored = warehouse.read("raw_problems", ["numina"])
+    stored = warehouse.read("raw_problems", ["numina.0000"])
     assert stored["reference_answer"].to_list() == ["5", "56"]
     assert warehouse.query("SELECT count(*) AS n FROM raw_problems_quarantine")["n"][0] == 2
 
@@ -115,9 +125,10 @@ def test_data_version_follows_files_catalog_and_config(catalog, data_dir, tmp_pa
     first, again = data_version(run(defs, "gsm")), data_version(run(defs, "gsm"))
     assert first == again  # nothing changed: downstream stays fresh
     job = defs.resolve_job_def("raw_problems_job")
+    instance = dg.DagsterInstance.ephemeral()
     limited = job.execute_in_process(
-        partition_key="gsm",
-        instance=dg.DagsterInstance.ephemeral(),
+        partition_key=shard_partition(instance, "gsm"),
+        instance=instance,
         run_config={"ops": {"raw_problems": {"config": {"max_problem_chars": 1000}}}},
     )
     assert data_version(limited) != first
@@ -130,7 +141,7 @@ def test_missing_source_succeeds_with_a_failed_check(catalog, data_dir) -> None:
     result = run(build_definitions(catalog, data_dir), "missing")
     assert result.success  # the run does not crash…
     assert checks(result)["source_read_completely"] is False  # …but the UI shows it red
-    quarantine = Warehouse(data_dir).read("raw_problems_quarantine", ["missing"])
+    quarantine = Warehouse(data_dir).read("raw_problems_quarantine", ["missing.0000"])
     assert quarantine["reason"].to_list() == ["source_missing"]
     assert "missing" not in Warehouse(data_dir).partitions("raw_problems")
 
@@ -143,8 +154,8 @@ def test_vanished_source_keeps_its_last_good_partition(catalog, data_dir, tmp_pa
     assert result.success and checks(result)["source_read_completely"] is False
     assert RAW_PROBLEMS not in {e.asset_key for e in result.get_asset_materialization_events()}
     warehouse = Warehouse(data_dir)
-    assert warehouse.read("raw_problems", ["gsm"]).height == 1  # not wiped
-    assert warehouse.read("raw_problems_quarantine", ["gsm"])["reason"].to_list() == [
+    assert warehouse.read("raw_problems", ["gsm.0000"]).height == 1  # not wiped
+    assert warehouse.read("raw_problems_quarantine", ["gsm.0000"])["reason"].to_list() == [
         "source_missing"
     ]
 
@@ -160,11 +171,12 @@ def test_partitions_are_independent(catalog, data_dir) -> None:
 
 def test_config_limits_apply(catalog, data_dir) -> None:
     defs = build_definitions(catalog, data_dir)
+    instance = dg.DagsterInstance.ephemeral()
     result = defs.resolve_job_def("raw_problems_job").execute_in_process(
-        partition_key="numina",
-        instance=dg.DagsterInstance.ephemeral(),
+        partition_key=shard_partition(instance, "numina"),
+        instance=instance,
         run_config={"ops": {"raw_problems": {"config": {"max_problem_chars": 11}}}},
     )
-    quarantine = Warehouse(data_dir).read("raw_problems_quarantine", ["numina"])
+    quarantine = Warehouse(data_dir).read("raw_problems_quarantine", ["numina.0000"])
     assert result.success
     assert quarantine.filter(pl.col("reason") == "oversized").height == 2  # both are 12 chars

@@ -10,7 +10,7 @@ import pytest
 
 from r1_assets.definitions import build_definitions
 from r1_assets.resources import WarehouseIOManager
-from r1_assets_tests.conftest import write_jsonl
+from r1_assets_tests.conftest import shard_partition, write_jsonl
 
 
 @dg.asset(ins={"raw_problems": dg.AssetIn()})
@@ -35,7 +35,8 @@ def defs(make_catalog, tmp_path: Path, data_dir: Path) -> dg.Definitions:
 def materialize_partitions(defs: dg.Definitions, instance, *names: str) -> None:
     job = defs.resolve_job_def("raw_problems_job")
     for name in names:
-        assert job.execute_in_process(partition_key=name, instance=instance).success
+        partition = shard_partition(instance, name)
+        assert job.execute_in_process(partition_key=partition, instance=instance).success
 
 
 def test_unpartitioned_downstream_reads_every_partition(defs, data_dir) -> None:
