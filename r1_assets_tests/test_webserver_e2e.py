@@ -119,8 +119,11 @@ def test_materialize_a_partition_through_the_webserver(make_catalog, tmp_path: P
     env = subprocess_env(catalog, data, home)
     with dagster_dev(env, free_port(), tmp_path / "dagster_dev.log") as url:
         wait_for_location(url)
-        node = graphql(url, PARTITIONS)["assetNodeOrError"]
-        assert node["partitionKeys"] == ["web_demo", "other"]  # one per catalog source
+        # one per (catalog source, shard), the shards registered by the source_shards sensor
+        assert wait_for_partitions(url, {"0000|web_demo", "0000|other"}) == {
+            "0000|web_demo",
+            "0000|other",
+        }
         params = {
             "selector": {
                 "repositoryLocationName": "r1_assets",
@@ -128,7 +131,13 @@ def test_materialize_a_partition_through_the_webserver(make_catalog, tmp_path: P
                 "jobName": "raw_problems_job",
             },
             "runConfigData": {},
-            "executionMetadata": {"tags": [{"key": "dagster/partition", "value": "web_demo"}]},
+            "executionMetadata": {
+                "tags": [
+                    {"key": "dagster/partition", "value": "0000|web_demo"},
+                    {"key": "dagster/partition/shard", "value": "0000"},
+                    {"key": "dagster/partition/source", "value": "web_demo"},
+                ]
+            },
         }
         launched = graphql(url, LAUNCH, {"params": params})["launchRun"]
         assert launched["__typename"] == "LaunchRunSuccess", launched
@@ -149,7 +158,18 @@ def test_materialize_a_partition_through_the_webserver(make_catalog, tmp_path: P
     assert problems["source"].to_list() == ["web_demo", "web_demo"]
     assert problems["reference_answer"].to_list() == ["7", "18"]
     assert warehouse.read("raw_problems_quarantine")["reason"].to_list() == ["malformed_json"]
-    assert warehouse.partitions("raw_problems") == ["web_demo"]  # only the launched partition
+    assert warehouse.partitions("raw_problems") == ["web_demo.0000"]  # only the launched one
+
+
+def wait_for_partitions(url: str, wanted: set[str], timeout: float = 120) -> set[str]:
+    """raw_problems' partition keys once they include ``wanted`` (the sensor adds shards)."""
+    deadline, keys = time.monotonic() + timeout, set()
+    while time.monotonic() < deadline:
+        keys = set(graphql(url, PARTITIONS)["assetNodeOrError"]["partitionKeys"])
+        if wanted <= keys:
+            return keys
+        time.sleep(1)
+    raise AssertionError(f"partitions {sorted(wanted - keys)} never appeared (have {keys})")
 
 
 def launch(url: str, job: str, partition: dict[str, str] | None, run_config: dict) -> str:
@@ -244,3 +264,130 @@ def test_evaluate_base_and_trained_models_through_the_webserver(
     assert set(report["benchmark"]) == {"demo_gpqa"}
     assert report["problems"].to_list() == [2, 2]
     assert report["model_id"].n_unique() == 2  # the trained checkpoint, not the base model
+
+
+BACKFILL = """
+mutation LaunchPartitionBackfill($backfillParams: LaunchBackfillParams!) {
+  launchPartitionBackfill(backfillParams: $backfillParams) {
+    __typename
+    ... on LaunchBackfillSuccess { backfillId }
+    ... on PythonError { message }
+    ... on PartitionKeysNotFoundError { message }
+  }
+}"""
+BACKFILL_RUNS = """
+query Runs($tags: [ExecutionTag!]) { runsOrError(filter: {tags: $tags}) {
+  ... on Runs { results { runId status tags { key value } } } } }"""
+
+
+def sharded_source_rows(n: int) -> list[dict]:
+    """Math problems (number variants of one template, never merged) and a rewording of row 1
+    three shards later."""
+    rows = [
+        {
+            "problem": f"A farmer has {i} cows and buys {i + 3} more. How many cows now?",
+            "solution": f"\\boxed{{{2 * i + 3}}}",
+        }
+        for i in range(n)
+    ]
+    rows[n - 2] = {  # a rewording of row 1
+        "problem": "A farmer owns 1 cow and then purchases 4 more. How many cows does he have now?",
+        "solution": "\\boxed{5}",
+    }
+    return rows
+
+
+def decisions_of(data: Path, catalog: Path, instance, partitions):
+    import dagster as dg
+
+    from r1_assets.definitions import build_definitions
+
+    defs = build_definitions(catalog, data)
+    for partition in partitions:
+        dg.materialize(
+            list(defs.assets),
+            instance=instance,
+            resources=defs.resources,
+            selection=["raw_problems", "raw_problems_quarantine", "problem_embeddings"],
+            partition_key=partition,
+        )
+    dg.materialize(
+        list(defs.assets), instance=instance, resources=defs.resources, selection=["deduped_pool"]
+    )
+    return Warehouse(data).read("deduped_pool")
+
+
+def test_a_sources_shards_backfill_from_the_ui_as_separate_runs(
+    make_catalog, tmp_path: Path
+) -> None:
+    """Issue 19: a source of 4 shards is one backfill selection in the UI, run as one run per
+    shard; the pool's decisions equal those of the same source loaded as one shard."""
+    import dagster as dg
+    import polars as pl
+
+    from r1_assets_tests.conftest import shard_partition
+
+    write_jsonl(tmp_path / "big.jsonl", sharded_source_rows(40))  # small repeats its row 0
+    big = sharded_source_rows(40)
+    write_jsonl(
+        tmp_path / "small.jsonl", [{"problem": "What is 6 times 7?", "solution": "42"}, big[0]]
+    )
+    entries = [
+        {"name": "big", "format": "numina_math", "location": "big.jsonl", "shard_rows": 10},
+        {"name": "small", "format": "numina_math", "location": "small.jsonl", "priority": 1},
+    ]
+    catalog = make_catalog(*entries)
+    data, home = tmp_path / "data", tmp_path / "home"
+    env = subprocess_env(catalog, data, home)
+    log = tmp_path / "dagster_dev.log"
+    wanted = {f"000{i}|big" for i in range(4)}
+    with dagster_dev(env, free_port(), log) as url:
+        wait_for_location(url)
+        keys = wait_for_partitions(url, wanted | {"0000|small"})
+        assert {k for k in keys if k.endswith("|big")} == wanted  # 40 records, 10 per shard
+        params = {  # what the UI's launch dialog sends for "source big, every shard"
+            "assetSelection": [
+                {"path": ["raw_problems"]},
+                {"path": ["raw_problems_quarantine"]},
+                {"path": ["problem_embeddings"]},
+            ],
+            "partitionNames": sorted(wanted),
+            "fromFailure": False,
+            "tags": [],
+        }
+        launched = graphql(url, BACKFILL, {"backfillParams": params})["launchPartitionBackfill"]
+        assert launched["__typename"] == "LaunchBackfillSuccess", launched
+        tags = [{"key": "dagster/backfill", "value": launched["backfillId"]}]
+        deadline, runs = time.monotonic() + 400, []
+        while time.monotonic() < deadline:
+            runs = graphql(url, BACKFILL_RUNS, {"tags": tags})["runsOrError"]["results"]
+            assert all(r["status"] not in ("FAILURE", "CANCELED") for r in runs), log.read_text()[
+                -3000:
+            ]
+            if len(runs) == 4 and all(r["status"] == "SUCCESS" for r in runs):
+                break
+            time.sleep(2)
+        partitions = sorted(
+            t["value"] for r in runs for t in r["tags"] if t["key"] == "dagster/partition"
+        )
+        assert partitions == sorted(wanted), runs  # one run per shard
+
+    warehouse = Warehouse(data)
+    assert warehouse.partitions("raw_problems") == [f"big.000{i}" for i in range(4)]
+    assert [warehouse.read("raw_problems", [f"big.000{i}"]).height for i in range(4)] == [10] * 4
+    instance = dg.DagsterInstance.ephemeral()
+    sharded = decisions_of(data, catalog, instance, [shard_partition(instance, "small")])
+    whole_catalog = make_catalog(*[{**e, "shard_rows": 1000} for e in entries])
+    whole_instance = dg.DagsterInstance.ephemeral()
+    whole = decisions_of(
+        tmp_path / "whole",
+        whole_catalog,
+        whole_instance,
+        [shard_partition(whole_instance, name) for name in ("big", "small")],
+    )
+    columns = [c for c in whole.columns if c != "shard"]
+    order = ["source", "source_row_id"]
+    assert sharded.select(columns).sort(order).equals(whole.select(columns).sort(order))
+    duplicates = sharded.filter(pl.col("decision") == "duplicate")
+    assert duplicates.height == 2 and "exact" in duplicates["method"].to_list()
+    assert sharded["shard"].unique().sort().to_list() == ["0000", "0001", "0002", "0003"]

@@ -180,3 +180,45 @@ def test_config_limits_apply(catalog, data_dir) -> None:
     quarantine = Warehouse(data_dir).read("raw_problems_quarantine", ["numina.0000"])
     assert result.success
     assert quarantine.filter(pl.col("reason") == "oversized").height == 2  # both are 12 chars
+
+
+def test_shards_are_registered_by_the_sensor_and_each_run_loads_its_window(
+    make_catalog, data_dir, tmp_path
+) -> None:
+    from r1_assets.assets.shards import register_shards, source_shards_sensor
+
+    write_jsonl(
+        tmp_path / "many.jsonl",
+        [{"question": f"What is {i} + {i}?", "answer": f"#### {2 * i}"} for i in range(7)],
+    )
+    catalog = make_catalog(
+        {"name": "many", "format": "gsm8k", "location": "many.jsonl", "shard_rows": 3},
+        {"name": "one", "format": "gsm8k", "location": "many.jsonl"},
+    )
+    defs = build_definitions(catalog, data_dir)
+    instance = dg.DagsterInstance.ephemeral()
+    source_catalog = defs.resources["source_catalog"]
+    context = dg.build_sensor_context(
+        instance=instance, resources={"source_catalog": source_catalog}
+    )
+    result = source_shards_sensor(context)
+    [request] = result.dynamic_partitions_requests
+    assert request.partition_keys == ["0000", "0001", "0002"]
+    assert register_shards(instance, source_catalog) == {
+        "many": ["0000", "0001", "0002"],
+        "one": ["0000"],
+    }
+    assert not source_shards_sensor(context).dynamic_partitions_requests  # nothing new
+    job = defs.resolve_job_def("raw_problems_job")
+    for shard in ("0000", "0001", "0002"):
+        key = dg.MultiPartitionKey({"source": "many", "shard": shard})
+        assert job.execute_in_process(partition_key=key, instance=instance).success
+    warehouse = Warehouse(data_dir)
+    heights = [warehouse.read("raw_problems", [f"many.000{i}"]).height for i in range(3)]
+    assert heights == [3, 3, 1]
+    answers = warehouse.read("raw_problems")["reference_answer"].to_list()
+    assert answers == [str(2 * i) for i in range(7)]
+    # "one" has one shard; its cell in shard 0001 of the grid is an empty partition, not an error
+    beyond = dg.MultiPartitionKey({"source": "one", "shard": "0001"})
+    assert job.execute_in_process(partition_key=beyond, instance=instance).success
+    assert warehouse.read("raw_problems", ["one.0001"]).is_empty()

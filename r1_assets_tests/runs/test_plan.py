@@ -7,6 +7,7 @@ import pytest
 from r1_assets.runs.plan import (
     BENCHMARK,
     MODEL,
+    SHARD,
     SOURCE,
     UNPARTITIONED,
     AssetNode,
@@ -177,3 +178,25 @@ def test_an_ops_entry_naming_no_op_is_an_error_not_ignored() -> None:
         RequestError, match=r"unknown op 'dedup_pool' in run.yaml \(did you mean 'deduped_pool'\?\)"
     ):
         check_ops(GRAPH, {"dedup_pool": {"config": {"threshold": 0.9}}}, "run.yaml")
+
+
+def test_per_shard_stages_run_once_per_shard_of_each_source_never_beyond() -> None:
+    sharded = [
+        AssetNode(
+            n.name, (SHARD, SOURCE) if n.dimensions == (SOURCE,) else n.dimensions, n.parents, n.op
+        )
+        for n in GRAPH
+    ]
+    shards = {"alpha": ["0000", "0001", "0002"], "beta": ["0000"]}
+    plan = plan_runs(sharded, KEYS, select=["raw_problems", "deduped_pool"], shards=shards)
+    assert [[run.label for run in stage] for stage in plan.stages] == [
+        ["0000|alpha", "0001|alpha", "0002|alpha", "0000|beta"],
+        [UNPARTITIONED],
+    ]
+    assert plan.stages[0][1].partition == {SOURCE: "alpha", SHARD: "0001"}
+    narrowed = plan_runs(sharded, KEYS, select=["raw_problems"], sources=["beta"], shards=shards)
+    assert [run.label for run in narrowed.runs] == ["0000|beta"]
+    # a failed shard blocks its own later stages only
+    later = RunRequest(("problem_labels",), {SOURCE: "alpha", SHARD: "0001"})
+    other = RunRequest(("problem_labels",), {SOURCE: "alpha", SHARD: "0002"})
+    assert blocked(later, ["0001|alpha"]) and not blocked(other, ["0001|alpha"])
