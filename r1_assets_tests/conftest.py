@@ -63,12 +63,16 @@ def free_port() -> int:
 def materialize_in_parallel(
     select: str, partitions: list[str], env: dict[str, str], timeout: float = 600
 ) -> list[tuple[int, str]]:
-    """Run `dagster asset materialize` for each partition at once, as a backfill's run workers
-    do; (exit code, output) per partition. DAGSTER_HOME is prepared first, as `r1-assets` does
+    """Run `dagster asset materialize` for each source's first shard at once, as a backfill's
+    run workers do; (exit code, output) per partition. DAGSTER_HOME is prepared first, as `r1-assets` does
     (dagster.yaml, storage, pool slots: each races when two processes create it at once)."""
+    import dagster as dg
+
     from r1_assets.runs.instance import prepare_dagster_home
 
     prepare_dagster_home(Path(env["DAGSTER_HOME"]))
+    with dg.DagsterInstance.from_config(env["DAGSTER_HOME"]) as instance:
+        partitions = [str(shard_partition(instance, source)) for source in partitions]
     processes = [
         subprocess.Popen(
             [
@@ -116,6 +120,19 @@ def shared_models_dir() -> Path:
         os.environ.pop("R1_ASSETS_MODELS_DIR", None)
     else:
         os.environ["R1_ASSETS_MODELS_DIR"] = previous
+
+
+def partition_for(defs, asset: str, key, instance):
+    """``key`` as the partition of ``asset``'s runs: a source name becomes the source's first
+    shard (registered in ``instance``) for per-shard stages; other keys pass as they are."""
+    import dagster as dg
+
+    from r1_assets.assets.partitions import SHARD, dimensions
+
+    definition = defs.resolve_assets_def(dg.AssetKey.from_user_string(asset)).partitions_def
+    if isinstance(key, str) and SHARD in dimensions(definition):
+        return shard_partition(instance, key)
+    return key
 
 
 def shard_partition(instance, source: str, shard: str = "0000"):

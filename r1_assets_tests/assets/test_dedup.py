@@ -225,12 +225,13 @@ def test_adding_a_source_embeds_only_that_source(demo, tmp_path) -> None:
     )
     defs = build_definitions(catalog, tmp_path / "data")
     resources = {**defs.resources, "embedder": EmbedderResource(cache_dir=str(demo["cache"]))}
+    instance = dg.DagsterInstance.ephemeral()
     result = dg.materialize(
         list(defs.assets),
-        instance=dg.DagsterInstance.ephemeral(),
+        instance=instance,
         resources=resources,
         selection=PER_SOURCE,
-        partition_key="extra_source",
+        partition_key=shard_partition(instance, "extra_source"),
     )
     [event] = [
         e for e in result.get_asset_materialization_events() if e.asset_key == PROBLEM_EMBEDDINGS
@@ -285,12 +286,13 @@ def test_a_wrong_model_path_fails_before_any_work(demo, tmp_path) -> None:
         **defs.resources,
         "embedder": EmbedderResource(model="/models/no-such-model", cache_dir=str(cache)),
     }
+    instance = dg.DagsterInstance.ephemeral()
     result = dg.materialize(
         list(defs.assets),
-        instance=dg.DagsterInstance.ephemeral(),
+        instance=instance,
         resources=resources,
         selection=["problem_embeddings"],
-        partition_key="numina_demo",
+        partition_key=shard_partition(instance, "numina_demo"),
         raise_on_error=False,
     )
     assert not result.success

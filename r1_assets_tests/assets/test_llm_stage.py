@@ -22,7 +22,7 @@ from r1_assets.storage.warehouse import Warehouse
 from r1_assets_tests.conftest import (
     VENV_BIN,
     materialize_in_parallel,
-    shard_partition,
+    partition_for,
     subprocess_env,
     write_jsonl,
 )
@@ -65,7 +65,7 @@ def materialize(defs, instance, selection, partition=None, run_config=None, **ll
         instance=instance,
         resources=resources(defs, **llm),
         selection=selection,
-        partition_key=shard_partition(instance, partition) if partition else None,
+        partition_key=partition_for(defs, selection[0], partition, instance),
         run_config=run_config or {},
     )
     return {
@@ -216,7 +216,7 @@ def test_two_partitions_label_at_once_within_the_llm_pool(catalog: Path, tmp_pat
         "problem_labels", ["alpha", "beta"], subprocess_env(catalog, data, home)
     )
     assert [code for code, _ in results] == [0, 0], "".join(out[-2000:] for _, out in results)
-    assert set(Warehouse(data).partitions("problem_labels")) == {"alpha", "beta"}
+    assert set(Warehouse(data).partitions("problem_labels")) == {"alpha.0000", "beta.0000"}
     with dg.DagsterInstance.from_config(str(home)) as instance:
         windows = []
         for run in instance.get_runs():

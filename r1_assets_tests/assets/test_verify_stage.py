@@ -14,7 +14,7 @@ from r1_assets.catalog.am_rows import am_row
 from r1_assets.definitions import build_definitions
 from r1_assets.storage.warehouse import Warehouse
 from r1_assets_tests.assets.test_llm_stage import materialize, resources
-from r1_assets_tests.conftest import write_jsonl
+from r1_assets_tests.conftest import shard_partition, write_jsonl
 
 MATH = "NuminaMath"
 CODE = "codeio"
@@ -99,7 +99,7 @@ def test_verification_end_to_end(catalog: Path, tmp_path: Path) -> None:
         instance=instance,
         resources=resources(defs),
         selection=["response_verdicts", "verified_set", "rejected_responses"],
-        partition_key="am",
+        partition_key=shard_partition(instance, "am"),
     )
     meta = {
         e.asset_key.to_user_string(): {k: v.value for k, v in e.materialization.metadata.items()}
