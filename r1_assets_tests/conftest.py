@@ -64,8 +64,9 @@ def materialize_in_parallel(
     select: str, partitions: list[str], env: dict[str, str], timeout: float = 600
 ) -> list[tuple[int, str]]:
     """Run `dagster asset materialize` for each source's first shard at once, as a backfill's
-    run workers do; (exit code, output) per partition. DAGSTER_HOME is prepared first, as `r1-assets` does
-    (dagster.yaml, storage, pool slots: each races when two processes create it at once)."""
+    run workers do; (exit code, output) per partition. DAGSTER_HOME is prepared first, as
+    `r1-assets` does (dagster.yaml, storage, pool slots: each races when two processes create it
+    at once)."""
     import dagster as dg
 
     from r1_assets.runs.instance import prepare_dagster_home
