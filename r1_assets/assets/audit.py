@@ -71,15 +71,26 @@ def load_items(benchmark_catalog: BenchmarkCatalogResource, benchmark: str) -> B
     return loaded
 
 
-def read_stages(store: Warehouse, sources: list[str]) -> dict[str, pl.DataFrame | None]:
+def read_stages(
+    store: Warehouse, sources: list[str], uids: pl.Series
+) -> dict[str, pl.DataFrame | None]:
+    """The rows of each later stage that belong to these problems, with the columns the lineage
+    joins read (never the responses' texts)."""
+    wanted = ("decision", "duplicate_of", "response_uid", "rejection_reason")
     stages: dict[str, pl.DataFrame | None] = {}
     for name in LINEAGE_STAGES:
         parts = store.partitions(name)
-        if name == "sft_dataset":
-            stages[name] = store.read(name) if parts else None
-            continue
         parts = store.source_partitions(name, sources) if "data" not in parts else ["data"]
-        stages[name] = store.read(name, parts) if parts else None
+        if not parts:
+            stages[name] = None
+            continue
+        frame = store.scan(name, parts)
+        columns = frame.collect_schema().names()
+        stages[name] = (
+            frame.filter(pl.col("problem_uid").is_in(uids.unique().implode()))
+            .select("problem_uid", "source", "source_row_id", *[c for c in wanted if c in columns])
+            .collect()
+        )
     return stages
 
 
@@ -136,7 +147,9 @@ def build_contamination_report(benchmarks: dg.PartitionsDefinition) -> dg.Assets
         matched = match_items(items, problems, settings, vectors, judge_fn)
         weak = matched.filter(pl.col("verdict") == "weak")  # counted, not reported
         hits = matched.filter(pl.col("verdict") != "weak")
-        report = attach_lineage(benchmark, hits, items, raw, read_stages(store, sources))
+        report = attach_lineage(
+            benchmark, hits, items, raw, read_stages(store, sources, hits["problem_uid"])
+        )
         metadata = report_metadata(report, items, settings, loaded, weak, problems)
         return dg.Output(report, metadata=metadata)
 

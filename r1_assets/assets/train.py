@@ -2,12 +2,14 @@
 and ``trained_model`` (SFT of the student on it)."""
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
 import polars as pl
 from pydantic import Field
 from pydantic.fields import FieldInfo
+from tqdm import tqdm
 
 from r1_assets.assets.keys import (
     CONTAMINATION_REPORT,
@@ -20,7 +22,7 @@ from r1_assets.assets.metadata import column_lineage
 from r1_assets.assets.plots import bar_plot, line_plot
 from r1_assets.audit.report import decontaminate, judge_function
 from r1_assets.audit.training import mixture_overlaps, training_problems
-from r1_assets.dataset.export import dataset_card, token_counter, token_stats, write_export
+from r1_assets.dataset.export import ExportWriter, TokenLengths, dataset_card, token_counter
 from r1_assets.dataset.mixture import MixturePolicy, build_mixture, mixture_counts
 from r1_assets.evaluate.benchmarks import load_benchmark
 from r1_assets.llm.models import DEFAULT_LLM, resolve_llm
@@ -37,6 +39,7 @@ from r1_assets.settings import models_dir
 from r1_assets.storage.warehouse import source_of
 from r1_assets.text.markdown import markdown_table
 from r1_assets.train.settings import SFTSettings
+from r1_assets.verify.verdicts import VERIFIED_SCHEMA
 
 
 class SFTDatasetConfig(dg.Config):
@@ -89,7 +92,7 @@ def sft_dataset(
     source_catalog: SourceCatalogResource,
     benchmark_catalog: BenchmarkCatalogResource,
     contamination_audit: ContaminationAuditResource,
-) -> dg.Output:
+) -> dg.MaterializeResult:
     store = warehouse.get()
     catalog = source_catalog.load()
     stored = store.partitions("verified_set")
@@ -100,7 +103,13 @@ def sft_dataset(
     if not shards:
         raise dg.Failure(description="no verified_set partition materialized yet")
     sources = list(dict.fromkeys(source_of(f) for f in shards))
-    verified = store.read("verified_set", shards)
+    # the mixture is decided on every column but the messages (the bulk of a row); the messages
+    # are joined shard by shard while the rows are written
+    verified = (
+        store.scan("verified_set", shards, partition_column=SHARD_FILE)
+        .select(*[c for c in VERIFIED_SCHEMA if c != "messages"], SHARD_FILE)
+        .collect()
+    )
     labeled = store.source_partitions("problem_labels", catalog.names)
     unlabeled = sorted(set(shards) - set(labeled))
     if unlabeled:
@@ -109,7 +118,9 @@ def sft_dataset(
             "difficulty_keep does not apply to them"
         )
     labels = (
-        store.read("problem_labels", labeled)
+        store.scan("problem_labels", labeled)
+        .select("problem_uid", "source_row_id", "difficulty", "category")
+        .collect()
         if labeled
         else pl.DataFrame(
             schema={
@@ -141,32 +152,42 @@ def sft_dataset(
             metadata={"per_source": dg.MetadataValue.md(markdown_table(counts, counts.height))},
         )
     tokenizer_path = resolve_llm(config.tokenizer, models_dir(Path(warehouse.root)))
-    count = token_counter(tokenizer_path)
-    tokens = token_stats(mixture, count)
+    tokens = TokenLengths(token_counter(tokenizer_path))
     licenses = {
         name: getattr(entry, "license", "invalid catalog entry")
         for name, entry in catalog.entries.items()
     }
     policy = config.model_dump(exclude={"tokenizer"})
-    export = write_export(
-        mixture,
-        Path(warehouse.root) / "exports" / "sft_dataset",
-        lambda content_hash: dataset_card(
-            mixture, counts, licenses, tokens, policy, content_hash, config.tokenizer
-        ),
-    )
+    exporter = ExportWriter(Path(warehouse.root) / "exports" / "sft_dataset")
+    try:
+        with store.writer(SFT_DATASET.path[-1], SFT_SCHEMA) as write:
+            for batch in tqdm(
+                _with_messages(store, mixture), desc="sft_dataset", unit=" shards", disable=None
+            ):
+                write(batch)
+                exporter.write(batch)
+                tokens.add(batch)
+        table = tokens.table()
+        export = exporter.finish(
+            lambda content_hash: dataset_card(
+                mixture, counts, licenses, table, policy, content_hash, config.tokenizer
+            )
+        )
+    except BaseException:
+        exporter.abort()
+        raise
     context.log.info(f"exported {export.rows} rows to {export.folder}")
     by_domain = mixture.group_by("domain").len().sort("domain")
-    return dg.Output(
-        mixture,
+    return dg.MaterializeResult(
         metadata={
             "dagster/row_count": mixture.height,
+            "path": dg.MetadataValue.path(str(store.partition_path(SFT_DATASET.path[-1]))),
             "content_hash": export.content_hash,
             "export_folder": dg.MetadataValue.path(str(export.folder)),
             "jsonl": dg.MetadataValue.path(str(export.jsonl)),
             "dataset_card": dg.MetadataValue.md(export.card.read_text()),
             "per_source": dg.MetadataValue.md(markdown_table(counts, counts.height)),
-            "token_lengths": dg.MetadataValue.md(markdown_table(tokens, tokens.height)),
+            "token_lengths": dg.MetadataValue.md(markdown_table(table, table.height)),
             "domain_plot": bar_plot(
                 by_domain["domain"].to_list(), by_domain["len"].to_list(), "rows per domain"
             ),
@@ -201,6 +222,26 @@ def sft_dataset(
             ),
         },
     )
+
+
+SHARD_FILE = "_shard_file"  # which verified_set file a mixture row's messages are in
+SFT_SCHEMA = pl.Schema(
+    {**VERIFIED_SCHEMA, "difficulty": pl.Int8, "category": pl.String, "copy": pl.Int32}
+)
+
+
+def _with_messages(store, mixture: pl.DataFrame) -> Iterator[pl.DataFrame]:
+    """The mixture's rows with their messages, one verified_set file at a time, in the
+    mixture's order (source, then shard, then response): memory bounded by one shard."""
+    ordered = mixture.sort("source", SHARD_FILE, "response_uid", "copy", maintain_order=True)
+    for (shard_file,), rows in ordered.group_by(SHARD_FILE, maintain_order=True):
+        messages = store.scan("verified_set", [shard_file]).select("response_uid", "messages")
+        messages = messages.filter(
+            pl.col("response_uid").is_in(rows["response_uid"].unique().implode())
+        ).collect()
+        yield rows.join(messages, on="response_uid", how="left", maintain_order="left").select(
+            list(SFT_SCHEMA)
+        )
 
 
 def _decontaminated(context, config, store, verified, contamination_audit, benchmarks):
@@ -246,7 +287,7 @@ def no_benchmark_overlap(
 ) -> dg.AssetCheckResult:
     store = warehouse.get()
     settings = contamination_audit.settings()
-    mixture = store.read("sft_dataset")
+    mixture = store.scan("sft_dataset").select("problem_uid").collect()
     raw = training_problems(store, source_catalog.load().names)
     if raw is None:
         raise dg.Failure(description="no raw_problems partition materialized: nothing to audit")
@@ -332,7 +373,7 @@ def trained_model(
     if not Path(base).is_dir():
         raise dg.Failure(description=f"base model {config.base_model!r}: no folder at {base}")
     settings = config.settings()
-    dataset_hash = content_hash(mixture)
+    dataset_hash = content_hash(store.iter_batches("sft_dataset"))
     key = checkpoint_key(dataset_hash, model_id(config.base_model, base), settings)
     output_dir = checkpoint_dir(models_dir(Path(warehouse.root)), key)
     if is_trained(output_dir):

@@ -13,11 +13,17 @@ from r1_assets.audit.vectors import Embedder, both, item_vectors, problem_vector
 from r1_assets.evaluate.benchmarks import BenchmarkLoad
 from r1_assets.storage.warehouse import Warehouse
 
+# what the audit reads of a training problem: never its responses (the bulk of an AM row)
+TRAINING_COLUMNS = ("problem_uid", "source", "source_row_id", "source_revision", "problem")
+
 
 def training_problems(store: Warehouse, sources: list[str]) -> pl.DataFrame | None:
-    """raw_problems of the materialized ``sources``; None when none is materialized."""
+    """The problems of every materialized shard of ``sources`` (TRAINING_COLUMNS); None when
+    none is materialized."""
     materialized = store.source_partitions("raw_problems", sources)
-    return store.read("raw_problems", materialized) if materialized else None
+    if not materialized:
+        return None
+    return store.scan("raw_problems", materialized).select(TRAINING_COLUMNS).collect()
 
 
 @dataclass(frozen=True)

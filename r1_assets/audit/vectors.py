@@ -40,7 +40,10 @@ def problem_vectors(
     """Vectors aligned with ``problems``, from problem_embeddings (and the embedding cache behind
     it): only problems never embedded cost model time."""
     known = (
-        store.read("problem_embeddings").filter(pl.col("model_key") == embedder.key)
+        store.scan("problem_embeddings")
+        .filter(pl.col("model_key") == embedder.key)
+        .select("problem_uid", "embedding")
+        .collect()
         if store.partitions("problem_embeddings")
         else pl.DataFrame(schema=EMBEDDING_SCHEMA)
     )

@@ -7,12 +7,14 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Callable, Sequence
+import uuid
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import polars as pl
+import pyarrow.parquet as pq
 
 from r1_assets.text.markdown import markdown_table
 
@@ -47,19 +49,19 @@ def jsonl_lines(mixture: pl.DataFrame) -> list[str]:
     return lines
 
 
-def jsonl_payload(mixture: pl.DataFrame) -> bytes:
-    lines = jsonl_lines(mixture)
-    return ("\n".join(lines) + "\n").encode() if lines else b""
-
-
-def content_hash(mixture: pl.DataFrame) -> str:
-    """sha256 of the JSONL export: the dataset's identity in the card and in trained models."""
-    return hashlib.sha256(jsonl_payload(mixture)).hexdigest()
+def content_hash(batches: Iterable[pl.DataFrame]) -> str:
+    """sha256 of the JSONL export of these rows, read batch by batch: the dataset's identity in
+    the card and in trained models."""
+    digest = hashlib.sha256()
+    for batch in batches:
+        for line in jsonl_lines(batch):
+            digest.update(f"{line}\n".encode())
+    return digest.hexdigest()
 
 
 def token_counter(tokenizer_path: str) -> Callable[[Sequence[str]], list[int]]:
     """Token counts of texts with a Hugging Face tokenizer (no special tokens), for
-    :func:`token_stats`."""
+    :class:`TokenLengths`."""
     from transformers import AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(tokenizer_path)
@@ -70,55 +72,100 @@ def token_counter(tokenizer_path: str) -> Callable[[Sequence[str]], list[int]]:
     return count
 
 
-def token_stats(mixture: pl.DataFrame, count: Callable[[Sequence[str]], list[int]]) -> pl.DataFrame:
-    """Token lengths (the student's tokenizer) of the reasoning, the answer and the whole turn."""
-    assistant = mixture["messages"].list.get(1).struct.field("info")
-    parts = {
-        "think": assistant.struct.field("think_content").fill_null("").to_list(),
-        "answer": assistant.struct.field("answer_content").fill_null("").to_list(),
-        "assistant turn": mixture["messages"].list.get(1).struct.field("content").to_list(),
-    }
-    rows = []
-    for name, texts in parts.items():
-        lengths = np.array(count(texts) if texts else [0])
-        rows.append(
-            {
-                "part": name,
-                "mean": round(float(lengths.mean()), 1),
-                "p50": int(np.percentile(lengths, 50)),
-                "p90": int(np.percentile(lengths, 90)),
-                "max": int(lengths.max()),
-                "total": int(lengths.sum()),
-            }
-        )
-    return pl.DataFrame(rows)
+class TokenLengths:
+    """Token lengths (the student's tokenizer) of the reasoning, the answer and the whole turn,
+    added batch by batch: memory grows by three integers per row, never by the texts."""
+
+    PARTS = ("think", "answer", "assistant turn")
+
+    def __init__(self, count: Callable[[Sequence[str]], list[int]]) -> None:
+        self.count = count
+        self.lengths: dict[str, list[np.ndarray]] = {part: [] for part in self.PARTS}
+
+    def add(self, mixture: pl.DataFrame) -> None:
+        if mixture.is_empty():
+            return
+        assistant = mixture["messages"].list.get(1)
+        info = assistant.struct.field("info")
+        texts = {
+            "think": info.struct.field("think_content").fill_null("").to_list(),
+            "answer": info.struct.field("answer_content").fill_null("").to_list(),
+            "assistant turn": assistant.struct.field("content").fill_null("").to_list(),
+        }
+        for part, values in texts.items():
+            self.lengths[part].append(np.asarray(self.count(values), dtype=np.int64))
+
+    def table(self) -> pl.DataFrame:
+        rows = []
+        for part in self.PARTS:
+            chunks = self.lengths[part]
+            lengths = np.concatenate(chunks) if chunks else np.zeros(1, dtype=np.int64)
+            rows.append(
+                {
+                    "part": part,
+                    "mean": round(float(lengths.mean()), 1),
+                    "p50": int(np.percentile(lengths, 50)),
+                    "p90": int(np.percentile(lengths, 90)),
+                    "max": int(lengths.max()),
+                    "total": int(lengths.sum()),
+                }
+            )
+        return pl.DataFrame(rows)
 
 
-def write_export(mixture: pl.DataFrame, root: Path, card: Callable[[str], str]) -> Export:
-    """Write train.jsonl, train.parquet and README.md (``card(content_hash)``) under
-    ``root/<hash>/``. Written to a temp folder and renamed: a crash never leaves half an export."""
-    payload = jsonl_payload(mixture)
-    content_hash = hashlib.sha256(payload).hexdigest()
-    folder = root / content_hash[:16]
-    if not (folder / "README.md").exists():
-        tmp = root / f".{content_hash[:16]}.{os.getpid()}.tmp"
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
-        (tmp / "train.jsonl").write_bytes(payload)
-        mixture.select("messages", *LINEAGE).write_parquet(tmp / "train.parquet")
-        (tmp / "README.md").write_text(card(content_hash))
-        shutil.rmtree(folder, ignore_errors=True)
-        os.replace(tmp, folder)
-    else:
-        # same rows, maybe another card (tokenizer, licenses, a policy that selects the same rows)
-        tmp_card = folder / f".README.md.{os.getpid()}.tmp"
-        tmp_card.write_text(card(content_hash))
-        os.replace(tmp_card, folder / "README.md")
-    return Export(folder, content_hash, mixture.height)
+class ExportWriter:
+    """An export written batch by batch: train.jsonl and train.parquet go to a temp folder while
+    the JSONL is hashed; ``finish`` names the folder by the hash (same rows, same folder: an
+    existing one is kept and only its card rewritten). Nothing half-written is ever visible."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.tmp = root / f".export.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp"
+        self.tmp.mkdir(parents=True)
+        self.jsonl = (self.tmp / "train.jsonl").open("wb")
+        self.parquet: pq.ParquetWriter | None = None
+        self.digest = hashlib.sha256()
+        self.rows = 0
+
+    def write(self, batch: pl.DataFrame) -> None:
+        for line in jsonl_lines(batch):
+            data = f"{line}\n".encode()
+            self.digest.update(data)
+            self.jsonl.write(data)
+        table = batch.select("messages", *LINEAGE).to_arrow()
+        if self.parquet is None:
+            self.parquet = pq.ParquetWriter(self.tmp / "train.parquet", table.schema)
+        self.parquet.write_table(table.cast(self.parquet.schema))
+        self.rows += batch.height
+
+    def finish(self, card: Callable[[str], str]) -> Export:
+        """Close the files and publish the folder; ``card(content_hash)`` is its README."""
+        self.jsonl.close()
+        if self.parquet is not None:
+            self.parquet.close()
+        content_hash = self.digest.hexdigest()
+        folder = self.root / content_hash[:16]
+        if (folder / "README.md").exists():
+            shutil.rmtree(self.tmp)
+            # same rows, maybe another card (tokenizer, licenses, a policy selecting the same rows)
+            tmp_card = folder / f".README.md.{os.getpid()}.tmp"
+            tmp_card.write_text(card(content_hash))
+            os.replace(tmp_card, folder / "README.md")
+        else:
+            (self.tmp / "README.md").write_text(card(content_hash))
+            shutil.rmtree(folder, ignore_errors=True)
+            os.replace(self.tmp, folder)
+        return Export(folder, content_hash, self.rows)
+
+    def abort(self) -> None:
+        self.jsonl.close()
+        if self.parquet is not None:
+            self.parquet.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 def dataset_card(
-    mixture: pl.DataFrame,
+    mixture: pl.DataFrame,  # without messages is enough: the card reads the other columns
     counts: pl.DataFrame,
     licenses: dict[str, str],
     tokens: pl.DataFrame,

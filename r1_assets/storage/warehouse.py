@@ -18,12 +18,13 @@ import os
 import re
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 import polars as pl
+import pyarrow.parquet as pq
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 UNPARTITIONED = "data"
@@ -56,6 +57,39 @@ class Warehouse:
             tmp.unlink(missing_ok=True)
         self.register_view(asset)
         return path
+
+    @contextmanager
+    def writer(
+        self, asset: str, schema: pl.Schema, partition: str | None = None
+    ) -> Iterator[Callable[[pl.DataFrame], None]]:
+        """Write one partition batch by batch (one row group each), in memory bounded by the
+        batch: the file appears, atomically, when the block ends without an error."""
+        path = self.partition_path(asset, partition)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+        arrow_schema = pl.DataFrame(schema=schema).to_arrow().schema
+        parquet = pq.ParquetWriter(tmp, arrow_schema, compression="zstd")
+
+        def write(batch: pl.DataFrame) -> None:
+            table = batch.select(list(schema)).cast(dict(schema)).to_arrow()
+            parquet.write_table(table.cast(arrow_schema))
+
+        try:
+            yield write
+            parquet.close()
+            os.replace(tmp, path)
+        finally:
+            parquet.close()
+            tmp.unlink(missing_ok=True)
+        self.register_view(asset)
+
+    def iter_batches(
+        self, asset: str, partitions: list[str] | None = None, batch_rows: int = 10_000
+    ) -> Iterator[pl.DataFrame]:
+        """The partitions' rows in order, ``batch_rows`` at a time."""
+        for key in self._existing(asset, partitions):
+            for batch in pq.ParquetFile(self.partition_path(asset, key)).iter_batches(batch_rows):
+                yield pl.from_arrow(batch)
 
     def assets(self) -> list[str]:
         if not self.tables_dir.exists():

@@ -5,7 +5,12 @@ import json
 import polars as pl
 import pytest
 
-from r1_assets.dataset.export import dataset_card, token_stats, write_export
+from r1_assets.dataset.export import (
+    ExportWriter,
+    TokenLengths,
+    content_hash,
+    dataset_card,
+)
 from r1_assets.dataset.mixture import MixturePolicy, build_mixture, mixture_counts
 from r1_assets.verify.verdicts import VERIFIED_SCHEMA, am_messages
 
@@ -82,7 +87,13 @@ def test_the_export_is_content_addressed_am_jsonl_with_a_card(tmp_path):
     accepted, labels = verified(10)
     mixture = build_mixture(accepted, labels, MixturePolicy())
     counts = mixture_counts(accepted, mixture)
-    tokens = token_stats(mixture, lambda texts: [len(t.split()) for t in texts])
+    lengths = TokenLengths(lambda texts: [len(t.split()) for t in texts])
+    for batch in mixture.iter_slices(3):  # written as the asset does: a batch at a time
+        lengths.add(batch)
+    tokens = lengths.table()
+    whole = TokenLengths(lambda texts: [len(t.split()) for t in texts])
+    whole.add(mixture)
+    assert tokens.equals(whole.table())
 
     def card(content_hash: str) -> str:
         return dataset_card(
@@ -90,7 +101,15 @@ def test_the_export_is_content_addressed_am_jsonl_with_a_card(tmp_path):
             "whitespace",
         )  # fmt: skip
 
+    def write_export(frame: pl.DataFrame, root, card) -> object:
+        writer = ExportWriter(root)
+        for batch in frame.iter_slices(4):
+            writer.write(batch)
+        return writer.finish(card)
+
     export = write_export(mixture, tmp_path, card)
+    assert export.content_hash == content_hash([mixture])  # the hash of the JSONL, batched or not
+    assert export.content_hash == content_hash(mixture.iter_slices(1))
     lines = export.jsonl.read_text().splitlines()
     assert len(lines) == 10
     first = json.loads(lines[0])
@@ -107,3 +126,7 @@ def test_the_export_is_content_addressed_am_jsonl_with_a_card(tmp_path):
     again = write_export(mixture, tmp_path, card)
     assert again.folder == export.folder and again.content_hash == export.content_hash
     assert len(list(tmp_path.iterdir())) == 1  # no temp folders left behind
+    failed = ExportWriter(tmp_path)
+    failed.write(mixture.head(2))
+    failed.abort()  # a crash mid-export leaves nothing behind either
+    assert len(list(tmp_path.iterdir())) == 1

@@ -113,3 +113,26 @@ def test_parallel_writers_in_separate_processes_never_hit_the_duckdb_lock(tmp_pa
     assert warehouse.views() == ["raw_problems", "raw_problems_quarantine"]
     seen = warehouse.query("SELECT DISTINCT source FROM raw_problems ORDER BY 1")["source"]
     assert seen.to_list() == sources
+
+
+def test_a_partition_written_batch_by_batch_appears_whole_or_not_at_all(tmp_path: Path) -> None:
+    warehouse = Warehouse(tmp_path)
+    schema = pl.Schema({"id": pl.Int64, "tags": pl.List(pl.String), "note": pl.String})
+    batches = [
+        pl.DataFrame({"id": [1, 2], "tags": [["a"], []], "note": ["x", None]}),
+        pl.DataFrame({"id": [3], "tags": [None], "note": [None]}),  # all-null columns: still typed
+    ]
+    with warehouse.writer("sft_dataset", schema) as write:
+        for batch in batches:
+            write(batch)
+    stored = warehouse.read("sft_dataset")
+    assert stored.schema == schema and stored["id"].to_list() == [1, 2, 3]
+    assert warehouse.query("SELECT count(*) FROM sft_dataset").item() == 3
+    assert [b.height for b in warehouse.iter_batches("sft_dataset", batch_rows=2)] == [2, 1]
+    with pytest.raises(RuntimeError), warehouse.writer("sft_dataset", schema) as write:
+        write(batches[0])
+        raise RuntimeError("killed mid-write")
+    assert warehouse.read("sft_dataset")["id"].to_list() == [1, 2, 3]  # the old file, intact
+    assert sorted(p.name for p in (tmp_path / "warehouse" / "sft_dataset").iterdir()) == [
+        "data.parquet"
+    ]
