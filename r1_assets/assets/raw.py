@@ -14,7 +14,7 @@ from pydantic import Field
 from r1_assets.assets.keys import RAW_PROBLEMS, RAW_QUARANTINE
 from r1_assets.assets.metadata import column_schema
 from r1_assets.assets.partitions import source_shard
-from r1_assets.catalog.checks import duplicate_uids, schema_violations
+from r1_assets.catalog.checks import duplicate_rows, schema_violations
 from r1_assets.catalog.loader import Limits, LoadResult, load_source
 from r1_assets.catalog.schema import (
     COLUMN_DESCRIPTIONS,
@@ -81,11 +81,12 @@ def build_raw_problems(partitions_def: dg.PartitionsDefinition) -> dg.AssetsDefi
                 "ids, domain and problem text are present.",
             ),
             dg.AssetCheckSpec(
-                "problem_uid_unique",
+                "rows_unique",
                 asset=RAW_PROBLEMS,
                 blocking=True,
-                description="No problem_uid occurs twice within the shard (a text repeated in "
-                "another shard of the source is an exact duplicate in deduped_pool).",
+                description="No (problem_uid, source_row_id) occurs twice within the shard, "
+                "what later stages join on. A text repeated under other row ids is kept: "
+                "deduped_pool marks the copies exact duplicates.",
             ),
             dg.AssetCheckSpec(
                 "source_read_completely",
@@ -217,13 +218,13 @@ def _checks(result: LoadResult) -> Iterator[dg.AssetCheckResult]:
         passed=not violations,
         metadata={"violations": dg.MetadataValue.json(violations)},
     )
-    duplicates = duplicate_uids(result.problems)
+    duplicates = duplicate_rows(result.problems)
     yield dg.AssetCheckResult(
-        check_name="problem_uid_unique",
+        check_name="rows_unique",
         asset_key=RAW_PROBLEMS,
         passed=duplicates.is_empty(),
         metadata={
-            "duplicated_uids": duplicates.height,
+            "duplicated_rows": duplicates.height,
             "examples": dg.MetadataValue.md(markdown_table(duplicates, 10)),
         },
     )

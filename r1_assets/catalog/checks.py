@@ -36,8 +36,12 @@ def schema_violations(frame: pl.DataFrame) -> list[str]:
     return problems
 
 
-def duplicate_uids(frame: pl.DataFrame) -> pl.DataFrame:
-    """problem_uid values that occur more than once, with their counts."""
+def duplicate_rows(frame: pl.DataFrame) -> pl.DataFrame:
+    """(problem_uid, source_row_id) pairs that occur more than once, with their counts: what
+    later stages join a problem's rows on."""
     return (
-        frame.group_by("problem_uid").len().filter(pl.col("len") > 1).sort("len", descending=True)
+        frame.group_by("problem_uid", "source_row_id")
+        .len()
+        .filter(pl.col("len") > 1)
+        .sort("len", descending=True)
     )

@@ -123,11 +123,15 @@ class ProblemBuilder(EntryBuilder):
                     row_id,
                 )
         uid = problem_uid(problem)
-        if uid in self.seen:
+        # a text repeated under another row id is kept: deduped_pool decides every exact
+        # duplicate, wherever it is (another shard, another source) and keeps the best-ranked;
+        # only a repeated record (same id, same text) is rejected here
+        record_key = f"{uid}|{row_id}"
+        if record_key in self.seen:
             raise RowError(
                 "duplicate_in_source",
                 problem_field,
-                f"same normalized problem as row {self.seen[uid]}",
+                f"same id and normalized problem as {self.seen[record_key]}",
                 row_id,
             )
         metadata = {k: v for k, v in parsed.metadata.items() if v not in (None, "", [])}
@@ -147,7 +151,7 @@ class ProblemBuilder(EntryBuilder):
             "responses": parsed.responses,
             "metadata": json.dumps(metadata, ensure_ascii=False, sort_keys=True, default=str),
         }
-        self.seen[uid] = row_id
+        self.seen[record_key] = record.location
         return row
 
 

@@ -85,7 +85,8 @@ QUARANTINE_REASONS = {
     "wrong_type": "a field has the wrong type",
     "malformed_field": "a field's content cannot be parsed",
     "oversized": "the row or its problem text exceeds the configured limit",
-    "duplicate_in_source": "the same normalized problem appeared earlier in this source",
+    "duplicate_in_source": "the same record (same row id, same normalized problem) appeared "
+    "earlier in this shard",
     "unknown_domain": "a row of a mixed-domain source whose origin has no domain_by_origin entry",
     "source_missing": "the catalog location matches no file",
     "source_unreadable": "a source file or dataset could not be read",

@@ -105,7 +105,7 @@ def test_materialize_writes_problems_quarantine_metadata_and_checks(catalog, dat
     assert "train.jsonl:2" in quarantine_md["preview"]
     assert checks(result) == {
         "canonical_schema": True,
-        "problem_uid_unique": True,
+        "rows_unique": True,
         "source_read_completely": True,
     }
 

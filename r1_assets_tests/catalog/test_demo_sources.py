@@ -67,9 +67,6 @@ def within_source_duplicates() -> list[dict]:
 
 def test_planted_bad_rows_are_the_only_quarantined_rows() -> None:
     planted = {(b["source"], b["row"], b["reason"]) for b in MANIFEST["bad_rows"]}
-    planted |= {
-        (p["b"]["source"], p["b"]["row"], "duplicate_in_source") for p in within_source_duplicates()
-    }
     quarantined = pl.concat([loaded(s).quarantine for s in CATALOG.names])
     found = {
         (
@@ -84,11 +81,16 @@ def test_planted_bad_rows_are_the_only_quarantined_rows() -> None:
     assert found == planted
 
 
-def test_within_source_duplicate_points_at_the_kept_row() -> None:
+def test_a_within_source_duplicate_is_loaded_for_the_pool_to_decide() -> None:
     [pair] = within_source_duplicates()
-    quarantine = loaded(pair["b"]["source"]).quarantine
-    row = quarantine.filter(pl.col("location") == pair["b"]["row"]).row(0, named=True)
-    assert row["reason"] == "duplicate_in_source" and pair["a"]["row"] in row["detail"]
+    problems = loaded(pair["b"]["source"]).problems
+    uids = {
+        row: problems.filter(pl.col("metadata").str.contains(f'"location": "{row}"', literal=True))[
+            "problem_uid"
+        ].to_list()
+        for row in (pair["a"]["row"], pair["b"]["row"])
+    }
+    assert len(uids[pair["a"]["row"]]) == 1 and uids[pair["a"]["row"]] == uids[pair["b"]["row"]]
 
 
 @pytest.mark.parametrize("relation", ["exact", "reworded", "number_variant"])

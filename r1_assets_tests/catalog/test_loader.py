@@ -20,6 +20,19 @@ def reasons(result) -> list[str]:
     return result.quarantine["reason"].to_list()
 
 
+def test_a_repeated_record_is_quarantined_a_repeated_text_is_kept(make_catalog, tmp_path):
+    rows = [
+        {"id": "a", "problem": "What is 1+1?", "answer": "2"},
+        {"id": "b", "problem": "What is 1 + 1?", "answer": "2"},  # same text, its own row
+        {"id": "a", "problem": "what is 1+1?", "answer": "2"},  # the same record again
+    ]
+    result = load_rows(make_catalog, tmp_path, "generic", rows)
+    assert result.problems["source_row_id"].to_list() == ["a", "b"]
+    [row] = result.quarantine.rows(named=True)
+    assert row["reason"] == "duplicate_in_source" and row["source_row_id"] == "a"
+    assert "rows.jsonl:1" in row["detail"]
+
+
 def test_each_kind_of_bad_row_gets_its_reason_and_good_rows_survive(make_catalog, tmp_path):
     rows = [
         GOOD,
@@ -33,7 +46,7 @@ def test_each_kind_of_bad_row_gets_its_reason_and_good_rows_survive(make_catalog
         {"problem": "x" * 40_000},
         {"problem": "Long row", "solution": "y" * 5_000},
         {"problem": "What is 2+2?", "solution": r"\boxed{4}"},
-        {"problem": "  what IS 1+1? "},  # same normalized text as the first row
+        {"problem": "  what IS 1+1? "},  # same normalized text as the first row: kept
     ]
     result = load_rows(
         make_catalog,
@@ -43,7 +56,9 @@ def test_each_kind_of_bad_row_gets_its_reason_and_good_rows_survive(make_catalog
         limits=Limits(max_row_bytes=4_000, max_problem_chars=32_000),
     )
     assert result.rows_read == len(rows)
-    assert result.problems["problem"].to_list() == ["What is 1+1?", "What is 2+2?"]
+    problems = result.problems
+    assert problems["problem"].to_list() == ["What is 1+1?", "What is 2+2?", "what IS 1+1?"]
+    assert problems["problem_uid"][0] == problems["problem_uid"][2]  # deduped_pool decides
     assert reasons(result) == [
         "malformed_json",
         "malformed_json",
@@ -54,7 +69,6 @@ def test_each_kind_of_bad_row_gets_its_reason_and_good_rows_survive(make_catalog
         "wrong_type",
         "oversized",
         "oversized",
-        "duplicate_in_source",
     ]
     quarantine = result.quarantine
     assert quarantine.schema == QUARANTINE_SCHEMA
@@ -67,7 +81,6 @@ def test_each_kind_of_bad_row_gets_its_reason_and_good_rows_survive(make_catalog
     ]
     assert "expected string, got int" in quarantine.row(5, named=True)["detail"]
     assert quarantine.row(0, named=True)["raw"] == '{"problem": "truncated'
-    assert "rows.jsonl:1" in quarantine.row(-1, named=True)["detail"]  # duplicate names original
     assert result.problems.height + quarantine.height == len(rows)  # nothing silently lost
 
 
