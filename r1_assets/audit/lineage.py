@@ -71,45 +71,53 @@ def _clip(value: object, max_chars: int) -> str:
     return text if len(text) <= max_chars else text[: max_chars - 1] + "…"
 
 
-def _read(store: Warehouse, asset: str) -> pl.DataFrame | None:
-    return store.read(asset) if store.partitions(asset) else None
+def _scan(store: Warehouse, asset: str) -> pl.LazyFrame | None:
+    """The asset as a lazy scan: each lookup below reads only the rows it filters for."""
+    return store.scan(asset) if store.partitions(asset) else None
 
 
 def trace(store: Warehouse, query: str, limit: int = 5) -> Lineage:
     """Problems named by ``query``: a problem_uid, a response_uid, a benchmark item (its item_id,
     or benchmark:item_id, found in contamination_report), or text (its exact normalized form
     first, else a case-insensitive substring of the problem)."""
-    raw = _read(store, "raw_problems")
+    raw = _scan(store, "raw_problems")
     if raw is None:
         return Lineage(query, pl.DataFrame())
+    raw = raw.drop("responses")  # the reasoning chains are not shown
+
+    def uids_where(frame: pl.LazyFrame, condition: pl.Expr, limit: int | None = None) -> set[str]:
+        return set(frame.filter(condition).select("problem_uid").head(limit).collect().to_series())
+
     uids: set[str] = set()
     query = query.strip()
     if _HEX.match(query):
-        uids = set(raw.filter(pl.col("problem_uid") == query)["problem_uid"])
+        uids = uids_where(raw, pl.col("problem_uid") == query)
         for asset in ("distilled_responses", "response_verdicts"):
-            frame = _read(store, asset)
+            frame = _scan(store, asset)
             if not uids and frame is not None:
-                uids = set(frame.filter(pl.col("response_uid") == query)["problem_uid"])
+                uids = uids_where(frame, pl.col("response_uid") == query)
     if not uids:  # a benchmark item ("item_id" or "benchmark:item_id"): the problems it hit
-        report = _read(store, "contamination_report")
+        report = _scan(store, "contamination_report")
         if report is not None:
             benchmark, _, item = query.rpartition(":")  # no ":": benchmark "" matches nothing
-            named = report.filter(
+            uids = uids_where(
+                report,
                 (pl.col("item_id") == query)
-                | ((pl.col("benchmark") == benchmark) & (pl.col("item_id") == item))
+                | ((pl.col("benchmark") == benchmark) & (pl.col("item_id") == item)),
             )
-            uids = set(named["problem_uid"])
     if not uids:
-        uids = set(raw.filter(pl.col("problem_uid") == uid_of_text(query))["problem_uid"])
+        uids = uids_where(raw, pl.col("problem_uid") == uid_of_text(query))
     if not uids:
-        hits = raw.filter(
-            pl.col("problem").str.to_lowercase().str.contains(query.lower(), literal=True)
+        uids = uids_where(
+            raw,
+            pl.col("problem").str.to_lowercase().str.contains(query.lower(), literal=True),
+            limit,
         )
-        uids = set(hits["problem_uid"].head(limit))
-    problems = raw.filter(pl.col("problem_uid").is_in(list(uids))).sort("problem_uid", "source")
+    wanted = pl.col("problem_uid").is_in(sorted(uids))
+    problems = raw.filter(wanted).collect().sort("problem_uid", "source")
     tables = {}
     for asset in _SHOWN:
-        frame = _read(store, asset)
-        if frame is not None and "problem_uid" in frame.columns:
-            tables[asset] = frame.filter(pl.col("problem_uid").is_in(list(uids)))
+        frame = _scan(store, asset)
+        if frame is not None and "problem_uid" in frame.collect_schema().names():
+            tables[asset] = frame.filter(wanted).collect()
     return Lineage(query, problems, tables)
