@@ -7,8 +7,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from r1_assets import settings
-from r1_assets.assets import partitions
+from r1_assets import partitions, settings
 from r1_assets.assets.audit import build_contamination_report
 from r1_assets.assets.dedup import build_problem_embeddings, deduped_pool
 from r1_assets.assets.distill import build_distilled_responses

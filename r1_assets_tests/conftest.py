@@ -128,7 +128,7 @@ def partition_for(defs, asset: str, key, instance):
     shard (registered in ``instance``) for per-shard stages; other keys pass as they are."""
     import dagster as dg
 
-    from r1_assets.assets.partitions import SHARD, dimensions
+    from r1_assets.partitions import SHARD, dimensions
 
     definition = defs.resolve_assets_def(dg.AssetKey.from_user_string(asset)).partitions_def
     if isinstance(key, str) and SHARD in dimensions(definition):
@@ -141,7 +141,7 @@ def shard_partition(instance, source: str, shard: str = "0000"):
     ``instance`` (as the source_shards sensor or `r1-assets materialize` would)."""
     import dagster as dg
 
-    from r1_assets.assets.partitions import SHARD
+    from r1_assets.partitions import SHARD
 
     if not instance.has_dynamic_partition(SHARD, shard):
         instance.add_dynamic_partitions(SHARD, [shard])

@@ -7,11 +7,11 @@ from pydantic import Field
 
 from r1_assets.assets.keys import DEDUPED_POOL, PROBLEM_LABELS, RAW_PROBLEMS
 from r1_assets.assets.metadata import column_lineage, column_schema, same_columns
-from r1_assets.assets.partitions import source_shard
 from r1_assets.assets.plots import bar_plot
 from r1_assets.labels.labeling import LABEL_SCHEMA, build_labels, label_requests
 from r1_assets.labels.prompts import CATEGORIES, LABELER_VERSION
 from r1_assets.labels.selection import SelectionPolicy, select
+from r1_assets.partitions import source_shard
 from r1_assets.pools import LLM_POOL
 from r1_assets.resources import LLMResource, WarehouseResource
 from r1_assets.text.markdown import counts_table, markdown_table

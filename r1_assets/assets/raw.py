@@ -13,7 +13,6 @@ from pydantic import Field
 
 from r1_assets.assets.keys import RAW_PROBLEMS, RAW_QUARANTINE
 from r1_assets.assets.metadata import column_schema
-from r1_assets.assets.partitions import source_shard
 from r1_assets.catalog.checks import duplicate_rows, schema_violations
 from r1_assets.catalog.loader import Limits, LoadResult, load_source
 from r1_assets.catalog.schema import (
@@ -24,6 +23,7 @@ from r1_assets.catalog.schema import (
 )
 from r1_assets.catalog.shards import ShardWindow
 from r1_assets.catalog.spec import SourceSpec
+from r1_assets.partitions import source_shard
 from r1_assets.resources.catalog import SourceCatalogResource
 from r1_assets.text.markdown import counts_table, markdown_table
 

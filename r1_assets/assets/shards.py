@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import dagster as dg
 
-from r1_assets.assets.partitions import SHARD
 from r1_assets.catalog.loader import source_shard_keys
+from r1_assets.partitions import SHARD
 from r1_assets.resources.catalog import SourceCatalogResource
 
 

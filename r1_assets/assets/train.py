@@ -2,7 +2,6 @@
 and ``trained_model`` (SFT of the student on it)."""
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
@@ -23,7 +22,14 @@ from r1_assets.assets.plots import bar_plot, line_plot
 from r1_assets.audit.report import decontaminate, judge_function
 from r1_assets.audit.training import mixture_overlaps, training_problems
 from r1_assets.dataset.export import ExportWriter, TokenLengths, dataset_card, token_counter
-from r1_assets.dataset.mixture import MixturePolicy, build_mixture, mixture_counts
+from r1_assets.dataset.mixture import (
+    SFT_SCHEMA,
+    SHARD_FILE,
+    MixturePolicy,
+    build_mixture,
+    mixture_counts,
+    mixture_with_messages,
+)
 from r1_assets.evaluate.benchmarks import load_benchmark
 from r1_assets.llm.models import DEFAULT_LLM, resolve_llm
 from r1_assets.pools import LLM_POOL
@@ -162,7 +168,10 @@ def sft_dataset(
     try:
         with store.writer(SFT_DATASET.path[-1], SFT_SCHEMA) as write:
             for batch in tqdm(
-                _with_messages(store, mixture), desc="sft_dataset", unit=" shards", disable=None
+                mixture_with_messages(store, mixture),
+                desc="sft_dataset",
+                unit=" shards",
+                disable=None,
             ):
                 write(batch)
                 exporter.write(batch)
@@ -222,26 +231,6 @@ def sft_dataset(
             ),
         },
     )
-
-
-SHARD_FILE = "_shard_file"  # which verified_set file a mixture row's messages are in
-SFT_SCHEMA = pl.Schema(
-    {**VERIFIED_SCHEMA, "difficulty": pl.Int8, "category": pl.String, "copy": pl.Int32}
-)
-
-
-def _with_messages(store, mixture: pl.DataFrame) -> Iterator[pl.DataFrame]:
-    """The mixture's rows with their messages, one verified_set file at a time, in the
-    mixture's order (source, then shard, then response): memory bounded by one shard."""
-    ordered = mixture.sort("source", SHARD_FILE, "response_uid", "copy", maintain_order=True)
-    for (shard_file,), rows in ordered.group_by(SHARD_FILE, maintain_order=True):
-        messages = store.scan("verified_set", [shard_file]).select("response_uid", "messages")
-        messages = messages.filter(
-            pl.col("response_uid").is_in(rows["response_uid"].unique().implode())
-        ).collect()
-        yield rows.join(messages, on="response_uid", how="left", maintain_order="left").select(
-            list(SFT_SCHEMA)
-        )
 
 
 def _decontaminated(context, config, store, verified, contamination_audit, benchmarks):

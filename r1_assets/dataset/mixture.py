@@ -10,11 +10,14 @@ same row gets the same decision in every run, and adding a source changes no oth
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import polars as pl
 
 from r1_assets.labels.selection import keep_draw
+from r1_assets.storage.warehouse import Warehouse
+from r1_assets.verify.verdicts import VERIFIED_SCHEMA
 
 
 @dataclass(frozen=True)
@@ -82,3 +85,23 @@ def mixture_counts(verified: pl.DataFrame, mixture: pl.DataFrame) -> pl.DataFram
         .with_columns(pl.col("rows", "distinct_responses").fill_null(0))
         .sort("source")
     )
+
+
+SHARD_FILE = "_shard_file"  # which verified_set file a mixture row's messages are in
+SFT_SCHEMA = pl.Schema(
+    {**VERIFIED_SCHEMA, "difficulty": pl.Int8, "category": pl.String, "copy": pl.Int32}
+)
+
+
+def mixture_with_messages(store: Warehouse, mixture: pl.DataFrame) -> Iterator[pl.DataFrame]:
+    """The mixture's rows with their messages, one verified_set file at a time, in the
+    mixture's order (source, then shard, then response): memory bounded by one shard."""
+    ordered = mixture.sort("source", SHARD_FILE, "response_uid", "copy", maintain_order=True)
+    for (shard_file,), rows in ordered.group_by(SHARD_FILE, maintain_order=True):
+        messages = store.scan("verified_set", [shard_file]).select("response_uid", "messages")
+        messages = messages.filter(
+            pl.col("response_uid").is_in(rows["response_uid"].unique().implode())
+        ).collect()
+        yield rows.join(messages, on="response_uid", how="left", maintain_order="left").select(
+            list(SFT_SCHEMA)
+        )

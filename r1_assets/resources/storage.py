@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 import polars as pl
 
-from r1_assets.assets.partitions import partition_file_name
+from r1_assets.partitions import partition_file_name
 from r1_assets.storage.warehouse import Warehouse
 
 

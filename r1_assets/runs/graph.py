@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from r1_assets.assets.partitions import dimensions
+from r1_assets.partitions import dimensions
 from r1_assets.runs.plan import AssetNode
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from r1_assets.assets.partitions import SHARD, SOURCE, dimensions, partition_file_name
+from r1_assets.partitions import SHARD, SOURCE, dimensions, partition_file_name
 from r1_assets.storage.warehouse import UNPARTITIONED, Warehouse, source_of
 
 

@@ -7,8 +7,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from r1_assets import settings
-from r1_assets.assets import partitions
+from r1_assets import partitions, settings
 from r1_assets.definitions import build_definitions
 from r1_assets.evaluate.benchmarks import load_benchmark_catalog
 from r1_assets.runs.graph import asset_nodes, partition_keys

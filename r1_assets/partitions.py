@@ -40,7 +40,7 @@ def dimensions(definition: dg.PartitionsDefinition | None) -> tuple[str, ...]:
     if isinstance(definition, dg.MultiPartitionsDefinition):
         return tuple(definition.partition_dimension_names)
     if not isinstance(definition, DeclaredPartitions):
-        raise ValueError(f"{definition} was not made by r1_assets.assets.partitions")
+        raise ValueError(f"{definition} was not made by r1_assets.partitions")
     return (definition.dimension,)
 
 
