@@ -7,7 +7,8 @@
     r1-assets catalog check                        validate the source catalog, list its files
     r1-assets catalog formats                      the record formats and their fields
     r1-assets sql "SELECT …"                       query the DuckDB catalog (every asset a view)
-    r1-assets prune [--yes]                        partitions of sources removed from the catalog
+    r1-assets prune [--yes]                        partitions of sources removed from the catalog,
+                                                   and shards a shrunk source no longer has
     r1-assets lineage QUERY                        the chain of one problem, raw row to SFT
 
 ``dev`` and ``materialize`` share one Dagster instance in ``$DAGSTER_HOME`` (default
@@ -141,7 +142,7 @@ def cmd_prune(args: argparse.Namespace) -> int:
     from r1_assets.storage.warehouse import Warehouse
 
     warehouse = Warehouse(settings.data_dir())
-    stale = stale_partitions(defs, warehouse)
+    stale = stale_partitions(defs, warehouse, defs.resources["source_catalog"].shard_keys())
     for asset, partition in stale:
         print(f"{'deleting' if args.yes else 'stale'}  {asset}/{partition}.parquet")
         if args.yes:

@@ -114,33 +114,43 @@ def test_a_broken_catalog_is_one_line_from_every_command(
         assert result.stderr == f"error: broken.yaml: expected a mapping with a '{broken}' list\n"
 
 
-def test_prune_removes_partitions_of_sources_dropped_from_the_catalog(
+def test_prune_removes_partitions_of_sources_dropped_from_the_catalog_and_shrunk_shards(
     make_catalog, tmp_path: Path
 ) -> None:
     for name in ("keep", "drop"):
-        write_jsonl(tmp_path / f"{name}.jsonl", [{"problem": f"{name}?"}])
-    both = make_catalog(
-        {"name": "keep", "format": "generic", "location": "keep.jsonl"},
+        write_jsonl(tmp_path / f"{name}.jsonl", [{"problem": f"{name} {i}?"} for i in range(3)])
+    entries = [
+        {"name": "keep", "format": "generic", "location": "keep.jsonl", "shard_rows": 1},
         {"name": "drop", "format": "generic", "location": "drop.jsonl"},
-    )
+    ]
+    both = make_catalog(*entries)
     env = subprocess_env(both, tmp_path / "data", tmp_path / "home")
     ingest = r1_assets("materialize", "--select", "raw_problems,raw_problems_quarantine", env=env)
     assert ingest.returncode == 0, ingest.stdout + ingest.stderr
+    warehouse = Warehouse(tmp_path / "data")
+    assert warehouse.partitions("raw_problems") == [
+        "drop.0000",
+        "keep.0000",
+        "keep.0001",
+        "keep.0002",
+    ]
     # a multi-dimensional partition (benchmark|model) is stored as benchmark.model: not stale
-    Warehouse(tmp_path / "data").write("eval_scores", pl.DataFrame({"x": [1]}), "demo_math.base")
-    make_catalog({"name": "keep", "format": "generic", "location": "keep.jsonl"})  # rewrites
+    warehouse.write("eval_scores", pl.DataFrame({"x": [1]}), "demo_math.base")
+    write_jsonl(tmp_path / "keep.jsonl", [{"problem": "keep 0?"}, {"problem": "keep 1?"}])
+    make_catalog(entries[0])  # rewrites: "drop" is gone, "keep" shrank to two shards
 
     listed = r1_assets("prune", env=env)
     assert listed.returncode == 0
-    assert "stale  raw_problems/drop.parquet" in listed.stdout
-    warehouse = Warehouse(tmp_path / "data")
-    assert warehouse.partitions("raw_problems") == ["drop", "keep"]  # nothing deleted yet
+    assert "stale  raw_problems/drop.0000.parquet" in listed.stdout
+    assert "stale  raw_problems/keep.0002.parquet" in listed.stdout
+    assert "keep.0001" not in listed.stdout
+    assert len(warehouse.partitions("raw_problems")) == 4  # nothing deleted yet
 
     deleted = r1_assets("prune", "--yes", env=env)
-    assert deleted.returncode == 0 and "deleting  raw_problems/drop.parquet" in deleted.stdout
-    assert warehouse.partitions("raw_problems") == ["keep"]
+    assert deleted.returncode == 0 and "deleting  raw_problems/drop.0000.parquet" in deleted.stdout
+    assert warehouse.partitions("raw_problems") == ["keep.0000", "keep.0001"]
     assert warehouse.partitions("eval_scores") == ["demo_math.base"]
-    assert warehouse.partitions("raw_problems_quarantine") == ["keep"]
+    assert warehouse.partitions("raw_problems_quarantine") == ["keep.0000", "keep.0001"]
     assert warehouse.query("SELECT DISTINCT source FROM raw_problems")["source"].to_list() == [
         "keep"
     ]

@@ -72,7 +72,7 @@ def load_items(benchmark_catalog: BenchmarkCatalogResource, benchmark: str) -> B
 
 
 def read_stages(
-    store: Warehouse, sources: list[str], uids: pl.Series
+    store: Warehouse, shards: dict[str, list[str]], uids: pl.Series
 ) -> dict[str, pl.DataFrame | None]:
     """The rows of each later stage that belong to these problems, with the columns the lineage
     joins read (never the responses' texts)."""
@@ -80,7 +80,7 @@ def read_stages(
     stages: dict[str, pl.DataFrame | None] = {}
     for name in LINEAGE_STAGES:
         parts = store.partitions(name)
-        parts = store.source_partitions(name, sources) if "data" not in parts else ["data"]
+        parts = store.source_partitions(name, shards) if "data" not in parts else ["data"]
         if not parts:
             stages[name] = None
             continue
@@ -130,8 +130,8 @@ def build_contamination_report(benchmarks: dg.PartitionsDefinition) -> dg.Assets
         settings = contamination_audit.settings()
         loaded = load_items(benchmark_catalog, benchmark)
         store = warehouse.get()
-        sources = source_catalog.load().names
-        raw = training_problems(store, sources)
+        shards = source_catalog.shard_keys()
+        raw = training_problems(store, shards)
         if raw is None:
             raise dg.Failure(description="no raw_problems partition materialized: nothing to audit")
         problems = distinct_problems(raw)
@@ -148,7 +148,7 @@ def build_contamination_report(benchmarks: dg.PartitionsDefinition) -> dg.Assets
         weak = matched.filter(pl.col("verdict") == "weak")  # counted, not reported
         hits = matched.filter(pl.col("verdict") != "weak")
         report = attach_lineage(
-            benchmark, hits, items, raw, read_stages(store, sources, hits["problem_uid"])
+            benchmark, hits, items, raw, read_stages(store, shards, hits["problem_uid"])
         )
         metadata = report_metadata(report, items, settings, loaded, weak, problems)
         return dg.Output(report, metadata=metadata)

@@ -116,9 +116,10 @@ def deduped_pool(
 ) -> Iterator[dg.Output]:
     store = warehouse.get()
     catalog = source_catalog.load()
-    shards = store.source_partitions("raw_problems", catalog.names)
+    current = source_catalog.shard_keys()
+    shards = store.source_partitions("raw_problems", current)
     sources = list(dict.fromkeys(source_of(p) for p in shards))
-    embedded = store.source_partitions("problem_embeddings", sources)
+    embedded = store.source_partitions("problem_embeddings", current)
     missing = sorted(set(shards) - set(embedded))
     if missing:
         context.log.warning(f"no problem_embeddings for {missing}: only exact dedup for them")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dagster as dg
 
-from r1_assets.catalog.loader import source_shard_keys
 from r1_assets.partitions import SHARD
 from r1_assets.resources.catalog import SourceCatalogResource
 
@@ -24,7 +23,7 @@ def register_shards(
 ) -> dict[str, list[str]]:
     """Count every source's records and add the shard keys they need; returns each source's
     shard keys."""
-    keys_by_source = source_shard_keys(catalog.load(), catalog.record_counts())
+    keys_by_source = catalog.shard_keys()
     missing = missing_shard_keys(instance, keys_by_source)
     if missing:
         instance.add_dynamic_partitions(SHARD, missing)
@@ -41,7 +40,7 @@ def register_shards(
 def source_shards_sensor(
     context: dg.SensorEvaluationContext, source_catalog: SourceCatalogResource
 ) -> dg.SensorResult:
-    keys_by_source = source_shard_keys(source_catalog.load(), source_catalog.record_counts())
+    keys_by_source = source_catalog.shard_keys()
     missing = missing_shard_keys(context.instance, keys_by_source)
     shards = {name: len(keys) for name, keys in keys_by_source.items()}
     return dg.SensorResult(

@@ -105,7 +105,8 @@ def sft_dataset(
     stale = sorted({source_of(f) for f in stored} - set(catalog.names))
     if stale:  # a source dropped from the catalog whose files are still there (r1-assets prune)
         context.log.warning(f"verified_set partitions of sources not in the catalog: {stale}")
-    shards = store.source_partitions("verified_set", catalog.names)
+    current = source_catalog.shard_keys()
+    shards = store.source_partitions("verified_set", current)
     if not shards:
         raise dg.Failure(description="no verified_set partition materialized yet")
     sources = list(dict.fromkeys(source_of(f) for f in shards))
@@ -116,7 +117,7 @@ def sft_dataset(
         .select(*[c for c in VERIFIED_SCHEMA if c != "messages"], SHARD_FILE)
         .collect()
     )
-    labeled = store.source_partitions("problem_labels", catalog.names)
+    labeled = store.source_partitions("problem_labels", current)
     unlabeled = sorted(set(shards) - set(labeled))
     if unlabeled:
         context.log.warning(
@@ -277,7 +278,7 @@ def no_benchmark_overlap(
     store = warehouse.get()
     settings = contamination_audit.settings()
     mixture = store.scan("sft_dataset").select("problem_uid").collect()
-    raw = training_problems(store, source_catalog.load().names)
+    raw = training_problems(store, source_catalog.shard_keys())
     if raw is None:
         raise dg.Failure(description="no raw_problems partition materialized: nothing to audit")
     catalog = benchmark_catalog.load()

@@ -3,7 +3,7 @@ finished mixture with every benchmark, recomputed for the check that blocks trai
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import polars as pl
@@ -17,10 +17,10 @@ from r1_assets.storage.warehouse import Warehouse
 TRAINING_COLUMNS = ("problem_uid", "source", "source_row_id", "source_revision", "problem")
 
 
-def training_problems(store: Warehouse, sources: list[str]) -> pl.DataFrame | None:
-    """The problems of every materialized shard of ``sources`` (TRAINING_COLUMNS); None when
-    none is materialized."""
-    materialized = store.source_partitions("raw_problems", sources)
+def training_problems(store: Warehouse, shards: Mapping[str, Sequence[str]]) -> pl.DataFrame | None:
+    """The problems of every materialized shard of these (source → shard keys), in
+    TRAINING_COLUMNS; None when none is materialized."""
+    materialized = store.source_partitions("raw_problems", shards)
     if not materialized:
         return None
     return store.scan("raw_problems", materialized).select(TRAINING_COLUMNS).collect()

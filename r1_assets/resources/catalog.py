@@ -6,6 +6,7 @@ from __future__ import annotations
 import dagster as dg
 
 from r1_assets.catalog.kernel import InvalidEntry
+from r1_assets.catalog.loader import source_shard_keys
 from r1_assets.catalog.shards import RecordCounts
 from r1_assets.catalog.spec import SourceCatalog, SourceSpec, load_catalog
 from r1_assets.evaluate.benchmarks import BenchmarkCatalog, load_benchmark_catalog
@@ -24,6 +25,10 @@ class SourceCatalogResource(dg.ConfigurableResource):
 
     def record_counts(self) -> RecordCounts:
         return RecordCounts(self.record_counts_path or None)
+
+    def shard_keys(self) -> dict[str, list[str]]:
+        """Each catalog source's current shard keys (from its record count), in catalog order."""
+        return source_shard_keys(self.load(), self.record_counts())
 
 
 class BenchmarkCatalogResource(dg.ConfigurableResource):

@@ -18,7 +18,7 @@ import os
 import re
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -108,12 +108,13 @@ class Warehouse:
         directory = self.table_dir(asset)
         return sorted(p.stem for p in directory.glob("*.parquet")) if directory.exists() else []
 
-    def source_partitions(self, asset: str, sources: list[str]) -> list[str]:
-        """The stored (source, shard) partitions of these sources, in the order of ``sources``,
-        then by shard."""
-        order = {name: position for position, name in enumerate(sources)}
+    def source_partitions(self, asset: str, shards: Mapping[str, Sequence[str]]) -> list[str]:
+        """The stored partitions of these (source → shard keys), in the order of the sources,
+        then by shard. A shard a source no longer has (it shrank) is not returned."""
+        order = {name: position for position, name in enumerate(shards)}
+        wanted = {f"{source}.{shard}" for source, keys in shards.items() for shard in keys}
         return sorted(
-            (p for p in self.partitions(asset) if source_of(p) in order),
+            (p for p in self.partitions(asset) if p in wanted),
             key=lambda p: (order[source_of(p)], p),
         )
 
