@@ -35,11 +35,23 @@ def load_catalogs():
     return load_catalog(settings.catalog_path()), load_benchmark_catalog(settings.benchmarks_path())
 
 
+def register_current_shards(source_catalog=None) -> dict[str, list[str]]:
+    """Each source's shard keys, added to ``$DAGSTER_HOME``'s instance where missing."""
+    import dagster as dg
+
+    from r1_assets.assets.shards import register_shards
+    from r1_assets.definitions import defs
+
+    with dg.DagsterInstance.get() as instance:
+        return register_shards(instance, source_catalog or defs.resources["source_catalog"])
+
+
 def cmd_dev(args: argparse.Namespace) -> int:
     from r1_assets.runs.instance import ensure_dagster_home
 
     load_catalogs()  # a broken catalog is one line here, not a code location error in the UI
     home = ensure_dagster_home()
+    register_current_shards()  # the UI lists every shard at once; the sensor keeps them current
     dagster = Path(sys.executable).parent / "dagster"
     command = [
         str(dagster),
@@ -57,9 +69,6 @@ def cmd_dev(args: argparse.Namespace) -> int:
 
 
 def cmd_materialize(args: argparse.Namespace) -> int:
-    import dagster as dg
-
-    from r1_assets.assets.shards import register_shards
     from r1_assets.definitions import defs
     from r1_assets.runs.execute import execute_plan, summary_lines
     from r1_assets.runs.graph import asset_nodes, partition_keys
@@ -70,8 +79,7 @@ def cmd_materialize(args: argparse.Namespace) -> int:
     ensure_dagster_home()
     ops_config, resource_overrides = read_run_config(args.config)
     resources = override_resources(defs.resources or {}, resource_overrides, args.config)
-    with dg.DagsterInstance.get() as instance:  # each source's shards, as the UI will see them
-        shards = register_shards(instance, resources["source_catalog"])
+    shards = register_current_shards(resources["source_catalog"])
     nodes = asset_nodes(defs)
     plan = plan_runs(
         nodes,
