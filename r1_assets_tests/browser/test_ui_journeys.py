@@ -126,10 +126,12 @@ def matches_label(name: str, label: str) -> bool:
     return name.startswith(head) and name.endswith(tail) and len(name) >= len(head + tail)
 
 
-def pick_partitions(page, names: tuple[str, ...]) -> None:
-    """In the launch dialog: choose partitions one by one in the Custom selector."""
+def pick_partitions(page, names: tuple[str, ...], dimension: int = 0) -> None:
+    """In the launch dialog: choose partitions one by one in the Custom selector of one
+    dimension (per-source stages: 0 is shard, 1 is source)."""
+    selector = page.locator(".dagster-dialog [class*=TagSelector_tagSelectorContainer]")
     for name in names:
-        page.locator(".dagster-dialog [class*=TagSelector_tagSelectorContainer]").click()
+        selector.nth(dimension).click()
         page.keyboard.press("Control+A")  # the search keeps the last name typed
         page.keyboard.type(name)
         shot(page, f"pick_{name}")
@@ -138,8 +140,20 @@ def pick_partitions(page, names: tuple[str, ...]) -> None:
         ).first.click()
         page.keyboard.press("Escape")
         page.wait_for_timeout(500)  # the popover fades out
+
+
+def pick_sources(page, names: tuple[str, ...]) -> None:
+    """A per-source backfill is one selection: these sources on the source dimension, every
+    shard on the shard dimension (the demo's sources are one shard each)."""
+    pick_partitions(page, names, dimension=1)
+    page.locator(".dagster-dialog").get_by_role("button", name="All").first.click()
+    page.wait_for_timeout(500)
+    assert_partitions(page, len(names))
+
+
+def assert_partitions(page, count: int) -> None:
     dialog = page.locator(".dagster-dialog")
-    assert f"{len(names)} partition" in dialog.inner_text()
+    assert f"{count} partition" in dialog.inner_text()
 
 
 def runs_table(page, url: str) -> str:
@@ -190,13 +204,13 @@ def test_2_materialize_one_raw_partition(server, page) -> None:
     shot(page, "2_raw_problems")
     page.get_by_role("button", name="Materialize…").first.click()
     confirm_if_asked(page)  # raw_problems_quarantine comes along
-    pick_partitions(page, (SOURCE,))
+    pick_sources(page, (SOURCE,))
     shot(page, "2_launch_dialog")
     launch(page, "Launch 1 run")
     runs = wait_for_runs(page, url, 1, 300)
     shot(page, "2_run_succeeded")
     assert SOURCE in runs
-    assert Warehouse(data).partitions("raw_problems") == [SOURCE]
+    assert Warehouse(data).partitions("raw_problems") == [f"{SOURCE}.0000"]
 
 
 def test_3_backfill_two_sources_through_verification(server, page) -> None:
@@ -209,7 +223,7 @@ def test_3_backfill_two_sources_through_verification(server, page) -> None:
     shot(page, "3_selection")
     page.get_by_role("button", name=re.compile("Materialize")).first.click()
     confirm_if_asked(page)  # the multi-assets' other outputs
-    pick_partitions(page, BACKFILLED)
+    pick_sources(page, BACKFILLED)
     shot(page, "3_backfill_dialog")
     launch(page, "Launch backfill")
     deadline = time.monotonic() + RUN_TIMEOUT
@@ -231,7 +245,7 @@ def test_3_backfill_two_sources_through_verification(server, page) -> None:
         pytest.fail(f"the backfill did not finish in {RUN_TIMEOUT}s:\n{status}")
     shot(page, "3_backfill_done")
     store = Warehouse(data)
-    assert set(BACKFILLED) <= set(store.partitions("verified_set"))
+    assert {f"{name}.0000" for name in BACKFILLED} <= set(store.partitions("verified_set"))
     assert store.partitions("deduped_pool") == ["data"]
     # the pool "llm" (dagster.yaml: default_limit 1) kept the two runs' LLM steps apart: one
     # engine already takes both cores, two at once would each run at half speed
@@ -275,6 +289,7 @@ def test_4_the_contamination_report_shows_the_planted_copies(server, page) -> No
     page.get_by_role("button", name="Materialize…").first.click()
     confirm_if_asked(page)  # only two sources are materialized upstream
     pick_partitions(page, ("demo_math",))
+    assert_partitions(page, 1)
     launch(page, "Launch 1 run")
     wait_for_runs(page, url, done_before + 1, 300)
     open_page(page, f"{url}/assets/contamination_report?partition=demo_math")
