@@ -174,6 +174,11 @@ class KeyValueCache:
                 self._retry(lambda: self._prepare(connection))
             except sqlite3.DatabaseError as exc:
                 connection.close()
+                if isinstance(exc, sqlite3.OperationalError) and _locked(exc):
+                    raise CacheError(
+                        f"{self.path} stayed locked by another process for "
+                        f"{LOCK_DEADLINE_S:.0f} s: {exc}"
+                    ) from exc
                 raise CacheError(f"{self.path} is not a readable cache: {exc}") from exc
             except BaseException:
                 connection.close()
