@@ -28,7 +28,7 @@ import random
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -195,6 +195,9 @@ class KeyValueCache:
         return self.path.exists() or bool(self.legacy_shards())
 
     def _prepare(self, connection: sqlite3.Connection) -> None:
+        # 16 KiB pages (before the first table; a no-op on an existing file): rows of 1.5-4 KB
+        # (an embedding, a short sample) pack 4-10 a page, where 4 KiB pages fit one or two
+        connection.execute("PRAGMA page_size=16384")
         connection.execute("PRAGMA journal_mode=WAL")
         # WAL + NORMAL: a committed transaction survives the process being killed; a power cut
         # may roll back the last ones (never corrupts). The Parquet shards promised no more.
@@ -214,6 +217,12 @@ class KeyValueCache:
                 "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)"
             )
             connection.execute("CREATE TABLE IF NOT EXISTS imported_shards (name TEXT PRIMARY KEY)")
+            for column in {self.model_column, self.group_column} - {None}:
+                # stats per model and pruning one model read this index, not every row
+                connection.execute(
+                    f"CREATE INDEX IF NOT EXISTS {_quote('entries_by_' + column)} "
+                    f"ON entries ({_quote(column)})"
+                )
             connection.execute(
                 "INSERT OR IGNORE INTO meta VALUES ('description', ?)", (description,)
             )
@@ -344,6 +353,39 @@ class KeyValueCache:
             return (
                 self._db().execute(f"SELECT coalesce(sum({WRITES}), 0) FROM entries").fetchone()[0]
             )
+
+    def size_bytes(self) -> int:
+        """The cache's files on disk: the database, its write-ahead log, legacy shards."""
+        files = [self.path, self.path.with_name(DB_NAME + "-wal"), *self.legacy_shards()]
+        return sum(path.stat().st_size for path in files if path.exists())
+
+    def groups(self) -> dict[str, int]:
+        """Entries per value of ``group_column`` (per model for the LLM cache)."""
+        if self.group_column is None or not self._exists():
+            return {}
+        column = _quote(self.group_column)
+        with self._lock:
+            found = self._db().execute(
+                f"SELECT {column}, count(*) FROM entries GROUP BY {column} ORDER BY {column}"
+            )
+            return {str(value): n for value, n in found.fetchall()}
+
+    def compact(self, progress: Callable[[], None] | None = None) -> None:
+        """Fold the write-ahead log into the database and rebuild it without free pages
+        (VACUUM; it waits for other writers and blocks them while it runs). ``progress`` is
+        called now and then while it works."""
+        if not self._exists():
+            return
+        with self._lock:
+            connection = self._db()
+            if progress is not None:
+                connection.set_progress_handler(lambda: progress() or 0, 100_000)
+            try:
+                self._retry(lambda: connection.execute("PRAGMA wal_checkpoint(TRUNCATE)"))
+                self._retry(lambda: connection.execute("VACUUM"))
+                self._retry(lambda: connection.execute("PRAGMA wal_checkpoint(TRUNCATE)"))
+            finally:
+                connection.set_progress_handler(None, 0)
 
     # -- writing ------------------------------------------------------------------------------
 
