@@ -202,6 +202,10 @@ class KeyValueCache:
         # WAL + NORMAL: a committed transaction survives the process being killed; a power cut
         # may roll back the last ones (never corrupts). The Parquet shards promised no more.
         connection.execute("PRAGMA synchronous=NORMAL")
+        # the upper levels of the key index and the table stay in memory (64 MB per open
+        # cache), the rest is read through a memory map instead of a read call per page
+        connection.execute("PRAGMA cache_size=-65536")
+        connection.execute("PRAGMA mmap_size=1073741824")
         columns = ", ".join(
             f"{_quote(name)} {_SCALARS[kind][1] if kind in _SCALARS else 'BLOB'}"
             + (" PRIMARY KEY NOT NULL" if name == self.key else "")
