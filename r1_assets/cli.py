@@ -10,6 +10,10 @@
     r1-assets prune [--yes]                        partitions of sources removed from the catalog,
                                                    and shards a shrunk source no longer has
     r1-assets lineage QUERY                        the chain of one problem, raw row to SFT
+    r1-assets cache stats                          entries and size of the LLM, embedding and
+                                                   verdict caches, per model
+    r1-assets cache compact                        checkpoint and VACUUM every cache
+    r1-assets cache prune --model NAME [--yes]     one model's cached samples or embeddings
 
 ``dev`` and ``materialize`` share one Dagster instance in ``$DAGSTER_HOME`` (default
 ``data/dagster_home``), so headless runs show up in the UI. This module parses and dispatches;
@@ -187,6 +191,29 @@ def cmd_lineage(args: argparse.Namespace) -> int:
     return 0 if not found.problems.is_empty() else 1
 
 
+def cmd_cache(args: argparse.Namespace) -> int:
+    from r1_assets.storage import cache_maintenance as maintenance
+
+    root = settings.data_dir() / "cache"
+    if args.action == "stats":
+        print(maintenance.render_stats(root, maintenance.collect_stats(root)))
+    elif args.action == "compact":
+        for name, before, after in maintenance.compact(root):
+            print(f"{name}: {maintenance.human_bytes(before)} -> {maintenance.human_bytes(after)}")
+    else:
+        targets = maintenance.prune_targets(root, args.model)
+        for target in targets:
+            what = "the whole namespace" if target.whole else f"{args.model}'s entries"
+            verb = "deleting" if args.yes else "would delete"
+            print(f"{verb}  {target.name}: {what} ({target.entries:,} entries)")
+        if args.yes:
+            maintenance.prune(root, args.model, targets)
+            print("done; `r1-assets cache compact` gives the space back to the disk")
+        else:
+            print("run again with --yes to delete them")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="r1-assets", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -238,6 +265,18 @@ def main(argv: list[str] | None = None) -> int:
     lineage.add_argument("--limit", type=int, default=5, help="problems shown for a text query")
     lineage.add_argument("--max-chars", type=int, default=100, help="longest value shown")
     lineage.set_defaults(func=cmd_lineage)
+    cache = commands.add_parser("cache", help="inspect and maintain the caches")
+    cache_actions = cache.add_subparsers(dest="action", required=True)
+    cache_actions.add_parser("stats", help="entries and size on disk of every cache, per model")
+    cache_actions.add_parser("compact", help="checkpoint and VACUUM every cache")
+    cache_prune = cache_actions.add_parser(
+        "prune", help="list (or --yes: delete) one model's LLM samples or embedding namespace"
+    )
+    cache_prune.add_argument(
+        "--model", required=True, help="an LLM model_id or an embedding model key (see stats)"
+    )
+    cache_prune.add_argument("--yes", action="store_true", help="delete them")
+    cache.set_defaults(func=cmd_cache)
     return run_command(parser.parse_args(argv))
 
 
@@ -246,10 +285,11 @@ def run_command(args: argparse.Namespace) -> int:
     request that cannot be run, is one line on stderr and exit code 1, never a traceback."""
     from r1_assets.catalog.kernel import CatalogError
     from r1_assets.runs.plan import RequestError
+    from r1_assets.storage.cache import CacheError
 
     try:
         return args.func(args)
-    except (CatalogError, RequestError) as exc:
+    except (CatalogError, RequestError, CacheError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
 

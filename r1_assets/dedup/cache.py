@@ -1,5 +1,6 @@
 """Content-addressed embedding cache: one namespace per model, keyed by problem_uid (itself the
-hash of the normalized text), stored as append-only Parquet shards (see storage.shards)."""
+hash of the normalized text), one SQLite table per namespace folder (see storage.cache); vectors
+are stored as float32 blobs and read back exactly."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from r1_assets.storage.shards import ShardedCache
+from r1_assets.storage.cache import KeyValueCache
 
 CACHE_SCHEMA = {
     "problem_uid": pl.String,
@@ -18,15 +19,15 @@ CACHE_SCHEMA = {
 }
 
 
-class EmbeddingCache(ShardedCache):
+class EmbeddingCache(KeyValueCache):
     def __init__(self, root: Path | str, model_key: str) -> None:
-        super().__init__(Path(root) / model_key, CACHE_SCHEMA, key="problem_uid")
+        super().__init__(Path(root) / model_key, CACHE_SCHEMA, key="problem_uid", model=model_key)
         self.model_key = model_key
 
     def add_vectors(
         self, uids: list[str], vectors: np.ndarray, n_tokens: list[int], truncated: list[bool]
-    ) -> Path | None:
-        return self.add(
+    ) -> None:
+        self.add(
             pl.DataFrame(
                 {
                     "problem_uid": uids,

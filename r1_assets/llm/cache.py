@@ -1,8 +1,10 @@
 """The content-addressed LLM request cache, shared by every asset that calls an LLM.
 
 Key: model, messages, sampling parameters and sample index (``Request.key``). Finished samples are
-flushed in small shards as they come, so a killed run keeps them and a rerun generates only the
-rest; raising the number of samples generates only the new indices. Errors are never cached.
+flushed in small batches as they come (one transaction each, see storage.cache), so a killed run
+keeps them and a rerun generates only the rest; raising the number of samples generates only the
+new indices. Errors are never cached. Each row names its model (``model_id``): ``r1-assets cache
+prune --model`` deletes one model's samples.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from pathlib import Path
 import polars as pl
 
 from r1_assets.llm.types import Completion
-from r1_assets.storage.shards import ShardedCache
+from r1_assets.storage.cache import KeyValueCache
 
 LLM_CACHE_SCHEMA = {
     "key": pl.String,
@@ -27,9 +29,9 @@ LLM_CACHE_SCHEMA = {
 }
 
 
-class LLMCache(ShardedCache):
+class LLMCache(KeyValueCache):
     def __init__(self, root: Path | str) -> None:
-        super().__init__(Path(root), LLM_CACHE_SCHEMA, key="key")
+        super().__init__(Path(root), LLM_CACHE_SCHEMA, key="key", model_column="model_id")
 
     def get(self, keys: list[str]) -> dict[str, Completion]:
         return {

@@ -13,7 +13,7 @@ import importlib.util
 import shutil
 from pathlib import Path
 
-from r1_assets.storage.shards import folder_fingerprint
+from r1_assets.storage.fingerprint import folder_fingerprint
 
 DEFAULT_LLM = "smollm2-135m-instruct"
 _GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"

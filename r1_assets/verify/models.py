@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from r1_assets.storage.shards import folder_fingerprint
+from r1_assets.storage.fingerprint import folder_fingerprint
 
 
 class ModelNotFound(FileNotFoundError):

@@ -20,7 +20,7 @@ import polars as pl
 from tqdm import tqdm
 
 from r1_assets.catalog import am_rows
-from r1_assets.storage.shards import ShardedCache
+from r1_assets.storage.cache import KeyValueCache
 from r1_assets.verify.rules import RULE_INPUTS, RULE_SETTINGS, RULES, Check, RuleSettings
 
 
@@ -87,9 +87,11 @@ VERDICT_CACHE_SCHEMA = {
 }
 
 
-class VerdictCache(ShardedCache):
+class VerdictCache(KeyValueCache):
     def __init__(self, root: Path | str) -> None:
-        super().__init__(Path(root), VERDICT_CACHE_SCHEMA, key="verdict_key")
+        super().__init__(
+            Path(root), VERDICT_CACHE_SCHEMA, key="verdict_key", group_column="verifier"
+        )
 
 
 @dataclass

@@ -104,11 +104,12 @@ def test_a_killed_run_keeps_finished_chunks(embedder, tmp_path: Path) -> None:
             DEFAULT_MODEL,
             chunk_size=3,
         )
-    assert len(cache.shards()) == 2  # two chunks of three were flushed before the kill
+    assert cache.count() == 6  # two chunks of three were flushed before the kill
     counting = Counting(embedder)
     frame, stats = embed_problems(problems("a", MATH), cache, counting, DEFAULT_MODEL, chunk_size=3)
     assert (stats.cached, stats.embedded, counting.texts) == (6, 4, 4)
     assert frame["embedding"].null_count() == 0
+    assert (cache.count(), cache.writes()) == (10, 10)  # nothing embedded twice
 
 
 def test_empty_and_overlong_texts(embedder, tmp_path: Path) -> None:
