@@ -133,6 +133,7 @@ def test_labels_and_distillation_end_to_end(catalog: Path, tmp_path: Path) -> No
     assert third["distilled_responses"]["llm_cache_misses"] == 3  # only the new sample index
 
 
+@pytest.mark.timeout(1200)  # ~1 min on a quiet machine, ~10 under heavy load
 def test_a_killed_distillation_resumes_without_paying_twice(catalog: Path, tmp_path: Path) -> None:
     data = tmp_path / "data"
     defs = build_definitions(catalog, data)
