@@ -293,6 +293,8 @@ def main() -> None:
         full_row["duplicate_pairs"] = len(full)
         fast_row["recall_of_full_pairs"] = round(len(full & found) / max(len(full), 1), 4)
         fast_row["pairs_only_fast"] = len(found - full)
+        planted = {frozenset((uids[i], uids[j])) for i, j in reworded + near}
+        fast_row["pairs_only_fast_planted"] = sum(frozenset(p) in planted for p in found - full)
         fast_row["pairs_only_full"] = len(full - found)
         same = fast_decisions.select("problem_uid", "decision", "duplicate_of").equals(
             full_decisions.select("problem_uid", "decision", "duplicate_of")
