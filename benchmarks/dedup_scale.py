@@ -314,11 +314,13 @@ def main() -> None:
         files = args.real if args.real is not None else [SHARED / f for f in REAL_FILES]
         real = real_sets([f for f in files if f.exists()], static, args.threads)
 
-    for row in rows:
-        print(f"\n{row['path']}:")
-        for key, value in row.items():
-            if key != "path":
-                print(f"  {key:<24} {value}")
+    # one line per measure, one column per path (seconds unless named otherwise)
+    keys = list(dict.fromkeys(k for row in rows for k in row if k != "path"))
+    width = max(len(k) for k in keys)
+    print(f"\n{'':<{width}}  " + "  ".join(f"{row['path']:<30}" for row in rows))
+    for key in keys:
+        cells = "  ".join(f"{row.get(key, '-')!s:<30}" for row in rows)
+        print(f"{key:<{width}}  {cells}")
     if real:
         print("\nreal sets, decided both ways:")
         for key, value in real.items():
