@@ -131,10 +131,26 @@ ITEMS = ["apples", "pencils", "books", "stickers", "marbles", "cookies", "cards"
 PLACES = ["theater", "stadium", "library", "school", "park", "museum", "market", "harbor"]
 
 
+# how a near-copy differs from its original: wording around the problem, not its numbers
+NEAR_COPY_EDITS = [
+    lambda t: f"Problem: {t}",
+    lambda t: f"{t} Show your work.",
+    lambda t: t.replace("?", " ?").replace(".", " ."),
+    lambda t: f"{t} Give the answer only.",
+]
+
+
 def generate(
-    rows: int, seed: int = 0
+    rows: int,
+    seed: int = 0,
+    rewordings: float = 0.1,
+    variants_rate: float = 0.1,
+    near_copies: float = 0.0,
+    near: list[tuple[int, int]] | None = None,
 ) -> tuple[list[str], list[tuple[int, int]], list[tuple[int, int]]]:
-    """Texts, planted rewording pairs and planted number-variant pairs (indices)."""
+    """Texts, planted rewording pairs and planted number-variant pairs (indices); each drawn
+    problem is followed by its rewording, a number variant or (appended to ``near``) a near-copy
+    with the given probabilities."""
     rng = random.Random(seed)
     texts, reworded, variants, seen = [], [], [], set()
 
@@ -157,13 +173,17 @@ def generate(
         seen.add(text)
         texts.append(text)
         roll = rng.random()
-        if roll < 0.1 and len(texts) < rows:  # planted rewording: other phrasing, same numbers
+        if roll < rewordings and len(texts) < rows:  # other phrasing, same numbers
             texts.append(fill(pair[1], slots))
             reworded.append((len(texts) - 2, len(texts) - 1))
-        elif roll < 0.2 and len(texts) < rows:  # planted variant: same phrasing, one number moved
+        elif roll < rewordings + variants_rate and len(texts) < rows:  # one number moved
             changed = dict(slots, n1=slots["n1"] + rng.randint(1, 9))
             texts.append(fill(pair[0], changed))
             variants.append((len(texts) - 2, len(texts) - 1))
+        elif roll < rewordings + variants_rate + near_copies and len(texts) < rows:
+            texts.append(rng.choice(NEAR_COPY_EDITS)(text))
+            if near is not None:
+                near.append((len(texts) - 2, len(texts) - 1))
     return texts[:rows], reworded, variants
 
 

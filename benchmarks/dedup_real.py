@@ -12,7 +12,8 @@ false positive: the table counts them per threshold, with and without the number
 pairs at the default settings are printed to be read. Then the pipeline's own ``decide`` runs on
 the same problems with their reference answers and tests, with ground truth on and off: what the
 answers and tests add (merges below the threshold) and take away (conflicting merges), pair by
-pair. Embeddings come from the project's cache. Writes benchmarks/results/dedup_real.json.
+pair. Embeddings come from the project's cache. ``--first-pass static`` decides with the static
+first pass (``dedup.fast``). Writes benchmarks/results/dedup_real.json.
 
 ``--code-statements`` adds labeled contest statements in Codeforces and CodeContests shapes
 (``code_statements.py``: easy/hard versions, another question on the same setting, a relisting,
@@ -34,11 +35,13 @@ sys.path.insert(0, str(Path(__file__).parent))
 import code_statements
 from dedup import RESULTS, embed
 
+from r1_assets import settings as project
 from r1_assets.catalog.schema import TEST_CASE_DTYPE, problem_uid
 from r1_assets.dedup.calibration import ground_truth_decided
 from r1_assets.dedup.numbers import number_set
 from r1_assets.dedup.pool import decide, rank_rows
 from r1_assets.dedup.settings import DedupSettings
+from r1_assets.dedup.static import StaticModel, static_model
 
 TEXT_FIELDS = ("problem", "question", "prompt", "text", "instruction")
 THRESHOLDS = (0.70, 0.75, 0.80, 0.85, 0.90, 0.95)
@@ -77,8 +80,10 @@ def pipeline_decisions(
     origin: list[str],
     vectors: np.ndarray,
     settings: DedupSettings,
+    static: StaticModel | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The pipeline's decisions and judged pairs for these problems, each file a source."""
+    """The pipeline's decisions and judged pairs for these problems, each file a source
+    (``static``: the static model, for ``first_pass="static"``)."""
     frame = pl.DataFrame(
         {
             "problem_uid": uids,
@@ -98,7 +103,7 @@ def pipeline_decisions(
         {"problem_uid": uids, "embedding": list(vectors)},
         schema={"problem_uid": pl.String, "embedding": pl.List(pl.Float32)},
     )
-    decisions, pairs, _ = decide(rank_rows(frame, {}), embeddings, settings)
+    decisions, pairs, _ = decide(rank_rows(frame, {}), embeddings, settings, static=static)
     return decisions, pairs
 
 
@@ -109,6 +114,12 @@ def main() -> None:
         "--code-statements", action="store_true", help="add the labeled contest statements"
     )
     parser.add_argument("--threads", type=int, default=0)
+    parser.add_argument(
+        "--first-pass",
+        choices=["none", "static"],
+        default="none",
+        help="decide with the static first pass (DedupSettings.first_pass)",
+    )
     parser.add_argument("--show", type=int, default=12, help="pairs printed at the default")
     args = parser.parse_args()
 
@@ -176,7 +187,12 @@ def main() -> None:
     by_method, changed, statement_scores = {}, [], {}
     for ground_truth in (False, True):
         decisions, pairs = pipeline_decisions(
-            problems, uids, origin, vectors, DedupSettings(ground_truth=ground_truth)
+            problems,
+            uids,
+            origin,
+            vectors,
+            DedupSettings(ground_truth=ground_truth, first_pass=args.first_pass),
+            static=static_model(project.models_dir()) if args.first_pass == "static" else None,
         )
         if classes:
             ordered = decisions.sort(pl.col("source_row_id").cast(pl.Int64))

@@ -1,5 +1,6 @@
 """``problem_embeddings`` (per source) and ``deduped_pool`` (across sources)."""
 
+import functools
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -15,7 +16,9 @@ from r1_assets.dedup.calibration import BANDS, band_samples, ground_truth_sample
 from r1_assets.dedup.embeddings import EMBEDDING_SCHEMA, embed_problems
 from r1_assets.dedup.pool import DECISION_SCHEMA, PAIR_SCHEMA, POOL_COLUMNS, decide, rank_rows
 from r1_assets.dedup.settings import DedupSettings
+from r1_assets.dedup.static import static_model
 from r1_assets.resources import EmbedderResource, SourceCatalogResource, WarehouseResource
+from r1_assets.settings import models_dir
 from r1_assets.storage.warehouse import source_of
 from r1_assets.text.markdown import histogram_markdown, markdown_table
 
@@ -120,35 +123,29 @@ def deduped_pool(
     shards = store.source_partitions("raw_problems", current)
     sources = list(dict.fromkeys(source_of(p) for p in shards))
     embedded = store.source_partitions("problem_embeddings", current)
-    missing = sorted(set(shards) - set(embedded))
-    if missing:
-        context.log.warning(f"no problem_embeddings for {missing}: only exact dedup for them")
+    settings = config.settings()
     # what dedup reads of a problem: never its responses (the bulk of an AM row)
     problems = (
         store.scan("raw_problems", shards, partition_column="shard")
         .select(*POOL_COLUMNS, pl.col("shard").str.split(".").list.last())
         .collect()
     )
-    embeddings = (
-        store.scan("problem_embeddings", embedded)
-        .filter(pl.col("model_key") == embedder.key)
-        .select("problem_uid", "embedding")
-        .collect()
-        if embedded
-        else pl.DataFrame(schema=EMBEDDING_SCHEMA)
-    )
-    embedded_uids = embeddings.filter(pl.col("embedding").is_not_null())["problem_uid"]
-    without_embedding = problems.filter(
-        ~pl.col("problem_uid").is_in(embedded_uids.implode())
-    ).height
-    if without_embedding:
-        context.log.warning(
-            f"{without_embedding:,} problems have no embedding for {embedder.key} (empty text, "
-            "or embedded with another model/settings): they can only be exact duplicates"
+    static = None
+    if settings.first_pass == "static":
+        # the static model proposes pairs; only their rows are embedded with the configured
+        # model (through its cache), so problem_embeddings need not cover the pool
+        static = static_model(models_dir(store.root), embedder.model, log=context.log.info)
+        embeddings = functools.partial(_embed, embedder=embedder, log=context.log.info)
+        missing, without_embedding = [], 0
+    else:
+        missing = sorted(set(shards) - set(embedded))
+        if missing:
+            context.log.warning(f"no problem_embeddings for {missing}: only exact dedup for them")
+        embeddings, without_embedding = _stored_embeddings(
+            context, store, embedded, problems, embedder
         )
     priorities = {n: s.priority for n, s in catalog.entries.items() if hasattr(s, "priority")}
     ranked = rank_rows(problems, priorities)
-    settings = config.settings()
     context.log.info(
         f"deduplicating {problems.height:,} problems from {len(sources)} sources "
         f"({ranked['problem_uid'].n_unique():,} distinct texts)"
@@ -160,6 +157,7 @@ def deduped_pool(
         settings,
         index_path=store.root / "cache" / "dedup" / f"{embedder.key}.usearch",
         model_key=embedder.key,
+        static=static,
     )
     seconds = time.perf_counter() - started
     context.log.info(
@@ -182,6 +180,36 @@ def deduped_pool(
         ),
     )
     yield dg.Output(pairs, output_name="dedup_pairs", metadata={"dagster/row_count": pairs.height})
+
+
+def _stored_embeddings(context, store, embedded: list[str], problems: pl.DataFrame, embedder):
+    """problem_embeddings of the pool's shards for the embedder's model, and how many problems
+    have none."""
+    embeddings = (
+        store.scan("problem_embeddings", embedded)
+        .filter(pl.col("model_key") == embedder.key)
+        .select("problem_uid", "embedding")
+        .collect()
+        if embedded
+        else pl.DataFrame(schema=EMBEDDING_SCHEMA)
+    )
+    embedded_uids = embeddings.filter(pl.col("embedding").is_not_null())["problem_uid"]
+    without_embedding = problems.filter(
+        ~pl.col("problem_uid").is_in(embedded_uids.implode())
+    ).height
+    if without_embedding:
+        context.log.warning(
+            f"{without_embedding:,} problems have no embedding for {embedder.key} (empty text, "
+            "or embedded with another model/settings): they can only be exact duplicates"
+        )
+    return embeddings, without_embedding
+
+
+def _embed(rows: pl.DataFrame, embedder: EmbedderResource, log) -> pl.DataFrame:
+    """The static first pass's lookup: these rows' embeddings, from the cache or the model."""
+    frame, stats = embed_problems(rows, embedder.cache(), embedder.load, embedder.model, log=log)
+    log(f"confirming candidates: {stats.embedded:,} embedded, {stats.cached:,} from cache")
+    return frame
 
 
 def _pool_metadata(

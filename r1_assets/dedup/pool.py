@@ -18,7 +18,9 @@ cluster when A and C are not alike.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
@@ -35,6 +37,13 @@ from r1_assets.dedup.ground_truth import (
 from r1_assets.dedup.numbers import number_set
 from r1_assets.dedup.settings import DedupSettings
 from r1_assets.dedup.variants import identities_differ, identity
+
+if TYPE_CHECKING:
+    from r1_assets.dedup.static import StaticModel
+
+# the embeddings of the rows it is given (problem_uid, problem, ...) as (problem_uid, embedding):
+# a cache lookup that embeds what is missing, so the static first pass embeds only candidates
+EmbeddingLookup = Callable[[pl.DataFrame], pl.DataFrame]
 
 DECISION_SCHEMA = pl.Schema(
     {
@@ -220,45 +229,71 @@ def candidate_pairs(
     return pl.concat(found).unique(["i", "j"]).sort(["i", "j"])
 
 
+def with_embeddings(rows: pl.DataFrame, embeddings: pl.DataFrame | EmbeddingLookup) -> pl.DataFrame:
+    """``rows`` (in their order) with their ``embedding``, from a frame or a lookup."""
+    found = embeddings if isinstance(embeddings, pl.DataFrame) else embeddings(rows)
+    vectors_by_uid = found.select("problem_uid", "embedding").unique(
+        "problem_uid", keep="first", maintain_order=True
+    )
+    return rows.join(vectors_by_uid, on="problem_uid", how="left", maintain_order="left")
+
+
+def usable_embedding() -> pl.Expr:
+    """Not null, finite and not all zero: NaN / zero vectors get no semantic pass."""
+    return (
+        pl.col("embedding").is_not_null()
+        & pl.col("embedding")
+        .list.eval(pl.element().is_finite().all() & (pl.element().abs().sum() > 0))
+        .list.first()
+    ).fill_null(False)
+
+
+def pair_floor(settings: DedupSettings) -> float:
+    """The lowest cosine a candidate pair can matter at: the calibration floor, or the answer
+    floor when ground truth is on (answer evidence reaches below the calibration floor)."""
+    if settings.ground_truth:
+        return min(settings.calibration_floor, settings.answer_floor)
+    return settings.calibration_floor
+
+
 def decide(
     ranked: pl.DataFrame,
-    embeddings: pl.DataFrame,
+    embeddings: pl.DataFrame | EmbeddingLookup,
     settings: DedupSettings,
     index_path: Path | None = None,
     model_key: str = "",
+    static: StaticModel | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame, np.ndarray]:
     """Decisions for every ranked row, the candidate pairs (for calibration) and each
     representative's nearest-neighbor similarity.
 
     ``embeddings`` maps problem_uid → embedding (null where there is none: those rows can only be
-    exact duplicates or kept).
+    exact duplicates or kept), as a frame or as a lookup called with the rows it must embed.
+    With ``settings.first_pass == "static"`` the ``static`` model proposes the candidate pairs and
+    only the rows in them are looked up (see ``fast``); no index is saved then.
     """
-    reps = ranked.unique("problem_uid", keep="first", maintain_order=True)  # best rank per uid
-    vectors_by_uid = embeddings.select("problem_uid", "embedding").unique(
-        "problem_uid", keep="first", maintain_order=True
-    )
-    reps = reps.join(vectors_by_uid, on="problem_uid", how="left").sort("rank")
-    usable = (
-        pl.col("embedding").is_not_null()
-        & pl.col("embedding")
-        .list.eval(pl.element().is_finite().all() & (pl.element().abs().sum() > 0))
-        .list.first()
-    )
-    with_vectors = reps.filter(usable.fill_null(False))  # NaN / zero vectors: no semantic pass
-    vectors = embedding_matrix(with_vectors["embedding"])
-    floor = settings.calibration_floor
-    if settings.ground_truth:  # answer evidence reaches below the calibration floor
-        floor = min(floor, settings.answer_floor)
-    raw_pairs = candidate_pairs(vectors, settings, index_path, floor)
+    reps = ranked.unique("problem_uid", keep="first", maintain_order=True).sort("rank")
+    tests = None
+    if settings.first_pass == "static":
+        from r1_assets.dedup.fast import static_candidates  # fast builds on this module
 
+        if static is None:
+            raise ValueError('first_pass "static" needs the static model (static=...)')
+        with_vectors, vectors, raw_pairs, tests = static_candidates(
+            reps, embeddings, static, settings
+        )
+    else:
+        with_vectors = with_embeddings(reps, embeddings).filter(usable_embedding())
+        vectors = embedding_matrix(with_vectors["embedding"])
+        raw_pairs = candidate_pairs(vectors, settings, index_path, pair_floor(settings))
     uids = with_vectors["problem_uid"].to_list()
-    if index_path is not None:  # the index stores positions: keep what they stand for beside it
+    if index_path is not None and tests is None:  # the index stores positions: keep their uids
         keys_path = index_path.with_suffix(".keys.parquet")
         keys_path.parent.mkdir(parents=True, exist_ok=True)
         tmp = keys_path.with_name(f".{keys_path.name}.tmp")
         pl.DataFrame({"key": range(len(uids)), "problem_uid": uids}).write_parquet(tmp)
         tmp.replace(keys_path)
-    pairs = pair_evidence(raw_pairs, with_vectors, vectors, settings)
+    pairs = pair_evidence(raw_pairs, with_vectors, vectors, settings, tests)
 
     # greedy in rank order: with_vectors is sorted by rank, so position order is rank order
     claimed: dict[int, tuple[int, float, str]] = {}
@@ -292,25 +327,36 @@ def decide(
     return decisions, pair_frame, _nearest_similarity(calibrated)
 
 
+def test_agreement(rows: pl.DataFrame, settings: DedupSettings) -> pl.DataFrame:
+    """Pairs of positions in ``rows`` (test_cases) that share test inputs, with their agreement
+    (see ``agreement_of_tests``); none when ground truth is off. Which inputs are too common to
+    tell depends on all the rows given: pass the whole pool."""
+    if not settings.ground_truth:
+        return pl.DataFrame(schema=TEST_AGREEMENT_SCHEMA)
+    heads = rows["test_cases"].list.head(settings.tests_per_problem).to_list()
+    return agreement_of_tests(
+        [signatures_of_tests(t) for t in heads],
+        settings.common_test_limit,
+        [example_inputs(t) for t in heads],
+    )
+
+
 def pair_evidence(
-    candidates: pl.DataFrame, rows: pl.DataFrame, vectors: np.ndarray, settings: DedupSettings
+    candidates: pl.DataFrame,
+    rows: pl.DataFrame,
+    vectors: np.ndarray,
+    settings: DedupSettings,
+    tests: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """The evidence on each candidate pair (i, j, similarity) and its verdict; pairs that share
     test inputs join the candidates however far apart their vectors are (rows without a usable
     embedding are not here at all). ``rows`` are the ranked rows in position order (problem,
     reference_answer, test_cases); pairs below the calibration floor are kept only when they are
-    duplicates or share tests."""
+    duplicates or share tests. ``tests``: the test agreement of these positions when it was
+    computed over a larger pool (default: over ``rows``)."""
     texts, references = rows["problem"].to_list(), rows["reference_answer"].to_list()
-    heads = rows["test_cases"].list.head(settings.tests_per_problem).to_list()
-    tests = (
-        agreement_of_tests(
-            [signatures_of_tests(t) for t in heads],
-            settings.common_test_limit,
-            [example_inputs(t) for t in heads],
-        )
-        if settings.ground_truth
-        else pl.DataFrame(schema=TEST_AGREEMENT_SCHEMA)
-    )
+    if tests is None:
+        tests = test_agreement(rows, settings)
     pairs = candidates.join(tests, on=["i", "j"], how="full", coalesce=True).with_columns(
         pl.col(c).fill_null(0) for c in TEST_AGREEMENT_SCHEMA.names()[2:]
     )

@@ -8,8 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+# settings of the static first pass: part of the fingerprint only when that pass runs, so the
+# settings id of a full-path run is what it was before the first pass existed
+FIRST_PASS_FIELDS = ("first_pass", "static_floor")
 
 
 class DedupSettings(BaseModel):
@@ -91,7 +96,25 @@ class DedupSettings(BaseModel):
         description="tests compared per problem, the first ones (examples, then official tests)",
     )
 
+    first_pass: Literal["none", "static"] = Field(
+        default="none",
+        description="none: embed every problem with the embedding model and search them all; "
+        "static: propose candidate pairs with a static model distilled from it (~100x faster) "
+        "within groups of problems that have the same numbers (when number_guard is on), and "
+        "embed only the problems in those pairs with the embedding model, which decides",
+    )
+    static_floor: float = Field(
+        default=0.70,
+        description="static-model cosine from which a pair among a problem's k nearest (within "
+        "its number group) is a candidate for the embedding model to confirm; static cosines "
+        "run higher than MiniLM's",
+    )
+
     def fingerprint(self, model_key: str) -> str:
         """A short id of these settings and the embedding model, stored on every decision."""
-        payload = json.dumps({**self.model_dump(), "model_key": model_key}, sort_keys=True)
+        fields = self.model_dump()
+        if self.first_pass == "none":
+            for name in FIRST_PASS_FIELDS:
+                del fields[name]
+        payload = json.dumps({**fields, "model_key": model_key}, sort_keys=True)
         return hashlib.sha256(payload.encode()).hexdigest()[:12]

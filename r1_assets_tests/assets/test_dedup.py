@@ -13,11 +13,15 @@ import pytest
 from r1_assets import settings
 from r1_assets.assets.keys import PROBLEM_EMBEDDINGS
 from r1_assets.catalog.spec import load_catalog
+from r1_assets.dedup.cache import EmbeddingCache
 from r1_assets.dedup.numbers import numbers_differ
+from r1_assets.dedup.pool import decide, rank_rows
+from r1_assets.dedup.settings import DedupSettings
+from r1_assets.dedup.static import static_model
 from r1_assets.definitions import build_definitions
 from r1_assets.resources import EmbedderResource
 from r1_assets.storage.warehouse import Warehouse
-from r1_assets_tests.conftest import DEMO_SOURCES, shard_partition
+from r1_assets_tests.conftest import DEMO_SOURCES, MODELS_DIR, shard_partition
 
 CATALOG = load_catalog(settings.DEFAULT_CATALOG_PATH)
 MANIFEST = json.loads((DEMO_SOURCES / "demo_manifest.json").read_text())
@@ -154,6 +158,49 @@ def test_number_variants_stay_apart_with_the_guard_and_merge_without(demo) -> No
         demo["data"], demo["cache"], demo["instance"], number_guard=False, ground_truth=False
     )
     assert sum(merged(bare, p["a"], p["b"]) for p in variants) >= 3
+
+
+def test_the_static_first_pass_decides_the_demo_pool_like_the_full_path(demo) -> None:
+    # logic level (the asset does not run the static pass yet): the same rows, the full path's
+    # embeddings, the static model proposing; only the candidates' rows are looked up
+    store = Warehouse(demo["data"])
+    problems = store.read("raw_problems")
+    embeddings = store.read("problem_embeddings")
+    priorities = {n: s.priority for n, s in CATALOG.entries.items()}
+    ranked = rank_rows(problems, priorities)
+    looked_up: list[int] = []
+
+    def lookup(rows: pl.DataFrame) -> pl.DataFrame:
+        looked_up.append(rows.height)
+        return embeddings
+
+    full, full_pairs, _ = decide(ranked, embeddings, DedupSettings())
+    fast, fast_pairs, _ = decide(
+        ranked, lookup, DedupSettings(first_pass="static"), static=static_model(MODELS_DIR)
+    )
+    columns = ["problem_uid", "source", "source_row_id", "decision", "duplicate_of", "method"]
+    assert fast.select(columns).equals(full.select(columns))
+    assert looked_up[0] < problems["problem_uid"].n_unique() / 2
+    # what the static pass does not record: pairs the number guard blocks (other numbers)
+    duplicates = pl.col("verdict") == "duplicate"
+    assert fast_pairs.filter(duplicates).equals(full_pairs.filter(duplicates))
+
+
+def test_the_static_first_pass_through_the_asset_needs_no_problem_embeddings(demo, tmp_path):
+    """deduped_pool with first_pass: static embeds only the candidates' rows, through the
+    embedding cache, and decides the demo pool as the full path does."""
+    full = run_pool(demo["data"], demo["cache"], demo["instance"])
+    fresh_cache = tmp_path / "cache"  # nothing embedded: only the candidates will be
+    fast = pool_outputs(
+        demo["data"], fresh_cache, demo["instance"], settings.DEFAULT_CATALOG_PATH,
+        first_pass="static",
+    )[0]  # fmt: skip
+    columns = ["problem_uid", "source", "source_row_id", "shard", "decision", "duplicate_of"]
+    assert fast.select(columns).equals(full.select(columns))
+    assert fast["settings_id"][0] != full["settings_id"][0]  # the decisions say how they were made
+    [namespace] = [p for p in fresh_cache.iterdir() if p.is_dir()]
+    embedded = EmbeddingCache(fresh_cache, namespace.name).count()
+    assert 0 < embedded < full["problem_uid"].n_unique() / 2
 
 
 def test_retention_follows_catalog_priority(demo) -> None:

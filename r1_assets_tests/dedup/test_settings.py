@@ -14,6 +14,17 @@ def test_fingerprint_is_pinned() -> None:
     assert other.fingerprint("m2") == "1071442c3193"
 
 
+def test_the_first_pass_is_in_the_fingerprint_only_when_it_runs() -> None:
+    # the full path's settings id is what it was before the static first pass existed; the
+    # static pass may find other pairs, so its decisions carry their own id
+    assert DedupSettings(static_floor=0.5).fingerprint("m") == "93ba389a6f38"
+    fast = DedupSettings(first_pass="static")
+    assert fast.fingerprint("m") not in {
+        "93ba389a6f38",
+        fast.model_copy(update={"static_floor": 0.5}).fingerprint("m"),
+    }
+
+
 def test_unknown_settings_are_errors() -> None:
     with pytest.raises(ValueError, match="treshold"):
         DedupSettings(treshold=0.9)
