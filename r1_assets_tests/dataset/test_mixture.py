@@ -121,6 +121,25 @@ def test_the_columnar_mixture_draws_what_the_row_by_row_one_drew(policy):
     assert build_mixture(rows.clear(), labels, policy).is_empty()
 
 
+def test_token_lengths_tokenize_a_bounded_number_of_texts_at_once():
+    """A tokenizer call holds every token of its texts: a whole verified_set shard (50k long
+    responses) at once peaked at GBs, so a batch is counted ``chunk`` texts at a time."""
+    accepted, labels = verified(25)
+    mixture = build_mixture(accepted, labels, MixturePolicy())
+    calls: list[int] = []
+
+    def count(texts):
+        calls.append(len(texts))
+        return [len(t.split()) for t in texts]
+
+    chunked = TokenLengths(count, chunk=4)
+    chunked.add(mixture)
+    assert max(calls) == 4 and sum(calls) == 3 * mixture.height
+    whole = TokenLengths(lambda texts: [len(t.split()) for t in texts], chunk=1000)
+    whole.add(mixture)
+    assert chunked.table().equals(whole.table())
+
+
 def test_the_export_is_content_addressed_am_jsonl_with_a_card(tmp_path):
     accepted, labels = verified(10)
     mixture = build_mixture(accepted, labels, MixturePolicy())
