@@ -916,6 +916,7 @@ def run_size(rows: int, args, base: Path) -> dict:
         shutil.rmtree(root, ignore_errors=True)
     return {
         "rows": rows,
+        "shard_rows": args.shard_rows,
         "shards": len(partitions),
         "jsonl_bytes": sum(written.values()),
         "jsonl_files": files,
@@ -936,10 +937,21 @@ def print_table(rows: int, table: list[dict]) -> None:
         print(f"| {' | '.join(map(str, cells))} |")
 
 
+PER_SHARD = {
+    "raw_problems",
+    "problem_embeddings",
+    "problem_embeddings (MiniLM)",
+    "distilled_responses",
+    "response_verdicts",
+    "verified_set",
+}
+
+
 def growth(sizes: dict[int, dict]) -> tuple[list[dict], list[dict]]:
-    """Ratios between the two largest sizes, and the extrapolation to 1.4M rows (time linear in
-    rows from the largest size; RSS on the line through the two largest sizes, never below the
-    largest measured)."""
+    """Ratios between the two largest sizes, and the extrapolation to 1.4M rows: time linear in
+    rows from the largest size; RSS of a per-shard stage that of a full shard (its largest shard's
+    peak scaled up when no shard was full), of a cross-source stage on the line through the two
+    largest sizes (never below the largest measured)."""
     ordered = sorted(sizes)
     if len(ordered) < 2:
         small = big = ordered[-1]
@@ -962,15 +974,23 @@ def growth(sizes: dict[int, dict]) -> tuple[list[dict], list[dict]]:
                 "time_per_row_within_1_5x": time_ratio is not None and time_ratio <= 1.5,
             }
         )
-        slope = (r["peak_rss_mb"] - s["peak_rss_mb"]) / (big - small) if s and big > small else 0
+        if r["stage"] in PER_SHARD:  # bounded by a full shard, whatever the source's size
+            shard_rows = sizes[big].get("shard_rows", 50_000)
+            largest_shard = min(shard_rows, math.ceil(big * 2 / 3))
+            rss = r["peak_rss_mb"] * max(1.0, shard_rows / largest_shard)
+            basis = "per shard: the largest shard's peak, scaled to a full shard"
+        else:
+            grown = r["peak_rss_mb"] - s["peak_rss_mb"] if s else 0.0
+            slope = grown / (big - small) if big > small else 0.0
+            rss = max(r["peak_rss_mb"], r["peak_rss_mb"] + slope * (AM_ROWS - big))
+            basis = f"linear through {small:,} and {big:,} rows"
         extrapolated.append(
             {
                 "stage": r["stage"],
                 "rows": AM_ROWS,
                 "hours": round(r["ms_per_row"] * AM_ROWS / 1000 / 3600, 2),
-                "peak_rss_gb": round(
-                    max(r["peak_rss_mb"], r["peak_rss_mb"] + slope * (AM_ROWS - big)) / 1024, 1
-                ),
+                "peak_rss_gb": round(rss / 1024, 1),
+                "rss_basis": basis,
             }
         )
     return ratios, extrapolated
@@ -1029,9 +1049,9 @@ def main() -> None:
             print(f"| {g['stage']} | {g['from_rows']:,} -> {g['to_rows']:,} | {g['rss_ratio']} | "
                   f"{g['time_per_row_ratio']} |")  # fmt: skip
     print(f"\n### extrapolation to {AM_ROWS:,} rows")
-    print("| stage | hours | peak RSS GB |\n|---|---|---|")
+    print("| stage | hours | peak RSS GB | RSS basis |\n|---|---|---|---|")
     for e in extrapolated:
-        print(f"| {e['stage']} | {e['hours']} | {e['peak_rss_gb']} |")
+        print(f"| {e['stage']} | {e['hours']} | {e['peak_rss_gb']} | {e['rss_basis']} |")
     print(f"\nwrote {out}")
     if not args.keep and not args.root:
         shutil.rmtree(base, ignore_errors=True)
