@@ -78,8 +78,9 @@ class TokenLengths:
 
     PARTS = ("think", "answer", "assistant turn")
 
-    def __init__(self, count: Callable[[Sequence[str]], list[int]]) -> None:
+    def __init__(self, count: Callable[[Sequence[str]], list[int]], chunk: int = 256) -> None:
         self.count = count
+        self.chunk = chunk  # texts tokenized at once: a tokenizer holds every token of a call
         self.lengths: dict[str, list[np.ndarray]] = {part: [] for part in self.PARTS}
 
     def add(self, mixture: pl.DataFrame) -> None:
@@ -93,7 +94,9 @@ class TokenLengths:
             "assistant turn": assistant.struct.field("content").fill_null("").to_list(),
         }
         for part, values in texts.items():
-            self.lengths[part].append(np.asarray(self.count(values), dtype=np.int64))
+            for start in range(0, len(values), self.chunk):
+                counts = self.count(values[start : start + self.chunk])
+                self.lengths[part].append(np.asarray(counts, dtype=np.int64))
 
     def table(self) -> pl.DataFrame:
         rows = []

@@ -83,6 +83,63 @@ def test_mixture_weights_and_downsampling_are_deterministic_under_the_seed():
         build_mixture(accepted, labels, MixturePolicy(source_weights={"alpha": -1}))
 
 
+def _mixture_row_by_row(verified, labels, policy):
+    """build_mixture as it was written before it went columnar: a dict per row."""
+    from r1_assets.labels.selection import keep_draw
+
+    rated = verified.join(
+        labels.select("problem_uid", "source_row_id", "difficulty", "category"),
+        on=["problem_uid", "source_row_id"],
+        how="left",
+    )
+    rows = []
+    for row in rated.iter_rows(named=True):
+        uid, level = row["response_uid"], row["difficulty"]
+        keep = policy.difficulty_keep.get(int(level), 1.0) if level is not None else 1.0
+        if keep_draw(f"difficulty:{uid}", policy.seed) >= keep:
+            continue
+        weight = policy.source_weights.get(row["source"], 1.0)
+        copies = int(weight) + (keep_draw(f"weight:{uid}", policy.seed) < weight - int(weight))
+        rows += [{**row, "copy": i} for i in range(copies)]
+    schema = {**rated.schema, "copy": pl.Int32}
+    return pl.DataFrame(rows, schema=schema).sort("source", "response_uid", "copy")
+
+
+@pytest.mark.parametrize(
+    "policy",
+    [
+        MixturePolicy(),
+        MixturePolicy(source_weights={"alpha": 2.5, "beta": 0.4}, seed=3),
+        MixturePolicy(source_weights={"alpha": 0.0}, difficulty_keep={1: 0.2, 4: 0.0}, seed=1),
+    ],
+)
+def test_the_columnar_mixture_draws_what_the_row_by_row_one_drew(policy):
+    rows, labels = verified(200)
+    labels = labels.filter(pl.col("difficulty") != 3)  # unlabeled rows: difficulty unknown
+    expected = _mixture_row_by_row(rows, labels, policy)
+    assert build_mixture(rows, labels, policy).equals(expected)
+    assert build_mixture(rows.clear(), labels, policy).is_empty()
+
+
+def test_token_lengths_tokenize_a_bounded_number_of_texts_at_once():
+    """A tokenizer call holds every token of its texts: a whole verified_set shard (50k long
+    responses) at once peaked at GBs, so a batch is counted ``chunk`` texts at a time."""
+    accepted, labels = verified(25)
+    mixture = build_mixture(accepted, labels, MixturePolicy())
+    calls: list[int] = []
+
+    def count(texts):
+        calls.append(len(texts))
+        return [len(t.split()) for t in texts]
+
+    chunked = TokenLengths(count, chunk=4)
+    chunked.add(mixture)
+    assert max(calls) == 4 and sum(calls) == 3 * mixture.height
+    whole = TokenLengths(lambda texts: [len(t.split()) for t in texts], chunk=1000)
+    whole.add(mixture)
+    assert chunked.table().equals(whole.table())
+
+
 def test_the_export_is_content_addressed_am_jsonl_with_a_card(tmp_path):
     accepted, labels = verified(10)
     mixture = build_mixture(accepted, labels, MixturePolicy())
