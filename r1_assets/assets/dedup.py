@@ -27,7 +27,12 @@ def build_problem_embeddings(source_partitions: dg.PartitionsDefinition) -> dg.A
     @dg.asset(
         key=PROBLEM_EMBEDDINGS,
         partitions_def=source_partitions,
-        ins={"raw_problems": dg.AssetIn(RAW_PROBLEMS)},
+        ins={
+            "raw_problems": dg.AssetIn(
+                RAW_PROBLEMS,
+                metadata={"columns": ["problem_uid", "source", "source_row_id", "problem"]},
+            )
+        },
         group_name="dedup",
         kinds={"parquet", "sentence_transformers"},
         metadata={"dagster/column_schema": column_schema(EMBEDDING_SCHEMA)},

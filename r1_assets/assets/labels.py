@@ -53,7 +53,7 @@ def build_problem_labels(source_partitions: dg.PartitionsDefinition) -> dg.Asset
     @dg.asset(
         key=PROBLEM_LABELS,
         partitions_def=source_partitions,
-        ins={"raw_problems": dg.AssetIn(RAW_PROBLEMS)},
+        ins={"raw_problems": dg.AssetIn(RAW_PROBLEMS, metadata={"drop_columns": ["responses"]})},
         deps=[DEDUPED_POOL],
         group_name="select",
         kinds={"parquet", "llm"},

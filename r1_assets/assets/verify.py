@@ -83,7 +83,7 @@ def build_response_verdicts(source_partitions: dg.PartitionsDefinition) -> dg.As
         partitions_def=source_partitions,
         ins={
             "distilled_responses": dg.AssetIn(DISTILLED_RESPONSES),
-            "raw_problems": dg.AssetIn(RAW_PROBLEMS),
+            "raw_problems": dg.AssetIn(RAW_PROBLEMS, metadata={"drop_columns": ["responses"]}),
         },
         group_name="verify",
         kinds={"parquet", "llm"},
@@ -210,7 +210,7 @@ def build_verified_set(source_partitions: dg.PartitionsDefinition) -> dg.AssetsD
         ins={
             "distilled_responses": dg.AssetIn(DISTILLED_RESPONSES),
             "response_verdicts": dg.AssetIn(RESPONSE_VERDICTS),
-            "raw_problems": dg.AssetIn(RAW_PROBLEMS),
+            "raw_problems": dg.AssetIn(RAW_PROBLEMS, metadata={"drop_columns": ["responses"]}),
         },
         outs={
             "verified_set": dg.AssetOut(

@@ -47,4 +47,12 @@ class WarehouseIOManager(dg.ConfigurableIOManager):
             if context.has_asset_partitions
             else None
         )
-        return self.warehouse.read(asset, partitions)
+        # an input may read only some columns: AssetIn(metadata={"columns": [...]}) or
+        # {"drop_columns": [...]} (a raw_problems shard's responses are most of its bytes)
+        metadata = context.definition_metadata or {}
+        if "columns" not in metadata and "drop_columns" not in metadata:
+            return self.warehouse.read(asset, partitions)
+        frame = self.warehouse.scan(asset, partitions)
+        if "columns" in metadata:
+            frame = frame.select(metadata["columns"])
+        return frame.drop(metadata.get("drop_columns", [])).collect()

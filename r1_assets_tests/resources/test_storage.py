@@ -60,7 +60,7 @@ def test_missing_upstream_partition_is_named(defs) -> None:
     with pytest.raises(
         FileNotFoundError,
         match=r"raw_problems: no materialized partition\(s\) "
-        r"\['two'\]",
+        r"\['two.0000'\]",
     ):
         dg.materialize(
             [*defs.assets, problem_count],
@@ -68,3 +68,35 @@ def test_missing_upstream_partition_is_named(defs) -> None:
             resources={**defs.resources},
             selection=[problem_count],
         )
+
+
+@dg.asset(
+    ins={"raw_problems": dg.AssetIn(metadata={"columns": ["problem_uid", "problem"]})},
+    key="problem_texts",
+)
+def problem_texts(raw_problems: pl.DataFrame) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"columns": [",".join(raw_problems.columns)], "rows": [raw_problems.height]}
+    )
+
+
+@dg.asset(ins={"raw_problems": dg.AssetIn(metadata={"drop_columns": ["responses", "metadata"]})})
+def without_responses(raw_problems: pl.DataFrame) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"columns": [",".join(raw_problems.columns)], "rows": [raw_problems.height]}
+    )
+
+
+def test_an_input_reads_only_the_columns_it_names(defs, data_dir) -> None:
+    instance = dg.DagsterInstance.ephemeral()
+    materialize_partitions(defs, instance, "one", "two")
+    result = dg.materialize(
+        [*defs.assets, problem_texts, without_responses],
+        instance=instance,
+        resources=defs.resources,
+        selection=["problem_texts", "without_responses"],
+    )
+    texts = result.output_for_node("problem_texts")
+    assert texts.row(0) == ("problem_uid,problem", 5)
+    rest = result.output_for_node("without_responses")["columns"][0].split(",")
+    assert "responses" not in rest and "metadata" not in rest and "problem" in rest
