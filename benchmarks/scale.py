@@ -3,7 +3,8 @@ verification of the source responses -> sft_dataset (no LLM generation), with wa
 peak RSS and files written per stage, how each grows, and the extrapolation to AM's 1.4M rows.
 
     python benchmarks/scale.py [--rows 10000,100000,300000] [--stages raw,embed,dedup,verify,sft]
-        [--embedder auto|minilm|hashed] [--minilm-max-rows 10000] [--minilm-sample 2000]
+        [--first-pass static|none] [--embedder auto|minilm|hashed] [--minilm-max-rows 10000]
+        [--minilm-sample 2000]
         [--sandbox-sample 200] [--shard-rows 50000] [--file-rows 40000] [--keep] [--merge]
         [--root DIR]
 
@@ -26,8 +27,10 @@ the Warehouse in a temp data root:
   used up to ``--minilm-max-rows``; above, a hashed bag-of-words stand-in (384 dims, same cache,
   same frame) feeds dedup with real vectors, and MiniLM's time is extrapolated from
   ``--minilm-sample`` texts (rows marked "extrapolated").
-- ``dedup``: what ``deduped_pool`` does (scan the pool columns + embeddings, ``rank_rows``,
-  ``decide``), without its UI metadata.
+- ``dedup``: what ``deduped_pool`` does (scan the pool columns, ``rank_rows``, ``decide``),
+  without its UI metadata: by default with ``first_pass: static`` (the static model proposes,
+  MiniLM embeds only the candidates' rows, through the cache: the million-row setting, real
+  MiniLM at every size); ``--first-pass none`` decides on the embed stage's vectors.
 - ``verify``: ``distilled_responses`` with the source responses only (no labels, no teacher:
   every kept problem counts as selected), then ``response_verdicts`` with the rules,
   math-verify and the bubblewrap sandbox (no judge, reward model or classifier). The sandbox
@@ -509,43 +512,69 @@ def stage_minilm_sample(root: Path, partition: str, sample: int) -> dict:
     return {"texts": len(texts), "texts_per_s": len(texts) / seconds}
 
 
-def stage_dedup(root: Path, embedder: str) -> dict:
+def _current_shards(root: Path, catalog) -> dict[str, list[str]]:
+    from r1_assets.catalog.loader import source_shard_keys
+    from r1_assets.catalog.shards import RecordCounts
+
+    return source_shard_keys(catalog, RecordCounts(root / "cache" / "record_counts.json"))
+
+
+def stage_dedup(root: Path, embedder: str, first_pass: str = "none") -> dict:
     import polars as pl
 
     from r1_assets.catalog.spec import load_catalog
     from r1_assets.dedup.embeddings import EMBEDDING_SCHEMA
     from r1_assets.dedup.pool import POOL_COLUMNS, decide, rank_rows
     from r1_assets.dedup.settings import DedupSettings
-    from r1_assets.storage.warehouse import source_of
 
     key, _, _ = _embedder(embedder)
     store = _store(root)
     catalog = load_catalog(root / "sources.yaml", strict=True)
-    shards = store.source_partitions("raw_problems", catalog.names)
-    sources = list(dict.fromkeys(source_of(p) for p in shards))
-    embedded = store.source_partitions("problem_embeddings", sources)
+    current = _current_shards(root, catalog)
+    shards = store.source_partitions("raw_problems", current)
+    embedded = store.source_partitions("problem_embeddings", current)
     problems = (
         store.scan("raw_problems", shards, partition_column="shard")
         .select(*POOL_COLUMNS, pl.col("shard").str.split(".").list.last())
         .collect()
     )
-    embeddings = (
-        store.scan("problem_embeddings", embedded)
-        .filter(pl.col("model_key") == key)
-        .select("problem_uid", "embedding")
-        .collect()
-        if embedded
-        else pl.DataFrame(schema=EMBEDDING_SCHEMA)
-    )
     priorities = {n: s.priority for n, s in catalog.entries.items() if hasattr(s, "priority")}
     ranked = rank_rows(problems, priorities)
-    decisions, pairs, _ = decide(
-        ranked,
-        embeddings,
-        DedupSettings(),
-        index_path=store.root / "cache" / "dedup" / f"{key}.usearch",
-        model_key=key,
-    )
+    if first_pass == "static":  # what deduped_pool does with first_pass: static
+        from r1_assets.dedup.cache import EmbeddingCache
+        from r1_assets.dedup.embeddings import embed_problems
+        from r1_assets.dedup.static import static_model
+        from r1_assets.settings import models_dir
+
+        key, name, load = _embedder("minilm")
+        cache = EmbeddingCache(store.root / "cache" / "embeddings", key)
+
+        def lookup(rows):
+            return embed_problems(rows, cache, load, name)[0]
+
+        decisions, pairs, _ = decide(
+            ranked,
+            lookup,
+            DedupSettings(first_pass="static"),
+            model_key=key,
+            static=static_model(models_dir()),
+        )
+    else:
+        embeddings = (
+            store.scan("problem_embeddings", embedded)
+            .filter(pl.col("model_key") == key)
+            .select("problem_uid", "embedding")
+            .collect()
+            if embedded
+            else pl.DataFrame(schema=EMBEDDING_SCHEMA)
+        )
+        decisions, pairs, _ = decide(
+            ranked,
+            embeddings,
+            DedupSettings(),
+            index_path=store.root / "cache" / "dedup" / f"{key}.usearch",
+            model_key=key,
+        )
     store.write("deduped_pool", decisions, None)
     store.write("dedup_pairs", pairs, None)
     methods = dict(decisions.group_by("method").len().rows())
@@ -704,7 +733,7 @@ def stage_sft(root: Path, tokenizer: str) -> dict:
 
     store = _store(root)
     catalog = load_catalog(root / "sources.yaml", strict=True)
-    shards = store.source_partitions("verified_set", catalog.names)
+    shards = store.source_partitions("verified_set", _current_shards(root, catalog))
     verified = (
         store.scan("verified_set", shards, partition_column=SHARD_FILE)
         .select(*[c for c in VERIFIED_SCHEMA if c != "messages"], SHARD_FILE)
@@ -881,9 +910,13 @@ def run_size(rows: int, args, base: Path) -> dict:
                 }
             )
     if "dedup" in stages:
-        run = run_stage(root, log, "dedup", embedder=embedder)
+        run = run_stage(root, log, "dedup", embedder=embedder, first_pass=args.first_pass)
         details["dedup"] = [run]
-        note = "" if embedder == "minilm" else "on the stand-in's vectors"
+        note = (
+            "first_pass static: MiniLM on the candidates' rows only"
+            if args.first_pass == "static"
+            else ("" if embedder == "minilm" else "on the stand-in's vectors")
+        )
         table.append(stage_rows(rows, [run], "deduped_pool", note))
     if "verify" in stages:
         table.append(
@@ -1002,6 +1035,13 @@ def main() -> None:
     parser.add_argument("--rows", default="10000,100000,300000")
     parser.add_argument("--stages", default="raw,embed,dedup,verify,sft")
     parser.add_argument("--embedder", default="auto", choices=["auto", "minilm", "hashed"])
+    parser.add_argument(
+        "--first-pass",
+        default="static",
+        choices=["static", "none"],
+        help="dedup as deduped_pool with first_pass static (the million-row setting), or the "
+        "full path over the embed stage's vectors",
+    )
     parser.add_argument("--minilm-max-rows", type=int, default=10_000)
     parser.add_argument("--minilm-sample", type=int, default=2_000)
     parser.add_argument("--sandbox-sample", type=int, default=200, help="per shard; 0: all")
