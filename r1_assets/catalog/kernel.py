@@ -364,9 +364,15 @@ class EntryBuilder(ABC):
     entry_column: ClassVar[str]  # the entry's name in both schemas ("source", "benchmark")
     row_id_column: ClassVar[str]  # the row's id in both schemas
 
+    # kept rows become a frame every this many: Python dicts of long reasoning chains take ~2x
+    # the text's size, so a shard held as dicts peaked at ~3x its input
+    FREEZE_EVERY: ClassVar[int] = 2_000
+
     def __init__(self, name: str) -> None:
         self.name = name
-        self.rows: list[dict[str, Any]] = []
+        self.rows: list[dict[str, Any]] = []  # kept rows not yet in a frame
+        self.frozen: list[pl.DataFrame] = []
+        self.kept = 0
         self.quarantine: list[dict[str, Any]] = []
         self.seen: dict[str, str] = {}  # a row's identity -> where it was first seen
 
@@ -421,6 +427,9 @@ class EntryBuilder(ABC):
         row_id = self.row_id(record.data or {})
         try:
             self.rows.append(self.row(record))
+            self.kept += 1
+            if len(self.rows) >= self.FREEZE_EVERY:
+                self._freeze()
         except RowError as exc:
             self.reject(
                 record.location,
@@ -445,11 +454,20 @@ class EntryBuilder(ABC):
 
     def frames(self) -> tuple[pl.DataFrame, pl.DataFrame]:
         """(kept rows, quarantine)."""
-        try:
-            rows = pl.DataFrame(self.rows, schema=self.row_schema, orient="row")
-        except Exception:  # one value polars cannot store (e.g. an unpaired surrogate) …
-            rows = self._frame_without_unstorable_rows()  # … costs that row, not the entry
+        self._freeze()
+        rows = pl.concat(self.frozen) if self.frozen else pl.DataFrame(schema=self.row_schema)
         return rows, pl.DataFrame(self.quarantine, schema=self.quarantine_schema, orient="row")
+
+    def _freeze(self) -> None:
+        """The pending kept rows as one more frame."""
+        if not self.rows:
+            return
+        try:
+            frame = pl.DataFrame(self.rows, schema=self.row_schema, orient="row")
+        except Exception:  # one value polars cannot store (e.g. an unpaired surrogate) …
+            frame = self._frame_without_unstorable_rows()  # … costs that row, not the entry
+        self.frozen.append(frame)
+        self.rows = []
 
     def _frame_without_unstorable_rows(self) -> pl.DataFrame:
         kept = []
@@ -466,5 +484,6 @@ class EntryBuilder(ABC):
                     f"value cannot be stored: {type(exc).__name__}: {exc}",
                     row_id=row[self.row_id_column],
                 )
+        self.kept -= len(self.rows) - len(kept)
         self.rows = kept
         return pl.DataFrame(kept, schema=self.row_schema, orient="row")

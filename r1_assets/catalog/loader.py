@@ -204,7 +204,7 @@ def load_source(
             builder.add(record)
             if log and rows_read % LOG_EVERY_ROWS == 0:
                 log(
-                    f"{name}: {rows_read:,} rows read, {len(builder.rows):,} kept, "
+                    f"{name}: {rows_read:,} rows read, {builder.kept:,} kept, "
                     f"{len(builder.quarantine):,} quarantined"
                 )
     except SourceReadError as exc:  # keep every row read before the failure

@@ -140,3 +140,20 @@ def test_invalid_or_missing_sources_are_one_shard(make_catalog, tmp_path) -> Non
     first = load_source(broken, catalog, window=ShardWindow(0, 1))
     later = load_source(broken, catalog, window=ShardWindow(1, 1))
     assert first.quarantine.height == 1 and later.quarantine.is_empty()  # rejected once
+
+
+def test_rows_frozen_in_chunks_give_the_same_frames(make_catalog, tmp_path, monkeypatch) -> None:
+    from r1_assets.catalog.loader import ProblemBuilder
+
+    lines = [json.dumps(r) for r in rows(0, 9)]
+    lines[4] = '{"problem": "bad \\ud800 surrogate", "solution": "x"}'  # cannot be stored
+    path = tmp_path / "src.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    catalog = load_catalog(
+        make_catalog({"name": "src", "format": "numina_math", "location": "src.jsonl"})
+    )
+    whole = load_source(catalog.get("src"), catalog)
+    monkeypatch.setattr(ProblemBuilder, "FREEZE_EVERY", 2)
+    chunked = load_source(catalog.get("src"), catalog)
+    assert chunked.problems.equals(whole.problems) and chunked.problems.height == 8
+    assert chunked.quarantine["reason"].to_list() == whole.quarantine["reason"].to_list()
