@@ -39,11 +39,11 @@ def test_materialize_the_demo_sources_and_pool_headless(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr[-3000:]
     names = load_catalog(settings.DEFAULT_CATALOG_PATH).names
     for name in names:
-        assert f"\n{name} " in result.stdout  # one summary line per source partition
+        assert f"\n0000|{name} " in result.stdout  # one summary line per source shard
     # and the wall time of the whole command, for the user to see where minutes go
     assert f"{len(names) + 1} run(s) in " in result.stdout  # per source, then the pool
     warehouse = Warehouse(tmp_path / "data")
-    assert warehouse.partitions("raw_problems") == sorted(names)
+    assert warehouse.partitions("raw_problems") == sorted(f"{name}.0000" for name in names)
     per_source = warehouse.query("SELECT source, count(*) AS n FROM raw_problems GROUP BY 1")
     assert set(per_source["source"]) == set(names) and per_source["n"].min() > 0
     # the runs went to the instance the UI reads

@@ -312,7 +312,10 @@ def decisions_of(data: Path, catalog: Path, instance, partitions):
             partition_key=partition,
         )
     dg.materialize(
-        list(defs.assets), instance=instance, resources=defs.resources, selection=["deduped_pool"]
+        list(defs.assets),
+        instance=instance,
+        resources=defs.resources,
+        selection=["deduped_pool", "dedup_pairs"],
     )
     return Warehouse(data).read("deduped_pool")
 

@@ -11,7 +11,7 @@ from r1_assets import partitions, settings
 from r1_assets.definitions import build_definitions
 from r1_assets.evaluate.benchmarks import load_benchmark_catalog
 from r1_assets.runs.graph import asset_nodes, partition_keys
-from r1_assets.runs.plan import BENCHMARK, SOURCE, UNPARTITIONED, plan_runs
+from r1_assets.runs.plan import BENCHMARK, SHARD, SOURCE, UNPARTITIONED, plan_runs
 
 
 def test_equal_keys_keep_their_declared_dimension() -> None:
@@ -32,7 +32,7 @@ def test_a_source_named_like_a_benchmark_is_routed_as_a_source(
     catalog = make_catalog({"name": benchmark, "format": "generic", "location": "x.jsonl"})
     defs = build_definitions(catalog, tmp_path / "data")
     nodes = {node.name: node for node in asset_nodes(defs)}
-    assert nodes["raw_problems"].dimensions == (SOURCE,)
+    assert nodes["raw_problems"].dimensions == (SHARD, SOURCE)
     assert nodes["contamination_report"].dimensions == (BENCHMARK,)
     assert nodes["deduped_pool"].op == nodes["dedup_pairs"].op == "deduped_pool"
     keys = partition_keys(defs)
@@ -44,7 +44,7 @@ def test_a_source_named_like_a_benchmark_is_routed_as_a_source(
         benchmarks=[benchmark],
     )
     assert [[(run.partition, run.assets[0]) for run in stage] for stage in plan.stages] == [
-        [({SOURCE: benchmark}, "raw_problems")],
+        [({SOURCE: benchmark, SHARD: "0000"}, "raw_problems")],
         [(None, "dedup_pairs")],
         [({BENCHMARK: benchmark}, "contamination_report")],
     ]
