@@ -39,7 +39,7 @@ def load_catalogs():
     return load_catalog(settings.catalog_path()), load_benchmark_catalog(settings.benchmarks_path())
 
 
-def register_current_shards(source_catalog=None) -> dict[str, list[str]]:
+def register_current_shards(source_catalog=None) -> dict[str, list[str] | None]:
     """Each source's shard keys, added to ``$DAGSTER_HOME``'s instance where missing."""
     import dagster as dg
 

@@ -72,7 +72,7 @@ def load_items(benchmark_catalog: BenchmarkCatalogResource, benchmark: str) -> B
 
 
 def read_stages(
-    store: Warehouse, shards: dict[str, list[str]], uids: pl.Series
+    store: Warehouse, shards: dict[str, list[str] | None], uids: pl.Series
 ) -> dict[str, pl.DataFrame | None]:
     """The rows of each later stage that belong to these problems, with the columns the lineage
     joins read (never the responses' texts)."""

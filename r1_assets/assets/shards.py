@@ -10,17 +10,17 @@ from r1_assets.resources.catalog import SourceCatalogResource
 
 
 def missing_shard_keys(
-    instance: dg.DagsterInstance, keys_by_source: dict[str, list[str]]
+    instance: dg.DagsterInstance, keys_by_source: dict[str, list[str] | None]
 ) -> list[str]:
     """The shard keys some source needs that the instance does not have yet."""
     existing = set(instance.get_dynamic_partitions(SHARD))
-    needed = sorted({key for keys in keys_by_source.values() for key in keys})
+    needed = sorted({key for keys in keys_by_source.values() for key in keys or []})
     return [key for key in needed if key not in existing]
 
 
 def register_shards(
     instance: dg.DagsterInstance, catalog: SourceCatalogResource
-) -> dict[str, list[str]]:
+) -> dict[str, list[str] | None]:
     """Count every source's records and add the shard keys they need; returns each source's
     shard keys."""
     keys_by_source = catalog.shard_keys()
@@ -42,7 +42,7 @@ def source_shards_sensor(
 ) -> dg.SensorResult:
     keys_by_source = source_catalog.shard_keys()
     missing = missing_shard_keys(context.instance, keys_by_source)
-    shards = {name: len(keys) for name, keys in keys_by_source.items()}
+    shards = {name: len(keys) if keys else "unreadable" for name, keys in keys_by_source.items()}
     return dg.SensorResult(
         dynamic_partitions_requests=(
             [dg.AddDynamicPartitionsRequest(SHARD, missing)] if missing else []

@@ -17,7 +17,9 @@ from r1_assets.storage.warehouse import Warehouse
 TRAINING_COLUMNS = ("problem_uid", "source", "source_row_id", "source_revision", "problem")
 
 
-def training_problems(store: Warehouse, shards: Mapping[str, Sequence[str]]) -> pl.DataFrame | None:
+def training_problems(
+    store: Warehouse, shards: Mapping[str, Sequence[str] | None]
+) -> pl.DataFrame | None:
     """The problems of every materialized shard of these (source → shard keys), in
     TRAINING_COLUMNS; None when none is materialized."""
     materialized = store.source_partitions("raw_problems", shards)

@@ -217,9 +217,10 @@ def load_source(
 
 def count_records(
     entry: SourceSpec | InvalidEntry, catalog: SourceCatalog, counts: RecordCounts, limits: Limits
-) -> int:
-    """Input records of a local source (what its shards are cut from); an invalid entry, a
-    missing location or a Hugging Face source count as one shard's worth (zero)."""
+) -> int | None:
+    """Input records of a local source (what its shards are cut from); an invalid entry or a
+    Hugging Face source counts as one shard's worth (zero); None when the files cannot be read
+    now (a missing location, an unmounted disk)."""
     if isinstance(entry, InvalidEntry) or entry.is_hf:
         return 0
     try:
@@ -229,7 +230,7 @@ def count_records(
             for path in found.files
         )
     except SourceReadError:
-        return 0  # the shard-0 run reports it in the quarantine
+        return None  # the shard runs report it in the quarantine
 
 
 def _counter(name: str, max_row_bytes: int) -> Callable[[Path], int]:
@@ -258,11 +259,14 @@ def _records(
         position += size
 
 
-def source_shard_keys(catalog: SourceCatalog, counts: RecordCounts) -> dict[str, list[str]]:
-    """Each catalog source's shard keys, from its record count and ``shard_rows``."""
-    keys: dict[str, list[str]] = {}
+def source_shard_keys(catalog: SourceCatalog, counts: RecordCounts) -> dict[str, list[str] | None]:
+    """Each catalog source's shard keys, from its record count and ``shard_rows``; None for a
+    source whose files cannot be read now: its stored shards stay what they are (a vanished
+    disk must not make a source's shards look gone)."""
+    keys: dict[str, list[str] | None] = {}
     for name in catalog.names:
         entry = catalog.get(name)
         shard_rows = entry.shard_rows if isinstance(entry, SourceSpec) else 1
-        keys[name] = shard_keys(count_records(entry, catalog, counts, Limits()), shard_rows)
+        records = count_records(entry, catalog, counts, Limits())
+        keys[name] = None if records is None else shard_keys(records, shard_rows)
     return keys

@@ -26,7 +26,7 @@ class SourceCatalogResource(dg.ConfigurableResource):
     def record_counts(self) -> RecordCounts:
         return RecordCounts(self.record_counts_path or None)
 
-    def shard_keys(self) -> dict[str, list[str]]:
+    def shard_keys(self) -> dict[str, list[str] | None]:
         """Each catalog source's current shard keys (from its record count), in catalog order."""
         return source_shard_keys(self.load(), self.record_counts())
 

@@ -79,14 +79,15 @@ def plan_runs(
     select: list[str] | None = None,
     sources: list[str] | None = None,
     benchmarks: list[str] | None = None,
-    shards: Mapping[str, list[str]] | None = None,
+    shards: Mapping[str, list[str] | None] | None = None,
 ) -> Plan:
     """Stages of runs for the selected assets (default: all), each stage's runs one per partition.
 
     ``partition_keys`` holds each dimension's keys in catalog order (sources, benchmarks, models);
     ``sources`` / ``benchmarks`` narrow them (default: every source, the demo benchmarks).
-    ``shards`` holds each source's shard keys (default: one shard each): a per-source stage runs
-    once per shard of each source, never for shards a source does not have.
+    ``shards`` holds each source's shard keys (default, or None when its files cannot be read:
+    one shard, whose run reports why): a per-source stage runs once per shard of each source,
+    never for shards a source does not have.
     """
     graph = {asset.name: asset for asset in assets}
     selected = _with_op_neighbours(graph, select)
@@ -180,7 +181,7 @@ def _partitions(
     dimensions: tuple[str, ...],
     chosen: Mapping[str, list[str]],
     partition_keys: Mapping[str, list[str]],
-    shards: Mapping[str, list[str]],
+    shards: Mapping[str, list[str] | None],
 ) -> list[dict[str, str] | None]:
     """One partition per chosen key; (source, shard): each chosen source's own shards; other
     dimensions: their product, each in catalog order."""
@@ -190,7 +191,7 @@ def _partitions(
         return [
             {SOURCE: source, SHARD: shard}
             for source in chosen[SOURCE]
-            for shard in shards.get(source, [FIRST_SHARD])
+            for shard in shards.get(source) or [FIRST_SHARD]
         ]
     if len(dimensions) == 1:
         return [{dimensions[0]: key} for key in chosen[dimensions[0]]]

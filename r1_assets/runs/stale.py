@@ -10,7 +10,7 @@ from r1_assets.storage.warehouse import UNPARTITIONED, Warehouse
 
 
 def stale_partitions(
-    defs: dg.Definitions, warehouse: Warehouse, shards: dict[str, list[str]]
+    defs: dg.Definitions, warehouse: Warehouse, shards: dict[str, list[str] | None]
 ) -> list[tuple[str, str]]:
     """(asset, partition file name) of each stored partition the definitions do not claim;
     ``shards`` holds each source's current shard keys."""

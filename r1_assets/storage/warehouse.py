@@ -108,13 +108,23 @@ class Warehouse:
         directory = self.table_dir(asset)
         return sorted(p.stem for p in directory.glob("*.parquet")) if directory.exists() else []
 
-    def source_partitions(self, asset: str, shards: Mapping[str, Sequence[str]]) -> list[str]:
+    def source_partitions(
+        self, asset: str, shards: Mapping[str, Sequence[str] | None]
+    ) -> list[str]:
         """The stored partitions of these (source → shard keys), in the order of the sources,
-        then by shard. A shard a source no longer has (it shrank) is not returned."""
+        then by shard. A shard a source no longer has (it shrank) is not returned; every stored
+        shard of a source whose keys are None (unknown now) is."""
         order = {name: position for position, name in enumerate(shards)}
-        wanted = {f"{source}.{shard}" for source, keys in shards.items() for shard in keys}
+
+        def wanted(partition: str) -> bool:
+            source = source_of(partition)
+            if source not in order:
+                return False
+            keys = shards[source]
+            return keys is None or partition.split(".", 1)[-1] in keys
+
         return sorted(
-            (p for p in self.partitions(asset) if p in wanted),
+            (p for p in self.partitions(asset) if wanted(p)),
             key=lambda p: (order[source_of(p)], p),
         )
 

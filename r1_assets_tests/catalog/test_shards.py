@@ -135,7 +135,8 @@ def test_invalid_or_missing_sources_are_one_shard(make_catalog, tmp_path) -> Non
             {"name": "broken", "format": "no_such_format", "location": "x.jsonl"},
         )
     )
-    assert source_shard_keys(catalog, RecordCounts(None)) == {"gone": ["0000"], "broken": ["0000"]}
+    # a missing location is unknown now (its stored shards stay), a broken entry one shard
+    assert source_shard_keys(catalog, RecordCounts(None)) == {"gone": None, "broken": ["0000"]}
     broken = catalog.get("broken")
     first = load_source(broken, catalog, window=ShardWindow(0, 1))
     later = load_source(broken, catalog, window=ShardWindow(1, 1))

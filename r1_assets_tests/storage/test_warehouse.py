@@ -136,3 +136,17 @@ def test_a_partition_written_batch_by_batch_appears_whole_or_not_at_all(tmp_path
     assert sorted(p.name for p in (tmp_path / "warehouse" / "sft_dataset").iterdir()) == [
         "data.parquet"
     ]
+
+
+def test_a_sources_current_shards_and_an_unreadable_source_keeps_its_own(tmp_path: Path) -> None:
+    warehouse = Warehouse(tmp_path)
+    for partition in ("b.0000", "b.0001", "a.0000", "a.0001", "a.0002", "gone.0000"):
+        warehouse.write("raw_problems", pl.DataFrame({"x": [1]}), partition)
+    # "a" shrank to two shards; "b" cannot be read now (None): its stored shards stay current
+    shards = {"a": ["0000", "0001"], "b": None}
+    assert warehouse.source_partitions("raw_problems", shards) == [
+        "a.0000",
+        "a.0001",
+        "b.0000",
+        "b.0001",
+    ]
