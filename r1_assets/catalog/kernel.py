@@ -364,8 +364,8 @@ class EntryBuilder(ABC):
     entry_column: ClassVar[str]  # the entry's name in both schemas ("source", "benchmark")
     row_id_column: ClassVar[str]  # the row's id in both schemas
 
-    # kept rows become a frame every this many: Python dicts of long reasoning chains take ~2x
-    # the text's size, so a shard held as dicts peaked at ~3x its input
+    # kept rows become a frame every this many: a shard's long reasoning chains held as Python
+    # dicts take several times their size (docs/benchmarks.md "Scale")
     FREEZE_EVERY: ClassVar[int] = 2_000
 
     def __init__(self, name: str) -> None:

@@ -61,7 +61,7 @@ def build_mixture(
             .drop("_rank")
         )
     # columnar: one draw per row and purpose, then each kept row repeated ``copies`` times (a
-    # Python dict per row cost ~2.7 KB each, 10x the frame, at 300k rows)
+    # Python dict per row costs several times the frame; docs/benchmarks.md "Scale")
     uids = rated["response_uid"].to_list()
     levels = rated["difficulty"].to_list()
     keep = pl.Series(

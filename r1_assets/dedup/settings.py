@@ -12,8 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-# settings of the static first pass: part of the fingerprint only when that pass runs, so the
-# settings id of a full-path run is what it was before the first pass existed
+# settings of the static first pass: part of the fingerprint only when that pass runs, so a
+# full-path run's settings id does not depend on them
 FIRST_PASS_FIELDS = ("first_pass", "static_floor")
 
 
