@@ -581,20 +581,6 @@ def stage_dedup(root: Path, embedder: str, first_pass: str = "none") -> dict:
     return {"rows": decisions.height, "pairs": pairs.height, "methods": methods}
 
 
-def _with_problems(responses, problems):
-    """``responses_with_problems`` of assets/verify.py (not imported: it would load Dagster)."""
-    import polars as pl
-
-    return responses.join(
-        problems.select(
-            "problem_uid", "source_row_id", "problem", "reference_answer", "test_cases"
-        ),
-        on=["problem_uid", "source_row_id"],
-        how="left",
-        validate="m:1",
-    ).with_columns(has_tests=pl.col("test_cases").list.len().fill_null(0) > 0)
-
-
 def stage_responses(root: Path, partition: str) -> dict:
     import polars as pl
 
@@ -657,13 +643,13 @@ def stage_verdicts(root: Path, partition: str, sandbox_sample: int) -> dict:
 
     from r1_assets.sandbox import Sandbox, SandboxLimits
     from r1_assets.verify.math_answer import MathVerifier
-    from r1_assets.verify.verdicts import VerdictCache, verify_responses
+    from r1_assets.verify.verdicts import VerdictCache, responses_with_problems, verify_responses
     from r1_assets.verify.verifiers import VerifySettings, build_verifiers
 
     store = _store(root)
     responses = store.read("distilled_responses", [partition])
     problems = store.read("raw_problems", [partition])
-    rows = _with_problems(responses, problems).to_dicts()
+    rows = responses_with_problems(responses, problems).to_dicts()
     settings = VerifySettings(use_judge=False)
     engines = contextlib.ExitStack()
 
@@ -703,13 +689,18 @@ def stage_verdicts(root: Path, partition: str, sandbox_sample: int) -> dict:
 
 
 def stage_verified(root: Path, partition: str) -> dict:
-    from r1_assets.verify.verdicts import decide, rejected_rows, verified_rows
+    from r1_assets.verify.verdicts import (
+        decide,
+        rejected_rows,
+        responses_with_problems,
+        verified_rows,
+    )
 
     store = _store(root)
     responses = store.read("distilled_responses", [partition])
     verdicts = store.read("response_verdicts", [partition])
     problems = store.read("raw_problems", [partition])
-    decided = decide(_with_problems(responses, problems), verdicts)
+    decided = decide(responses_with_problems(responses, problems), verdicts)
     accepted, rejected = verified_rows(decided), rejected_rows(decided)
     store.write("verified_set", accepted, partition)
     store.write("rejected_responses", rejected, partition)
@@ -720,25 +711,18 @@ def stage_sft(root: Path, tokenizer: str) -> dict:
     import polars as pl
 
     from r1_assets.catalog.spec import load_catalog
-    from r1_assets.dataset.export import ExportWriter, TokenLengths, dataset_card, token_counter
+    from r1_assets.dataset.export import dataset_card, token_counter, write_sft_dataset
     from r1_assets.dataset.mixture import (
-        SFT_SCHEMA,
-        SHARD_FILE,
         MixturePolicy,
+        accepted_rows,
         build_mixture,
         mixture_counts,
-        mixture_with_messages,
     )
-    from r1_assets.verify.verdicts import VERIFIED_SCHEMA
 
     store = _store(root)
     catalog = load_catalog(root / "sources.yaml", strict=True)
     shards = store.source_partitions("verified_set", _current_shards(root, catalog))
-    verified = (
-        store.scan("verified_set", shards, partition_column=SHARD_FILE)
-        .select(*[c for c in VERIFIED_SCHEMA if c != "messages"], SHARD_FILE)
-        .collect()
-    )
+    verified = accepted_rows(store, shards)
     labels = pl.DataFrame(  # no problem_labels: difficulty unknown, as for an unlabeled shard
         schema={
             "problem_uid": pl.String,
@@ -750,19 +734,15 @@ def stage_sft(root: Path, tokenizer: str) -> dict:
     policy = MixturePolicy()
     mixture = build_mixture(verified, labels, policy)
     counts = mixture_counts(verified, mixture)
-    tokens = TokenLengths(token_counter(tokenizer))
     licenses = {name: getattr(e, "license", "") for name, e in catalog.entries.items()}
-    exporter = ExportWriter(store.root / "exports" / "sft_dataset")
-    with store.writer("sft_dataset", SFT_SCHEMA) as write:
-        for batch in mixture_with_messages(store, mixture):
-            write(batch)
-            exporter.write(batch)
-            tokens.add(batch)
-    table = tokens.table()
-    export = exporter.finish(
-        lambda content_hash: dataset_card(
-            mixture, counts, licenses, table, {"seed": 0}, content_hash, tokenizer
-        )
+    export, table = write_sft_dataset(
+        store,
+        mixture,
+        store.root / "exports" / "sft_dataset",
+        token_counter(tokenizer),
+        lambda content_hash, tokens: dataset_card(
+            mixture, counts, licenses, tokens, {"seed": 0}, content_hash, tokenizer
+        ),
     )
     return {"rows": export.rows, "tokens": table.to_dicts()}
 

@@ -8,7 +8,6 @@ import dagster as dg
 import polars as pl
 from pydantic import Field
 from pydantic.fields import FieldInfo
-from tqdm import tqdm
 
 from r1_assets.assets.keys import (
     CONTAMINATION_REPORT,
@@ -21,15 +20,8 @@ from r1_assets.assets.metadata import column_lineage
 from r1_assets.assets.plots import bar_plot, line_plot
 from r1_assets.audit.report import decontaminate, judge_function
 from r1_assets.audit.training import mixture_overlaps, training_problems
-from r1_assets.dataset.export import ExportWriter, TokenLengths, dataset_card, token_counter
-from r1_assets.dataset.mixture import (
-    SFT_SCHEMA,
-    SHARD_FILE,
-    MixturePolicy,
-    build_mixture,
-    mixture_counts,
-    mixture_with_messages,
-)
+from r1_assets.dataset.export import dataset_card, token_counter, write_sft_dataset
+from r1_assets.dataset.mixture import MixturePolicy, accepted_rows, build_mixture, mixture_counts
 from r1_assets.evaluate.benchmarks import load_benchmark
 from r1_assets.llm.models import DEFAULT_LLM, resolve_llm
 from r1_assets.pools import LLM_POOL
@@ -45,7 +37,6 @@ from r1_assets.settings import models_dir
 from r1_assets.storage.warehouse import source_of
 from r1_assets.text.markdown import markdown_table
 from r1_assets.train.settings import SFTSettings
-from r1_assets.verify.verdicts import VERIFIED_SCHEMA
 
 
 class SFTDatasetConfig(dg.Config):
@@ -112,11 +103,7 @@ def sft_dataset(
     sources = list(dict.fromkeys(source_of(f) for f in shards))
     # the mixture is decided on every column but the messages (the bulk of a row); the messages
     # are joined shard by shard while the rows are written
-    verified = (
-        store.scan("verified_set", shards, partition_column=SHARD_FILE)
-        .select(*[c for c in VERIFIED_SCHEMA if c != "messages"], SHARD_FILE)
-        .collect()
-    )
+    verified = accepted_rows(store, shards)
     labeled = store.source_partitions("problem_labels", current)
     unlabeled = sorted(set(shards) - set(labeled))
     if unlabeled:
@@ -159,33 +146,20 @@ def sft_dataset(
             metadata={"per_source": dg.MetadataValue.md(markdown_table(counts, counts.height))},
         )
     tokenizer_path = resolve_llm(config.tokenizer, models_dir(Path(warehouse.root)))
-    tokens = TokenLengths(token_counter(tokenizer_path))
     licenses = {
         name: getattr(entry, "license", "invalid catalog entry")
         for name, entry in catalog.entries.items()
     }
     policy = config.model_dump(exclude={"tokenizer"})
-    exporter = ExportWriter(Path(warehouse.root) / "exports" / "sft_dataset")
-    try:
-        with store.writer(SFT_DATASET.path[-1], SFT_SCHEMA) as write:
-            for batch in tqdm(
-                mixture_with_messages(store, mixture),
-                desc="sft_dataset",
-                unit=" shards",
-                disable=None,
-            ):
-                write(batch)
-                exporter.write(batch)
-                tokens.add(batch)
-        table = tokens.table()
-        export = exporter.finish(
-            lambda content_hash: dataset_card(
-                mixture, counts, licenses, table, policy, content_hash, config.tokenizer
-            )
-        )
-    except BaseException:
-        exporter.abort()
-        raise
+    export, table = write_sft_dataset(
+        store,
+        mixture,
+        Path(warehouse.root) / "exports" / "sft_dataset",
+        token_counter(tokenizer_path),
+        lambda content_hash, tokens: dataset_card(
+            mixture, counts, licenses, tokens, policy, content_hash, config.tokenizer
+        ),
+    )
     context.log.info(f"exported {export.rows} rows to {export.folder}")
     by_domain = mixture.group_by("domain").len().sort("domain")
     return dg.MaterializeResult(

@@ -39,6 +39,7 @@ from r1_assets.verify.verdicts import (
     VerdictCache,
     decide,
     rejected_rows,
+    responses_with_problems,
     verified_rows,
     verifiers_version,
     verify_responses,
@@ -63,18 +64,6 @@ class VerifyConfig(EngineSettings, RuleSettings, dg.Config):
             rules=RuleSettings(**self.model_dump(include=set(RuleSettings.model_fields))),
             judge=JudgeSettings(min_rating=self.judge_min_rating),
         )
-
-
-def responses_with_problems(responses: pl.DataFrame, problems: pl.DataFrame) -> pl.DataFrame:
-    """Each response beside the problem it answers (text, reference answer, tests)."""
-    return responses.join(
-        problems.select(
-            "problem_uid", "source_row_id", "problem", "reference_answer", "test_cases"
-        ),
-        on=["problem_uid", "source_row_id"],
-        how="left",
-        validate="m:1",
-    ).with_columns(has_tests=pl.col("test_cases").list.len().fill_null(0) > 0)
 
 
 def build_response_verdicts(source_partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:

@@ -15,7 +15,10 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 import pyarrow.parquet as pq
+from tqdm import tqdm
 
+from r1_assets.dataset.mixture import SFT_SCHEMA, mixture_with_messages
+from r1_assets.storage.warehouse import Warehouse
 from r1_assets.text.markdown import markdown_table
 
 LINEAGE = ("response_uid", "problem_uid", "source", "source_row_id", "source_revision")
@@ -234,3 +237,33 @@ def dataset_card(
             "",
         ]
     )
+
+
+def write_sft_dataset(
+    store: Warehouse,
+    mixture: pl.DataFrame,
+    root: Path,
+    count: Callable[[Sequence[str]], list[int]],
+    card: Callable[[str, pl.DataFrame], str],
+) -> tuple[Export, pl.DataFrame]:
+    """The mixture's rows with their messages, one verified_set file at a time, into the
+    warehouse's ``sft_dataset`` and an export under ``root`` whose README is
+    ``card(content_hash, token_lengths)``; the export and the token lengths table."""
+    tokens = TokenLengths(count)
+    exporter = ExportWriter(root)
+    try:
+        with store.writer("sft_dataset", SFT_SCHEMA) as write:
+            for batch in tqdm(
+                mixture_with_messages(store, mixture),
+                desc="sft_dataset",
+                unit=" shards",
+                disable=None,
+            ):
+                write(batch)
+                exporter.write(batch)
+                tokens.add(batch)
+        table = tokens.table()
+        return exporter.finish(lambda content_hash: card(content_hash, table)), table
+    except BaseException:
+        exporter.abort()
+        raise

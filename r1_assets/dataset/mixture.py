@@ -109,6 +109,16 @@ SFT_SCHEMA = pl.Schema(
 )
 
 
+def accepted_rows(store: Warehouse, partitions: list[str]) -> pl.DataFrame:
+    """These verified_set partitions without the messages (the bulk of a row), each row naming
+    its file: what the mixture is decided on."""
+    return (
+        store.scan("verified_set", partitions, partition_column=SHARD_FILE)
+        .select(*[c for c in VERIFIED_SCHEMA if c != "messages"], SHARD_FILE)
+        .collect()
+    )
+
+
 def mixture_with_messages(store: Warehouse, mixture: pl.DataFrame) -> Iterator[pl.DataFrame]:
     """The mixture's rows with their messages, one verified_set file at a time, in the
     mixture's order (source, then shard, then response): memory bounded by one shard."""

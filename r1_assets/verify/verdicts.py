@@ -366,6 +366,20 @@ _INFO = pl.Struct(
     }
 )
 MESSAGE_DTYPE = pl.Struct({"role": pl.String, "content": pl.String, "info": _INFO})
+
+
+def responses_with_problems(responses: pl.DataFrame, problems: pl.DataFrame) -> pl.DataFrame:
+    """Each response beside the problem it answers (text, reference answer, tests)."""
+    return responses.join(
+        problems.select(
+            "problem_uid", "source_row_id", "problem", "reference_answer", "test_cases"
+        ),
+        on=["problem_uid", "source_row_id"],
+        how="left",
+        validate="m:1",
+    ).with_columns(has_tests=pl.col("test_cases").list.len().fill_null(0) > 0)
+
+
 VERIFIED_SCHEMA = pl.Schema(
     {
         "response_uid": pl.String,
