@@ -5,7 +5,8 @@ peak RSS and files written per stage, how each grows, and the extrapolation to A
     python benchmarks/scale.py [--rows 10000,100000,300000] [--stages raw,embed,dedup,verify,sft]
         [--first-pass static|none] [--embedder auto|minilm|hashed] [--minilm-max-rows 10000]
         [--minilm-sample 2000]
-        [--sandbox-sample 200] [--shard-rows 50000] [--file-rows 40000] [--keep] [--merge]
+        [--sandbox-sample 200] [--jobs 1] [--shard-rows 50000] [--file-rows 40000] [--keep]
+        [--merge]
         [--root DIR]
 
 Data (deterministic, seeded): AM-DeepSeek-R1-Distilled rows (format ``am_distilled``) in two
@@ -40,6 +41,9 @@ the Warehouse in a temp data root:
 - ``sft``: ``verified_set`` per shard, then ``sft_dataset`` (mixture, streaming warehouse write,
   JSONL + Parquet export, token lengths with the student's tokenizer; no decontamination).
 
+``--jobs N`` runs a per-shard stage's runs N at a time, as a run coordinator allowing N
+concurrent runs would: the stage's seconds are then the batch's wall time.
+
 Peak RSS is each stage process's own maximum (ru_maxrss); math-verify workers and sandboxes are
 separate processes, not counted. Prints one table per size, a growth table and the 1.4M
 extrapolation; writes benchmarks/results/scale.json (``--merge`` keeps the sizes of an earlier
@@ -63,6 +67,7 @@ import sys
 import tempfile
 import time
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
 from pathlib import Path
 
@@ -786,9 +791,10 @@ def snapshot(root: Path) -> dict[str, tuple[int, int]]:
     return files
 
 
-def run_stage(root: Path, log: Path, stage: str, **kwargs) -> dict:
-    """One stage process: its result, wall time, and the files it wrote (new or changed)."""
-    before = snapshot(root / "data")
+def run_stage(root: Path, log: Path, stage: str, count_files: bool = True, **kwargs) -> dict:
+    """One stage process: its result, wall time, and the files it wrote (new or changed; not
+    counted when runs go side by side: the caller counts the batch's)."""
+    before = snapshot(root / "data") if count_files else {}
     path = os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])
     env = {**os.environ, "PYTHONPATH": path}
     spec = json.dumps({"stage": stage, "root": str(root), **kwargs})
@@ -809,25 +815,32 @@ def run_stage(root: Path, log: Path, stage: str, **kwargs) -> dict:
     if done.returncode or not lines:
         tail = log.read_text()[-3000:]
         raise RuntimeError(f"stage {stage} {kwargs} failed ({done.returncode}):\n{tail}")
-    after = snapshot(root / "data")
     result = json.loads(lines[-1][len("RESULT ") :])
     result["seconds"] = seconds
-    result["files_written"] = sum(1 for p, v in after.items() if before.get(p) != v)
+    if count_files:
+        after = snapshot(root / "data")
+        result["files_written"] = sum(1 for p, v in after.items() if before.get(p) != v)
     return result
 
 
 def stage_rows(rows: int, runs: list[dict], name: str, note: str = "") -> dict:
-    seconds = sum(r["seconds"] for r in runs) + sum(r.get("extrapolated_s", 0.0) for r in runs)
+    """A stage's row of the table. Its seconds are the wall time of its runs (of the batch, when
+    ``--jobs`` ran them side by side) plus any extrapolated time, spread over the jobs."""
+    jobs = max((r.get("jobs", 1) for r in runs), default=1)
+    wall = runs[0].get("batch_seconds") if jobs > 1 else None
+    measured = wall if wall is not None else sum(r["seconds"] for r in runs)
+    seconds = measured + sum(r.get("extrapolated_s", 0.0) for r in runs) / jobs
     return {
         "stage": name,
         "runs": len(runs),
+        "jobs": jobs,
         "seconds": round(seconds, 1),
-        "measured_seconds": round(sum(r["seconds"] for r in runs), 1),
+        "measured_seconds": round(measured, 1),
         "rows_per_s": round(rows / seconds, 1) if seconds else None,
         "ms_per_row": round(1000 * seconds / rows, 3),
         "peak_rss_mb": round(max(r["maxrss_mb"] for r in runs)),
         "workers_peak_rss_mb": round(max(r["children_maxrss_mb"] for r in runs)),
-        "files_written": sum(r["files_written"] for r in runs),
+        "files_written": sum(r.get("files_written", 0) for r in runs),
         "output_rows": sum(r.get("rows", 0) for r in runs),
         "note": note,
     }
@@ -854,11 +867,25 @@ def run_size(rows: int, args, base: Path) -> dict:
     details: dict[str, list[dict]] = {}
 
     def each(stage: str, partitions: list[str], **kwargs) -> list[dict]:
-        runs = []
-        for partition in partitions:
-            runs.append(run_stage(root, log, stage, partition=partition, **kwargs))
-            print(f"  {stage} {partition}: {runs[-1]['seconds']:.1f} s, "
-                  f"{runs[-1]['maxrss_mb']:.0f} MB", flush=True)  # fmt: skip
+        """One run per partition, ``--jobs`` at a time (as a run coordinator's concurrency)."""
+        jobs = min(args.jobs, len(partitions))
+        before = snapshot(root / "data")
+        started = time.perf_counter()
+
+        def one(partition: str) -> dict:
+            run = run_stage(root, log, stage, jobs == 1, partition=partition, **kwargs)
+            print(f"  {stage} {partition}: {run['seconds']:.1f} s, "
+                  f"{run['maxrss_mb']:.0f} MB", flush=True)  # fmt: skip
+            return run
+
+        with ThreadPoolExecutor(jobs) as pool:
+            runs = list(pool.map(one, partitions))
+        if jobs > 1:
+            after = snapshot(root / "data")
+            runs[0]["files_written"] = sum(1 for p, v in after.items() if before.get(p) != v)
+            for run in runs:
+                run["jobs"] = jobs
+            runs[0]["batch_seconds"] = time.perf_counter() - started
         details[stage] = runs
         return runs
 
@@ -1025,6 +1052,9 @@ def main() -> None:
     parser.add_argument("--minilm-max-rows", type=int, default=10_000)
     parser.add_argument("--minilm-sample", type=int, default=2_000)
     parser.add_argument("--sandbox-sample", type=int, default=200, help="per shard; 0: all")
+    parser.add_argument(
+        "--jobs", type=int, default=1, help="runs of a per-shard stage side by side"
+    )
     parser.add_argument("--shard-rows", type=int, default=50_000)
     parser.add_argument("--file-rows", type=int, default=40_000)
     parser.add_argument("--tokenizer", default=None, help="default: the embedded SmolLM2")

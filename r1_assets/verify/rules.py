@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -194,6 +195,7 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 HOME_SHARE = 0.2  # a script with this share of the problem's letters is one of its scripts
 
 
+@cache
 def _script(char: str) -> str:
     name = unicodedata.name(char, "")
     if name.startswith("CJK"):
@@ -207,6 +209,10 @@ def scripts(text: str) -> Counter:
     in any language, not words: they are not counted."""
     counts: Counter = Counter()
     for run in _LETTERS.findall(prose(text)):
+        if run.isascii():  # the common case, decided without looking at each letter
+            if len(run) > 2:
+                counts["LATIN"] += len(run)
+            continue
         for char in run:
             script = _script(char)
             if script in _IGNORED_SCRIPTS or (script == "LATIN" and len(run) <= 2):
