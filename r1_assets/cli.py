@@ -281,15 +281,17 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    """Every command's one error path: a source or benchmark catalog that cannot be read, or a
-    request that cannot be run, is one line on stderr and exit code 1, never a traceback."""
+    """Every command's one error path: a source or benchmark catalog that cannot be read, a
+    request that cannot be run or an instance that cannot be prepared is one line on stderr and
+    exit code 1, never a traceback."""
     from r1_assets.catalog.kernel import CatalogError
+    from r1_assets.runs.instance import InstanceError
     from r1_assets.runs.plan import RequestError
     from r1_assets.storage.cache import CacheError
 
     try:
         return args.func(args)
-    except (CatalogError, RequestError, CacheError) as exc:
+    except (CatalogError, RequestError, CacheError, InstanceError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
 

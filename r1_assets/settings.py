@@ -9,6 +9,18 @@ data root (tests, a shared disk) without editing anything:
   ``r1_assets/evaluate/benchmarks.yaml``).
 - ``R1_ASSETS_MODELS_DIR``: converted local models (default: ``<data root>/models``), so several
   data roots can share one converted teacher.
+
+The Dagster instance (``r1_assets.runs.instance`` writes ``$DAGSTER_HOME/dagster.yaml`` from them;
+unset, it is the embedded one: SQLite under ``$DAGSTER_HOME``, runs as local processes):
+
+- ``R1_ASSETS_POSTGRES_URL``: run, event-log and schedule storage on PostgreSQL
+  (``postgresql://user:password@host:port/database``), shared by every machine of a cluster.
+- ``R1_ASSETS_RAY_ADDRESS``: the Ray cluster's job-submission address (``http://head:8265``):
+  every run is submitted as a Ray job, which Ray places on a node with the resources it asks for.
+- ``R1_ASSETS_RAY_RUN_CPUS``: CPUs each run reserves on its Ray node (default 1), so Ray spreads
+  concurrent runs over the nodes instead of stacking them on one.
+- ``R1_ASSETS_MAX_CONCURRENT_RUNS``: runs the queued run coordinator lets run at once (default 2,
+  this machine's cores).
 """
 
 from __future__ import annotations
@@ -37,3 +49,54 @@ def benchmarks_path() -> Path:
 def models_dir(data_root: Path | None = None) -> Path:
     default = (data_root or data_dir()) / "models"
     return Path(os.environ.get("R1_ASSETS_MODELS_DIR", default)).resolve()
+
+
+POSTGRES_URL_ENV = "R1_ASSETS_POSTGRES_URL"
+RAY_ADDRESS_ENV = "R1_ASSETS_RAY_ADDRESS"
+MAX_CONCURRENT_RUNS_ENV = "R1_ASSETS_MAX_CONCURRENT_RUNS"
+RAY_RUN_CPUS_ENV = "R1_ASSETS_RAY_RUN_CPUS"
+# what a run worker started elsewhere (a Ray node) must see as this process does
+RUN_WORKER_ENV = (
+    "R1_ASSETS_DATA_DIR",
+    "R1_ASSETS_CATALOG",
+    "R1_ASSETS_BENCHMARKS",
+    "R1_ASSETS_MODELS_DIR",
+    POSTGRES_URL_ENV,
+)
+
+
+def postgres_url() -> str | None:
+    return os.environ.get(POSTGRES_URL_ENV) or None
+
+
+def pin_postgres_driver() -> None:
+    """Name psycopg2 in the PostgreSQL URL of this process and of every process it starts:
+    SQLAlchemy 2.1 opens a bare ``postgresql://`` URL with psycopg 3, whose server-side
+    parameters break dagster-postgres' ``NOTIFY`` (it is built and tested on psycopg2)."""
+    url = postgres_url()
+    for bare in ("postgresql://", "postgres://"):
+        if url and url.startswith(bare):
+            os.environ[POSTGRES_URL_ENV] = "postgresql+psycopg2://" + url[len(bare) :]
+
+
+def ray_address() -> str | None:
+    return os.environ.get(RAY_ADDRESS_ENV) or None
+
+
+def max_concurrent_runs() -> int:
+    return _positive_int(MAX_CONCURRENT_RUNS_ENV, "2")
+
+
+def ray_run_cpus() -> int:
+    return _positive_int(RAY_RUN_CPUS_ENV, "1")
+
+
+def _positive_int(name: str, default: str) -> int:
+    value = os.environ.get(name, default)
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise ValueError(f"{name} must be a positive integer, not {value!r}")
+    return number

@@ -3,6 +3,7 @@ storage, pool slots), the run tags naming this process, and runs whose process d
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 from pathlib import Path
@@ -12,7 +13,10 @@ import dagster as dg
 from r1_assets import settings
 from r1_assets.pools import create_pool_slots
 
-DAGSTER_YAML = """\
+MANAGED = "# Written by `r1-assets` from its settings (r1_assets/settings.py) as they change."
+MANAGED_NOTE = "# Delete these two lines to make the file yours: it is then never rewritten."
+# what `r1-assets` wrote before the instance had settings: still its own, rewritten like MANAGED
+LEGACY_DAGSTER_YAML = """\
 # Written by `r1-assets`; edit freely, it is not overwritten.
 telemetry:
   enabled: false
@@ -24,6 +28,54 @@ concurrency:
 run_monitoring:  # the daemon fails runs whose worker died, which frees their pool slots
   enabled: true
 """
+
+
+class InstanceError(Exception):
+    """The instance the settings ask for cannot be prepared (a dagster.yaml of the user's that
+    disagrees with them, a server that does not answer)."""
+
+
+def dagster_yaml() -> str:
+    """The instance the settings describe: the embedded one by default; PostgreSQL storage and
+    the Ray run launcher when their addresses are set."""
+    lines = [
+        MANAGED,
+        MANAGED_NOTE,
+        "telemetry:",
+        "  enabled: false",
+        "concurrency:",
+        "  runs:  # the queued run coordinator: a backfill's shard runs wait their turn",
+        f"    max_concurrent_runs: {settings.max_concurrent_runs()}",
+        "  pools:",
+        '    default_limit: 1  # pool "llm": one engine already uses every core of its machine',
+        "run_monitoring:  # the daemon fails runs whose worker died, which frees their pool slots",
+        "  enabled: true",
+    ]
+    if settings.postgres_url():
+        lines += [
+            "storage:",
+            "  postgres:",
+            "    postgres_url:",
+            f"      env: {settings.POSTGRES_URL_ENV}",
+        ]
+    if settings.ray_address():
+        lines += [
+            "run_launcher:  # each run a Ray job, placed by Ray",
+            "  module: r1_assets.runs.ray_launcher",
+            "  class: PoolAwareRayRunLauncher",
+            "  config:",
+            "    ray:",
+            f"      address: {json.dumps(settings.ray_address())}",
+            f"      num_cpus: {settings.ray_run_cpus()}",
+            f"      env_vars: {json.dumps(list(settings.RUN_WORKER_ENV))}",
+            "run_retries:  # a run whose Ray node died is launched again, on the nodes left",
+            "  enabled: true",
+            "  max_retries: 1",
+            "  retry_on_asset_or_op_failure: false",
+        ]
+    return "\n".join(lines) + "\n"
+
+
 HOST_TAG = "r1_assets/host"
 PROCESS_TAG = "r1_assets/process"
 
@@ -31,6 +83,7 @@ PROCESS_TAG = "r1_assets/process"
 def ensure_dagster_home() -> Path:
     """``$DAGSTER_HOME`` (default ``<data>/dagster_home``) prepared, and exported for Dagster."""
     home = Path(os.environ.get("DAGSTER_HOME") or settings.data_dir() / "dagster_home").resolve()
+    settings.pin_postgres_driver()
     prepare_dagster_home(home)
     os.environ["DAGSTER_HOME"] = str(home)
     return home
@@ -42,10 +95,39 @@ def prepare_dagster_home(home: Path) -> None:
     once, and a pool takes a changed default limit here (see r1_assets.pools)."""
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists():
-        config.write_text(DAGSTER_YAML)
-    with dg.DagsterInstance.from_config(str(home)) as instance:
-        create_pool_slots(instance)
+    try:
+        wanted = dagster_yaml()
+    except ValueError as error:  # a setting that is not a value
+        raise InstanceError(str(error)) from error
+    current = config.read_text() if config.exists() else None
+    ours = current is None or current.startswith(MANAGED) or current == LEGACY_DAGSTER_YAML
+    if ours and current != wanted:
+        config.write_text(wanted)
+    try:
+        with dg.DagsterInstance.from_config(str(home)) as instance:
+            check_instance(instance, config)
+            create_pool_slots(instance)
+    except InstanceError:
+        raise
+    except Exception as error:  # the storage's own error names the server and the reason
+        raise InstanceError(f"the Dagster instance in {home} cannot be opened: {error}") from error
+
+
+def check_instance(instance: dg.DagsterInstance, config: Path) -> None:
+    """A dagster.yaml the user owns must still give what the settings ask for: a PostgreSQL URL
+    set while runs go to SQLite would split the history between two instances."""
+    storage = type(instance.run_storage).__name__
+    launcher = type(instance.run_launcher).__name__
+    if settings.postgres_url() and not storage.startswith("Postgres"):
+        raise InstanceError(
+            f"{settings.POSTGRES_URL_ENV} is set but {config} (yours: it has no r1-assets "
+            f"header) stores runs in {storage}: add its `storage: postgres:` block or delete it"
+        )
+    if settings.ray_address() and not launcher.endswith("RayRunLauncher"):
+        raise InstanceError(
+            f"{settings.RAY_ADDRESS_ENV} is set but {config} (yours: it has no r1-assets header) "
+            f"launches runs with {launcher}: add its RayRunLauncher block or delete it"
+        )
 
 
 def run_tags() -> dict[str, str]:

@@ -1,0 +1,224 @@
+"""Real servers for the cluster suite: PostgreSQL, a two-node Ray cluster and an S3 server, each
+on 127.0.0.1 and free ports, each stopped by process group (the README's cluster command installs
+them: Debian's postgresql, the ``.[cluster]`` extra)."""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import json
+import os
+import pwd
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from r1_assets_tests.conftest import free_port
+
+DATABASE = "dagster"
+
+
+def postgres_bin() -> Path:
+    """The newest installed PostgreSQL's bin folder (Debian keeps them off PATH)."""
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/postgres"), key=_version)
+    if found:
+        return Path(found[-1]).parent
+    on_path = shutil.which("postgres")
+    if on_path:
+        return Path(on_path).parent
+    raise RuntimeError(
+        "PostgreSQL is not installed: `apt-get update && apt-get install -y postgresql` "
+        "(the README's cluster command does it)"
+    )
+
+
+def _version(path: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in Path(path).parts[-3].split(".") if p.isdigit())
+
+
+def stop_group(process: subprocess.Popen, grace: float = 20) -> None:
+    """SIGTERM to the process group, SIGKILL after ``grace`` seconds."""
+    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 10)):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+class PostgresServer:
+    """A PostgreSQL cluster in a temp folder, started and stopped at will (the fault tests stop
+    it mid-backfill). As root, it runs as the ``postgres`` user, which initdb requires."""
+
+    def __init__(self) -> None:
+        self.bin = postgres_bin()
+        # not under pytest's temp folder: the postgres user cannot enter root's 0700 folders
+        root = self.root = Path(tempfile.mkdtemp(prefix="r1-postgres-"))
+        self.data, self.sockets, self.log = root / "pgdata", root / "pgsock", root / "postgres.log"
+        self.port = free_port()
+        self.user: str | None = None
+        if os.geteuid() == 0:
+            self.user = "postgres"
+            owner = pwd.getpwnam(self.user)
+            self.sockets.mkdir()
+            for folder in (root, self.sockets):
+                os.chown(folder, owner.pw_uid, owner.pw_gid)
+        self.sockets.mkdir(parents=True, exist_ok=True)
+        self.process: subprocess.Popen | None = None
+        self._run([str(self.bin / "initdb"), "-D", str(self.data), "-U", "r1", "-A", "trust"])
+
+    @property
+    def url(self) -> str:
+        return f"postgresql://r1@127.0.0.1:{self.port}/{DATABASE}"
+
+    def _run(self, command: list[str]) -> None:
+        done = subprocess.run(command, user=self.user, capture_output=True, text=True, check=False)
+        if done.returncode:
+            raise RuntimeError(f"{command[0]} failed: {done.stdout}\n{done.stderr}")
+
+    def start(self, timeout: float = 60) -> None:
+        log = self.log.open("a")
+        self.process = subprocess.Popen(
+            [
+                *(str(self.bin / "postgres"), "-D", str(self.data), "-h", "127.0.0.1"),
+                *("-p", str(self.port), "-k", str(self.sockets), "-c", "fsync=off"),
+            ],
+            user=self.user,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"postgres exited: {self.log.read_text()[-2000:]}")
+            if self._ready():
+                return
+            time.sleep(0.3)
+        raise TimeoutError(f"postgres did not accept connections in {timeout}s")
+
+    def _ready(self) -> bool:
+        import psycopg2
+
+        try:
+            connection = psycopg2.connect(
+                host="127.0.0.1", port=self.port, user="r1", dbname="postgres"
+            )
+        except psycopg2.OperationalError:
+            return False
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE,))
+            if not cursor.fetchone():
+                cursor.execute(f"CREATE DATABASE {DATABASE}")
+        connection.close()
+        return True
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop_group(self.process)
+            self.process = None
+
+    def close(self) -> None:
+        self.stop()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+class RayCluster:
+    """A Ray head and a second node on 127.0.0.1, each its own ``ray start --block`` process
+    (its own process group, killable alone) with its own CPUs and custom resources."""
+
+    def __init__(self, nodes: dict[str, dict], env: dict[str, str], log_dir: Path) -> None:
+        self.specs, self.env, self.log_dir = nodes, env, log_dir
+        self.gcs_port, self.dashboard_port = free_port(), free_port()
+        self.processes: dict[str, subprocess.Popen] = {}
+
+    @property
+    def address(self) -> str:
+        """The job-submission (dashboard) address that `R1_ASSETS_RAY_ADDRESS` takes."""
+        return f"http://127.0.0.1:{self.dashboard_port}"
+
+    def _command(self, name: str, head: bool) -> list[str]:
+        spec = self.specs[name]
+        command = [str(Path(self.env["PATH"].split(":")[0]) / "ray"), "start", "--block"]
+        if head:
+            command += ["--head", "--port", str(self.gcs_port), "--include-dashboard", "true"]
+            command += ["--dashboard-host", "127.0.0.1"]
+            command += ["--dashboard-port", str(self.dashboard_port)]
+            command += ["--ray-client-server-port", str(free_port())]
+        else:
+            command += ["--address", f"127.0.0.1:{self.gcs_port}"]
+        ports = ("node-manager", "object-manager", "dashboard-agent-listen", "dashboard-agent-grpc")
+        for port in (*ports, "metrics-export", "runtime-env-agent"):
+            command += [f"--{port}-port", str(free_port())]
+        return [
+            *command,
+            *("--node-ip-address", "127.0.0.1", "--num-cpus", str(spec.get("num_cpus", 1))),
+            *("--resources", json.dumps(spec.get("resources", {}))),
+            *("--object-store-memory", str(200 * 1024**2), "--disable-usage-stats"),
+        ]
+
+    def start_node(self, name: str, timeout: float = 120) -> None:
+        head = name == next(iter(self.specs))
+        with (self.log_dir / f"ray-{name}.log").open("a") as log:
+            self.processes[name] = subprocess.Popen(
+                self._command(name, head),
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        self.wait_for_nodes(len(self.processes), timeout)
+
+    def start(self) -> None:
+        for name in self.specs:
+            self.start_node(name)
+
+    def alive_nodes(self) -> list[dict]:
+        from ray.util.state import list_nodes
+
+        try:
+            nodes = list_nodes(address=self.address, raise_on_missing_output=False)
+        except Exception:  # the dashboard not up yet
+            return []
+        return [n for n in nodes if n.state == "ALIVE"]
+
+    def wait_for_nodes(self, count: int, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for name, process in self.processes.items():
+                if process.poll() is not None:
+                    log = (self.log_dir / f"ray-{name}.log").read_text()[-3000:]
+                    raise RuntimeError(f"ray node {name} exited: {log}")
+            if len(self.alive_nodes()) >= count:
+                return
+            time.sleep(1)
+        raise TimeoutError(f"{count} Ray nodes not alive in {timeout}s")
+
+    def node_ids(self) -> dict[str, str]:
+        """Node name -> Ray node id, by the custom resource only that node has."""
+        ids = {}
+        for node in self.alive_nodes():
+            for name, spec in self.specs.items():
+                if set(spec.get("resources", {})) <= set(node.resources_total or {}):
+                    ids[name] = node.node_id
+        return ids
+
+    def kill_node(self, name: str) -> None:
+        """SIGKILL a node's whole process group: its raylet, its workers, its run workers."""
+        process = self.processes.pop(name)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+
+    def stop(self) -> None:
+        for name in reversed(list(self.processes)):
+            stop_group(self.processes.pop(name), grace=30)
