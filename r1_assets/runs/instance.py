@@ -48,9 +48,12 @@ def dagster_yaml() -> str:
         f"    max_concurrent_runs: {settings.max_concurrent_runs()}",
         "  pools:",
         '    default_limit: 1  # pool "llm": one engine already uses every core of its machine',
-        "run_monitoring:  # the daemon fails runs whose worker died, which frees their pool slots",
-        "  enabled: true",
     ]
+    if not settings.ray_address():
+        lines += [
+            "run_monitoring:  # the daemon fails runs whose worker died, freeing their pool slots",
+            "  enabled: true",
+        ]
     if settings.postgres_url():
         lines += [
             "storage:",
@@ -68,6 +71,10 @@ def dagster_yaml() -> str:
             f"      address: {json.dumps(settings.ray_address())}",
             f"      num_cpus: {settings.ray_run_cpus()}",
             f"      env_vars: {json.dumps(list(settings.RUN_WORKER_ENV))}",
+            "run_monitoring:  # a dead node's runs are failed within a minute (Ray notices first)",
+            "  enabled: true",
+            "  poll_interval_seconds: 30",
+            "  max_resume_run_attempts: 0  # retried below from the failed steps, not resumed",
             "run_retries:  # a run whose Ray node died is launched again, on the nodes left",
             "  enabled: true",
             "  max_retries: 1",

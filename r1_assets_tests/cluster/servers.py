@@ -53,6 +53,23 @@ def stop_group(process: subprocess.Popen, grace: float = 20) -> None:
             continue
 
 
+def descendants(pid: int) -> list[int]:
+    """Every process below ``pid``, whatever its session or group."""
+    children: dict[int, list[int]] = {}
+    for stat in glob.glob("/proc/[0-9]*/stat"):
+        try:
+            fields = Path(stat).read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(Path(stat).parent.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
 class PostgresServer:
     """A PostgreSQL cluster in a temp folder, started and stopped at will (the fault tests stop
     it mid-backfill). As root, it runs as the ``postgres`` user, which initdb requires."""
@@ -213,10 +230,13 @@ class RayCluster:
         return ids
 
     def kill_node(self, name: str) -> None:
-        """SIGKILL a node's whole process group: its raylet, its workers, its run workers."""
+        """SIGKILL every process of a node at once, as if its machine died: its raylet, its
+        workers and the run workers they started (Ray gives drivers their own sessions, so the
+        node's process group alone would leave them running)."""
         process = self.processes.pop(name)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
+        for pid in [process.pid, *descendants(process.pid)]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         process.wait(timeout=30)
 
     def stop(self) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import itertools
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -45,7 +47,7 @@ def two_sources(tmp_path: Path, make_catalog) -> tuple[Path, set[str]]:
     return catalog, {f"000{i}|{s}" for s in "ab" for i in range(3)}
 
 
-def backfill(url: str, partitions: set[str], log: Path, timeout: float = 900) -> list[dict]:
+def launch_backfill(url: str, partitions: set[str]) -> str:
     params = {  # what the UI's launch dialog sends for these assets and partitions
         "assetSelection": [{"path": [stage]} for stage in STAGES],
         "partitionNames": sorted(partitions),
@@ -54,10 +56,37 @@ def backfill(url: str, partitions: set[str], log: Path, timeout: float = 900) ->
     }
     launched = graphql(url, BACKFILL, {"backfillParams": params})["launchPartitionBackfill"]
     assert launched["__typename"] == "LaunchBackfillSuccess", launched
-    tags = [{"key": "dagster/backfill", "value": launched["backfillId"]}]
+    return launched["backfillId"]
+
+
+def backfill_runs(url: str, backfill_id: str) -> list[dict]:
+    tags = [{"key": "dagster/backfill", "value": backfill_id}]
+    return graphql(url, RUNS, {"tags": tags})["runsOrError"]["results"]
+
+
+def all_runs(url: str) -> list[dict]:
+    return graphql(url, RUNS, {"tags": []})["runsOrError"]["results"]
+
+
+def tag(run: dict, key: str) -> str | None:
+    return next((t["value"] for t in run["tags"] if t["key"] == key), None)
+
+
+def latest_per_partition(runs: list[dict]) -> dict[str, dict]:
+    """Partition -> its newest run (retries included)."""
+    latest: dict[str, dict] = {}
+    for run in sorted(runs, key=lambda r: r["startTime"] or float("inf")):
+        partition = tag(run, "dagster/partition")
+        if partition:
+            latest[partition] = run
+    return latest
+
+
+def backfill(url: str, partitions: set[str], log: Path, timeout: float = 900) -> list[dict]:
+    backfill_id = launch_backfill(url, partitions)
     deadline, runs = time.monotonic() + timeout, []
     while time.monotonic() < deadline:
-        runs = graphql(url, RUNS, {"tags": tags})["runsOrError"]["results"]
+        runs = backfill_runs(url, backfill_id)
         failed = [r for r in runs if r["status"] in ("FAILURE", "CANCELED")]
         assert not failed, log.read_text()[-4000:]
         if len(runs) == len(partitions) and all(r["status"] == "SUCCESS" for r in runs):
@@ -87,12 +116,12 @@ def same_rows(left: Warehouse, right: Warehouse, asset: str, key: str) -> None:
     assert a.drop(drop).sort(key).equals(b.drop(drop).sort(key)), asset
 
 
-def test_a_backfill_of_two_sources_runs_on_both_ray_nodes_with_postgres(
-    postgres: PostgresServer, make_catalog, tmp_path: Path
-) -> None:
-    from ray.job_submission import JobSubmissionClient
-
-    catalog, partitions = two_sources(tmp_path, make_catalog)
+@contextmanager
+def cluster_ui(
+    postgres: PostgresServer, catalog: Path, tmp_path: Path
+) -> Iterator[tuple[str, RayCluster, Path]]:
+    """PostgreSQL + a 2-node Ray cluster (one CPU each, so two runs at once use both) +
+    `r1-assets dev` configured for them: (UI url, the cluster, the data root)."""
     data = tmp_path / "cluster" / "data"
     env = subprocess_env(catalog, data, tmp_path / "cluster" / "home")
     ray = RayCluster(
@@ -108,27 +137,88 @@ def test_a_backfill_of_two_sources_runs_on_both_ray_nodes_with_postgres(
         "R1_ASSETS_RAY_ADDRESS": ray.address,
         "R1_ASSETS_MAX_CONCURRENT_RUNS": "2",
     }
-    log = tmp_path / "dagster_dev.log"
     ray.start()
     try:
-        with dagster_dev(env, free_port(), log) as url:
+        with dagster_dev(env, free_port(), tmp_path / "dagster_dev.log") as url:
             wait_for_location(url)
-            wait_for_partitions(url, partitions)
-            runs = backfill(url, partitions, log)
-        jobs = JobSubmissionClient(ray.address).list_jobs()
-        nodes = ray.node_ids()
+            yield url, ray, data
     finally:
         ray.stop()
 
+
+def ray_jobs(ray: RayCluster) -> dict[str, object]:
+    """Dagster run id -> its Ray job (the newest, if a run was submitted twice)."""
+    from ray.job_submission import JobSubmissionClient
+
+    jobs = sorted(JobSubmissionClient(ray.address).list_jobs(), key=lambda j: j.start_time or 0)
+    return {j.metadata.get("dagster/run-id"): j for j in jobs}
+
+
+def test_a_backfill_of_two_sources_runs_on_both_ray_nodes_with_postgres(
+    postgres: PostgresServer, make_catalog, tmp_path: Path
+) -> None:
+    catalog, partitions = two_sources(tmp_path, make_catalog)
+    log = tmp_path / "dagster_dev.log"
+    with cluster_ui(postgres, catalog, tmp_path) as (url, ray, data):
+        wait_for_partitions(url, partitions)
+        runs = backfill(url, partitions, log)
+        jobs = ray_jobs(ray)
+        nodes = ray.node_ids()
+
     # one Ray job per shard run, on both nodes (each run reserves the CPU a node has)
     run_ids = {r["runId"] for r in runs}
-    placed = {j.metadata.get("dagster/run-id"): j.driver_node_id for j in jobs}
-    assert run_ids <= set(placed), (run_ids, placed)
-    assert {placed[r] for r in run_ids} == set(nodes.values())
+    assert run_ids <= set(jobs), (run_ids, jobs)
+    assert {jobs[r].driver_node_id for r in run_ids} == set(nodes.values())
     # the coordinator let two run at once
     spans = sorted((r["startTime"], r["endTime"]) for r in runs)
     assert any(b[0] < a[1] for a, b in itertools.pairwise(spans)), spans
 
+    embedded = embedded_rows(catalog, tmp_path / "embedded")
+    cluster = Warehouse(data)
+    assert cluster.partitions("raw_problems") == embedded.partitions("raw_problems")
+    same_rows(cluster, embedded, "raw_problems", "problem_uid")
+    same_rows(cluster, embedded, "problem_embeddings", "problem_uid")
+
+
+def test_a_ray_node_killed_mid_run_its_run_is_retried_on_the_other_node(
+    postgres: PostgresServer, make_catalog, tmp_path: Path
+) -> None:
+    """The worker node dies (every process of it, at once) while one of its runs is in a step:
+    run monitoring fails that run, run retries launch it again from its failed steps on the
+    head, the other shards finish untouched; the rows equal the embedded default's."""
+    catalog, partitions = two_sources(tmp_path, make_catalog)
+    log = tmp_path / "dagster_dev.log"
+    with cluster_ui(postgres, catalog, tmp_path) as (url, ray, data):
+        wait_for_partitions(url, partitions)
+        backfill_id = launch_backfill(url, partitions)
+        nodes = ray.node_ids()
+        deadline, victim = time.monotonic() + 300, None
+        while victim is None and time.monotonic() < deadline:
+            for run in backfill_runs(url, backfill_id):
+                job = ray_jobs(ray).get(run["runId"])
+                on_worker = job is not None and job.driver_node_id == nodes["worker"]
+                if on_worker and run["status"] == "STARTED" and str(job.status) == "RUNNING":
+                    victim = run
+            time.sleep(0.5)
+        assert victim is not None, "no run ever ran on the worker node"
+        ray.kill_node("worker")
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:
+            runs = all_runs(url)
+            latest = latest_per_partition(runs)
+            if set(latest) == partitions and all(r["status"] == "SUCCESS" for r in latest.values()):
+                break
+            time.sleep(3)
+        else:
+            raise AssertionError(f"not every shard succeeded: {runs}\n{log.read_text()[-4000:]}")
+        jobs = ray_jobs(ray)
+
+    by_id = {r["runId"]: r for r in runs}
+    assert by_id[victim["runId"]]["status"] == "FAILURE"
+    retry = next(r for r in runs if tag(r, "dagster/parent_run_id") == victim["runId"])
+    assert retry["status"] == "SUCCESS" and jobs[retry["runId"]].driver_node_id == nodes["head"]
+    failed = [r for r in runs if r["status"] == "FAILURE"]
+    assert [r["runId"] for r in failed] == [victim["runId"]]  # the other shards: untouched
     embedded = embedded_rows(catalog, tmp_path / "embedded")
     cluster = Warehouse(data)
     assert cluster.partitions("raw_problems") == embedded.partitions("raw_problems")
