@@ -4,6 +4,7 @@ backfilled from the UI's GraphQL API as the UI sends it; rows equal the embedded
 from __future__ import annotations
 
 import itertools
+import re
 import subprocess
 import time
 from collections.abc import Iterator
@@ -11,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import requests
 
 from r1_assets.storage.warehouse import Warehouse
 from r1_assets_tests.cluster.servers import PostgresServer, RayCluster
@@ -219,6 +221,47 @@ def test_a_ray_node_killed_mid_run_its_run_is_retried_on_the_other_node(
     assert retry["status"] == "SUCCESS" and jobs[retry["runId"]].driver_node_id == nodes["head"]
     failed = [r for r in runs if r["status"] == "FAILURE"]
     assert [r["runId"] for r in failed] == [victim["runId"]]  # the other shards: untouched
+    embedded = embedded_rows(catalog, tmp_path / "embedded")
+    cluster = Warehouse(data)
+    assert cluster.partitions("raw_problems") == embedded.partitions("raw_problems")
+    same_rows(cluster, embedded, "raw_problems", "problem_uid")
+    same_rows(cluster, embedded, "problem_embeddings", "problem_uid")
+
+
+def test_postgres_stopped_mid_backfill_the_backfill_finishes_once_it_is_back(
+    postgres: PostgresServer, make_catalog, tmp_path: Path
+) -> None:
+    """The instance's database goes away while shard runs are running and comes back 20 s later:
+    the daemon says why it cannot work, and every shard ends materialized, rows as embedded."""
+    catalog, partitions = two_sources(tmp_path, make_catalog)
+    log = tmp_path / "dagster_dev.log"
+    with cluster_ui(postgres, catalog, tmp_path) as (url, _, data):
+        wait_for_partitions(url, partitions)
+        backfill_id = launch_backfill(url, partitions)
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            if any(r["status"] == "STARTED" for r in backfill_runs(url, backfill_id)):
+                break
+            time.sleep(0.5)
+        postgres.stop()
+        time.sleep(20)
+        postgres.start()
+        deadline, runs, errors = time.monotonic() + 900, [], 0
+        while time.monotonic() < deadline:
+            try:
+                runs = all_runs(url)
+            except requests.HTTPError:  # a pooled connection from before the restart
+                errors += 1
+                time.sleep(3)
+                continue
+            latest = latest_per_partition(runs)
+            if set(latest) == partitions and all(r["status"] == "SUCCESS" for r in latest.values()):
+                break
+            time.sleep(3)
+        else:
+            raise AssertionError(f"not every shard succeeded: {runs}\n{log.read_text()[-6000:]}")
+    assert errors < 5, "the webserver kept failing after PostgreSQL was back"
+    assert re.search(r'connection to server at "127\.0\.0\.1", port \d+ failed', log.read_text())
     embedded = embedded_rows(catalog, tmp_path / "embedded")
     cluster = Warehouse(data)
     assert cluster.partitions("raw_problems") == embedded.partitions("raw_problems")
