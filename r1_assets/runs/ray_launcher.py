@@ -24,6 +24,12 @@ class PoolAwareRayRunLauncher(RayRunLauncher):
             if pools:
                 request = {"resources": {**(self.resources or {}), **dict.fromkeys(pools, 1)}}
                 run = run.with_tags({**run.tags, USER_DEFINED_RAY_KEY: json.dumps(request)})
+                self._instance.report_engine_event(
+                    f"Ray resources requested for the pool steps ({', '.join(pools)}): "
+                    f"{json.dumps(request['resources'])}",
+                    run,
+                    cls=self.__class__,
+                )
         super()._launch_ray_job(submission_id, entrypoint, run)
 
     def pools_of(self, run: DagsterRun) -> list[str]:

@@ -21,6 +21,7 @@ from r1_assets_tests.test_webserver_e2e import (
     BACKFILL,
     dagster_dev,
     graphql,
+    launch,
     sharded_source_rows,
     wait_for_location,
     wait_for_partitions,
@@ -118,22 +119,21 @@ def same_rows(left: Warehouse, right: Warehouse, asset: str, key: str) -> None:
     assert a.drop(drop).sort(key).equals(b.drop(drop).sort(key)), asset
 
 
+TWO_NODES = {
+    "head": {"num_cpus": 1, "resources": {"head_node": 1}},
+    "worker": {"num_cpus": 1, "resources": {"worker_node": 1}},
+}
+
+
 @contextmanager
 def cluster_ui(
-    postgres: PostgresServer, catalog: Path, tmp_path: Path
+    postgres: PostgresServer, catalog: Path, tmp_path: Path, nodes: dict = TWO_NODES
 ) -> Iterator[tuple[str, RayCluster, Path]]:
     """PostgreSQL + a 2-node Ray cluster (one CPU each, so two runs at once use both) +
     `r1-assets dev` configured for them: (UI url, the cluster, the data root)."""
     data = tmp_path / "cluster" / "data"
     env = subprocess_env(catalog, data, tmp_path / "cluster" / "home")
-    ray = RayCluster(
-        {
-            "head": {"num_cpus": 1, "resources": {"head_node": 1}},
-            "worker": {"num_cpus": 1, "resources": {"worker_node": 1}},
-        },
-        {**env, "RAY_USAGE_STATS_ENABLED": "0"},
-        tmp_path,
-    )
+    ray = RayCluster(nodes, {**env, "RAY_USAGE_STATS_ENABLED": "0"}, tmp_path)
     env |= {
         "R1_ASSETS_POSTGRES_URL": postgres.url,
         "R1_ASSETS_RAY_ADDRESS": ray.address,
@@ -267,3 +267,35 @@ def test_postgres_stopped_mid_backfill_the_backfill_finishes_once_it_is_back(
     assert cluster.partitions("raw_problems") == embedded.partitions("raw_problems")
     same_rows(cluster, embedded, "raw_problems", "problem_uid")
     same_rows(cluster, embedded, "problem_embeddings", "problem_uid")
+
+
+def test_a_run_with_an_llm_pool_step_asks_ray_for_the_llm_resource(
+    postgres: PostgresServer, make_catalog, tmp_path: Path
+) -> None:
+    """Only the worker node has the `llm` resource (the GPU node of a real cluster): an
+    evaluation run (its step is in the `llm` pool) is placed there and says what it asked for;
+    a loading run asks for nothing more than its CPU."""
+    catalog, _ = two_sources(tmp_path, make_catalog)
+    nodes = {**TWO_NODES, "worker": {"num_cpus": 1, "resources": {"worker_node": 1, "llm": 1}}}
+    with cluster_ui(postgres, catalog, tmp_path, nodes) as (url, ray, _):
+        wait_for_partitions(url, {"0000|a"})
+        plain = launch(url, "raw_problems_job", {"shard": "0000", "source": "a"}, {})
+        engine = launch(url, "evaluate_job", {"benchmark": "demo_gpqa", "model": "base"}, {})
+        deadline, jobs = time.monotonic() + 300, {}
+        while time.monotonic() < deadline:
+            jobs = ray_jobs(ray)
+            if all(r in jobs and jobs[r].driver_node_id for r in (plain, engine)):
+                break
+            time.sleep(1)
+        ids = ray.node_ids()
+        events = {run: run_messages(url, run) for run in (plain, engine)}
+    assert jobs[engine].driver_node_id == ids["worker"], jobs
+    wanted = 'Ray resources requested for the pool steps (llm): {"llm": 1}'
+    assert any(m.endswith(wanted) for m in events[engine]), events[engine]
+    assert not any("Ray resources requested" in m for m in events[plain])
+
+
+def run_messages(url: str, run_id: str) -> list[str]:
+    query = """query Logs($id: ID!) { logsForRun(runId: $id) { __typename
+      ... on EventConnection { events { __typename ... on MessageEvent { message } } } } }"""
+    return [e["message"] for e in graphql(url, query, {"id": run_id})["logsForRun"]["events"]]
