@@ -62,6 +62,7 @@ RUN_WORKER_ENV = (
     "R1_ASSETS_BENCHMARKS",
     "R1_ASSETS_MODELS_DIR",
     POSTGRES_URL_ENV,
+    "DAGSTER_PG_PASSWORD",  # the password of the instance Dagster's Helm chart configures
 )
 
 
