@@ -827,8 +827,12 @@ def stage_rows(rows: int, runs: list[dict], name: str, note: str = "") -> dict:
     """A stage's row of the table. Its seconds are the wall time of its runs (of the batch, when
     ``--jobs`` ran them side by side) plus any extrapolated time, spread over the jobs."""
     jobs = max((r.get("jobs", 1) for r in runs), default=1)
-    wall = runs[0].get("batch_seconds") if jobs > 1 else None
-    measured = wall if wall is not None else sum(r["seconds"] for r in runs)
+    batched = [r for r in runs if "jobs" in r]  # the runs of one side-by-side batch
+    if jobs > 1:  # the batch's wall time, plus any run outside it (the raw stage's plan)
+        wall = next(r["batch_seconds"] for r in batched if "batch_seconds" in r)
+        measured = wall + sum(r["seconds"] for r in runs if "jobs" not in r)
+    else:
+        measured = sum(r["seconds"] for r in runs)
     seconds = measured + sum(r.get("extrapolated_s", 0.0) for r in runs) / jobs
     return {
         "stage": name,
@@ -868,7 +872,7 @@ def run_size(rows: int, args, base: Path) -> dict:
 
     def each(stage: str, partitions: list[str], **kwargs) -> list[dict]:
         """One run per partition, ``--jobs`` at a time (as a run coordinator's concurrency)."""
-        jobs = min(args.jobs, len(partitions))
+        jobs = max(1, min(args.jobs, len(partitions)))
         before = snapshot(root / "data")
         started = time.perf_counter()
 

@@ -17,14 +17,17 @@ unset, it is the embedded one: SQLite under ``$DAGSTER_HOME``, runs as local pro
   (``postgresql://user:password@host:port/database``), shared by every machine of a cluster.
 - ``R1_ASSETS_RAY_ADDRESS``: the Ray cluster's job-submission address (``http://head:8265``):
   every run is submitted as a Ray job, which Ray places on a node with the resources it asks for.
-- ``R1_ASSETS_RAY_RUN_CPUS``: CPUs each run reserves on its Ray node (default 1), so Ray spreads
-  concurrent runs over the nodes instead of stacking them on one.
-- ``R1_ASSETS_MAX_CONCURRENT_RUNS``: runs the queued run coordinator lets run at once (default 2,
-  this machine's cores).
+- ``R1_ASSETS_RAY_RUN_CPUS``: CPUs each run reserves on its Ray node (default 1): a node never
+  takes more runs at once than it has CPUs for.
+- ``R1_ASSETS_RAY_POOL_RESOURCES``: JSON, a Dagster pool -> the Ray resources a run with a step in
+  it asks for (default none), e.g. ``{"llm": {"llm": 1}}`` to put the ``llm`` pool's runs on the
+  nodes started with an ``llm`` resource.
+- ``R1_ASSETS_MAX_CONCURRENT_RUNS``: runs the queued run coordinator lets run at once (default 2).
 """
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -55,6 +58,7 @@ POSTGRES_URL_ENV = "R1_ASSETS_POSTGRES_URL"
 RAY_ADDRESS_ENV = "R1_ASSETS_RAY_ADDRESS"
 MAX_CONCURRENT_RUNS_ENV = "R1_ASSETS_MAX_CONCURRENT_RUNS"
 RAY_RUN_CPUS_ENV = "R1_ASSETS_RAY_RUN_CPUS"
+RAY_POOL_RESOURCES_ENV = "R1_ASSETS_RAY_POOL_RESOURCES"
 # what a run worker started elsewhere (a Ray node) must see as this process does
 RUN_WORKER_ENV = (
     "R1_ASSETS_DATA_DIR",
@@ -90,6 +94,25 @@ def max_concurrent_runs() -> int:
 
 def ray_run_cpus() -> int:
     return _positive_int(RAY_RUN_CPUS_ENV, "1")
+
+
+def ray_pool_resources() -> dict[str, dict[str, float]]:
+    value = os.environ.get(RAY_POOL_RESOURCES_ENV) or "{}"
+    try:
+        mapping = json.loads(value)
+        valid = isinstance(mapping, dict) and all(
+            isinstance(resources, dict)
+            and all(isinstance(n, (int, float)) and n > 0 for n in resources.values())
+            for resources in mapping.values()
+        )
+    except json.JSONDecodeError:
+        valid = False
+    if not valid:
+        raise ValueError(
+            f"{RAY_POOL_RESOURCES_ENV} must be JSON mapping each pool to Ray resources with "
+            f'positive amounts, e.g. {{"llm": {{"llm": 1}}}}, not {value!r}'
+        )
+    return mapping
 
 
 def _positive_int(name: str, default: str) -> int:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -146,3 +148,22 @@ def shard_partition(instance, source: str, shard: str = "0000"):
     if not instance.has_dynamic_partition(SHARD, shard):
         instance.add_dynamic_partitions(SHARD, [shard])
     return dg.MultiPartitionKey({"source": source, SHARD: shard})
+
+
+def stop_process_group(process: subprocess.Popen, grace: float = 20) -> None:
+    """SIGINT to the whole group (dagster dev ignores a plain SIGTERM on its children; for
+    PostgreSQL it is the fast shutdown), then SIGKILL; returns when no process of it is left."""
+    group = process.pid
+    for sig, wait in ((signal.SIGINT, grace), (signal.SIGKILL, 10)):
+        try:
+            os.killpg(group, sig)
+        except ProcessLookupError:
+            return
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            process.poll()
+            try:
+                os.killpg(group, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.2)

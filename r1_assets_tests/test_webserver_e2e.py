@@ -4,8 +4,6 @@ stopped."""
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
 import time
 from collections.abc import Iterator
@@ -15,7 +13,13 @@ from pathlib import Path
 import requests
 
 from r1_assets.storage.warehouse import Warehouse
-from r1_assets_tests.conftest import VENV_BIN, free_port, subprocess_env, write_jsonl
+from r1_assets_tests.conftest import (
+    VENV_BIN,
+    free_port,
+    stop_process_group,
+    subprocess_env,
+    write_jsonl,
+)
 
 LAUNCH = """
 mutation Launch($params: ExecutionParams!) {
@@ -63,24 +67,6 @@ def dagster_dev(env: dict[str, str], port: int, log: Path) -> Iterator[str]:
         yield f"http://127.0.0.1:{port}"
     finally:
         stop_process_group(process)
-
-
-def stop_process_group(process: subprocess.Popen) -> None:
-    """dagster dev ignores a plain SIGTERM on its children: signal the whole group, then kill."""
-    group = process.pid
-    for sig, grace in ((signal.SIGINT, 20), (signal.SIGKILL, 10)):
-        try:
-            os.killpg(group, sig)
-        except ProcessLookupError:
-            return
-        deadline = time.monotonic() + grace
-        while time.monotonic() < deadline:
-            process.poll()
-            try:
-                os.killpg(group, 0)
-            except ProcessLookupError:
-                return
-            time.sleep(0.2)
 
 
 def wait_for_location(url: str, timeout: float = 180) -> None:

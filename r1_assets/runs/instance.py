@@ -62,6 +62,11 @@ def dagster_yaml() -> str:
             f"      env: {settings.POSTGRES_URL_ENV}",
         ]
     if settings.ray_address():
+        if not settings.postgres_url():  # run workers on other machines cannot share SQLite
+            raise ValueError(
+                f"{settings.RAY_ADDRESS_ENV} needs {settings.POSTGRES_URL_ENV}: runs on other "
+                "machines must share the instance's storage"
+            )
         lines += [
             "run_launcher:  # each run a Ray job, placed by Ray",
             "  module: r1_assets.runs.ray_launcher",
@@ -71,9 +76,11 @@ def dagster_yaml() -> str:
             f"      address: {json.dumps(settings.ray_address())}",
             f"      num_cpus: {settings.ray_run_cpus()}",
             f"      env_vars: {json.dumps(list(settings.RUN_WORKER_ENV))}",
-            "run_monitoring:  # a dead node's runs are failed within a minute (Ray notices first)",
+            f"    pool_resources: {json.dumps(settings.ray_pool_resources())}",
+            "run_monitoring:  # a dead node's runs are failed at the next poll (once Ray says so)",
             "  enabled: true",
             "  poll_interval_seconds: 30",
+            "  start_timeout_seconds: 3600  # a run may wait in Ray for a node with its resources",
             "  max_resume_run_attempts: 0  # retried below from the failed steps, not resumed",
             "run_retries:  # a run whose Ray node died is launched again, on the nodes left",
             "  enabled: true",
@@ -97,9 +104,10 @@ def ensure_dagster_home() -> Path:
 
 
 def prepare_dagster_home(home: Path) -> None:
-    """Our dagster.yaml (unless one is there), the instance's storage and the pools' slots, made
-    before any run worker starts: Dagster's SQLite storage races when two processes create it at
-    once, and a pool takes a changed default limit here (see r1_assets.pools)."""
+    """dagster.yaml from the settings (unless the user owns it), the instance's storage and the
+    pools' slots, made before any run worker starts: Dagster's SQLite storage races when two
+    processes create it at once, and a pool takes a changed default limit here (see
+    r1_assets.pools)."""
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     try:
@@ -108,8 +116,10 @@ def prepare_dagster_home(home: Path) -> None:
         raise InstanceError(str(error)) from error
     current = config.read_text() if config.exists() else None
     ours = current is None or current.startswith(MANAGED) or current == LEGACY_DAGSTER_YAML
-    if ours and current != wanted:
-        config.write_text(wanted)
+    if ours and current != wanted:  # replaced whole: another process never reads half a file
+        written = config.with_name(f".dagster.yaml.{os.getpid()}.tmp")
+        written.write_text(wanted)
+        os.replace(written, config)
     try:
         with dg.DagsterInstance.from_config(str(home)) as instance:
             check_instance(instance, config)

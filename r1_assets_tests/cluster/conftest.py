@@ -10,8 +10,8 @@ from r1_assets_tests.cluster.servers import PostgresServer
 @pytest.fixture
 def postgres() -> Iterator[PostgresServer]:
     server = PostgresServer()
-    server.start()
     try:
+        server.start()
         yield server
     finally:
         server.close()

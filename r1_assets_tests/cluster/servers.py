@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from r1_assets_tests.conftest import free_port
+from r1_assets_tests.conftest import VENV_BIN, free_port, stop_process_group
 
 DATABASE = "dagster"
 
@@ -39,18 +39,21 @@ def _version(path: str) -> tuple[int, ...]:
     return tuple(int(p) for p in Path(path).parts[-3].split(".") if p.isdigit())
 
 
-def stop_group(process: subprocess.Popen, grace: float = 20) -> None:
-    """SIGTERM to the process group, SIGKILL after ``grace`` seconds."""
-    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 10)):
-        try:
-            os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            process.wait(timeout=wait)
-            return
-        except subprocess.TimeoutExpired:
-            continue
+def kill_tree(pid: int) -> None:
+    """SIGKILL ``pid`` and every process below it at once, whatever their sessions: the tree is
+    stopped (SIGSTOP) until no new process appears, so nothing forks away, then killed."""
+    stopped: set[int] = set()
+    while True:
+        new = [p for p in [pid, *descendants(pid)] if p not in stopped]
+        if not new:
+            break
+        for p in new:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(p, signal.SIGSTOP)
+            stopped.add(p)
+    for p in stopped:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(p, signal.SIGKILL)
 
 
 def descendants(pid: int) -> list[int]:
@@ -89,7 +92,11 @@ class PostgresServer:
                 os.chown(folder, owner.pw_uid, owner.pw_gid)
         self.sockets.mkdir(parents=True, exist_ok=True)
         self.process: subprocess.Popen | None = None
-        self._run([str(self.bin / "initdb"), "-D", str(self.data), "-U", "r1", "-A", "trust"])
+        try:
+            self._run([str(self.bin / "initdb"), "-D", str(self.data), "-U", "r1", "-A", "trust"])
+        except BaseException:
+            shutil.rmtree(root, ignore_errors=True)
+            raise
 
     @property
     def url(self) -> str:
@@ -140,8 +147,9 @@ class PostgresServer:
         return True
 
     def stop(self) -> None:
+        """The fast shutdown (SIGINT): clients are disconnected, as when the server goes away."""
         if self.process is not None:
-            stop_group(self.process)
+            stop_process_group(self.process)
             self.process = None
 
     def close(self) -> None:
@@ -165,7 +173,7 @@ class RayCluster:
 
     def _command(self, name: str, head: bool) -> list[str]:
         spec = self.specs[name]
-        command = [str(Path(self.env["PATH"].split(":")[0]) / "ray"), "start", "--block"]
+        command = [str(VENV_BIN / "ray"), "start", "--block"]
         if head:
             command += ["--head", "--port", str(self.gcs_port), "--include-dashboard", "true"]
             command += ["--dashboard-host", "127.0.0.1"]
@@ -230,15 +238,20 @@ class RayCluster:
         return ids
 
     def kill_node(self, name: str) -> None:
-        """SIGKILL every process of a node at once, as if its machine died: its raylet, its
+        """Every process of a node killed at once, as if its machine died: its raylet, its
         workers and the run workers they started (Ray gives drivers their own sessions, so the
         node's process group alone would leave them running)."""
         process = self.processes.pop(name)
-        for pid in [process.pid, *descendants(process.pid)]:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
+        kill_tree(process.pid)
         process.wait(timeout=30)
 
     def stop(self) -> None:
+        """Each node stopped (its group asked first), then whatever it left running killed:
+        the run workers of jobs still running live in their own sessions."""
         for name in reversed(list(self.processes)):
-            stop_group(self.processes.pop(name), grace=30)
+            process = self.processes.pop(name)
+            left = descendants(process.pid)
+            stop_process_group(process, grace=10)
+            for pid in left:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)

@@ -24,6 +24,8 @@ def no_cluster_settings(monkeypatch) -> None:
         "R1_ASSETS_POSTGRES_URL",
         "R1_ASSETS_RAY_ADDRESS",
         "R1_ASSETS_MAX_CONCURRENT_RUNS",
+        "R1_ASSETS_RAY_RUN_CPUS",
+        "R1_ASSETS_RAY_POOL_RESOURCES",
     ):
         monkeypatch.delenv(name, raising=False)
 
@@ -62,20 +64,31 @@ def test_a_users_file_is_kept_and_checked_against_the_settings(tmp_path: Path, m
         prepare_dagster_home(tmp_path)
     monkeypatch.delenv("R1_ASSETS_POSTGRES_URL")
     monkeypatch.setenv("R1_ASSETS_RAY_ADDRESS", "http://127.0.0.1:1")
-    with pytest.raises(
-        InstanceError, match=r"R1_ASSETS_RAY_ADDRESS is set but .* DefaultRunLauncher"
-    ):
+    # runs on other machines cannot share a SQLite instance
+    with pytest.raises(InstanceError, match="R1_ASSETS_RAY_ADDRESS needs R1_ASSETS_POSTGRES_URL"):
         prepare_dagster_home(tmp_path)
     assert (tmp_path / "dagster.yaml").read_text() == mine
 
 
-@pytest.mark.parametrize("value", ["0", "two"])
+@pytest.mark.parametrize(
+    ("name", "value", "says"),
+    [
+        ("R1_ASSETS_MAX_CONCURRENT_RUNS", "0", "must be a positive integer, not '0'"),
+        ("R1_ASSETS_MAX_CONCURRENT_RUNS", "two", "must be a positive integer, not 'two'"),
+        ("R1_ASSETS_RAY_POOL_RESOURCES", '{"llm": 1}', "must be JSON mapping each pool"),
+        ("R1_ASSETS_RAY_POOL_RESOURCES", '{"llm": {"llm": 0}}', "with positive amounts"),
+        ("R1_ASSETS_RAY_POOL_RESOURCES", "{llm", "not '{llm'"),
+    ],
+)
 def test_a_bad_setting_is_one_line_from_the_command_line(
-    tmp_path: Path, monkeypatch, capsys, value: str
+    tmp_path: Path, monkeypatch, capsys, name: str, value: str, says: str
 ) -> None:
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("R1_ASSETS_MAX_CONCURRENT_RUNS", value)
     monkeypatch.setenv("R1_ASSETS_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv(name, value)
+    if "RAY" in name:  # read only when runs go to Ray, which needs the shared instance
+        monkeypatch.setenv("R1_ASSETS_RAY_ADDRESS", "http://127.0.0.1:1")
+        monkeypatch.setenv("R1_ASSETS_POSTGRES_URL", "postgresql://r1@127.0.0.1:1/dagster")
     assert main(["materialize", "--select", "raw_problems"]) == 1
     err = capsys.readouterr().err.strip()
-    assert err == f"error: R1_ASSETS_MAX_CONCURRENT_RUNS must be a positive integer, not {value!r}"
+    assert err.startswith(f"error: {name} ") and says in err and "\n" not in err
