@@ -82,10 +82,11 @@ def dagster_yaml() -> str:
             "  poll_interval_seconds: 30",
             "  start_timeout_seconds: 3600  # a run may wait in Ray for a node with its resources",
             "  max_resume_run_attempts: 0  # retried below from the failed steps, not resumed",
-            "run_retries:  # a run whose Ray node died is launched again, on the nodes left",
+            "run_retries:  # a failed run is launched once more, from its failed steps",
             "  enabled: true",
             "  max_retries: 1",
-            "  retry_on_asset_or_op_failure: false",
+            # a step that lost the database mid-write fails like any step: retried too
+            "  retry_on_asset_or_op_failure: true",
         ]
     return "\n".join(lines) + "\n"
 
