@@ -17,7 +17,7 @@ def pool_request(
     wanted: dict[str, float] = {}
     for pool in sorted(set(pools)):
         for name, amount in pool_resources.get(pool, {}).items():
-            wanted[name] = max(wanted.get(name, 0.0), float(amount))
+            wanted[name] = max(wanted.get(name, 0), amount)
     if not wanted:
         return None
     return {**(base or {}), **wanted}
