@@ -791,6 +791,11 @@ def snapshot(root: Path) -> dict[str, tuple[int, int]]:
     return files
 
 
+def files_changed(root: Path, before: dict[str, tuple[int, int]]) -> int:
+    """Files under ``root`` new or changed since ``before`` (a ``snapshot``)."""
+    return sum(1 for path, stat in snapshot(root).items() if before.get(path) != stat)
+
+
 def run_stage(root: Path, log: Path, stage: str, count_files: bool = True, **kwargs) -> dict:
     """One stage process: its result, wall time, and the files it wrote (new or changed; not
     counted when runs go side by side: the caller counts the batch's)."""
@@ -818,8 +823,7 @@ def run_stage(root: Path, log: Path, stage: str, count_files: bool = True, **kwa
     result = json.loads(lines[-1][len("RESULT ") :])
     result["seconds"] = seconds
     if count_files:
-        after = snapshot(root / "data")
-        result["files_written"] = sum(1 for p, v in after.items() if before.get(p) != v)
+        result["files_written"] = files_changed(root / "data", before)
     return result
 
 
@@ -885,8 +889,7 @@ def run_size(rows: int, args, base: Path) -> dict:
         with ThreadPoolExecutor(jobs) as pool:
             runs = list(pool.map(one, partitions))
         if jobs > 1:
-            after = snapshot(root / "data")
-            runs[0]["files_written"] = sum(1 for p, v in after.items() if before.get(p) != v)
+            runs[0]["files_written"] = files_changed(root / "data", before)
             for run in runs:
                 run["jobs"] = jobs
             runs[0]["batch_seconds"] = time.perf_counter() - started

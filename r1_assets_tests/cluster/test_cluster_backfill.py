@@ -128,8 +128,9 @@ def backfill(url: str, partitions: set[str], log: Path, timeout: float = 900) ->
     raise AssertionError(f"backfill not done in {timeout}s: {runs}\n{log.read_text()[-4000:]}")
 
 
-def embedded_rows(catalog: Path, root: Path) -> Warehouse:
-    """The same stages materialized by the embedded default: SQLite, local processes."""
+def assert_rows_as_embedded(catalog: Path, data: Path, root: Path) -> None:
+    """The cluster's partitions and rows (``data``) equal those the embedded default (SQLite,
+    local processes, under ``root``) materializes for the same stages, row for row."""
     env = subprocess_env(catalog, root / "data", root / "home")
     done = subprocess.run(
         [str(VENV_BIN / "r1-assets"), "materialize", "--select", ",".join(STAGES)],
@@ -139,14 +140,13 @@ def embedded_rows(catalog: Path, root: Path) -> Warehouse:
         timeout=900,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    return Warehouse(root / "data")
-
-
-def same_rows(left: Warehouse, right: Warehouse, asset: str, key: str) -> None:
-    a, b = left.read(asset), right.read(asset)
-    drop = [c for c in ("materialized_at", "run_id") if c in a.columns]
-    assert a.height > 0
-    assert a.drop(drop).sort(key).equals(b.drop(drop).sort(key)), asset
+    cluster, embedded = Warehouse(data), Warehouse(root / "data")
+    assert cluster.partitions("raw_problems") == embedded.partitions("raw_problems")
+    for asset in ("raw_problems", "problem_embeddings"):
+        a, b = cluster.read(asset), embedded.read(asset)
+        drop = [c for c in ("materialized_at", "run_id") if c in a.columns]
+        assert a.height > 0
+        assert a.drop(drop).sort("problem_uid").equals(b.drop(drop).sort("problem_uid")), asset
 
 
 TWO_NODES = {
@@ -210,11 +210,7 @@ def test_a_backfill_of_two_sources_runs_on_both_ray_nodes_with_postgres(
     spans = sorted((r["startTime"], r["endTime"]) for r in runs)
     assert any(b[0] < a[1] for a, b in itertools.pairwise(spans)), spans
 
-    embedded = embedded_rows(catalog, tmp_path / "embedded")
-    cluster = Warehouse(data)
-    assert cluster.partitions("raw_problems") == embedded.partitions("raw_problems")
-    same_rows(cluster, embedded, "raw_problems", "problem_uid")
-    same_rows(cluster, embedded, "problem_embeddings", "problem_uid")
+    assert_rows_as_embedded(catalog, data, tmp_path / "embedded")
 
 
 def test_a_ray_node_killed_mid_run_its_run_is_retried_on_the_other_node(
@@ -252,11 +248,7 @@ def test_a_ray_node_killed_mid_run_its_run_is_retried_on_the_other_node(
     assert retry["status"] == "SUCCESS" and jobs[retry["runId"]].driver_node_id == nodes["head"]
     failed = [r for r in runs if r["status"] == "FAILURE"]
     assert [r["runId"] for r in failed] == [victim["runId"]]  # the other shards: untouched
-    embedded = embedded_rows(catalog, tmp_path / "embedded")
-    cluster = Warehouse(data)
-    assert cluster.partitions("raw_problems") == embedded.partitions("raw_problems")
-    same_rows(cluster, embedded, "raw_problems", "problem_uid")
-    same_rows(cluster, embedded, "problem_embeddings", "problem_uid")
+    assert_rows_as_embedded(catalog, data, tmp_path / "embedded")
 
 
 def test_postgres_stopped_mid_backfill_the_backfill_finishes_once_it_is_back(
@@ -286,11 +278,7 @@ def test_postgres_stopped_mid_backfill_the_backfill_finishes_once_it_is_back(
         retries = [r for r in runs if tag(r, "dagster/parent_run_id") == run["runId"]]
         assert [r["status"] for r in retries] == ["SUCCESS"], (run, retries)
     assert re.search(r'connection to server at "127\.0\.0\.1", port \d+ failed', log.read_text())
-    embedded = embedded_rows(catalog, tmp_path / "embedded")
-    cluster = Warehouse(data)
-    assert cluster.partitions("raw_problems") == embedded.partitions("raw_problems")
-    same_rows(cluster, embedded, "raw_problems", "problem_uid")
-    same_rows(cluster, embedded, "problem_embeddings", "problem_uid")
+    assert_rows_as_embedded(catalog, data, tmp_path / "embedded")
 
 
 def test_a_run_with_an_llm_pool_step_asks_ray_for_the_llm_resource(
