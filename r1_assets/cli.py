@@ -153,7 +153,7 @@ def cmd_prune(args: argparse.Namespace) -> int:
     from r1_assets.runs.stale import stale_partitions
     from r1_assets.storage.warehouse import Warehouse
 
-    warehouse = Warehouse(settings.data_dir())
+    warehouse = Warehouse(settings.warehouse_url())
     stale = stale_partitions(defs, warehouse, defs.resources["source_catalog"].shard_keys())
     for asset, partition in stale:
         print(f"{'deleting' if args.yes else 'stale'}  {asset}/{partition}.parquet")
@@ -173,8 +173,8 @@ def cmd_sql(args: argparse.Namespace) -> int:
     from r1_assets.storage.warehouse import Warehouse
 
     try:
-        frame = Warehouse(settings.data_dir()).query(args.query)
-    except (FileNotFoundError, duckdb.Error) as exc:
+        frame = Warehouse(settings.warehouse_url()).query(args.query)
+    except (FileNotFoundError, OSError, duckdb.Error) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     with pl.Config(tbl_rows=args.rows, fmt_str_lengths=args.max_chars, tbl_width_chars=1000):
@@ -186,7 +186,7 @@ def cmd_lineage(args: argparse.Namespace) -> int:
     from r1_assets.audit.lineage import trace
     from r1_assets.storage.warehouse import Warehouse
 
-    found = trace(Warehouse(settings.data_dir()), args.query, limit=args.limit)
+    found = trace(Warehouse(settings.warehouse_url()), args.query, limit=args.limit)
     print(found.render(max_chars=args.max_chars))
     return 0 if not found.problems.is_empty() else 1
 

@@ -47,11 +47,15 @@ patch_dagster_pools()
 
 
 def build_definitions(
-    catalog_path: Path, data_dir: Path, benchmarks_path: Path | None = None
+    catalog_path: Path,
+    data_dir: Path,
+    benchmarks_path: Path | None = None,
+    warehouse_url: str | None = None,
 ) -> dg.Definitions:
     """Everything is built from the catalogs: per-source stages are partitioned by (source
     catalog entry, shard), the evaluation and audit by benchmark catalog entry (default:
-    ``settings.benchmarks_path()``)."""
+    ``settings.benchmarks_path()``). The warehouse and exports go to ``warehouse_url`` (a local
+    folder or s3://; default: ``data_dir``), everything else stays in ``data_dir``."""
     catalog = load_catalog(catalog_path)
     for invalid in catalog.invalid:
         log.warning(
@@ -107,13 +111,13 @@ def build_definitions(
             ),
         ],
         resources={
-            "io_manager": WarehouseIOManager(root=str(data_dir)),
+            "io_manager": WarehouseIOManager(root=warehouse_url or str(data_dir)),
             "source_catalog": SourceCatalogResource(
                 path=str(catalog_path),
                 record_counts_path=str(data_dir / "cache" / "record_counts.json"),
             ),
             "benchmark_catalog": benchmark_catalog,
-            "warehouse": WarehouseResource(root=str(data_dir)),
+            "warehouse": WarehouseResource(root=str(data_dir), url=warehouse_url or ""),
             "embedder": EmbedderResource(cache_dir=str(data_dir / "cache" / "embeddings")),
             "llm": LLMResource(
                 models_dir=str(settings.models_dir(data_dir)),
@@ -133,4 +137,9 @@ def build_definitions(
     )
 
 
-defs = build_definitions(settings.catalog_path(), settings.data_dir(), settings.benchmarks_path())
+defs = build_definitions(
+    settings.catalog_path(),
+    settings.data_dir(),
+    settings.benchmarks_path(),
+    settings.warehouse_url(),
+)

@@ -9,6 +9,13 @@ data root (tests, a shared disk) without editing anything:
   ``r1_assets/evaluate/benchmarks.yaml``).
 - ``R1_ASSETS_MODELS_DIR``: converted local models (default: ``<data root>/models``), so several
   data roots can share one converted teacher.
+- ``R1_ASSETS_WAREHOUSE_URL``: where the warehouse (``warehouse/``) and the exports
+  (``exports/``) live: a local folder or ``s3://bucket/prefix`` (default: the data root). Caches,
+  models and the Dagster home stay in the data root. S3 is reached with the standard AWS
+  variables (``AWS_ENDPOINT_URL``, ``AWS_REGION``, ``AWS_ACCESS_KEY_ID``,
+  ``AWS_SECRET_ACCESS_KEY``, ``AWS_SESSION_TOKEN``); ``R1_ASSETS_S3_MAX_ATTEMPTS`` (default 10)
+  and ``R1_ASSETS_S3_TIMEOUT_S`` (default 60) bound each request's retries and wait
+  (``storage.objects``).
 
 The Dagster instance (``r1_assets.runs.instance`` writes ``$DAGSTER_HOME/dagster.yaml`` from them;
 unset, it is the embedded one: SQLite under ``$DAGSTER_HOME``, runs as local processes):
@@ -49,11 +56,16 @@ def benchmarks_path() -> Path:
     return Path(os.environ.get("R1_ASSETS_BENCHMARKS", DEFAULT_BENCHMARKS_PATH)).resolve()
 
 
+def warehouse_url() -> str:
+    return os.environ.get(WAREHOUSE_URL_ENV) or str(data_dir())
+
+
 def models_dir(data_root: Path | None = None) -> Path:
     default = (data_root or data_dir()) / "models"
     return Path(os.environ.get("R1_ASSETS_MODELS_DIR", default)).resolve()
 
 
+WAREHOUSE_URL_ENV = "R1_ASSETS_WAREHOUSE_URL"
 POSTGRES_URL_ENV = "R1_ASSETS_POSTGRES_URL"
 RAY_ADDRESS_ENV = "R1_ASSETS_RAY_ADDRESS"
 MAX_CONCURRENT_RUNS_ENV = "R1_ASSETS_MAX_CONCURRENT_RUNS"
@@ -65,6 +77,16 @@ RUN_WORKER_ENV = (
     "R1_ASSETS_CATALOG",
     "R1_ASSETS_BENCHMARKS",
     "R1_ASSETS_MODELS_DIR",
+    WAREHOUSE_URL_ENV,
+    "R1_ASSETS_S3_MAX_ATTEMPTS",
+    "R1_ASSETS_S3_TIMEOUT_S",
+    "AWS_ENDPOINT_URL",
+    "AWS_ENDPOINT_URL_S3",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
     POSTGRES_URL_ENV,
     "DAGSTER_PG_PASSWORD",  # the password of the instance Dagster's Helm chart configures
 )

@@ -3,6 +3,7 @@
 import functools
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -139,7 +140,9 @@ def deduped_pool(
     if settings.first_pass == "static":
         # the static model proposes pairs; only their rows are embedded with the configured
         # model (through its cache), so problem_embeddings need not cover the pool
-        static = static_model(models_dir(store.root), embedder.model, log=context.log.info)
+        static = static_model(
+            models_dir(Path(warehouse.root)), embedder.model, log=context.log.info
+        )
         embeddings = functools.partial(_embed, embedder=embedder, log=context.log.info)
         missing, without_embedding = [], 0
     else:
@@ -160,7 +163,7 @@ def deduped_pool(
         ranked,
         embeddings,
         settings,
-        index_path=store.root / "cache" / "dedup" / f"{embedder.key}.usearch",
+        index_path=Path(warehouse.root) / "cache" / "dedup" / f"{embedder.key}.usearch",
         model_key=embedder.key,
         static=static,
     )

@@ -154,7 +154,7 @@ def sft_dataset(
     export, table = write_sft_dataset(
         store,
         mixture,
-        Path(warehouse.root) / "exports" / "sft_dataset",
+        Path(warehouse.root) / "exports",  # the local spool when the warehouse is in S3
         token_counter(tokenizer_path),
         lambda content_hash, tokens: dataset_card(
             mixture, counts, licenses, tokens, policy, content_hash, config.tokenizer
@@ -167,9 +167,9 @@ def sft_dataset(
             "dagster/row_count": mixture.height,
             "path": dg.MetadataValue.path(str(store.partition_path(SFT_DATASET.path[-1]))),
             "content_hash": export.content_hash,
-            "export_folder": dg.MetadataValue.path(str(export.folder)),
-            "jsonl": dg.MetadataValue.path(str(export.jsonl)),
-            "dataset_card": dg.MetadataValue.md(export.card.read_text()),
+            "export_folder": dg.MetadataValue.path(export.folder),
+            "jsonl": dg.MetadataValue.path(export.jsonl),
+            "dataset_card": dg.MetadataValue.md(export.card),
             "per_source": dg.MetadataValue.md(markdown_table(counts, counts.height)),
             "token_lengths": dg.MetadataValue.md(markdown_table(table, table.height)),
             "domain_plot": bar_plot(

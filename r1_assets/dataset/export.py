@@ -18,29 +18,28 @@ import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from r1_assets.dataset.mixture import SFT_SCHEMA, mixture_with_messages
+from r1_assets.storage.objects import ObjectStore
 from r1_assets.storage.warehouse import Warehouse
 from r1_assets.text.markdown import markdown_table
 
+EXPORTS_PREFIX = "exports/sft_dataset"
 LINEAGE = ("response_uid", "problem_uid", "source", "source_row_id", "source_revision")
 
 
 @dataclass(frozen=True)
 class Export:
-    folder: Path
+    folder: str  # a local path or an s3:// URL
     content_hash: str
     rows: int
+    card: str  # the README's text
 
     @property
-    def jsonl(self) -> Path:
-        return self.folder / "train.jsonl"
+    def jsonl(self) -> str:
+        return f"{self.folder}/train.jsonl"
 
     @property
-    def parquet(self) -> Path:
-        return self.folder / "train.parquet"
-
-    @property
-    def card(self) -> Path:
-        return self.folder / "README.md"
+    def parquet(self) -> str:
+        return f"{self.folder}/train.parquet"
 
 
 def jsonl_lines(mixture: pl.DataFrame) -> list[str]:
@@ -120,13 +119,21 @@ class TokenLengths:
 
 
 class ExportWriter:
-    """An export written batch by batch: train.jsonl and train.parquet go to a temp folder while
-    the JSONL is hashed; ``finish`` names the folder by the hash (same rows, same folder: an
-    existing one is kept and only its card rewritten). Nothing half-written is ever visible."""
+    """An export written batch by batch: train.jsonl and train.parquet go to a local temp folder
+    (beside the export in a local store, in ``spool`` for object storage) while the JSONL is
+    hashed; ``finish``
+    publishes them under ``<prefix>/<hash[:16]>/`` in ``store``, each file atomically, the README
+    last: a folder with a README is complete (same rows, same folder: only its card is rewritten).
+    Nothing half-written is ever visible under a real name."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.tmp = root / f".export.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp"
+    def __init__(self, store: ObjectStore, prefix: str, spool: Path | None = None) -> None:
+        self.store = store
+        self.prefix = prefix
+        if store.local:
+            spool = store.local_path(prefix)  # same disk: publishing is a rename
+        elif spool is None:
+            raise ValueError(f"{store.url}: an export to object storage needs a local spool")
+        self.tmp = spool / f".export.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp"
         self.tmp.mkdir(parents=True)
         self.jsonl = (self.tmp / "train.jsonl").open("wb")
         self.parquet: pq.ParquetWriter | None = None
@@ -146,28 +153,29 @@ class ExportWriter:
 
     def finish(self, card: Callable[[str], str]) -> Export:
         """Close the files and publish the folder; ``card(content_hash)`` is its README."""
-        self.jsonl.close()
-        if self.parquet is not None:
-            self.parquet.close()
+        self._close()
         content_hash = self.digest.hexdigest()
-        folder = self.root / content_hash[:16]
-        if (folder / "README.md").exists():
-            shutil.rmtree(self.tmp)
+        folder = f"{self.prefix}/{content_hash[:16]}"
+        text = card(content_hash)
+        try:
+            if not self.store.exists(f"{folder}/README.md"):
+                for name in ("train.jsonl", "train.parquet"):  # no rows: no Parquet file
+                    if (self.tmp / name).exists():
+                        self.store.publish(self.tmp / name, f"{folder}/{name}")
             # same rows, maybe another card (tokenizer, licenses, a policy selecting the same rows)
-            tmp_card = folder / f".README.md.{os.getpid()}.tmp"
-            tmp_card.write_text(card(content_hash))
-            os.replace(tmp_card, folder / "README.md")
-        else:
-            (self.tmp / "README.md").write_text(card(content_hash))
-            shutil.rmtree(folder, ignore_errors=True)
-            os.replace(self.tmp, folder)
-        return Export(folder, content_hash, self.rows)
+            self.store.write_bytes(f"{folder}/README.md", text.encode())
+        finally:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+        return Export(self.store.uri(folder), content_hash, self.rows, text)
 
     def abort(self) -> None:
+        self._close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def _close(self) -> None:
         self.jsonl.close()
         if self.parquet is not None:
             self.parquet.close()
-        shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 def dataset_card(
@@ -242,15 +250,16 @@ def dataset_card(
 def write_sft_dataset(
     store: Warehouse,
     mixture: pl.DataFrame,
-    root: Path,
+    spool: Path,
     count: Callable[[Sequence[str]], list[int]],
     card: Callable[[str, pl.DataFrame], str],
 ) -> tuple[Export, pl.DataFrame]:
     """The mixture's rows with their messages, one verified_set file at a time, into the
-    warehouse's ``sft_dataset`` and an export under ``root`` whose README is
-    ``card(content_hash, token_lengths)``; the export and the token lengths table."""
+    warehouse's ``sft_dataset`` and an export under the warehouse's ``exports/sft_dataset``
+    (written locally in ``spool`` first) whose README is ``card(content_hash, token_lengths)``;
+    the export and the token lengths table."""
     tokens = TokenLengths(count)
-    exporter = ExportWriter(root)
+    exporter = ExportWriter(store.store, EXPORTS_PREFIX, spool)
     try:
         with store.writer("sft_dataset", SFT_SCHEMA) as write:
             for batch in tqdm(

@@ -10,8 +10,9 @@ from r1_assets.storage.warehouse import Warehouse
 
 
 class WarehouseIOManager(dg.ConfigurableIOManager):
-    """Polars frames in and out of ``<root>/warehouse/<asset>/<partition>.parquet``, with a DuckDB
-    view per asset in ``<root>/r1.duckdb``."""
+    """Polars frames in and out of ``<root>/warehouse/<asset>/<partition>.parquet`` (``root`` a
+    local folder or an s3:// URL), with a DuckDB view per asset in ``<root>/r1.duckdb`` when
+    local."""
 
     root: str
 
@@ -34,7 +35,7 @@ class WarehouseIOManager(dg.ConfigurableIOManager):
             partition = partition_file_name(keys[0], context.asset_partitions_def)
         path = self.warehouse.write(asset, obj, partition)
         context.add_output_metadata(
-            {"path": dg.MetadataValue.path(str(path)), "duckdb_view": dg.MetadataValue.text(asset)}
+            {"path": dg.MetadataValue.path(path), "duckdb_view": dg.MetadataValue.text(asset)}
         )
 
     def load_input(self, context: dg.InputContext) -> pl.DataFrame:

@@ -8,7 +8,8 @@ from r1_assets.storage.warehouse import Warehouse
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    root: str
+    root: str  # the local data root: caches, models, spools
+    url: str = ""  # where the warehouse and exports live (settings.warehouse_url); "": root
 
     def get(self) -> Warehouse:
-        return Warehouse(self.root)
+        return Warehouse(self.url or self.root)

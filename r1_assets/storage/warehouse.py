@@ -1,9 +1,10 @@
 """Parquet warehouse of record plus a DuckDB catalog of views over it.
 
 Every asset partition is one Parquet file, ``<root>/warehouse/<asset>/<partition>.parquet``,
-written to a temporary file and renamed into place, so readers never see half a file and a crash
-leaves the previous version intact. ``<root>/r1.duckdb`` holds one view per asset over the glob of
-its files, so a new partition is visible without touching the catalog again.
+written under a temporary name and moved into place, so readers never see half a file and a crash
+leaves the previous version intact. The root is a local folder or an S3 prefix
+(``storage.objects``). Locally, ``<root>/r1.duckdb`` holds one view per asset over the glob of its
+files, so a new partition is visible without touching the catalog again.
 
 Why views and not tables: a DuckDB file takes one writer at a time, and Dagster runs partitions in
 parallel processes (the "Could not set lock on file" failures of dagster-duckdb backfills). Here
@@ -14,49 +15,53 @@ partition data never passes through DuckDB at all.
 from __future__ import annotations
 
 import fcntl
-import os
 import re
 import time
-import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 import polars as pl
+import pyarrow as pa
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
+
+from r1_assets.storage.objects import ObjectStore, S3Options
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 UNPARTITIONED = "data"
 
 
 class Warehouse:
-    def __init__(self, root: Path | str) -> None:
-        self.root = Path(root)
-        self.tables_dir = self.root / "warehouse"
-        self.catalog_path = self.root / "r1.duckdb"
-        self._lock_path = self.root / ".r1.duckdb.lock"
+    """``root`` is a local folder or an ``s3://bucket/prefix`` URL (``storage.objects``)."""
+
+    def __init__(self, root: Path | str, s3: S3Options | None = None) -> None:
+        self.store = ObjectStore(root, s3)
+        self.root = self.store.url
+        # the DuckDB catalog file exists only for a local warehouse; over S3, ``query`` registers
+        # the Parquet files as arrow datasets in a connection of its own
+        self.catalog_path = self.store.local_path("r1.duckdb") if self.store.local else None
+        self._lock_path = self.store.local_path(".r1.duckdb.lock") if self.store.local else None
 
     # -- Parquet ----------------------------------------------------------------------------
 
-    def table_dir(self, asset: str) -> Path:
-        return self.tables_dir / _checked(asset)
+    def table_key(self, asset: str) -> str:
+        return f"warehouse/{_checked(asset)}"
 
-    def partition_path(self, asset: str, partition: str | None = None) -> Path:
-        return self.table_dir(asset) / f"{_checked(partition or UNPARTITIONED)}.parquet"
+    def partition_key(self, asset: str, partition: str | None = None) -> str:
+        return f"{self.table_key(asset)}/{_checked(partition or UNPARTITIONED)}.parquet"
 
-    def write(self, asset: str, frame: pl.DataFrame, partition: str | None = None) -> Path:
+    def partition_path(self, asset: str, partition: str | None = None) -> str:
+        """Where one partition's file is: a local path or an s3:// URL."""
+        return self.store.uri(self.partition_key(asset, partition))
+
+    def write(self, asset: str, frame: pl.DataFrame, partition: str | None = None) -> str:
         """Atomically replace one partition's file, then make sure the DuckDB view exists."""
-        path = self.partition_path(asset, partition)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-        try:
-            frame.write_parquet(tmp, compression="zstd", statistics=True)
-            os.replace(tmp, path)
-        finally:
-            tmp.unlink(missing_ok=True)
+        with self.store.open_atomic(self.partition_key(asset, partition)) as sink:
+            frame.write_parquet(sink, compression="zstd", statistics=True)
         self.register_view(asset)
-        return path
+        return self.partition_path(asset, partition)
 
     @contextmanager
     def writer(
@@ -64,23 +69,18 @@ class Warehouse:
     ) -> Iterator[Callable[[pl.DataFrame], None]]:
         """Write one partition batch by batch (one row group each), in memory bounded by the
         batch: the file appears, atomically, when the block ends without an error."""
-        path = self.partition_path(asset, partition)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
         arrow_schema = pl.DataFrame(schema=schema).to_arrow().schema
-        parquet = pq.ParquetWriter(tmp, arrow_schema, compression="zstd")
+        with self.store.open_atomic(self.partition_key(asset, partition)) as sink:
+            parquet = pq.ParquetWriter(sink, arrow_schema, compression="zstd")
 
-        def write(batch: pl.DataFrame) -> None:
-            table = batch.select(list(schema)).cast(dict(schema)).to_arrow()
-            parquet.write_table(table.cast(arrow_schema))
+            def write(batch: pl.DataFrame) -> None:
+                table = batch.select(list(schema)).cast(dict(schema)).to_arrow()
+                parquet.write_table(table.cast(arrow_schema))
 
-        try:
-            yield write
-            parquet.close()
-            os.replace(tmp, path)
-        finally:
-            parquet.close()
-            tmp.unlink(missing_ok=True)
+            try:
+                yield write
+            finally:
+                parquet.close()
         self.register_view(asset)
 
     def iter_batches(
@@ -88,25 +88,26 @@ class Warehouse:
     ) -> Iterator[pl.DataFrame]:
         """The partitions' rows in order, ``batch_rows`` at a time."""
         for key in self._existing(asset, partitions):
-            for batch in pq.ParquetFile(self.partition_path(asset, key)).iter_batches(batch_rows):
-                yield pl.from_arrow(batch)
+            with self.store.open_input(self.partition_key(asset, key)) as handle:
+                for batch in pq.ParquetFile(handle).iter_batches(batch_rows):
+                    yield pl.from_arrow(batch)
 
     def assets(self) -> list[str]:
-        if not self.tables_dir.exists():
-            return []
-        return sorted(p.name for p in self.tables_dir.iterdir() if p.is_dir())
+        return self.store.folders("warehouse")
 
     def delete(self, asset: str, partition: str | None = None) -> None:
         """Remove one partition's file; the asset's view goes when its last file does."""
         with self._catalog_lock(exclusive=True):  # a writer registers views under this lock too
-            self.partition_path(asset, partition).unlink(missing_ok=True)
-            if not self.partitions(asset):
+            self.store.delete(self.partition_key(asset, partition))
+            if not self.partitions(asset) and self.catalog_path is not None:
                 with duckdb.connect(self.catalog_path) as con:
                     con.execute(f'DROP VIEW IF EXISTS "{_checked(asset)}"')
 
     def partitions(self, asset: str) -> list[str]:
-        directory = self.table_dir(asset)
-        return sorted(p.stem for p in directory.glob("*.parquet")) if directory.exists() else []
+        return [name[: -len(".parquet")] for name in self._files(asset)]
+
+    def _files(self, asset: str) -> list[str]:
+        return self.store.files(self.table_key(asset), ".parquet")
 
     def source_partitions(
         self, asset: str, shards: Mapping[str, Sequence[str] | None]
@@ -132,7 +133,9 @@ class Warehouse:
         """One, several or (``None``) all partitions of an asset, concatenated."""
         return pl.concat(
             [
-                pl.read_parquet(self.partition_path(asset, key))
+                pl.read_parquet(
+                    self.partition_path(asset, key), storage_options=self.store.storage_options
+                )
                 for key in self._existing(asset, partitions)
             ],
             how="diagonal_relaxed",
@@ -149,6 +152,7 @@ class Warehouse:
             missing_columns="insert",
             extra_columns="ignore",
             include_file_paths=partition_column,
+            storage_options=self.store.storage_options,
         )
         if partition_column:
             frame = frame.with_columns(
@@ -157,19 +161,25 @@ class Warehouse:
         return frame
 
     def _existing(self, asset: str, partitions: list[str] | None) -> list[str]:
-        keys = self.partitions(asset) if partitions is None else partitions
-        missing = [k for k in keys if not self.partition_path(asset, k).exists()]
+        stored = self.partitions(asset)
+        keys = stored if partitions is None else partitions
+        missing = sorted(set(keys) - set(stored))
         if missing:
             raise FileNotFoundError(f"{asset}: no materialized partition(s) {missing}")
         if not keys:
-            raise FileNotFoundError(f"{asset}: nothing materialized under {self.table_dir(asset)}")
+            raise FileNotFoundError(
+                f"{asset}: nothing materialized under {self.store.uri(self.table_key(asset))}"
+            )
         return keys
 
     # -- DuckDB catalog -----------------------------------------------------------------------
 
     @contextmanager
     def _catalog_lock(self, exclusive: bool) -> Iterator[None]:
-        self.root.mkdir(parents=True, exist_ok=True)
+        if self._lock_path is None:  # no catalog file to guard
+            yield
+            return
+        self._lock_path.parent.mkdir(parents=True, exist_ok=True)
         with self._lock_path.open("a") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
             try:
@@ -178,12 +188,14 @@ class Warehouse:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def register_view(self, asset: str, attempts: int = 20) -> None:
-        """(Re)create the view of one asset over all its Parquet files.
+        """(Re)create the view of one asset over all its Parquet files (local warehouses only).
 
         The flock serializes our own processes; the retries cover a foreign process (a user's
         DuckDB shell, say) holding the file for a moment.
         """
-        pattern = (self.table_dir(asset) / "*.parquet").as_posix().replace("'", "''")
+        if self.catalog_path is None:
+            return
+        pattern = self.store.path(f"{self.table_key(asset)}/*.parquet").replace("'", "''")
         statement = (
             f'CREATE OR REPLACE VIEW "{_checked(asset)}" AS SELECT * FROM '
             f"read_parquet('{pattern}', union_by_name = true)"
@@ -199,6 +211,8 @@ class Warehouse:
                 time.sleep(min(0.05 * 2**attempt, 2.0))
 
     def views(self) -> list[str]:
+        if self.catalog_path is None:
+            return [asset for asset in self.assets() if self.partitions(asset)]
         if not self.catalog_path.exists():
             return []
         return sorted(
@@ -208,6 +222,8 @@ class Warehouse:
 
     def query(self, sql: str) -> pl.DataFrame:
         """Run read-only SQL against the catalog (every asset is a view)."""
+        if self.catalog_path is None:
+            return self._query_objects(sql)
         if not self.catalog_path.exists():
             raise FileNotFoundError(
                 f"{self.catalog_path} does not exist yet: materialize an asset first "
@@ -217,6 +233,33 @@ class Warehouse:
             self._catalog_lock(exclusive=False),
             duckdb.connect(self.catalog_path, read_only=True) as con,
         ):
+            return con.sql(sql).pl()
+
+    def _query_objects(self, sql: str) -> pl.DataFrame:
+        """SQL over a warehouse in object storage: DuckDB's own S3 reader (httpfs) is an extension
+        downloaded at run time, so each asset the query names is handed to DuckDB as a pyarrow
+        dataset over its files (scanned lazily, columns and filters pushed down), under the
+        same name and with the same union of columns as a local view."""
+        named = [
+            asset
+            for asset in self.assets()
+            if re.search(rf"(?<![A-Za-z0-9_]){re.escape(asset)}(?![A-Za-z0-9_])", sql)
+        ]
+        with duckdb.connect() as con:
+            for asset in named:
+                paths = [
+                    self.store.path(f"{self.table_key(asset)}/{f}") for f in self._files(asset)
+                ]
+                if not paths:
+                    continue
+                schema = pa.unify_schemas(
+                    [pq.read_schema(path, filesystem=self.store.fs) for path in paths],
+                    promote_options="permissive",
+                )
+                con.register(
+                    asset,
+                    ds.dataset(paths, schema=schema, format="parquet", filesystem=self.store.fs),
+                )
             return con.sql(sql).pl()
 
 

@@ -55,7 +55,7 @@ def test_a_killed_shard_resumes_alone_without_paying_twice(make_catalog, tmp_pat
         start_new_session=True,
     )
     store = Warehouse(data)
-    first = store.partition_path("problem_embeddings", "big.0000")
+    first = Path(store.partition_path("problem_embeddings", "big.0000"))
     caches = data / "cache" / "embeddings"
 
     def cached() -> int:
@@ -76,7 +76,7 @@ def test_a_killed_shard_resumes_alone_without_paying_twice(make_catalog, tmp_pat
             os.killpg(process.pid, signal.SIGKILL)
     before = cached()
     assert SHARD_ROWS + 40 <= before < 2 * SHARD_ROWS
-    assert not store.partition_path("problem_embeddings", "big.0001").exists()
+    assert not Path(store.partition_path("problem_embeddings", "big.0001")).exists()
     untouched = (first.stat().st_mtime_ns, first.read_bytes())
 
     # the killed shard alone, as the UI's re-execution of its failed run does

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -12,6 +13,7 @@ from r1_assets.dataset.export import (
     dataset_card,
 )
 from r1_assets.dataset.mixture import MixturePolicy, build_mixture, mixture_counts
+from r1_assets.storage.objects import ObjectStore
 from r1_assets.verify.verdicts import VERIFIED_SCHEMA, am_messages
 
 
@@ -158,16 +160,18 @@ def test_the_export_is_content_addressed_am_jsonl_with_a_card(tmp_path):
             "whitespace",
         )  # fmt: skip
 
-    def write_export(frame: pl.DataFrame, root, card) -> object:
-        writer = ExportWriter(root)
+    store = ObjectStore(tmp_path)
+
+    def write_export(frame: pl.DataFrame, card) -> object:
+        writer = ExportWriter(store, "exports")
         for batch in frame.iter_slices(4):
             writer.write(batch)
         return writer.finish(card)
 
-    export = write_export(mixture, tmp_path, card)
+    export = write_export(mixture, card)
     assert export.content_hash == content_hash([mixture])  # the hash of the JSONL, batched or not
     assert export.content_hash == content_hash(mixture.iter_slices(1))
-    lines = export.jsonl.read_text().splitlines()
+    lines = Path(export.jsonl).read_text().splitlines()
     assert len(lines) == 10
     first = json.loads(lines[0])
     assert [m["role"] for m in first["messages"]] == ["user", "assistant"]
@@ -177,13 +181,15 @@ def test_the_export_is_content_addressed_am_jsonl_with_a_card(tmp_path):
         f"<answer>\n{assistant['info']['answer_content']}\n</answer>"
     )
     assert {"response_uid", "problem_uid", "source", "source_row_id"} <= set(first)
-    text = export.card.read_text()
+    text = Path(export.folder, "README.md").read_text()
+    assert text == export.card
     assert export.content_hash in text and "MIT" in text and "math_verify" in text
     assert pl.read_parquet(export.parquet).height == 10
-    again = write_export(mixture, tmp_path, card)
+    again = write_export(mixture, card)
     assert again.folder == export.folder and again.content_hash == export.content_hash
-    assert len(list(tmp_path.iterdir())) == 1  # no temp folders left behind
-    failed = ExportWriter(tmp_path)
+    exports = tmp_path / "exports"
+    assert len(list(exports.iterdir())) == 1  # no temp folders left behind
+    failed = ExportWriter(store, "exports")
     failed.write(mixture.head(2))
     failed.abort()  # a crash mid-export leaves nothing behind either
-    assert len(list(tmp_path.iterdir())) == 1
+    assert len(list(exports.iterdir())) == 1

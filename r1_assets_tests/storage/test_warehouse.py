@@ -50,7 +50,7 @@ def test_round_trip_parquet_and_duckdb_view_agree(tmp_path: Path) -> None:
     a, b = problems_frame("a", 5), problems_frame("b", 3)
     path_a = warehouse.write("raw_problems", a, "a")
     warehouse.write("raw_problems", b, "b")
-    assert path_a == tmp_path / "warehouse" / "raw_problems" / "a.parquet"
+    assert path_a == str(tmp_path / "warehouse" / "raw_problems" / "a.parquet")
     assert_frame_equal(pl.read_parquet(path_a), a)  # nested lists of structs survive
     assert warehouse.partitions("raw_problems") == ["a", "b"]
     assert warehouse.views() == ["raw_problems"]
