@@ -93,7 +93,8 @@ class Warehouse:
                     yield pl.from_arrow(batch)
 
     def assets(self) -> list[str]:
-        return self.store.folders("warehouse")
+        """The assets with at least one stored partition."""
+        return [asset for asset in self.store.folders("warehouse") if self._files(asset)]
 
     def delete(self, asset: str, partition: str | None = None) -> None:
         """Remove one partition's file; the asset's view goes when its last file does."""
@@ -212,7 +213,7 @@ class Warehouse:
 
     def views(self) -> list[str]:
         if self.catalog_path is None:
-            return [asset for asset in self.assets() if self.partitions(asset)]
+            return self.assets()
         if not self.catalog_path.exists():
             return []
         return sorted(

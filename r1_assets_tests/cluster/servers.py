@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import contextlib
 import glob
+import http.client
+import http.server
 import json
 import os
 import pwd
@@ -13,9 +15,15 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
+import pyarrow.fs as pafs
+
+from r1_assets.storage.objects import S3Options
 from r1_assets_tests.conftest import VENV_BIN, free_port, stop_process_group
 
 DATABASE = "dagster"
@@ -255,3 +263,212 @@ class RayCluster:
             for pid in left:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
+
+
+class S3Server:
+    """moto's S3 server (a real S3-protocol endpoint) on 127.0.0.1, with one bucket."""
+
+    BUCKET = "r1-assets"
+    KEY = "testing"  # moto takes any credentials; the clients need some
+
+    def __init__(self, log_dir: Path) -> None:
+        self.port = free_port()
+        self.log_dir = log_dir
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def env(self, endpoint: str | None = None) -> dict[str, str]:
+        """What a process needs to reach the bucket (through ``endpoint``, default directly)."""
+        return {
+            "AWS_ACCESS_KEY_ID": self.KEY,
+            "AWS_SECRET_ACCESS_KEY": self.KEY,
+            "AWS_ENDPOINT_URL": endpoint or self.url,
+            "AWS_REGION": "us-east-1",
+        }
+
+    def options(self, endpoint: str | None = None, **changes) -> S3Options:
+        return S3Options(
+            endpoint_url=endpoint or self.url,
+            region="us-east-1",
+            access_key=self.KEY,
+            secret_key=self.KEY,
+            **changes,
+        )
+
+    def start(self, timeout: float = 60) -> None:
+        with (self.log_dir / "moto.log").open("a") as log:
+            self.process = subprocess.Popen(
+                [str(VENV_BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(self.port)],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.url}/moto-api/", timeout=2):
+                    break
+            except OSError:
+                if self.process.poll() is not None:
+                    raise RuntimeError((self.log_dir / "moto.log").read_text()[-3000:]) from None
+                time.sleep(0.3)
+        else:
+            raise TimeoutError(f"moto_server not up in {timeout}s")
+        creator = pafs.S3FileSystem(
+            access_key=self.KEY,
+            secret_key=self.KEY,
+            endpoint_override=f"127.0.0.1:{self.port}",
+            scheme="http",
+            region="us-east-1",
+            allow_bucket_creation=True,  # r1-assets never creates buckets: a team makes its own
+        )
+        creator.create_dir(self.BUCKET)
+
+    def keys(self, prefix: str = "") -> list[str]:
+        """Every object's key under ``prefix``, hidden ones included."""
+        fs = self.options().filesystem()
+        selector = pafs.FileSelector(
+            f"{self.BUCKET}/{prefix}", recursive=True, allow_not_found=True
+        )
+        return sorted(
+            info.path.split("/", 1)[1]
+            for info in fs.get_file_info(selector)
+            if info.type == pafs.FileType.File
+        )
+
+    def close(self) -> None:
+        if self.process is not None:
+            stop_process_group(self.process)
+            self.process = None
+
+
+class FaultyProxy:
+    """An HTTP proxy in front of the S3 server that, while a fault is on, answers every request
+    with 503 SlowDown (``"503"``) or holds it without an answer until the fault ends, then drops
+    the connection (``"hang"``: a client's timeout). Requests are forwarded byte for byte (a
+    chunked upload stays chunked), so signatures and checksums reach the server unchanged."""
+
+    SLOW_DOWN = (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code>'
+        b"<Message>Please reduce your request rate.</Message></Error>"
+    )
+
+    def __init__(self, upstream_port: int) -> None:
+        self.upstream_port = upstream_port
+        self.port = free_port()
+        self.fault: str | None = None
+        self._trip: tuple[int, str] | None = None  # (forwarded requests, then this fault)
+        self.faulted = 0  # requests that met a fault
+        self.forwarded = 0
+        self._lock = threading.Lock()
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args) -> None:  # quiet
+                pass
+
+            def _body(self) -> bytes:
+                if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+                    raw = bytearray()
+                    while True:
+                        line = self.rfile.readline()
+                        raw += line
+                        size = int(line.split(b";")[0].strip() or b"0", 16)
+                        if size == 0:
+                            while (trailer := self.rfile.readline()) not in (b"\r\n", b"\n", b""):
+                                raw += trailer
+                            raw += b"\r\n"
+                            return bytes(raw)
+                        raw += self.rfile.read(size + 2)
+                return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+
+            def _handle(self) -> None:
+                body = self._body()
+                with proxy._lock:
+                    if proxy._trip is not None and proxy.forwarded >= proxy._trip[0]:
+                        proxy.fault, proxy._trip = proxy._trip[1], None
+                fault = proxy.fault
+                if fault is not None:
+                    with proxy._lock:
+                        proxy.faulted += 1
+                    if fault == "hang":
+                        while proxy.fault == "hang":
+                            time.sleep(0.05)
+                        self.close_connection = True
+                        return
+                    self.send_response(503, "Slow Down")
+                    self.send_header("Content-Type", "application/xml")
+                    self.send_header("Content-Length", str(len(proxy.SLOW_DOWN)))
+                    self.send_header("Connection", "close")
+                    self.end_headers()
+                    if self.command != "HEAD":  # a HEAD answer has no body
+                        self.wfile.write(proxy.SLOW_DOWN)
+                    self.close_connection = True
+                    return
+                upstream = http.client.HTTPConnection("127.0.0.1", proxy.upstream_port, timeout=60)
+                try:
+                    upstream.putrequest(
+                        self.command, self.path, skip_host=True, skip_accept_encoding=True
+                    )
+                    for name, value in self.headers.items():
+                        if name.lower() not in ("expect", "connection"):
+                            upstream.putheader(name, value)
+                    upstream.endheaders()
+                    if body:
+                        upstream.send(body)
+                    response = upstream.getresponse()
+                    data = response.read()
+                    self.send_response(response.status, response.reason)
+                    # a HEAD answer's Content-Length is the object's size: kept as sent
+                    framing = {"transfer-encoding", "connection"}
+                    if self.command != "HEAD":
+                        framing.add("content-length")
+                    for name, value in response.getheaders():
+                        if name.lower() not in framing:
+                            self.send_header(name, value)
+                    if self.command != "HEAD":
+                        self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    if self.command != "HEAD":
+                        self.wfile.write(data)
+                finally:
+                    upstream.close()
+                with proxy._lock:
+                    proxy.forwarded += 1
+
+            do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _handle
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.thread.start()
+
+    @contextlib.contextmanager
+    def failing(self, fault: str) -> Iterator[None]:
+        """Every request meets ``fault`` ("503" or "hang") inside the block."""
+        self.fault = fault
+        try:
+            yield
+        finally:
+            self.fault = None
+
+    def trip_after(self, requests: int, fault: str) -> None:
+        """Turn ``fault`` on (until reset) once ``requests`` more requests went through."""
+        with self._lock:
+            self._trip = (self.forwarded + requests, fault)
+
+    def close(self) -> None:
+        self.fault = None
+        self.server.shutdown()
+        self.server.server_close()
