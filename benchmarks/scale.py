@@ -552,7 +552,7 @@ def stage_dedup(root: Path, embedder: str, first_pass: str = "none") -> dict:
         from r1_assets.settings import models_dir
 
         key, name, load = _embedder("minilm")
-        cache = EmbeddingCache(store.root / "cache" / "embeddings", key)
+        cache = EmbeddingCache(Path(store.root) / "cache" / "embeddings", key)
 
         def lookup(rows):
             return embed_problems(rows, cache, load, name)[0]
@@ -577,7 +577,7 @@ def stage_dedup(root: Path, embedder: str, first_pass: str = "none") -> dict:
             ranked,
             embeddings,
             DedupSettings(),
-            index_path=store.root / "cache" / "dedup" / f"{key}.usearch",
+            index_path=Path(store.root) / "cache" / "dedup" / f"{key}.usearch",
             model_key=key,
         )
     store.write("deduped_pool", decisions, None)
@@ -743,7 +743,7 @@ def stage_sft(root: Path, tokenizer: str) -> dict:
     export, table = write_sft_dataset(
         store,
         mixture,
-        store.root / "exports" / "sft_dataset",
+        Path(store.root) / "exports",
         token_counter(tokenizer),
         lambda content_hash, tokens: dataset_card(
             mixture, counts, licenses, tokens, {"seed": 0}, content_hash, tokenizer

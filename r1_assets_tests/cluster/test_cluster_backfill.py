@@ -1,5 +1,6 @@
-"""Issue 20: the pipeline on a shared PostgreSQL instance with its runs on a 2-node Ray cluster,
-backfilled from the UI's GraphQL API as the UI sends it; rows equal the embedded default's."""
+"""Issue 20: the pipeline on a shared PostgreSQL instance with its runs on a 2-node Ray cluster
+(and, in the first test, its warehouse in S3), backfilled from the UI's GraphQL API as the UI
+sends it; rows equal the embedded default's."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import polars as pl
 import pytest
 import requests
 
 from r1_assets.storage.warehouse import Warehouse
-from r1_assets_tests.cluster.servers import PostgresServer, RayCluster
+from r1_assets_tests.cluster.servers import PostgresServer, RayCluster, S3Server
 from r1_assets_tests.conftest import VENV_BIN, free_port, subprocess_env, write_jsonl
 from r1_assets_tests.test_webserver_e2e import (
     BACKFILL,
@@ -128,9 +130,10 @@ def backfill(url: str, partitions: set[str], log: Path, timeout: float = 900) ->
     raise AssertionError(f"backfill not done in {timeout}s: {runs}\n{log.read_text()[-4000:]}")
 
 
-def assert_rows_as_embedded(catalog: Path, data: Path, root: Path) -> None:
-    """The cluster's partitions and rows (``data``) equal those the embedded default (SQLite,
-    local processes, under ``root``) materializes for the same stages, row for row."""
+def assert_rows_as_embedded(catalog: Path, data: Path | Warehouse, root: Path) -> None:
+    """The cluster's partitions and rows (in ``data``, a data root or a warehouse) equal those the
+    embedded default (SQLite, local processes, under ``root``) materializes for the same stages,
+    row for row."""
     env = subprocess_env(catalog, root / "data", root / "home")
     done = subprocess.run(
         [str(VENV_BIN / "r1-assets"), "materialize", "--select", ",".join(STAGES)],
@@ -140,7 +143,8 @@ def assert_rows_as_embedded(catalog: Path, data: Path, root: Path) -> None:
         timeout=900,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    cluster, embedded = Warehouse(data), Warehouse(root / "data")
+    cluster = data if isinstance(data, Warehouse) else Warehouse(data)
+    embedded = Warehouse(root / "data")
     assert cluster.partitions("raw_problems") == embedded.partitions("raw_problems")
     for asset in ("raw_problems", "problem_embeddings"):
         a, b = cluster.read(asset), embedded.read(asset)
@@ -191,16 +195,21 @@ def ray_jobs(ray: RayCluster) -> dict[str, object]:
     return {j.metadata.get("dagster/run-id"): j for j in jobs}
 
 
-def test_a_backfill_of_two_sources_runs_on_both_ray_nodes_with_postgres(
-    postgres: PostgresServer, make_catalog, tmp_path: Path
+def test_a_backfill_of_two_sources_runs_on_both_ray_nodes_with_postgres_and_s3(
+    postgres: PostgresServer, s3: S3Server, make_catalog, tmp_path: Path
 ) -> None:
+    """The whole shared setup at once: PostgreSQL storage, runs as Ray jobs on two nodes, the
+    warehouse in S3; `r1-assets sql` and `r1-assets lineage` answer from the bucket."""
     catalog, partitions = two_sources(tmp_path, make_catalog)
     log = tmp_path / "dagster_dev.log"
-    with cluster_ui(postgres, catalog, tmp_path) as (url, ray, data):
+    bucket = f"s3://{s3.BUCKET}/pipeline"
+    settings = {"R1_ASSETS_WAREHOUSE_URL": bucket, **s3.env()}
+    with cluster_ui(postgres, catalog, tmp_path, settings=settings) as (url, ray, data):
         wait_for_partitions(url, partitions)
         runs = backfill(url, partitions, log)
         jobs = ray_jobs(ray)
         nodes = ray.node_ids()
+    assert not (data / "warehouse").exists()  # every partition went to the bucket
 
     # one Ray job per shard run, on both nodes (each run reserves the CPU a node has)
     run_ids = {r["runId"] for r in runs}
@@ -210,7 +219,26 @@ def test_a_backfill_of_two_sources_runs_on_both_ray_nodes_with_postgres(
     spans = sorted((r["startTime"], r["endTime"]) for r in runs)
     assert any(b[0] < a[1] for a, b in itertools.pairwise(spans)), spans
 
-    assert_rows_as_embedded(catalog, data, tmp_path / "embedded")
+    warehouse = Warehouse(bucket, s3.options())
+    assert_rows_as_embedded(catalog, warehouse, tmp_path / "embedded")
+
+    # the CLI, configured as the cluster is, reads the same bucket
+    env = subprocess_env(catalog, tmp_path / "elsewhere", tmp_path / "cli-home")
+    env |= settings
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        command = [str(VENV_BIN / "r1-assets"), *args]
+        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+
+    counted = cli("sql", "SELECT source, count(*) AS n FROM raw_problems GROUP BY 1 ORDER BY 1")
+    assert counted.returncode == 0, counted.stderr
+    expected = warehouse.read("raw_problems").group_by("source").len().sort("source")
+    for source, n in expected.iter_rows():
+        assert re.search(rf"│ {source}\s+┆ {n}\s+│", counted.stdout), counted.stdout
+    row = warehouse.read("raw_problems").filter(pl.col("source") == "b").row(0, named=True)
+    traced = cli("lineage", row["problem_uid"])
+    assert traced.returncode == 0, traced.stdout + traced.stderr
+    assert f"raw_problems[b]  row {row['source_row_id']}" in traced.stdout, traced.stdout
 
 
 def test_a_ray_node_killed_mid_run_its_run_is_retried_on_the_other_node(
