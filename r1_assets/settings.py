@@ -17,6 +17,12 @@ data root (tests, a shared disk) without editing anything:
   and ``R1_ASSETS_S3_TIMEOUT_S`` (default 60) bound each request's retries and wait
   (``storage.objects``).
 
+The caches (LLM samples, embeddings, verdicts; ``storage.cache``):
+
+- ``R1_ASSETS_CACHE_URL``: a PostgreSQL URL to keep them in, one table per cache, shared by every
+  machine (default: SQLite files under ``<data root>/cache``). Often the URL of the instance's
+  own database.
+
 The Dagster instance (``r1_assets.runs.instance`` writes ``$DAGSTER_HOME/dagster.yaml`` from them;
 unset, it is the embedded one: SQLite under ``$DAGSTER_HOME``, runs as local processes):
 
@@ -60,12 +66,17 @@ def warehouse_url() -> str:
     return os.environ.get(WAREHOUSE_URL_ENV) or str(data_dir())
 
 
+def cache_url() -> str | None:
+    return os.environ.get(CACHE_URL_ENV) or None
+
+
 def models_dir(data_root: Path | None = None) -> Path:
     default = (data_root or data_dir()) / "models"
     return Path(os.environ.get("R1_ASSETS_MODELS_DIR", default)).resolve()
 
 
 WAREHOUSE_URL_ENV = "R1_ASSETS_WAREHOUSE_URL"
+CACHE_URL_ENV = "R1_ASSETS_CACHE_URL"
 POSTGRES_URL_ENV = "R1_ASSETS_POSTGRES_URL"
 RAY_ADDRESS_ENV = "R1_ASSETS_RAY_ADDRESS"
 MAX_CONCURRENT_RUNS_ENV = "R1_ASSETS_MAX_CONCURRENT_RUNS"
@@ -78,6 +89,7 @@ RUN_WORKER_ENV = (
     "R1_ASSETS_BENCHMARKS",
     "R1_ASSETS_MODELS_DIR",
     WAREHOUSE_URL_ENV,
+    CACHE_URL_ENV,
     "R1_ASSETS_S3_MAX_ATTEMPTS",
     "R1_ASSETS_S3_TIMEOUT_S",
     "AWS_ENDPOINT_URL",

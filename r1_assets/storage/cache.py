@@ -25,17 +25,21 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import polars as pl
 import pyarrow as pa
 from tqdm import tqdm
+
+from r1_assets import settings
 
 DB_NAME = "cache.sqlite"
 WRITES = "writes"  # how many times a key was added: 1 unless something was paid for twice
@@ -89,7 +93,9 @@ def _locked(exc: sqlite3.OperationalError) -> bool:
 
 
 class KeyValueCache:
-    """Rows of ``schema`` keyed by the string column ``key``, in ``directory/cache.sqlite``.
+    """Rows of ``schema`` keyed by the string column ``key``, in ``directory/cache.sqlite`` or,
+    with ``database`` (a PostgreSQL URL; default ``settings.cache_url()``), in one table of that
+    database named after the directory (``storage.cache_postgres``).
 
     ``model`` names the model a whole cache belongs to (an embedding namespace), ``model_column``
     the column naming each row's model (the LLM cache's ``model_id``), ``group_column`` the column
@@ -105,6 +111,7 @@ class KeyValueCache:
         model: str | None = None,
         model_column: str | None = None,
         group_column: str | None = None,
+        database: str | None = None,
     ) -> None:
         self.directory = Path(directory)
         self.schema = pl.Schema(schema)
@@ -120,13 +127,18 @@ class KeyValueCache:
             if column is not None and column not in self.schema:
                 raise CacheError(f"{column!r} is not a column of the schema")
         self._types = {name: dtype_name(dtype) for name, dtype in self.schema.items()}
-        self._connection: sqlite3.Connection | None = None
-        self._pid: int | None = None
+        self.database = settings.cache_url() if database is None else (database or None)
+        self._table: CacheTable = _postgres_table(self) if self.database else SqliteTable(self)
         self._lock = threading.Lock()
 
     @property
     def path(self) -> Path:
         return self.directory / DB_NAME
+
+    @property
+    def location(self) -> str:
+        """Where the rows are, for messages: the SQLite file or the PostgreSQL table."""
+        return self._table.location
 
     def description(self) -> dict:
         return {
@@ -138,21 +150,13 @@ class KeyValueCache:
         }
 
     @classmethod
-    def open(cls, directory: Path | str) -> KeyValueCache:
-        """An existing cache, described by its own file (for maintenance)."""
-        path = Path(directory) / DB_NAME
-        if not path.is_file():
-            raise CacheError(f"no cache at {path}")
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
-        try:
-            row = connection.execute("SELECT value FROM meta WHERE name = 'description'").fetchone()
-        except sqlite3.DatabaseError as exc:
-            raise CacheError(f"{path} is not a readable cache: {exc}") from exc
-        finally:
-            connection.close()
-        if row is None:
-            raise CacheError(f"{path} has no description")
-        described = json.loads(row[0])
+    def open(cls, directory: Path | str, database: str | None = None) -> KeyValueCache:
+        """An existing cache, described by its own storage (for maintenance)."""
+        database = settings.cache_url() if database is None else (database or None)
+        if database:
+            described = _postgres_module().stored_description(database, Path(directory))
+        else:
+            described = SqliteTable.stored_description(Path(directory))
         return cls(
             directory,
             {name: _dtype(kind) for name, kind in described["schema"].items()},
@@ -160,121 +164,20 @@ class KeyValueCache:
             model=described.get("model"),
             model_column=described.get("model_column"),
             group_column=described.get("group_column"),
+            database=database or "",
         )
 
-    # -- connection ---------------------------------------------------------------------------
-
-    def _db(self) -> sqlite3.Connection:
-        if self._connection is None or self._pid != os.getpid():  # opened before a fork: reopen
-            self.directory.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(
-                self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
-            )
-            try:
-                self._retry(lambda: self._prepare(connection))
-            except sqlite3.DatabaseError as exc:
-                connection.close()
-                if isinstance(exc, sqlite3.OperationalError) and _locked(exc):
-                    raise CacheError(
-                        f"{self.path} stayed locked by another process for "
-                        f"{LOCK_DEADLINE_S:.0f} s: {exc}"
-                    ) from exc
-                raise CacheError(f"{self.path} is not a readable cache: {exc}") from exc
-            except BaseException:
-                connection.close()
-                raise
-            self._connection, self._pid = connection, os.getpid()
-            try:
-                self._import_legacy_shards()
-            except BaseException:
-                self.close()
-                raise
-        return self._connection
-
-    def _exists(self) -> bool:
-        return self.path.exists() or bool(self.legacy_shards())
-
-    def _prepare(self, connection: sqlite3.Connection) -> None:
-        # 16 KiB pages (before the first table; a no-op on an existing file): rows of 1.5-4 KB
-        # (an embedding, a short sample) pack 4-10 a page, where 4 KiB pages fit one or two
-        connection.execute("PRAGMA page_size=16384")
-        connection.execute("PRAGMA journal_mode=WAL")
-        # WAL + NORMAL: a committed transaction survives the process being killed; a power cut
-        # may roll back the last ones (never corrupts). The Parquet shards promised no more.
-        connection.execute("PRAGMA synchronous=NORMAL")
-        # the upper levels of the key index and the table stay in memory (64 MB per open
-        # cache), the rest is read through a memory map instead of a read call per page
-        connection.execute("PRAGMA cache_size=-65536")
-        connection.execute("PRAGMA mmap_size=1073741824")
-        columns = ", ".join(
-            f"{_quote(name)} {_SCALARS[kind][1] if kind in _SCALARS else 'BLOB'}"
-            + (" PRIMARY KEY NOT NULL" if name == self.key else "")
-            for name, kind in self._types.items()
-        )
-        description = json.dumps(self.description(), sort_keys=True)
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            connection.execute(
-                f"CREATE TABLE IF NOT EXISTS entries ({columns}, {WRITES} INTEGER NOT NULL)"
-            )
-            connection.execute(
-                "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)"
-            )
-            connection.execute("CREATE TABLE IF NOT EXISTS imported_shards (name TEXT PRIMARY KEY)")
-            for column in {self.model_column, self.group_column} - {None}:
-                # stats per model and pruning one model read this index, not every row
-                connection.execute(
-                    f"CREATE INDEX IF NOT EXISTS {_quote('entries_by_' + column)} "
-                    f"ON entries ({_quote(column)})"
-                )
-            connection.execute(
-                "INSERT OR IGNORE INTO meta VALUES ('description', ?)", (description,)
-            )
-            stored = connection.execute(
-                "SELECT value FROM meta WHERE name = 'description'"
-            ).fetchone()[0]
-            connection.execute("COMMIT")
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
+    def _check_description(self, stored: str) -> None:
         theirs = json.loads(stored)
         if theirs["schema"] != self._types or theirs["key"] != self.key:
             raise CacheError(
-                f"{self.path} holds {theirs['schema']} keyed by {theirs['key']!r}, not "
+                f"{self.location} holds {theirs['schema']} keyed by {theirs['key']!r}, not "
                 f"{self._types} keyed by {self.key!r}: another kind of cache is in this "
                 "directory (move it aside or point the cache elsewhere)"
             )
 
-    def _retry(self, operation):
-        """Run ``operation``, retrying while another process holds the lock."""
-        deadline = time.monotonic() + LOCK_DEADLINE_S
-        delay = 0.05
-        while True:
-            try:
-                return operation()
-            except sqlite3.OperationalError as exc:
-                if not _locked(exc) or time.monotonic() > deadline:
-                    raise
-                time.sleep(delay * (1 + random.random()))
-                delay = min(delay * 2, 2.0)
-
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, the write lock taken up front (no deadlock on upgrade)."""
-        connection = self._db()
-        self._retry(lambda: connection.execute("BEGIN IMMEDIATE"))
-        try:
-            yield connection
-            self._retry(lambda: connection.execute("COMMIT"))
-        except BaseException:
-            if connection.in_transaction:
-                connection.execute("ROLLBACK")
-            raise
-
     def close(self) -> None:
-        if self._connection is not None and self._pid == os.getpid():
-            self._connection.close()
-        self._connection = None
+        self._table.close()
 
     def __enter__(self) -> KeyValueCache:
         return self
@@ -284,7 +187,7 @@ class KeyValueCache:
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
-        state.update(_connection=None, _pid=None, _lock=None)
+        state.update(_lock=None)
         return state
 
     def __setstate__(self, state: dict) -> None:
@@ -296,17 +199,16 @@ class KeyValueCache:
     def lookup(self, keys: list[str]) -> pl.DataFrame:
         """Cached rows for these keys (each key once), in the order the keys are first asked."""
         wanted = pl.Series(self.key, keys, dtype=pl.String).drop_nulls().unique(maintain_order=True)
-        if wanted.is_empty() or not self._exists():
+        if wanted.is_empty() or not self._table.exists():
             return pl.DataFrame(schema=self.schema)
         columns = ", ".join(_quote(name) for name in self.schema)
         frames = []
         with self._lock:
-            connection = self._db()
             for start in range(0, len(wanted), LOOKUP_CHUNK):
                 chunk = wanted[start : start + LOOKUP_CHUNK].to_list()
                 marks = ",".join("?" * len(chunk))
-                query = f"SELECT {columns} FROM entries WHERE {_quote(self.key)} IN ({marks})"
-                rows = self._retry(lambda q=query, c=chunk: connection.execute(q, c).fetchall())
+                query = f"SELECT {columns} FROM {{entries}} WHERE {_quote(self.key)} IN ({marks})"
+                rows = self._table.read(query, chunk)
                 if rows:
                     frames.append(self._decode(rows, list(self.schema)))
         if not frames:
@@ -323,20 +225,19 @@ class KeyValueCache:
 
     def scan(self, batch_rows: int = 100_000) -> Iterator[pl.DataFrame]:
         """Every stored row with its ``writes``, ``batch_rows`` at a time, in key order."""
-        if not self._exists():
+        if not self._table.exists():
             return
         names = [*self.schema, WRITES]
         columns = ", ".join(_quote(name) for name in names)
         key = _quote(self.key)
         last = None
         while True:
+            where = f"WHERE {key} > ?" if last is not None else ""
             with self._lock:
-                connection = self._db()
-                where = f"WHERE {key} > ?" if last is not None else ""
-                rows = connection.execute(
-                    f"SELECT {columns} FROM entries {where} ORDER BY {key} LIMIT ?",
+                rows = self._table.read(
+                    f"SELECT {columns} FROM {{entries}} {where} ORDER BY {key} LIMIT ?",
                     ([last] if last is not None else []) + [batch_rows],
-                ).fetchall()
+                )
             if not rows:
                 return
             last = rows[-1][names.index(self.key)]
@@ -344,52 +245,47 @@ class KeyValueCache:
 
     def count(self) -> int:
         """Entries stored (each key once)."""
-        if not self._exists():
+        if not self._table.exists():
             return 0
         with self._lock:
-            return self._db().execute("SELECT count(*) FROM entries").fetchone()[0]
+            return int(self._table.read("SELECT count(*) FROM {entries}")[0][0])
 
     def writes(self) -> int:
         """Rows ever added, a key added twice counted twice (``count()`` if nothing was)."""
-        if not self._exists():
+        if not self._table.exists():
             return 0
         with self._lock:
-            return (
-                self._db().execute(f"SELECT coalesce(sum({WRITES}), 0) FROM entries").fetchone()[0]
-            )
+            found = self._table.read(f"SELECT coalesce(sum({WRITES}), 0) FROM {{entries}}")
+            return int(found[0][0])
 
     def size_bytes(self) -> int:
-        """The cache's files on disk: the database, its write-ahead log, legacy shards."""
-        files = [self.path, self.path.with_name(DB_NAME + "-wal"), *self.legacy_shards()]
-        return sum(path.stat().st_size for path in files if path.exists())
+        """What the cache takes: its files on disk, or its table in the database."""
+        return self._table.size_bytes()
 
     def groups(self) -> dict[str, int]:
         """Entries per value of ``group_column`` (per model for the LLM cache)."""
-        if self.group_column is None or not self._exists():
+        if self.group_column is None or not self._table.exists():
             return {}
         column = _quote(self.group_column)
         with self._lock:
-            found = self._db().execute(
-                f"SELECT {column}, count(*) FROM entries GROUP BY {column} ORDER BY {column}"
+            found = self._table.read(
+                f"SELECT {column}, count(*) FROM {{entries}} GROUP BY {column} ORDER BY {column}"
             )
-            return {str(value): n for value, n in found.fetchall()}
+            return {str(value): int(n) for value, n in found}
 
     def compact(self, progress: Callable[[], None] | None = None) -> None:
-        """Fold the write-ahead log into the database and rebuild it without free pages
-        (VACUUM; it waits for other writers and blocks them while it runs). ``progress`` is
-        called now and then while it works."""
-        if not self._exists():
+        """Give the space of deleted rows back (SQLite: fold the write-ahead log in and VACUUM;
+        PostgreSQL: VACUUM FULL); it waits for other writers and blocks them while it runs.
+        ``progress`` is called now and then while it works."""
+        if not self._table.exists():
             return
         with self._lock:
-            connection = self._db()
-            if progress is not None:
-                connection.set_progress_handler(lambda: progress() or 0, 100_000)
-            try:
-                self._retry(lambda: connection.execute("PRAGMA wal_checkpoint(TRUNCATE)"))
-                self._retry(lambda: connection.execute("VACUUM"))
-                self._retry(lambda: connection.execute("PRAGMA wal_checkpoint(TRUNCATE)"))
-            finally:
-                connection.set_progress_handler(None, 0)
+            self._table.compact(progress)
+
+    def drop(self) -> None:
+        """Delete the whole cache (a pruned embedding namespace)."""
+        self.close()
+        self._table.drop()
 
     # -- writing ------------------------------------------------------------------------------
 
@@ -408,33 +304,24 @@ class KeyValueCache:
         if frame[self.key].null_count():
             raise CacheError(f"rows for {self.directory} have a null {self.key!r}")
         rows = self._encode(frame)
-        with self._lock, self._write() as connection:
-            self._insert(connection, rows)
-
-    def _insert(self, connection: sqlite3.Connection, rows: list[tuple]) -> None:
-        names = ", ".join(_quote(name) for name in self.schema)
-        marks = ", ".join("?" * len(self.schema))
-        connection.executemany(
-            f"INSERT INTO entries ({names}, {WRITES}) VALUES ({marks}, 1) "
-            f"ON CONFLICT({_quote(self.key)}) DO UPDATE SET {WRITES} = {WRITES} + 1",
-            rows,
-        )
+        with self._lock, self._table.transaction() as write:
+            self._table.insert(write, rows)
 
     def delete_where(self, column: str, value: str, chunk: int = 10_000) -> Iterator[int]:
         """Delete the rows whose ``column`` is ``value``, ``chunk`` rows per transaction (other
         writers go on between them); yields the number deleted by each."""
         if column not in self.schema:
-            raise CacheError(f"{column!r} is not a column of {self.path}")
-        if not self._exists():
+            raise CacheError(f"{column!r} is not a column of {self.location}")
+        if not self._table.exists():
             return
         key = _quote(self.key)
         while True:
-            with self._lock, self._write() as connection:
-                deleted = connection.execute(
-                    f"DELETE FROM entries WHERE {key} IN "
-                    f"(SELECT {key} FROM entries WHERE {_quote(column)} = ? LIMIT ?)",
+            with self._lock, self._table.transaction() as write:
+                deleted = write(
+                    f"DELETE FROM {{entries}} WHERE {key} IN "
+                    f"(SELECT {key} FROM {{entries}} WHERE {_quote(column)} = ? LIMIT ?)",
                     (value, chunk),
-                ).rowcount
+                )
             if not deleted:
                 return
             yield deleted
@@ -468,7 +355,7 @@ class KeyValueCache:
         for name, kind in kinds.items():
             if kind in _VECTORS:
                 dtype, layout = _VECTORS[kind]
-                columns.append(_blobs_to_vectors(frame[name], layout, dtype, self.path))
+                columns.append(_blobs_to_vectors(frame[name], layout, dtype, self.location))
             else:
                 columns.append(frame[name].cast(pl.Boolean) if kind == "Boolean" else frame[name])
         return pl.DataFrame(columns)
@@ -481,16 +368,212 @@ class KeyValueCache:
             return []
         return sorted(self.directory.glob("*.parquet"))
 
+
+# one write transaction: ``write(sql, params)`` runs a statement in it and returns its row count
+Write = Callable[..., int]
+
+
+class CacheTable(Protocol):
+    """Where one cache's rows live. SQL is written with ``{entries}`` for the table and ``?``
+    for parameters; each backend puts in its own."""
+
+    location: str
+
+    def exists(self) -> bool: ...
+    def read(self, sql: str, params: Sequence = ()) -> list[tuple]: ...
+    def transaction(self) -> AbstractContextManager[Write]: ...
+    def insert(self, write: Write, rows: list[tuple]) -> None: ...
+    def size_bytes(self) -> int: ...
+    def compact(self, progress: Callable[[], None] | None) -> None: ...
+    def drop(self) -> None: ...
+    def close(self) -> None: ...
+
+
+class SqliteTable:
+    """``directory/cache.sqlite``: the ``entries`` table, its ``meta`` (the description) and the
+    names of the legacy shards imported."""
+
+    def __init__(self, cache: KeyValueCache) -> None:
+        self.cache = cache
+        self.path = cache.directory / DB_NAME
+        self.location = str(self.path)
+        self._connection: sqlite3.Connection | None = None
+        self._pid: int | None = None
+
+    @staticmethod
+    def stored_description(directory: Path) -> dict:
+        path = directory / DB_NAME
+        if not path.is_file():
+            raise CacheError(f"no cache at {path}")
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+        try:
+            row = connection.execute("SELECT value FROM meta WHERE name = 'description'").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise CacheError(f"{path} is not a readable cache: {exc}") from exc
+        finally:
+            connection.close()
+        if row is None:
+            raise CacheError(f"{path} has no description")
+        return json.loads(row[0])
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_connection": None, "_pid": None}
+
+    def _db(self) -> sqlite3.Connection:
+        if self._connection is None or self._pid != os.getpid():  # opened before a fork: reopen
+            self.cache.directory.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(
+                self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+            )
+            try:
+                self._retry(lambda: self._prepare(connection))
+            except sqlite3.DatabaseError as exc:
+                connection.close()
+                if isinstance(exc, sqlite3.OperationalError) and _locked(exc):
+                    raise CacheError(
+                        f"{self.path} stayed locked by another process for "
+                        f"{LOCK_DEADLINE_S:.0f} s: {exc}"
+                    ) from exc
+                raise CacheError(f"{self.path} is not a readable cache: {exc}") from exc
+            except BaseException:
+                connection.close()
+                raise
+            self._connection, self._pid = connection, os.getpid()
+            try:
+                self._import_legacy_shards()
+            except BaseException:
+                self.close()
+                raise
+        return self._connection
+
+    def exists(self) -> bool:
+        return self.path.exists() or bool(self.cache.legacy_shards())
+
+    def _prepare(self, connection: sqlite3.Connection) -> None:
+        # 16 KiB pages (before the first table; a no-op on an existing file): rows of 1.5-4 KB
+        # (an embedding, a short sample) pack 4-10 a page, where 4 KiB pages fit one or two
+        connection.execute("PRAGMA page_size=16384")
+        connection.execute("PRAGMA journal_mode=WAL")
+        # WAL + NORMAL: a committed transaction survives the process being killed; a power cut
+        # may roll back the last ones (never corrupts). The Parquet shards promised no more.
+        connection.execute("PRAGMA synchronous=NORMAL")
+        # the upper levels of the key index and the table stay in memory (64 MB per open
+        # cache), the rest is read through a memory map instead of a read call per page
+        connection.execute("PRAGMA cache_size=-65536")
+        connection.execute("PRAGMA mmap_size=1073741824")
+        cache = self.cache
+        columns = ", ".join(
+            f"{_quote(name)} {_SCALARS[kind][1] if kind in _SCALARS else 'BLOB'}"
+            + (" PRIMARY KEY NOT NULL" if name == cache.key else "")
+            for name, kind in cache._types.items()
+        )
+        description = json.dumps(cache.description(), sort_keys=True)
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            connection.execute(
+                f"CREATE TABLE IF NOT EXISTS entries ({columns}, {WRITES} INTEGER NOT NULL)"
+            )
+            connection.execute(
+                "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)"
+            )
+            connection.execute("CREATE TABLE IF NOT EXISTS imported_shards (name TEXT PRIMARY KEY)")
+            for column in {cache.model_column, cache.group_column} - {None}:
+                # stats per model and pruning one model read this index, not every row
+                connection.execute(
+                    f"CREATE INDEX IF NOT EXISTS {_quote('entries_by_' + column)} "
+                    f"ON entries ({_quote(column)})"
+                )
+            connection.execute(
+                "INSERT OR IGNORE INTO meta VALUES ('description', ?)", (description,)
+            )
+            stored = connection.execute(
+                "SELECT value FROM meta WHERE name = 'description'"
+            ).fetchone()[0]
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        cache._check_description(stored)
+
+    def _retry(self, operation):
+        """Run ``operation``, retrying while another process holds the lock."""
+        deadline = time.monotonic() + LOCK_DEADLINE_S
+        delay = 0.05
+        while True:
+            try:
+                return operation()
+            except sqlite3.OperationalError as exc:
+                if not _locked(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(delay * (1 + random.random()))
+                delay = min(delay * 2, 2.0)
+
+    def read(self, sql: str, params: Sequence = ()) -> list[tuple]:
+        connection = self._db()
+        query = sql.format(entries="entries")
+        return self._retry(lambda: connection.execute(query, list(params)).fetchall())
+
+    @contextmanager
+    def transaction(self) -> Iterator[Write]:
+        """One write transaction, the write lock taken up front (no deadlock on upgrade)."""
+        connection = self._db()
+
+        def write(sql: str, params: Sequence = ()) -> int:
+            return connection.execute(sql.format(entries="entries"), list(params)).rowcount
+
+        self._retry(lambda: connection.execute("BEGIN IMMEDIATE"))
+        try:
+            yield write
+            self._retry(lambda: connection.execute("COMMIT"))
+        except BaseException:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise
+
+    def insert(self, write: Write, rows: list[tuple]) -> None:
+        names = ", ".join(_quote(name) for name in self.cache.schema)
+        marks = ", ".join("?" * len(self.cache.schema))
+        self._db().executemany(
+            f"INSERT INTO entries ({names}, {WRITES}) VALUES ({marks}, 1) "
+            f"ON CONFLICT({_quote(self.cache.key)}) DO UPDATE SET {WRITES} = {WRITES} + 1",
+            rows,
+        )
+
+    def size_bytes(self) -> int:
+        files = [self.path, self.path.with_name(DB_NAME + "-wal"), *self.cache.legacy_shards()]
+        return sum(path.stat().st_size for path in files if path.exists())
+
+    def compact(self, progress: Callable[[], None] | None) -> None:
+        connection = self._db()
+        if progress is not None:
+            connection.set_progress_handler(lambda: progress() or 0, 100_000)
+        try:
+            self._retry(lambda: connection.execute("PRAGMA wal_checkpoint(TRUNCATE)"))
+            self._retry(lambda: connection.execute("VACUUM"))
+            self._retry(lambda: connection.execute("PRAGMA wal_checkpoint(TRUNCATE)"))
+        finally:
+            connection.set_progress_handler(None, 0)
+
+    def drop(self) -> None:
+        self.close()
+        shutil.rmtree(self.cache.directory, ignore_errors=True)
+
+    def close(self) -> None:
+        if self._connection is not None and self._pid == os.getpid():
+            self._connection.close()
+        self._connection = None
+
     def _import_legacy_shards(self) -> None:
-        if not self.legacy_shards():
+        cache = self.cache
+        if not cache.legacy_shards():
             return
         imported = []
-        with self._write() as connection:  # one transaction: a crash imports nothing
-            done = {name for (name,) in connection.execute("SELECT name FROM imported_shards")}
-            shards = [path for path in self.legacy_shards() if path.name not in done]
+        with self.transaction() as write:  # one transaction: a crash imports nothing
+            done = {name for (name,) in self._db().execute("SELECT name FROM imported_shards")}
+            shards = [path for path in cache.legacy_shards() if path.name not in done]
             bar = tqdm(
                 total=len(shards),
-                desc=f"importing the Parquet shards of {self.directory}",
+                desc=f"importing the Parquet shards of {cache.directory}",
                 unit="shard",
                 disable=len(shards) < 100,
             )
@@ -505,29 +588,40 @@ class KeyValueCache:
                     ) from exc
                 group.append(shard)
                 if rows >= IMPORT_ROWS or index == len(shards) - 1:
-                    self._import_group(connection, group)
+                    self._import_group(write, group)
                     bar.update(len(group))
                     group, rows = [], 0
             bar.close()
-            connection.executemany(
+            self._db().executemany(
                 "INSERT OR IGNORE INTO imported_shards VALUES (?)", [(s.name,) for s in shards]
             )
             imported = shards
-        for shard in [*imported, *(p for p in self.legacy_shards() if p.name in done)]:
+        for shard in [*imported, *(p for p in cache.legacy_shards() if p.name in done)]:
             shard.unlink(missing_ok=True)
 
-    def _import_group(self, connection: sqlite3.Connection, shards: list[Path]) -> None:
+    def _import_group(self, write: Write, shards: list[Path]) -> None:
+        cache = self.cache
         try:
-            frame = pl.read_parquet(shards, columns=list(self.schema))
-            frame = frame.cast(dict(self.schema))
+            frame = pl.read_parquet(shards, columns=list(cache.schema))
+            frame = frame.cast(dict(cache.schema))
         except (OSError, pl.exceptions.PolarsError) as exc:
             raise CacheError(
-                f"cannot import the Parquet shards {shards[0].name}… of {self.directory} "
-                f"({exc}): they do not hold this cache's columns {list(self.schema)}"
+                f"cannot import the Parquet shards {shards[0].name}… of {cache.directory} "
+                f"({exc}): they do not hold this cache's columns {list(cache.schema)}"
             ) from exc
-        frame = frame.filter(pl.col(self.key).is_not_null())
+        frame = frame.filter(pl.col(cache.key).is_not_null())
         for start in range(0, frame.height, 10_000):
-            self._insert(connection, self._encode(frame.slice(start, 10_000)))
+            self.insert(write, cache._encode(frame.slice(start, 10_000)))
+
+
+def _postgres_module():
+    from r1_assets.storage import cache_postgres  # psycopg2 comes with the cluster extra
+
+    return cache_postgres
+
+
+def _postgres_table(cache: KeyValueCache) -> CacheTable:
+    return _postgres_module().PostgresTable(cache)
 
 
 def _vectors_to_blobs(series: pl.Series, layout: str, name: str) -> list[bytes | None]:
@@ -548,7 +642,7 @@ def _vectors_to_blobs(series: pl.Series, layout: str, name: str) -> list[bytes |
     ]
 
 
-def _blobs_to_vectors(series: pl.Series, layout: str, dtype: pl.DataType, path: Path) -> pl.Series:
+def _blobs_to_vectors(series: pl.Series, layout: str, dtype: pl.DataType, path: str) -> pl.Series:
     array = series.to_arrow()
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()

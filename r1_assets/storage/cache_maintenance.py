@@ -4,17 +4,18 @@ Every cache directory holds one ``cache.sqlite`` that describes itself (storage.
 module needs no cache class: the LLM cache (``cache/llm``, rows per ``model_id``), one embedding
 namespace per model (``cache/embeddings/<model key>``) and the verdict cache (``cache/verdicts``,
 rows per verifier). A folder still holding Parquet shards of the old layout is listed as such:
-the run that next opens it imports them.
+the run that next opens it imports them. With ``R1_ASSETS_CACHE_URL`` the caches are the ones
+the PostgreSQL database registers (``storage.cache_postgres``), named as their folders would be.
 """
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tqdm import tqdm
 
+from r1_assets import settings
 from r1_assets.storage.cache import DB_NAME, CacheError, KeyValueCache
 
 
@@ -41,6 +42,11 @@ def human_bytes(n: float) -> str:
 def cache_directories(root: Path) -> tuple[list[Path], list[Path]]:
     """The cache directories under ``root`` (each with a database), and the folders holding only
     Parquet shards of the old layout."""
+    database = settings.cache_url()
+    if database:
+        from r1_assets.storage.cache_postgres import cache_names
+
+        return [root / name for name in cache_names(database)], []
     if not root.is_dir():
         return [], []
     caches = sorted(path.parent for path in root.rglob(DB_NAME))
@@ -156,7 +162,7 @@ def prune(root: Path, model: str, targets: list[PruneTarget]) -> None:
     for target in targets:
         directory = root / target.name
         if target.whole:
-            shutil.rmtree(directory)
+            KeyValueCache.open(directory).drop()
             continue
         with (
             KeyValueCache.open(directory) as cache,

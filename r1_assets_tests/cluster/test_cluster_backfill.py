@@ -16,6 +16,8 @@ import polars as pl
 import pytest
 import requests
 
+from r1_assets.storage.cache import KeyValueCache
+from r1_assets.storage.cache_postgres import cache_names
 from r1_assets.storage.warehouse import Warehouse
 from r1_assets_tests.cluster.servers import PostgresServer, RayCluster, S3Server
 from r1_assets_tests.conftest import VENV_BIN, free_port, subprocess_env, write_jsonl
@@ -153,6 +155,16 @@ def assert_rows_as_embedded(catalog: Path, data: Path | Warehouse, root: Path) -
         assert a.drop(drop).sort("problem_uid").equals(b.drop(drop).sort("problem_uid")), asset
 
 
+def assert_nothing_paid_twice(database: str, data: Path) -> None:
+    """Every cache the runs wrote (in PostgreSQL) holds each key once, written once: what a
+    killed run finished, its retry looked up rather than paid for again."""
+    names = cache_names(database)
+    assert any(name.startswith("embeddings/") for name in names), names
+    for name in names:
+        with KeyValueCache.open(data / "cache" / name, database=database) as cache:
+            assert cache.count() > 0 and cache.writes() == cache.count(), name
+
+
 TWO_NODES = {
     "head": {"num_cpus": 1, "resources": {"head_node": 1}},
     "worker": {"num_cpus": 1, "resources": {"worker_node": 1}},
@@ -174,6 +186,7 @@ def cluster_ui(
     ray = RayCluster(nodes, {**env, "RAY_USAGE_STATS_ENABLED": "0"}, tmp_path)
     env |= {
         "R1_ASSETS_POSTGRES_URL": postgres.url,
+        "R1_ASSETS_CACHE_URL": postgres.url,  # the caches shared by both nodes
         "R1_ASSETS_RAY_ADDRESS": ray.address,
         "R1_ASSETS_MAX_CONCURRENT_RUNS": "2",
         **(settings or {}),
@@ -276,6 +289,7 @@ def test_a_ray_node_killed_mid_run_its_run_is_retried_on_the_other_node(
     assert retry["status"] == "SUCCESS" and jobs[retry["runId"]].driver_node_id == nodes["head"]
     failed = [r for r in runs if r["status"] == "FAILURE"]
     assert [r["runId"] for r in failed] == [victim["runId"]]  # the other shards: untouched
+    assert_nothing_paid_twice(postgres.url, data)
     assert_rows_as_embedded(catalog, data, tmp_path / "embedded")
 
 

@@ -1,0 +1,193 @@
+"""Issue 20: the LLM, embedding and verdict caches in PostgreSQL (``R1_ASSETS_CACHE_URL``), shared
+by every machine: the SQLite cache's contract (typed rows read back exactly, first write wins and
+every write counted, concurrent writer processes, kill -9) on a real server, the import of an old
+``cache.sqlite``, and ``r1-assets cache`` over the database."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import psycopg2
+import pytest
+from polars.testing import assert_frame_equal
+
+from r1_assets.cli import main
+from r1_assets.dedup.cache import CACHE_SCHEMA, EmbeddingCache
+from r1_assets.llm.cache import LLMCache
+from r1_assets.llm.types import Completion
+from r1_assets.storage.cache import DB_NAME, CacheError, KeyValueCache
+from r1_assets.storage.cache_postgres import REGISTRY, cache_name, libpq_url
+from r1_assets_tests.cluster.servers import PostgresServer
+from r1_assets_tests.storage.cache_writer import SCHEMA, rows
+from r1_assets_tests.storage.test_cache import WRITER, vectors, writer_env
+
+pytestmark = [pytest.mark.cluster, pytest.mark.timeout(600)]
+
+
+@pytest.fixture
+def database(postgres: PostgresServer, monkeypatch) -> Iterator[str]:
+    monkeypatch.setenv("R1_ASSETS_CACHE_URL", postgres.url)
+    yield postgres.url
+
+
+def registered(url: str) -> list[str]:
+    with psycopg2.connect(libpq_url(url)) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", (REGISTRY,))
+        if not cursor.fetchone()[0]:
+            return []
+        cursor.execute(f"SELECT name FROM {REGISTRY} ORDER BY name")
+        return [name for (name,) in cursor.fetchall()]
+
+
+def test_rows_come_back_typed_and_exact_and_every_write_is_counted(
+    database: str, tmp_path: Path
+) -> None:
+    root = tmp_path / "data" / "cache" / "embeddings"
+    cache = EmbeddingCache(root, "model-a")
+    assert cache.lookup(["u1"]).is_empty() and cache.count() == 0
+    assert registered(database) == []  # looking up an absent cache creates nothing
+    stored = vectors([f"u{i}" for i in range(50)])
+    odd = np.array([1e-45, -0.0, 3.4028235e38, np.inf, 1 / 3], dtype=np.float32)
+    special = pl.DataFrame(
+        {"problem_uid": ["odd", "empty"], "embedding": [odd, np.zeros(0, np.float32)]},
+        schema={"problem_uid": pl.String, "embedding": pl.List(pl.Float32)},
+    ).with_columns(n_tokens=pl.lit(7, pl.Int32), truncated=pl.lit(None, pl.Boolean))
+    cache.add(stored)
+    cache.add(special)
+    assert registered(database) == ["embeddings/model-a"]
+    assert not (root / "model-a" / DB_NAME).exists()  # nothing on disk
+
+    found = EmbeddingCache(root, "model-a").lookup(["u3", "odd", "missing", "empty", "u3"])
+    assert found.schema == pl.Schema(CACHE_SCHEMA)
+    assert found["problem_uid"].to_list() == ["u3", "odd", "empty"]
+    assert_frame_equal(found[:1], stored[3])
+    back = found.filter(pl.col("problem_uid") == "odd")["embedding"].to_numpy()[0]
+    assert back.dtype == np.float32 and back.tobytes() == odd.tobytes()  # bit for bit
+    assert found.filter(pl.col("problem_uid") == "odd")["truncated"].to_list() == [None]
+    assert found.filter(pl.col("problem_uid") == "empty")["embedding"].to_list() == [[]]
+
+    plain = KeyValueCache(tmp_path / "cache" / "plain", SCHEMA, "key")
+    plain.add(rows([1, 2], writer=1))
+    plain.add(rows([2, 3, 3], writer=2))  # a key twice in one batch: first row, two writes
+    found = plain.lookup(["k0000001", "k0000002", "k0000003"])
+    assert found["writer"].to_list() == [1, 1, 2]
+    counted = plain.read_all()
+    assert dict(zip(counted["key"], counted["writes"], strict=True)) == {
+        "k0000001": 1,
+        "k0000002": 2,
+        "k0000003": 2,
+    }
+    assert (plain.count(), plain.writes()) == (3, 5)
+    assert [frame.height for frame in plain.scan(batch_rows=2)] == [2, 1]
+    with pytest.raises(CacheError, match="another kind of cache"):
+        KeyValueCache(tmp_path / "cache" / "plain", {"key": pl.String}, "key").lookup(["k"])
+
+
+def test_concurrent_writers_and_a_killed_writer_lose_nothing(database: str, tmp_path: Path) -> None:
+    env = {**writer_env(), "R1_ASSETS_CACHE_URL": database}
+    n_writers, per_writer, batch = 4, 2000, 50
+    go = tmp_path / "go"
+    starts = [w * per_writer // 2 for w in range(n_writers)]
+    processes = [
+        subprocess.Popen(
+            [
+                *(sys.executable, str(WRITER), "overlap", str(tmp_path / "cache" / "c"), str(w)),
+                *(str(start), str(start + per_writer), str(batch), str(go)),
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for w, start in enumerate(starts)
+    ]
+    time.sleep(1.0)
+    go.touch()
+    for process in processes:
+        out, err = process.communicate(timeout=300)
+        assert process.returncode == 0 and out == "done\n", err[-2000:]
+    stored = KeyValueCache(tmp_path / "cache" / "c", SCHEMA, "key").read_all()
+    expected: dict[str, int] = {}
+    for start in starts:
+        for i in range(start, start + per_writer):
+            expected[f"k{i:07d}"] = expected.get(f"k{i:07d}", 0) + 1
+    assert stored.height == len(expected)  # each key once
+    assert dict(zip(stored["key"], stored["writes"], strict=True)) == expected  # no write lost
+
+    process = subprocess.Popen(
+        [sys.executable, str(WRITER), "forever", str(tmp_path / "cache" / "k"), "200"],
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        committed = 0
+        while committed < 20 * 200:
+            line = process.stdout.readline()
+            assert line, "the writer died on its own"
+            committed = int(line)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    cache = KeyValueCache(tmp_path / "cache" / "k", SCHEMA, "key")
+    count = cache.count()
+    assert count >= committed and count % 200 == 0  # whole batches only
+    cache.add(rows([count], writer=1))
+    assert cache.count() == count + 1
+
+
+def test_an_old_sqlite_cache_is_imported_once_with_its_write_counts(
+    database: str, tmp_path: Path, monkeypatch
+) -> None:
+    folder = tmp_path / "data" / "cache" / "llm"
+    monkeypatch.delenv("R1_ASSETS_CACHE_URL")
+    local = LLMCache(folder)
+    local.put(
+        "teacher@1", [(f"t{i}", Completion(f"text {i}", "stop", 1, 2, 0.1)) for i in range(30)]
+    )
+    local.put("teacher@1", [("t0", Completion("again", "stop", 1, 2, 0.1))])  # paid twice
+    local.close()
+    monkeypatch.setenv("R1_ASSETS_CACHE_URL", database)
+
+    moved = LLMCache(folder)
+    assert moved.count() == 30 and moved.writes() == 31
+    found = moved.lookup(["t0", "t29"])
+    assert found["text"].to_list() == ["text 0", "text 29"]  # the first write, as on disk
+    assert not (folder / DB_NAME).exists() and (folder / f"{DB_NAME}.imported").exists()
+    # the file back (a copy left on another machine): its rows are not counted again
+    (folder / f"{DB_NAME}.imported").rename(folder / DB_NAME)
+    again = LLMCache(folder)
+    assert (again.count(), again.writes()) == (30, 31)
+
+
+def test_cache_commands_work_on_the_database(database: str, tmp_path: Path, monkeypatch, capsys):
+    data = tmp_path / "data"
+    monkeypatch.setenv("R1_ASSETS_DATA_DIR", str(data))
+    llm = LLMCache(data / "cache" / "llm")
+    llm.put("teacher@1", [(f"t{i}", Completion("x" * 500, "stop", 1, 2, 0.1)) for i in range(500)])
+    llm.put("labeler@2", [("l0", Completion("y", "stop", 1, 2, 0.1))])
+    EmbeddingCache(data / "cache" / "embeddings", "emb-a").add_vectors(
+        ["p0", "p1"], np.ones((2, 4), np.float32), [1, 1], [False, False]
+    )
+    assert main(["cache", "stats"]) == 0
+    out = capsys.readouterr().out
+    assert "embeddings/emb-a" in out and "model emb-a" in out
+    assert re.search(r"model_id teacher@1\s+500\n", out), out
+    assert main(["cache", "prune", "--model", "teacher@1", "--yes"]) == 0
+    assert LLMCache(data / "cache" / "llm").groups() == {"labeler@2": 1}
+    assert main(["cache", "prune", "--model", "emb-a", "--yes"]) == 0
+    assert registered(database) == ["llm"]
+    assert main(["cache", "compact"]) == 0
+    assert "llm" in capsys.readouterr().out
+    assert cache_name(data / "cache" / "embeddings" / "emb-a") == "embeddings/emb-a"
