@@ -89,6 +89,7 @@ def test_the_compose_settings_point_at_its_own_services() -> None:
     env = services["dagster"]["environment"]
     assert set(env) <= setting_names()
     assert urlparse(env[settings.POSTGRES_URL_ENV]).hostname in services
+    assert env[settings.CACHE_URL_ENV] == env[settings.POSTGRES_URL_ENV]  # one database
     assert urlparse(env[settings.RAY_ADDRESS_ENV]).hostname in services
     assert all(services[name]["environment"] == env for name in ("ray-head", "ray-gpu"))
 
