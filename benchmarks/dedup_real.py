@@ -1,10 +1,10 @@
 """Dedup precision on real problem sets: what the default settings would merge where no (or few)
 duplicates are expected.
 
-    python benchmarks/dedup_real.py ../shared/datasets/math500/test.jsonl \
-        ../shared/datasets/gsm8k/test.jsonl ../shared/datasets/gsm8k/train.jsonl \
-        ../shared/datasets/mbpp/mbpp.jsonl ../shared/datasets/humaneval/HumanEval.jsonl \
-        ../shared/datasets/aime24/test.jsonl
+    python benchmarks/dedup_real.py r1_assets/evaluate/data/math500/test.jsonl \
+        r1_assets/evaluate/data/gsm8k/test.jsonl r1_assets/evaluate/data/gsm8k/train.jsonl \
+        r1_assets/evaluate/data/mbpp/mbpp.jsonl r1_assets/evaluate/data/humaneval/HumanEval.jsonl \
+        r1_assets/evaluate/data/aime24/test.jsonl
 
 The planted pairs of benchmarks/dedup.py measure recall; this measures the other side. Benchmark
 sets are curated to hold distinct problems, so every pair that would be merged is a candidate

@@ -35,11 +35,12 @@ import re
 import time
 from pathlib import Path
 
+from r1_assets.settings import BENCHMARK_DATA_DIR
 from r1_assets.text.answers import bare_reference, extract_final_answer
 from r1_assets.verify.math_answer import MATH_VERIFIER_VERSION, MathCheck, MathVerifier
 
 RESULTS = Path(__file__).parent / "results"
-DATASETS = Path("/work/shared/datasets")
+DATASETS = BENCHMARK_DATA_DIR
 _CALC = re.compile(r"<<[^<>]*=\s*([^<>=]+?)\s*>>")
 
 

@@ -21,9 +21,10 @@ from dataclasses import asdict
 from pathlib import Path
 
 from r1_assets.sandbox import Sandbox, SandboxLimits
+from r1_assets.settings import BENCHMARK_DATA_DIR
 
 RESULTS = Path(__file__).parent / "results"
-DATASETS = Path("/work/shared/datasets")
+DATASETS = BENCHMARK_DATA_DIR
 
 Job = tuple[str, str, list[dict]]  # (task id, program, tests)
 

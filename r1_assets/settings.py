@@ -48,6 +48,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = PACKAGE_DIR.parent
 DEFAULT_CATALOG_PATH = PACKAGE_DIR / "catalog" / "sources.yaml"
 DEFAULT_BENCHMARKS_PATH = PACKAGE_DIR / "evaluate" / "benchmarks.yaml"
+# the public benchmark files shipped with the package (its README.md: licenses and sources)
+BENCHMARK_DATA_DIR = PACKAGE_DIR / "evaluate" / "data"
 
 
 def data_dir() -> Path:

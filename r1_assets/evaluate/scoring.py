@@ -142,9 +142,12 @@ def score_samples(
     """
     by_id = {
         row["item_id"]: row
-        for row in items.select(
-            "benchmark", "item_id", "reference", "test_cases", "scorer"
-        ).iter_rows(named=True)
+        for row in items.with_columns(
+            # items stored before setup_code existed have none
+            setup_code=pl.col("setup_code") if "setup_code" in items.columns else pl.lit(None)
+        )
+        .select("benchmark", "item_id", "reference", "test_cases", "scorer", "setup_code")
+        .iter_rows(named=True)
     }
     if len(by_id) != items.height:
         raise ValueError("item ids are not unique: score one benchmark at a time")
@@ -181,7 +184,9 @@ def score_samples(
                 row["detail"] = "no complete ```python code block in the answer"
                 continue
             row["answer"] = program
-            code_jobs.append((len(rows) - 1, code_prelude + program, item["test_cases"] or []))
+            setup = item.get("setup_code")
+            program = code_prelude + program + (f"\n\n{setup}\n" if setup else "")
+            code_jobs.append((len(rows) - 1, program, item["test_cases"] or []))
         else:
             raise ValueError(f"item {item['item_id']!r}: unknown scorer {scorer!r}")
     if math_jobs and math_verifier is None:

@@ -42,6 +42,7 @@ from r1_assets.verify.math_answer import MathVerifier
 from r1_assets_tests.conftest import REAL_ROWS, write_jsonl
 
 DEMOS = {"demo_math": 8, "demo_aime": 4, "demo_gpqa": 4, "demo_livecodebench": 3}
+SHIPPED = {"math500": 500, "aime24": 30, "gsm8k": 1319, "humaneval": 164, "mbpp": 500}
 LIMITS = SandboxLimits(wall_s=5.0, cpu_s=2, memory_mb=256, nproc=32, output_kb=64)
 
 
@@ -85,14 +86,84 @@ def write_catalog(tmp_path: Path, *entries: dict[str, Any]) -> BenchmarkCatalog:
 
 
 def test_shipped_catalog(catalog: BenchmarkCatalog) -> None:
-    assert set(DEMOS) | {"math500", "aime24", "gpqa_diamond", "livecodebench"} == set(catalog.names)
+    assert set(DEMOS) | set(SHIPPED) | {"gpqa_diamond", "livecodebench"} == set(catalog.names)
     aime = catalog.get("aime24")
     assert isinstance(aime, BenchmarkSpec) and aime.published is not None
     qwen7 = aime.published.scores["DeepSeek-R1-Distill-Qwen-7B"]
     assert qwen7 == {"pass@1": 55.5, "cons@64": 83.3}
-    assert (
-        catalog.resolve(aime.location) == catalog.base_dir / "../shared/datasets/aime24/test.jsonl"
+    # the shipped files resolve inside the package, wherever it is installed
+    data = settings.BENCHMARK_DATA_DIR
+    assert catalog.resolve(aime.location).resolve() == data / "aime24" / "test.jsonl"
+
+
+@pytest.mark.parametrize("name", sorted(SHIPPED))
+def test_every_shipped_real_benchmark_loads_whole(catalog: BenchmarkCatalog, name: str) -> None:
+    load = load_benchmark(catalog.get(name), catalog)
+    assert load.skip_reason is None and load.quarantine.is_empty(), load.quarantine.to_dicts()
+    assert load.items.height == SHIPPED[name]
+    assert load.items["item_id"].n_unique() == SHIPPED[name]
+    assert load.items["scorer"].to_list() == [catalog.get(name).scorer] * SHIPPED[name]
+    if name == "gsm8k":  # the number after '####', separators dropped
+        first = load.items.row(0, named=True)
+        assert first["problem"].startswith("Janet’s ducks") and first["reference"] == "18"
+        assert "1,000" not in "".join(load.items["reference"])
+
+
+def test_a_user_provided_benchmark_says_how_to_get_its_files(
+    catalog: BenchmarkCatalog, tmp_path: Path
+) -> None:
+    gpqa = catalog.get("gpqa_diamond")
+    load = load_benchmark(gpqa.model_copy(update={"location": str(tmp_path / "*.csv")}), catalog)
+    assert load.quarantine["reason"].to_list() == ["source_missing"]
+    assert "huggingface.co/datasets/Idavidrein/gpqa" in (load.skip_reason or "")
+    assert "data/benchmarks/gpqa_diamond/" in (load.skip_reason or "")
+
+
+def test_humaneval_and_mbpp_canonical_solutions_pass_their_own_asserts(
+    catalog: BenchmarkCatalog, sandbox: Sandbox
+) -> None:
+    """The shipped code benchmarks scored as a model's answer would be: the canonical solution in
+    a code block passes; the signature alone (a function returning None) fails."""
+    rows = {
+        "humaneval": [json.loads(line) for line in (settings.BENCHMARK_DATA_DIR / "humaneval" /
+                                                     "HumanEval.jsonl").open()][:6],
+        "mbpp": [json.loads(line) for line in (settings.BENCHMARK_DATA_DIR / "mbpp" /
+                                                "test.jsonl").open()][:6],
+    }  # fmt: skip
+    mbpp_367 = next(
+        json.loads(line)
+        for line in (settings.BENCHMARK_DATA_DIR / "mbpp" / "test.jsonl").open()
+        if json.loads(line)["task_id"] == 367
     )
+    rows["mbpp"].append(mbpp_367)  # its asserts need the tree its setup code builds
+    for name, chosen in rows.items():
+        items = load_benchmark(catalog.get(name), catalog).items
+        ids = [str(r["task_id"]) for r in chosen]
+        items = items.filter(pl.col("item_id").is_in(ids))
+        assert items.height == len(ids)
+        assert all(t["kind"] == "assert" for ts in items["test_cases"] for t in ts)
+        solutions = {
+            str(r["task_id"]): r["prompt"] + r["canonical_solution"] if name == "humaneval"
+            else r["code"]
+            for r in chosen
+        }  # fmt: skip
+        samples = [
+            {"item_id": i, "sample_index": 0, "text": f"```python\n{code}\n```"}
+            for i, code in solutions.items()
+        ]
+        if name == "humaneval":
+            samples += [
+                {
+                    "item_id": r["task_id"],
+                    "sample_index": 1,
+                    "text": f"```python\n{r['prompt']}\n```",
+                }
+                for r in chosen
+            ]
+        scored = score_samples(items, samples, sandbox=sandbox)
+        right = scored.filter(pl.col("sample_index") == 0)
+        assert right["correct"].all(), right.filter(~pl.col("correct")).to_dicts()
+        assert not scored.filter(pl.col("sample_index") == 1)["correct"].any()
 
 
 @pytest.mark.parametrize("name", sorted(DEMOS))

@@ -16,12 +16,15 @@ from r1_assets.catalog.kernel import (
     known_roles,
     registry,
 )
+from r1_assets.evaluate.benchmarks.code import HUMANEVAL, MBPP
 from r1_assets.evaluate.benchmarks.gpqa import GPQA
 from r1_assets.evaluate.benchmarks.items import BenchmarkFormat, Scorer
 from r1_assets.evaluate.benchmarks.livecodebench import LIVECODEBENCH
-from r1_assets.evaluate.benchmarks.math import AIME, MATH500
+from r1_assets.evaluate.benchmarks.math import AIME, GSM8K, MATH500
 
-FORMATS: dict[str, BenchmarkFormat] = registry(MATH500, AIME, GPQA, LIVECODEBENCH)
+FORMATS: dict[str, BenchmarkFormat] = registry(
+    MATH500, AIME, GSM8K, GPQA, LIVECODEBENCH, HUMANEVAL, MBPP
+)
 
 
 class PublishedScores(BaseModel):
@@ -66,6 +69,11 @@ class BenchmarkSpec(BaseModel):
         default_factory=dict, description="Overrides of the format's column names: role -> column."
     )
     published: PublishedScores | None = None
+    obtain: str = Field(
+        default="",
+        description="How to get the files, for a benchmark users provide themselves: shown "
+        "when the location matches nothing.",
+    )
 
     @field_validator("location")
     @classmethod

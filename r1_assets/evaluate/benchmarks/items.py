@@ -25,6 +25,9 @@ ITEM_SCHEMA = pl.Schema(
         "choices": pl.List(pl.String),  # options in the order shown as A-D (choice only)
         "test_cases": pl.List(TEST_CASE_DTYPE),  # public then private (sandbox only)
         "starter_code": pl.String,
+        # run after the model's program, before its tests (MBPP's test_setup_code builds the
+        # fixtures its asserts use: the tests see the program's objects only through handles)
+        "setup_code": pl.String,
         "scorer": pl.String,  # math_verify | sandbox | choice
         "metadata": pl.String,  # JSON: location and the benchmark's other fields of interest
     }
@@ -70,6 +73,7 @@ class ParsedItem:
     choices: list[str] | None = None
     test_cases: list[dict[str, Any]] = field(default_factory=list)
     starter_code: str | None = None
+    setup_code: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
 
 

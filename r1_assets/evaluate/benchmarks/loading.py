@@ -95,6 +95,7 @@ class ItemBuilder(EntryBuilder):
             "choices": parsed.choices,
             "test_cases": parsed.test_cases,
             "starter_code": parsed.starter_code,
+            "setup_code": parsed.setup_code,
             "scorer": spec.scorer,
             "metadata": json.dumps(
                 {"location": record.location, **parsed.metadata},
@@ -137,7 +138,10 @@ def load_benchmark(entry: BenchmarkSpec | InvalidEntry, catalog: BenchmarkCatalo
                 rows_read += 1
                 builder.add(record)
     except SourceReadError as exc:  # items read before the failure are kept
-        builder.reject(entry.location, exc.reason, "location", exc.detail)
+        detail = exc.detail
+        if exc.reason == "source_missing" and entry.obtain:
+            detail = f"{detail}. {entry.obtain}"
+        builder.reject(entry.location, exc.reason, "location", detail)
     except OSError as exc:  # e.g. a file removed between listing and hashing
         builder.reject(entry.location, "source_unreadable", "location", str(exc))
     return BenchmarkLoad(entry.name, entry.scorer, revision, files, rows_read, *builder.frames())

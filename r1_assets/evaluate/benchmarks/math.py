@@ -1,11 +1,11 @@
-"""Math benchmarks: MATH-500 and AIME, scored by math-verify on the last boxed answer, each
+"""Math benchmarks: MATH-500, AIME and GSM8K, scored by math-verify on the last boxed answer, each
 parser beside its column map."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from r1_assets.catalog.kernel import Row
+from r1_assets.catalog.kernel import Row, RowError
 from r1_assets.evaluate.benchmarks.items import (
     BenchmarkFormat,
     ParsedItem,
@@ -63,5 +63,37 @@ AIME = BenchmarkFormat(
     {"id": "id", "problem": "problem", "answer": "answer", "url": "url"},
     parse_aime,
     fallbacks={"problem": ("question", "Problem"), "answer": ("Answer",), "id": ("ID",)},
+    scorer="math_verify",
+)
+
+
+def gsm8k_answer(solution: str) -> str | None:
+    """GSM8K's final answer: what follows ``####`` in its worked solution, thousands separators
+    removed ("#### 1,200" -> "1200")."""
+    _, mark, answer = solution.rpartition("####")
+    answer = answer.strip().replace(",", "")
+    return answer if mark and answer else None
+
+
+def parse_gsm8k(row: Row) -> ParsedItem:
+    problem = problem_text(row)
+    solution = row.text("answer", required=True) or ""
+    answer = gsm8k_answer(solution)
+    if answer is None:
+        raise RowError("missing_answer", row.column("answer"), "no '#### <answer>' line")
+    return ParsedItem(
+        problem=problem,
+        prompt=MATH_PROMPT.format(problem=problem),
+        item_id=row.scalar_text("id"),
+        reference=answer,
+    )
+
+
+GSM8K = BenchmarkFormat(
+    "gsm8k",
+    "GSM8K (openai/grade-school-math): question, answer (a worked solution ending in "
+    "'#### <number>')",
+    {"id": "id", "problem": "question", "answer": "answer"},
+    parse_gsm8k,
     scorer="math_verify",
 )
