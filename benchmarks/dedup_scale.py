@@ -46,7 +46,7 @@ from r1_assets.dedup.pool import decide, rank_rows
 from r1_assets.dedup.settings import DedupSettings
 from r1_assets.dedup.static import StaticModel, static_model
 
-SHARED = project.PROJECT_ROOT.parent.parent / "shared" / "datasets"
+SHARED = project.BENCHMARK_DATA_DIR
 REAL_FILES = [
     "math500/test.jsonl",
     "gsm8k/test.jsonl",
@@ -230,7 +230,9 @@ def main() -> None:
     parser.add_argument(
         "--full-max", type=int, default=100_000, help="largest pool the full path runs on"
     )
-    parser.add_argument("--real", nargs="*", type=Path, help="JSONL sets (default: shared ones)")
+    parser.add_argument(
+        "--real", nargs="*", type=Path, help="JSONL sets (default: the shipped ones)"
+    )
     parser.add_argument("--skip-real", action="store_true")
     args = parser.parse_args()
 
