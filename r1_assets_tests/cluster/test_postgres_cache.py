@@ -5,12 +5,7 @@ every write counted, concurrent writer processes, kill -9) on a real server, the
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,7 +23,14 @@ from r1_assets.storage.cache import DB_NAME, CacheError, KeyValueCache
 from r1_assets.storage.cache_postgres import REGISTRY, cache_name, libpq_url
 from r1_assets_tests.cluster.servers import PostgresServer
 from r1_assets_tests.storage.cache_writer import SCHEMA, rows
-from r1_assets_tests.storage.test_cache import WRITER, vectors, writer_env
+from r1_assets_tests.storage.test_cache import (
+    assert_awkward_rows_exact,
+    assert_overlapping_writers_lose_nothing,
+    awkward_rows,
+    killed_writer_count,
+    vectors,
+    writer_env,
+)
 
 pytestmark = [pytest.mark.cluster, pytest.mark.timeout(600)]
 
@@ -56,13 +58,8 @@ def test_rows_come_back_typed_and_exact_and_every_write_is_counted(
     assert cache.lookup(["u1"]).is_empty() and cache.count() == 0
     assert registered(database) == []  # looking up an absent cache creates nothing
     stored = vectors([f"u{i}" for i in range(50)])
-    odd = np.array([1e-45, -0.0, 3.4028235e38, np.inf, 1 / 3], dtype=np.float32)
-    special = pl.DataFrame(
-        {"problem_uid": ["odd", "empty"], "embedding": [odd, np.zeros(0, np.float32)]},
-        schema={"problem_uid": pl.String, "embedding": pl.List(pl.Float32)},
-    ).with_columns(n_tokens=pl.lit(7, pl.Int32), truncated=pl.lit(None, pl.Boolean))
     cache.add(stored)
-    cache.add(special)
+    cache.add(awkward_rows())
     assert registered(database) == ["embeddings/model-a"]
     assert not (root / "model-a" / DB_NAME).exists()  # nothing on disk
 
@@ -70,10 +67,7 @@ def test_rows_come_back_typed_and_exact_and_every_write_is_counted(
     assert found.schema == pl.Schema(CACHE_SCHEMA)
     assert found["problem_uid"].to_list() == ["u3", "odd", "empty"]
     assert_frame_equal(found[:1], stored[3])
-    back = found.filter(pl.col("problem_uid") == "odd")["embedding"].to_numpy()[0]
-    assert back.dtype == np.float32 and back.tobytes() == odd.tobytes()  # bit for bit
-    assert found.filter(pl.col("problem_uid") == "odd")["truncated"].to_list() == [None]
-    assert found.filter(pl.col("problem_uid") == "empty")["embedding"].to_list() == [[]]
+    assert_awkward_rows_exact(found)
 
     plain = KeyValueCache(tmp_path / "cache" / "plain", SCHEMA, "key")
     plain.add(rows([1, 2], writer=1))
@@ -94,57 +88,8 @@ def test_rows_come_back_typed_and_exact_and_every_write_is_counted(
 
 def test_concurrent_writers_and_a_killed_writer_lose_nothing(database: str, tmp_path: Path) -> None:
     env = {**writer_env(), "R1_ASSETS_CACHE_URL": database}
-    n_writers, per_writer, batch = 4, 2000, 50
-    go = tmp_path / "go"
-    starts = [w * per_writer // 2 for w in range(n_writers)]
-    processes = [
-        subprocess.Popen(
-            [
-                *(sys.executable, str(WRITER), "overlap", str(tmp_path / "cache" / "c"), str(w)),
-                *(str(start), str(start + per_writer), str(batch), str(go)),
-            ],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for w, start in enumerate(starts)
-    ]
-    time.sleep(1.0)
-    go.touch()
-    for process in processes:
-        out, err = process.communicate(timeout=300)
-        assert process.returncode == 0 and out == "done\n", err[-2000:]
-    stored = KeyValueCache(tmp_path / "cache" / "c", SCHEMA, "key").read_all()
-    expected: dict[str, int] = {}
-    for start in starts:
-        for i in range(start, start + per_writer):
-            expected[f"k{i:07d}"] = expected.get(f"k{i:07d}", 0) + 1
-    assert stored.height == len(expected)  # each key once
-    assert dict(zip(stored["key"], stored["writes"], strict=True)) == expected  # no write lost
-
-    process = subprocess.Popen(
-        [sys.executable, str(WRITER), "forever", str(tmp_path / "cache" / "k"), "200"],
-        env=env,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        committed = 0
-        while committed < 20 * 200:
-            line = process.stdout.readline()
-            assert line, "the writer died on its own"
-            committed = int(line)
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
-    cache = KeyValueCache(tmp_path / "cache" / "k", SCHEMA, "key")
-    count = cache.count()
-    assert count >= committed and count % 200 == 0  # whole batches only
-    cache.add(rows([count], writer=1))
-    assert cache.count() == count + 1
+    assert_overlapping_writers_lose_nothing(tmp_path / "cache" / "c", tmp_path / "go", env)
+    killed_writer_count(tmp_path / "cache" / "k", env)
 
 
 def test_an_old_sqlite_cache_is_imported_once_with_its_write_counts(

@@ -44,15 +44,29 @@ def vectors(uids: list[str], seed: int = 0) -> pl.DataFrame:
     )
 
 
+# a vector of awkward floats: subnormal, negative zero, the largest float32, infinity
+ODD = np.array([1e-45, -0.0, 3.4028235e38, np.inf, 1 / 3], dtype=np.float32)
+
+
+def awkward_rows() -> pl.DataFrame:
+    """Rows "odd" (ODD, truncated unknown) and "empty" (a vector of length 0)."""
+    return pl.DataFrame(
+        {"problem_uid": ["odd", "empty"], "embedding": [ODD, np.zeros(0, np.float32)]},
+        schema={"problem_uid": pl.String, "embedding": pl.List(pl.Float32)},
+    ).with_columns(n_tokens=pl.lit(7, pl.Int32), truncated=pl.lit(None, pl.Boolean))
+
+
+def assert_awkward_rows_exact(found: pl.DataFrame) -> None:
+    back = found.filter(pl.col("problem_uid") == "odd")["embedding"].to_numpy()[0]
+    assert back.dtype == np.float32 and back.tobytes() == ODD.tobytes()  # bit for bit
+    assert found.filter(pl.col("problem_uid") == "empty")["embedding"].to_list() == [[]]
+    assert found.filter(pl.col("problem_uid") == "odd")["truncated"].to_list() == [None]
+
+
 def test_rows_are_read_back_with_their_types_and_exact_vectors(tmp_path: Path) -> None:
     cache = EmbeddingCache(tmp_path, "model-a")
     stored = vectors([f"u{i}" for i in range(50)])
-    # a vector of awkward floats: subnormal, negative zero, the largest float32, infinity
-    odd = np.array([1e-45, -0.0, 3.4028235e38, np.inf, 1 / 3], dtype=np.float32)
-    special = pl.DataFrame(
-        {"problem_uid": ["odd", "empty"], "embedding": [odd, np.zeros(0, np.float32)]},
-        schema={"problem_uid": pl.String, "embedding": pl.List(pl.Float32)},
-    ).with_columns(n_tokens=pl.lit(7, pl.Int32), truncated=pl.lit(None, pl.Boolean))
+    special = awkward_rows()
     cache.add(stored)
     cache.add(special)
     assert (tmp_path / "model-a" / DB_NAME).is_file()
@@ -64,10 +78,7 @@ def test_rows_are_read_back_with_their_types_and_exact_vectors(tmp_path: Path) -
     assert_frame_equal(
         found.filter(pl.col("problem_uid").str.starts_with("u")).sort("n_tokens"), stored
     )
-    back = found.filter(pl.col("problem_uid") == "odd")["embedding"].to_numpy()[0]
-    assert back.dtype == np.float32 and back.tobytes() == odd.tobytes()  # bit for bit
-    assert found.filter(pl.col("problem_uid") == "empty")["embedding"].to_list() == [[]]
-    assert found.filter(pl.col("problem_uid") == "odd")["truncated"].to_list() == [None]
+    assert_awkward_rows_exact(found)
     # a fresh object (another process) reads the same rows
     assert_frame_equal(EmbeddingCache(tmp_path, "model-a").lookup(["u7"]), stored[7])
 
@@ -142,17 +153,19 @@ def test_bad_rows_and_a_foreign_file_get_clear_errors(tmp_path: Path) -> None:
         KeyValueCache(tmp_path, {"key": pl.String, "writes": pl.Int64}, "key")
 
 
-def test_concurrent_writer_processes_lose_nothing_and_store_each_key_once(tmp_path: Path) -> None:
-    n_writers, per_writer, batch = 4, 3000, 50
-    go = tmp_path / "go"
-    starts = [w * per_writer // 2 for w in range(n_writers)]  # each overlaps the next by half
+def assert_overlapping_writers_lose_nothing(
+    directory: Path, go: Path, env: dict[str, str], n_writers: int = 4, per_writer: int = 3000
+) -> None:
+    """Writer processes adding overlapping keys at once (each overlaps the next by half): each
+    key stored once, with its first payload, every write counted."""
+    starts = [w * per_writer // 2 for w in range(n_writers)]
     processes = [
         subprocess.Popen(
             [
-                *(sys.executable, str(WRITER), "overlap", str(tmp_path / "c"), str(w)),
-                *(str(start), str(start + per_writer), str(batch), str(go)),
+                *(sys.executable, str(WRITER), "overlap", str(directory), str(w)),
+                *(str(start), str(start + per_writer), "50", str(go)),
             ],
-            env=writer_env(),
+            env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -165,7 +178,7 @@ def test_concurrent_writer_processes_lose_nothing_and_store_each_key_once(tmp_pa
         out, err = process.communicate(timeout=300)
         assert process.returncode == 0 and out == "done\n", err[-2000:]
 
-    stored = KeyValueCache(tmp_path / "c", SCHEMA, "key").read_all()
+    stored = KeyValueCache(directory, SCHEMA, "key").read_all()
     expected: dict[str, int] = {}
     for start in starts:
         for i in range(start, start + per_writer):
@@ -176,11 +189,12 @@ def test_concurrent_writer_processes_lose_nothing_and_store_each_key_once(tmp_pa
     assert stored["writes"].sum() == n_writers * per_writer
 
 
-def test_a_killed_writer_loses_at_most_the_batch_in_flight(tmp_path: Path) -> None:
-    batch = 200
+def killed_writer_count(directory: Path, env: dict[str, str], batch: int = 200) -> int:
+    """Entries a writer process committed before it was killed (SIGKILL) mid-write, checked
+    to be whole batches only, at least those it reported."""
     process = subprocess.Popen(
-        [sys.executable, str(WRITER), "forever", str(tmp_path / "c"), str(batch)],
-        env=writer_env(),
+        [sys.executable, str(WRITER), "forever", str(directory), str(batch)],
+        env=env,
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -195,15 +209,24 @@ def test_a_killed_writer_loses_at_most_the_batch_in_flight(tmp_path: Path) -> No
     finally:
         if process.poll() is None:
             process.kill()
-    cache = KeyValueCache(tmp_path / "c", SCHEMA, "key")
+    cache = KeyValueCache(directory, SCHEMA, "key")
     count = cache.count()
     assert count >= committed  # every batch reported committed survived
     assert count % batch == 0  # and only whole batches: the one in flight is all or nothing
     assert cache.lookup([f"k{i:07d}" for i in range(count)]).height == count
-    with sqlite3.connect(tmp_path / "c" / DB_NAME) as db:
-        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     cache.add(rows([count], writer=1))  # and the cache takes writes again
     assert cache.count() == count + 1
+    return count
+
+
+def test_concurrent_writer_processes_lose_nothing_and_store_each_key_once(tmp_path: Path) -> None:
+    assert_overlapping_writers_lose_nothing(tmp_path / "c", tmp_path / "go", writer_env())
+
+
+def test_a_killed_writer_loses_at_most_the_batch_in_flight(tmp_path: Path) -> None:
+    killed_writer_count(tmp_path / "c", writer_env())
+    with sqlite3.connect(tmp_path / "c" / DB_NAME) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 
 def write_shard(directory: Path, frame: pl.DataFrame) -> Path:
