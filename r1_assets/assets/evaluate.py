@@ -12,7 +12,8 @@ from r1_assets.assets.keys import EVAL_REPORT, EVAL_SAMPLES, EVAL_SCORES, TRAINE
 from r1_assets.assets.plots import bar_plot
 from r1_assets.distill.recipe import THINK_PREFILL
 from r1_assets.evaluate.benchmarks import load_benchmark
-from r1_assets.evaluate.metrics import summarize_samples
+from r1_assets.evaluate.codeforces import item_ratings
+from r1_assets.evaluate.metrics import format_measures, summarize_samples
 from r1_assets.evaluate.report import published_reference, published_scores, report_table
 from r1_assets.evaluate.scoring import equivalent_for, score_samples
 from r1_assets.llm.models import DEFAULT_LLM
@@ -155,16 +156,25 @@ def build_eval_scores(partitions: dg.MultiPartitionsDefinition) -> dg.AssetsDefi
                 seed=config.seed,
             )
         model_id = student.model_id
-        per_problem = per_problem.with_columns(
-            model=pl.lit(which),
-            model_id=pl.lit(model_id),
-            benchmark_revision=pl.lit(loaded.revision),
-        )
         scored = scored.with_columns(
             model=pl.lit(which),
             model_id=pl.lit(model_id),
             response=pl.Series([s["text"] for s in samples]),
+            response_tokens=pl.Series([c.completion_tokens for c in completions], dtype=pl.Int64),
         )
+        per_problem = (
+            per_problem.with_columns(
+                model=pl.lit(which),
+                model_id=pl.lit(model_id),
+                benchmark_revision=pl.lit(loaded.revision),
+            )
+            .join(format_measures(scored), on="item_id", how="left")
+            .join(item_ratings(items), on="item_id", how="left")
+        )
+        summary |= {
+            name: per_problem[name].mean()
+            for name in ("closed_think", "answer_found", "mean_tokens")
+        }
         yield dg.Output(
             per_problem,
             output_name="eval_scores",
@@ -207,6 +217,9 @@ def _score_metadata(summary, loaded, which, model, model_id, stats, entry) -> di
         "pass@1": pct(summary["pass@1"]),
         "pass@1_ci95": f"[{pct(ci[0])}, {pct(ci[1])}]",
         "pass@k": pct(summary["pass@k"]),
+        "closed_think": pct(summary["closed_think"]),
+        "answer_found": pct(summary["answer_found"]),
+        "mean_tokens": summary["mean_tokens"],
         "cons@k": pct(summary["cons@k"]),
         "cons@k_ci95": f"[{pct(cons_ci[0])}, {pct(cons_ci[1])}]",
         "samples": summary["samples"],

@@ -141,6 +141,12 @@ _THINK_CLOSE = re.compile(r"</think>", re.IGNORECASE)
 _ANSWER_TAGS = re.compile(r"^\s*<answer>\s*(.*?)\s*</answer>\s*$", re.DOTALL | re.IGNORECASE)
 
 
+def think_closed(text: str) -> bool:
+    """Whether a response closed its reasoning (``</think>``): the first thing SFT on R1 traces
+    teaches, and the first thing to check when a student's accuracy is low."""
+    return _THINK_CLOSE.search(text) is not None
+
+
 def split_think(text: str) -> tuple[str | None, str | None]:
     """Split an R1-style response into (reasoning, answer).
 

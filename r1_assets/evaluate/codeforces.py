@@ -34,6 +34,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
 
+import polars as pl
+
 SCALE = 400.0  # Elo's scale: 400 rating points = odds of 10 to 1
 SEARCH = (-2_000.0, 6_000.0)  # ratings searched; Codeforces' run from 0 to ~4,000
 TOLERANCE = 0.01  # rating points
@@ -135,3 +137,10 @@ def _bisect(increasing, low: float = SEARCH[0], high: float = SEARCH[1]) -> floa
 def _softplus(x: float) -> float:
     """log(1 + e^x), exact for large |x|."""
     return x + math.log1p(math.exp(-x)) if x > 0 else math.log1p(math.exp(x))
+
+
+def item_ratings(items: pl.DataFrame) -> pl.DataFrame:
+    """(item_id, rating): each benchmark item's Codeforces rating from its metadata (JSON), null
+    for an unrated item (most benchmarks have none)."""
+    rating = pl.col("metadata").str.json_path_match("$.rating").cast(pl.Float64, strict=False)
+    return items.select("item_id", rating.alias("rating"))

@@ -252,10 +252,32 @@ def _summary(
     return summary
 
 
+def format_measures(scored: pl.DataFrame) -> pl.DataFrame:
+    """Per problem (``item_id``): the share of its samples that closed their ``<think>`` block,
+    the share whose answer the scorer could read (a box, a letter, a program), and their mean
+    length in tokens (``response_tokens``, when the samples have it). What SFT on R1 traces
+    changes first, before accuracy."""
+    tokens = (
+        pl.col("response_tokens").cast(pl.Float64).mean()
+        if "response_tokens" in scored.columns
+        else pl.lit(None, pl.Float64)
+    )
+    return (
+        scored.group_by("item_id", maintain_order=True)
+        .agg(
+            pl.col("closed_think").cast(pl.Float64).mean(),
+            pl.col("answer_found").cast(pl.Float64).mean(),
+            tokens.alias("mean_tokens"),
+        )
+        .sort("item_id")
+    )
+
+
 __all__ = [
     "PROBLEM_METRICS_SCHEMA",
     "Equivalence",
     "bootstrap_ci",
+    "format_measures",
     "majority_vote",
     "pass_at_1",
     "pass_at_k",

@@ -22,7 +22,7 @@ from typing import Any, Protocol
 
 import polars as pl
 
-from r1_assets.catalog.schema import split_think
+from r1_assets.catalog.schema import split_think, think_closed
 from r1_assets.evaluate.metrics import Equivalence
 from r1_assets.sandbox import TestReport, extract_program
 from r1_assets.text.answers import extract_final_answer
@@ -37,6 +37,8 @@ SCORED_SCHEMA = pl.Schema(
         "correct": pl.Boolean,
         "status": pl.String,  # ok / no_answer / the verifier's or sandbox's status
         "detail": pl.String,
+        "closed_think": pl.Boolean,  # the response closed its <think> block
+        "answer_found": pl.Boolean,  # the scorer found an answer (a box, a letter, a program)
     }
 )
 
@@ -166,6 +168,8 @@ def score_samples(
             "correct": False,
             "status": "no_answer",
             "detail": "",
+            "closed_think": think_closed(sample.get("text") or ""),
+            "answer_found": False,
         }
         rows.append(row)
         final = final_part(sample.get("text") or "")
@@ -202,6 +206,8 @@ def score_samples(
         reports = sandbox.run_many(jobs, max_tests=max_tests, progress=False)
         for (index, _, _), report in zip(code_jobs, reports, strict=True):
             rows[index].update(correct=report.passed, status=report.status, detail=report.detail)
+    for row in rows:
+        row["answer_found"] = row["answer"] is not None
     return pl.DataFrame(rows, schema=SCORED_SCHEMA, orient="row")
 
 

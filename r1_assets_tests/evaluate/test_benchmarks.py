@@ -30,6 +30,7 @@ from r1_assets.evaluate.benchmarks import (
     load_benchmark_catalog,
     map_rows,
 )
+from r1_assets.evaluate.codeforces import item_ratings
 from r1_assets.evaluate.metrics import summarize_samples
 from r1_assets.evaluate.scoring import (
     equivalent_for,
@@ -41,7 +42,13 @@ from r1_assets.sandbox import Sandbox, SandboxLimits
 from r1_assets.verify.math_answer import MathVerifier
 from r1_assets_tests.conftest import REAL_ROWS, write_jsonl
 
-DEMOS = {"demo_math": 8, "demo_aime": 4, "demo_gpqa": 4, "demo_livecodebench": 3}
+DEMOS = {
+    "demo_math": 8,
+    "demo_aime": 4,
+    "demo_gpqa": 4,
+    "demo_livecodebench": 3,
+    "demo_codeforces": 10,
+}
 SHIPPED = {"math500": 500, "aime24": 30, "gsm8k": 1319, "humaneval": 164, "mbpp": 500}
 LIMITS = SandboxLimits(wall_s=5.0, cpu_s=2, memory_mb=256, nproc=32, output_kb=64)
 
@@ -86,7 +93,8 @@ def write_catalog(tmp_path: Path, *entries: dict[str, Any]) -> BenchmarkCatalog:
 
 
 def test_shipped_catalog(catalog: BenchmarkCatalog) -> None:
-    assert set(DEMOS) | set(SHIPPED) | {"gpqa_diamond", "livecodebench"} == set(catalog.names)
+    provided = {"gpqa_diamond", "livecodebench", "codeforces"}
+    assert set(DEMOS) | set(SHIPPED) | provided == set(catalog.names)
     aime = catalog.get("aime24")
     assert isinstance(aime, BenchmarkSpec) and aime.published is not None
     qwen7 = aime.published.scores["DeepSeek-R1-Distill-Qwen-7B"]
@@ -522,6 +530,60 @@ def test_demo_livecodebench_passes_the_sandbox_with_correct_programs(
     assert score_samples(items, cheat, sandbox=sandbox)["correct"].to_list() == [False]
     _, summary = summarize_samples(result.filter(pl.col("item_id") == "demo_lcb_003"), None)
     assert summary["pass@1"] == 0.5 and summary["cons@k"] is None
+
+
+CODEFORCES_SOLUTIONS = {
+    "A": "print(sum(map(int, input().split())))",
+    "B": "print('EVEN' if int(input()) % 2 == 0 else 'ODD')",
+    "C": "input()\nprint(max(map(int, input().split())))",
+    "D": "print(input().strip()[::-1])",
+    "E": "print(sum(c in 'aeiou' for c in input().strip()))",
+    "F": "print(sum(map(int, input().strip())))",
+    "G": "import math\nn = int(input())\n"
+    "print('YES' if n > 1 and all(n % d for d in range(2, math.isqrt(n) + 1)) else 'NO')",
+    "H": "import math\nprint(math.gcd(*map(int, input().split())))",
+    "I": "a, b = 0, 1\nfor _ in range(int(input())):\n    a, b = b, (a + b) % (10**9 + 7)\n"
+    "print(a)",
+    "J": "import bisect\ninput()\nt = []\nfor x in map(int, input().split()):\n"
+    "    i = bisect.bisect_left(t, x)\n    t[i:i + 1] = [x]\nprint(len(t))",
+}
+
+
+def test_demo_codeforces_is_rated_and_its_solutions_pass(
+    catalog: BenchmarkCatalog, sandbox: Sandbox
+) -> None:
+    items = demo_items(catalog, "demo_codeforces")
+    ratings = item_ratings(items)
+    assert ratings["rating"].to_list() == [800, 800, 900, 900, 1000, 1000, 1200, 1300, 1500, 1700]
+    first = items.row(0, named=True)
+    assert "Examples" in first["prompt"] and "standard input" in first["prompt"]
+    assert [t["split"] for t in first["test_cases"]][:3] == ["example", "example", "official"]
+    samples = [
+        {
+            "item_id": f"demo_cf/{letter}",
+            "sample_index": 0,
+            # half the answers come after a closed reasoning block, as a distilled student's do
+            "text": ("Two cases.\n</think>\n" if letter in "ACEGI" else "")
+            + f"```python\n{code}\n```",
+        }
+        for letter, code in CODEFORCES_SOLUTIONS.items()
+    ] + [  # the quadratic longest increasing subsequence: right, and too slow for 20,000
+        {
+            "item_id": "demo_cf/J",
+            "sample_index": 1,
+            "text": "```python\ninput()\na = list(map(int, input().split()))\n"
+            "best = [1] * len(a)\nfor i in range(len(a)):\n    for j in range(i):\n"
+            "        if a[j] < a[i]:\n            best[i] = max(best[i], best[j] + 1)\n"
+            "print(max(best))\n```",
+        }
+    ]
+    scored = score_samples(items, samples, sandbox=sandbox)
+    right = scored.filter(pl.col("sample_index") == 0)
+    assert right["correct"].all(), right.filter(~pl.col("correct")).to_dicts()
+    assert right["closed_think"].to_list() == [letter in "ACEGI" for letter in "ABCDEFGHIJ"]
+    assert right["answer_found"].all()
+    slow = scored.filter(pl.col("sample_index") == 1).row(0, named=True)
+    assert not slow["correct"] and slow["status"] in ("cpu", "timeout"), slow
 
 
 # --- math scoring end to end -------------------------------------------------------------------

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from r1_assets.evaluate.codeforces import estimate_rating
+from r1_assets.evaluate.metrics import format_measures
 from r1_assets.evaluate.report import report_table
 
 
@@ -46,3 +48,54 @@ def test_models_compare_only_on_the_same_items_k_and_revision() -> None:
     assert (math_base["problems"], math_base["pass@1"], math_base["pass@k"]) == (2, 50.0, 100.0)
     assert math_base["cons@k"] is None
     assert math_base["pass@1_ci95"] == "[50.0, 50.0]"
+    # scores written before the format measures and ratings existed: reported as unknown
+    assert math_base["closed_think"] is None and math_base["closed_think_ci95"] is None
+    assert math_base["codeforces_rating"] is None
+
+
+def test_format_measures_per_problem_and_in_the_report() -> None:
+    scored = pl.DataFrame(
+        {
+            "item_id": ["a", "a", "b", "b"],
+            "closed_think": [True, False, True, True],
+            "answer_found": [True, True, False, True],
+            "response_tokens": [100, 300, 50, 50],
+        }
+    )
+    measures = format_measures(scored)
+    assert measures.rows() == [("a", 0.5, 1.0, 200.0), ("b", 1.0, 0.5, 50.0)]
+    table = report_table(
+        scores("math", "base", ["a", "b"])
+        .join(measures, on="item_id")
+        .with_columns(rating=pl.lit(None, pl.Float64))
+    )
+    row = table.row(0, named=True)
+    assert (row["closed_think"], row["answer_found"], row["mean_tokens"]) == (75.0, 75.0, 125.0)
+    assert row["closed_think_ci95"] == "[50.0, 100.0]"  # two problems: the bootstrap's extremes
+
+
+def test_the_codeforces_rating_comes_from_the_rated_problems() -> None:
+    rated = scores("cf", "trained", ["p1", "p2", "p3", "p4"]).with_columns(
+        rating=pl.Series([1000.0, 1000.0, 1000.0, 1000.0]),
+        **{"pass@1": pl.Series([1.0, 1.0, 1.0, 0.0])},
+    )
+    everything = report_table(
+        pl.concat(
+            [
+                rated,
+                rated.with_columns(model=pl.lit("base"), **{"pass@1": pl.lit(0.0)}),
+                scores("math", "base", ["a"]).with_columns(rating=pl.lit(None, pl.Float64)),
+            ],
+            how="diagonal_relaxed",
+        )
+    )
+    by_row = {(r["benchmark"], r["model"]): r for r in everything.iter_rows(named=True)}
+    trained = by_row["cf", "trained"]
+    expected = estimate_rating([1000] * 4, [1, 1, 1, 0])  # 1000 + 400 log10(3)
+    assert trained["codeforces_rating"] == round(expected.rating) == 1191
+    assert trained["codeforces_rating_ci95"] == f"[{expected.low:.0f}, {expected.high:.0f}]"
+    assert trained["rating_bound"] is None
+    base = by_row["cf", "base"]  # nothing solved: a flagged upper bound, not minus infinity
+    assert base["rating_bound"] == "upper" and base["codeforces_rating_ci95"] is None
+    assert base["codeforces_rating"] == round(estimate_rating([1000] * 4, [0] * 4).rating)
+    assert by_row["math", "base"]["codeforces_rating"] is None

@@ -16,14 +16,14 @@ from r1_assets.catalog.kernel import (
     known_roles,
     registry,
 )
-from r1_assets.evaluate.benchmarks.code import HUMANEVAL, MBPP
+from r1_assets.evaluate.benchmarks.code import CODEFORCES, HUMANEVAL, MBPP
 from r1_assets.evaluate.benchmarks.gpqa import GPQA
 from r1_assets.evaluate.benchmarks.items import BenchmarkFormat, Scorer
 from r1_assets.evaluate.benchmarks.livecodebench import LIVECODEBENCH
 from r1_assets.evaluate.benchmarks.math import AIME, GSM8K, MATH500
 
 FORMATS: dict[str, BenchmarkFormat] = registry(
-    MATH500, AIME, GSM8K, GPQA, LIVECODEBENCH, HUMANEVAL, MBPP
+    MATH500, AIME, GSM8K, GPQA, LIVECODEBENCH, HUMANEVAL, MBPP, CODEFORCES
 )
 
 
@@ -34,7 +34,8 @@ class PublishedScores(BaseModel):
 
     source: str = Field(description="Where the numbers come from (paper, table, file).")
     scores: dict[str, dict[str, float]] = Field(
-        description="model -> metric (pass@1, cons@64, ...) -> score in percent, as published."
+        description="model -> metric -> score as published: pass@<k> and cons@<k> in percent, "
+        "rating a Codeforces rating."
     )
 
     @field_validator("scores")
@@ -42,8 +43,14 @@ class PublishedScores(BaseModel):
     def _scores(cls, value: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
         for model, metrics in value.items():
             for metric, score in metrics.items():
+                if metric == "rating":
+                    if not 0 <= score <= 5000:
+                        raise ValueError(f"{model}: rating {score} is not a Codeforces rating")
+                    continue
                 if not re.fullmatch(r"(pass|cons)@\d+", metric):
-                    raise ValueError(f"{model}: metric {metric!r} is not pass@<k> or cons@<k>")
+                    raise ValueError(
+                        f"{model}: metric {metric!r} is not pass@<k>, cons@<k> or rating"
+                    )
                 if not 0 <= score <= 100:
                     raise ValueError(f"{model}: {metric} = {score} is not a percentage")
         return value

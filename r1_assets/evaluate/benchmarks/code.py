@@ -1,11 +1,14 @@
-"""Function-completion code benchmarks, HumanEval and MBPP: the model writes a Python function, the
-sandbox runs the benchmark's own assertions against it (``assert`` test cases); each parser beside
-its column map."""
+"""Code benchmarks beside LiveCodeBench: HumanEval and MBPP (the model writes a Python function, the
+sandbox runs the benchmark's own assertions against it) and rated Codeforces problems (stdin
+programs; the ratings give ``eval_report`` its Codeforces rating); each parser beside its column
+map."""
 
 from __future__ import annotations
 
+from r1_assets.catalog.formats import code as source_formats
 from r1_assets.catalog.kernel import Row, RowError
 from r1_assets.evaluate.benchmarks.items import BenchmarkFormat, ParsedItem, problem_text
+from r1_assets.evaluate.benchmarks.livecodebench import STDIN_PROMPT
 
 HUMANEVAL_PROMPT = (
     "Complete the following Python 3 function. Put the complete function (its signature "
@@ -73,5 +76,33 @@ MBPP = BenchmarkFormat(
     {"id": "task_id", "problem": "text", "tests": "test_list", "setup": "test_setup_code"},
     parse_mbpp,
     fallbacks={"problem": ("prompt",), "tests": ("test",)},
+    scorer="sandbox",
+)
+
+
+def parse_codeforces(row: Row) -> ParsedItem:
+    """A rated Codeforces problem: the statement as the source format builds it (sections,
+    examples, note), stdin programs, the examples then the official tests; the rating is in
+    the metadata, where ``eval_report`` reads it for the rating estimate."""
+    parsed = source_formats.parse_codeforces(row)
+    if not parsed.problem or not parsed.problem.strip():
+        raise RowError("missing_field", row.column("problem"), "the statement is empty")
+    if not parsed.test_cases:
+        raise RowError("no_tests", row.column("tests"), "no example or official test")
+    return ParsedItem(
+        problem=parsed.problem,
+        prompt=STDIN_PROMPT.format(question=parsed.problem),
+        item_id=parsed.row_id,
+        test_cases=parsed.test_cases,
+        metadata=parsed.metadata,
+    )
+
+
+CODEFORCES = BenchmarkFormat(
+    "codeforces",
+    "open-r1/codeforces: description, input_format, output_format, examples and "
+    "official_tests as {input, output}, rating (the problem's Codeforces rating)",
+    source_formats.CODEFORCES.fields,
+    parse_codeforces,
     scorer="sandbox",
 )
