@@ -133,6 +133,9 @@ def test_sft_train_and_evaluate_base_and_trained(catalog: Path, tmp_path: Path) 
     assert "pass@1" in report["scores"]
     # base and trained ran on the same items with the same k: comparable
     assert table.filter(pl.col("benchmark") == "demo_math")["comparable"].all()
+    # the format measures are there for every row; no demo_math item is rated
+    assert table["closed_think"].is_not_null().all() and table["mean_tokens"].min() > 0
+    assert table["codeforces_rating"].is_null().all()
 
 
 def test_a_benchmark_that_cannot_be_read_fails_clearly(
