@@ -9,6 +9,7 @@ import polars as pl
 
 from r1_assets.catalog.kernel import InvalidEntry
 from r1_assets.evaluate.benchmarks import BenchmarkCatalog, BenchmarkSpec
+from r1_assets.evaluate.benchmarks.catalog import SEED_COLUMNS
 from r1_assets.evaluate.codeforces import estimate_rating
 from r1_assets.evaluate.metrics import bootstrap_ci
 
@@ -108,3 +109,50 @@ def published_reference(catalog: BenchmarkCatalog, benchmarks: Iterable[str]) ->
         for model, metrics in published_scores(catalog.entries.get(name)).items()
     ]
     return pl.DataFrame(published, infer_schema_length=None) if published else pl.DataFrame()
+
+
+def seed_table(report: pl.DataFrame, catalog: BenchmarkCatalog) -> pl.DataFrame:
+    """The DeepSeek-R1 results table (the seed's columns: AIME 2024 pass@1 and cons@k, MATH-500,
+    GPQA Diamond and LiveCodeBench pass@1, CodeForces rating) for every evaluated model of
+    ``report`` (``report_table``'s rows), then the published rows of the reference models. Each
+    column is filled by the evaluated benchmark that ``reports_as`` it with the most problems (a
+    demo set until the real one is evaluated); ``measured_on`` names them, so a demo's numbers
+    are never mistaken for the real ones."""
+    columns = [
+        f"{column} {metric}" for column, metrics in SEED_COLUMNS.items() for metric in metrics
+    ]
+    fills: dict[str, str] = {}  # seed column -> the benchmark filling it
+    largest_first = (
+        report.group_by("benchmark")
+        .agg(pl.col("problems").max())
+        .sort("problems", "benchmark", descending=[True, False])
+    )
+    for benchmark in largest_first["benchmark"]:
+        column = getattr(catalog.entries.get(benchmark), "reports_as", None)
+        if column is not None:
+            fills.setdefault(column, benchmark)
+    measured_on = ", ".join(fills[c] for c in SEED_COLUMNS if c in fills)
+    rows: dict[str, dict[str, object]] = {}
+    for record in report.sort("model").iter_rows(named=True):
+        row = rows.setdefault(record["model"], {"measured_on": measured_on})
+        for column, metrics in SEED_COLUMNS.items():
+            if fills.get(column) == record["benchmark"]:
+                for metric in metrics:
+                    source = "codeforces_rating" if metric == "rating" else metric
+                    row[f"{column} {metric}"] = record[source]
+    for entry in catalog.entries.values():
+        column = getattr(entry, "reports_as", None)
+        for model, metrics in published_scores(entry).items():
+            row = rows.setdefault(model, {"measured_on": "published (DeepSeek-R1, Table 5)"})
+            for metric, score in metrics.items():
+                name = f"{column} {'cons@k' if metric.startswith('cons@') else metric}"
+                if name in columns:
+                    row[name] = score
+    schema = {"model": pl.String, **dict.fromkeys(columns, pl.Float64), "measured_on": pl.String}
+    return pl.DataFrame(
+        [
+            {"model": model, **{n: row.get(n) for n in [*columns, "measured_on"]}}
+            for model, row in rows.items()
+        ],
+        schema=schema,
+    )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import polars as pl
 
+from r1_assets import settings
+from r1_assets.evaluate.benchmarks import load_benchmark_catalog
 from r1_assets.evaluate.codeforces import estimate_rating
 from r1_assets.evaluate.metrics import format_measures
-from r1_assets.evaluate.report import report_table
+from r1_assets.evaluate.report import report_table, seed_table
 
 
 def scores(benchmark: str, model: str, items: list[str], k: int = 4, revision: str = "r1"):
@@ -99,3 +101,46 @@ def test_the_codeforces_rating_comes_from_the_rated_problems() -> None:
     assert base["rating_bound"] == "upper" and base["codeforces_rating_ci95"] is None
     assert base["codeforces_rating"] == round(estimate_rating([1000] * 4, [0] * 4).rating)
     assert by_row["math", "base"]["codeforces_rating"] is None
+
+
+def test_the_seed_table_has_our_models_then_the_published_ones() -> None:
+    catalog = load_benchmark_catalog(settings.DEFAULT_BENCHMARKS_PATH, strict=True)
+    cf = scores("demo_codeforces", "trained", ["p1", "p2"]).with_columns(
+        rating=pl.Series([800.0, 1200.0])
+    )
+    report = report_table(
+        pl.concat(
+            [
+                scores("demo_aime", "base", ["a", "b"]),
+                scores("demo_aime", "trained", ["a", "b"]),
+                scores("aime24", "trained", ["x", "y", "z"]),  # larger: it fills AIME 2024
+                cf,
+            ],
+            how="diagonal_relaxed",
+        )
+    )
+    table = seed_table(report, catalog)
+    assert table.columns == [
+        "model",
+        "AIME 2024 pass@1",
+        "AIME 2024 cons@k",
+        "MATH-500 pass@1",
+        "GPQA Diamond pass@1",
+        "LiveCodeBench pass@1",
+        "CodeForces rating",
+        "measured_on",
+    ]
+    rows = {r["model"]: r for r in table.iter_rows(named=True)}
+    assert list(rows)[:2] == ["base", "trained"]
+    assert rows["trained"]["measured_on"] == "aime24, demo_codeforces"
+    assert rows["trained"]["AIME 2024 pass@1"] == 50.0 and rows["base"]["AIME 2024 pass@1"] is None
+    expected = estimate_rating([800, 1200], [0.5, 0.5]).rating
+    assert rows["trained"]["CodeForces rating"] == round(expected)
+    qwen = rows["DeepSeek-R1-Distill-Qwen-7B"]
+    assert (qwen["AIME 2024 pass@1"], qwen["AIME 2024 cons@k"], qwen["CodeForces rating"]) == (
+        55.5,
+        83.3,
+        1189.0,
+    )
+    assert rows["OpenAI-o1-mini"]["MATH-500 pass@1"] == 90.0
+    assert len(rows) == 2 + 10  # the seed's ten reference models

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, ClassVar
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -21,6 +21,15 @@ from r1_assets.evaluate.benchmarks.gpqa import GPQA
 from r1_assets.evaluate.benchmarks.items import BenchmarkFormat, Scorer
 from r1_assets.evaluate.benchmarks.livecodebench import LIVECODEBENCH
 from r1_assets.evaluate.benchmarks.math import AIME, GSM8K, MATH500
+
+# the columns of the DeepSeek-R1 results table (the seed's): what each is measured by
+SEED_COLUMNS = {
+    "AIME 2024": ("pass@1", "cons@k"),
+    "MATH-500": ("pass@1",),
+    "GPQA Diamond": ("pass@1",),
+    "LiveCodeBench": ("pass@1",),
+    "CodeForces": ("rating",),
+}
 
 FORMATS: dict[str, BenchmarkFormat] = registry(
     MATH500, AIME, GSM8K, GPQA, LIVECODEBENCH, HUMANEVAL, MBPP, CODEFORCES
@@ -76,6 +85,11 @@ class BenchmarkSpec(BaseModel):
         default_factory=dict, description="Overrides of the format's column names: role -> column."
     )
     published: PublishedScores | None = None
+    reports_as: Literal[tuple(SEED_COLUMNS)] | None = Field(  # type: ignore[valid-type]
+        default=None,
+        description="The column of the DeepSeek-R1 results table this benchmark fills in the "
+        "report (a demo set stands in for the real one until that is evaluated).",
+    )
     obtain: str = Field(
         default="",
         description="How to get the files, for a benchmark users provide themselves: shown "
