@@ -3,6 +3,7 @@ trained student, scored by math-verify, the sandbox or the choice letter — and
 the comparison table beside the published numbers of the DeepSeek-R1 distilled models."""
 
 import json
+import time
 
 import dagster as dg
 import polars as pl
@@ -19,10 +20,12 @@ from r1_assets.evaluate.report import (
     published_scores,
     report_table,
     seed_table,
+    with_earlier_evaluations,
 )
 from r1_assets.evaluate.scoring import equivalent_for, score_samples
 from r1_assets.llm.models import DEFAULT_LLM
 from r1_assets.llm.types import Request, Sampling, user
+from r1_assets.partitions import partition_file_name
 from r1_assets.pools import LLM_POOL
 from r1_assets.resources import (
     BenchmarkCatalogResource,
@@ -161,9 +164,11 @@ def build_eval_scores(partitions: dg.MultiPartitionsDefinition) -> dg.AssetsDefi
                 seed=config.seed,
             )
         model_id = student.model_id
+        evaluated_at = time.time()
         scored = scored.with_columns(
             model=pl.lit(which),
             model_id=pl.lit(model_id),
+            evaluated_at=pl.lit(evaluated_at),
             response=pl.Series([s["text"] for s in samples]),
             response_tokens=pl.Series([c.completion_tokens for c in completions], dtype=pl.Int64),
         )
@@ -172,24 +177,36 @@ def build_eval_scores(partitions: dg.MultiPartitionsDefinition) -> dg.AssetsDefi
                 model=pl.lit(which),
                 model_id=pl.lit(model_id),
                 benchmark_revision=pl.lit(loaded.revision),
+                evaluated_at=pl.lit(evaluated_at),
             )
             .join(format_measures(scored), on="item_id", how="left")
             .join(item_ratings(items), on="item_id", how="left")
         )
+        # the partition keeps what other models evaluated under this name scored (the checkpoint
+        # before a retraining): a later evaluation never erases an earlier one
+        stored = _stored_partition(warehouse, context)
+        kept_per_problem = with_earlier_evaluations(per_problem, stored.get(EVAL_SCORES))
+        kept_scored = with_earlier_evaluations(scored, stored.get(EVAL_SAMPLES))
         summary |= {
             name: per_problem[name].mean()
             for name in ("closed_think", "answer_found", "mean_tokens")
         }
         yield dg.Output(
-            per_problem,
+            kept_per_problem,
             output_name="eval_scores",
-            metadata=_score_metadata(summary, loaded, which, model, model_id, stats, entry),
+            metadata=_score_metadata(summary, loaded, which, model, model_id, stats, entry)
+            | {
+                "dagster/row_count": kept_per_problem.height,
+                "earlier_models": dg.MetadataValue.json(
+                    sorted(set(kept_per_problem["model_id"]) - {model_id})
+                ),
+            },
         )
         yield dg.Output(
-            scored,
+            kept_scored,
             output_name="eval_samples",
             metadata={
-                "dagster/row_count": scored.height,
+                "dagster/row_count": kept_scored.height,
                 "statuses": dg.MetadataValue.md(
                     markdown_table(scored.group_by("status").len().sort("status"))
                 ),
@@ -204,6 +221,19 @@ def build_eval_scores(partitions: dg.MultiPartitionsDefinition) -> dg.AssetsDefi
         )
 
     return eval_scores
+
+
+def _stored_partition(
+    warehouse: WarehouseResource, context: dg.AssetExecutionContext
+) -> dict[dg.AssetKey, pl.DataFrame]:
+    """This run's partition of eval_scores and eval_samples as stored now (absent: not there)."""
+    store = warehouse.get()
+    name = partition_file_name(context.partition_key, context.assets_def.partitions_def)
+    return {
+        key: store.read(key.path[-1], [name])
+        for key in (EVAL_SCORES, EVAL_SAMPLES)
+        if name in store.partitions(key.path[-1])
+    }
 
 
 def _score_metadata(summary, loaded, which, model, model_id, stats, entry) -> dict:

@@ -20,9 +20,10 @@ def report_table(scores: pl.DataFrame) -> pl.DataFrame:
     scorer could read, each in percent with its CI; mean length in tokens), the Codeforces
     rating where the problems are rated, and whether the benchmark's models are
     ``comparable``."""
-    for column in ("closed_think", "answer_found", "mean_tokens", "rating"):
+    for column in ("closed_think", "answer_found", "mean_tokens", "rating", "evaluated_at"):
         if column not in scores.columns:  # scored before these existed
             scores = scores.with_columns(pl.lit(None, pl.Float64).alias(column))
+    scores = _label_earlier_models(scores)
     rows = []
     for (benchmark, model), group in scores.group_by("benchmark", "model", maintain_order=True):
         cons = group["cons@k"].drop_nulls()
@@ -58,6 +59,43 @@ def report_table(scores: pl.DataFrame) -> pl.DataFrame:
     return (
         pl.DataFrame(rows).join(comparable, on="benchmark", how="left").sort("benchmark", "model")
     )
+
+
+def _label_earlier_models(scores: pl.DataFrame) -> pl.DataFrame:
+    """Within a (benchmark, model), the newest evaluated ``model_id`` keeps the model's name; each
+    earlier one is reported as ``<model>@<model_id>`` (e.g. the checkpoint before a retraining)."""
+    labels = (
+        scores.group_by("benchmark", "model", "model_id")
+        .agg(pl.col("evaluated_at").max().fill_null(0.0).alias("_when"))
+        .sort("benchmark", "model", "_when", "model_id", descending=[False, False, True, False])
+        .with_columns(_newest=pl.col("model_id").cum_count().over("benchmark", "model") == 1)
+        .with_columns(
+            _label=pl.when(pl.col("_newest"))
+            .then(pl.col("model"))
+            .otherwise(pl.col("model") + "@" + pl.col("model_id"))
+        )
+    )
+    return (
+        scores.join(
+            labels.select("benchmark", "model", "model_id", "_label"),
+            on=["benchmark", "model", "model_id"],
+            how="left",
+        )
+        .with_columns(model=pl.col("_label"))
+        .drop("_label")
+    )
+
+
+def with_earlier_evaluations(new: pl.DataFrame, stored: pl.DataFrame | None) -> pl.DataFrame:
+    """What a (benchmark, model) partition holds after a new evaluation: its rows, plus the
+    stored rows of every other ``model_id`` evaluated under the same name (the checkpoint
+    ``trained`` named before a retraining, an earlier ``base_model``), so a score is never
+    erased by a later one."""
+    if stored is None or stored.is_empty() or "model_id" not in stored.columns:
+        return new
+    current = new["model_id"].unique().to_list()
+    earlier = stored.filter(~pl.col("model_id").is_in(current))
+    return pl.concat([earlier, new], how="diagonal_relaxed") if earlier.height else new
 
 
 def _percent_with_ci(name: str, values: pl.Series) -> dict[str, object]:

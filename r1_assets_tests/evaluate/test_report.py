@@ -8,7 +8,7 @@ from r1_assets import settings
 from r1_assets.evaluate.benchmarks import load_benchmark_catalog
 from r1_assets.evaluate.codeforces import estimate_rating
 from r1_assets.evaluate.metrics import format_measures
-from r1_assets.evaluate.report import report_table, seed_table
+from r1_assets.evaluate.report import report_table, seed_table, with_earlier_evaluations
 
 
 def scores(benchmark: str, model: str, items: list[str], k: int = 4, revision: str = "r1"):
@@ -144,3 +144,22 @@ def test_the_seed_table_has_our_models_then_the_published_ones() -> None:
     )
     assert rows["OpenAI-o1-mini"]["MATH-500 pass@1"] == 90.0
     assert len(rows) == 2 + 10  # the seed's ten reference models
+
+
+def test_a_retrained_model_keeps_the_earlier_checkpoints_scores() -> None:
+    first = scores("math", "trained", ["a", "b"]).with_columns(
+        model_id=pl.lit("ckpt-1@aaaa"), evaluated_at=pl.lit(100.0)
+    )
+    kept = with_earlier_evaluations(first, None)
+    assert kept.equals(first)
+    second = scores("math", "trained", ["a", "b"]).with_columns(
+        model_id=pl.lit("ckpt-2@bbbb"), evaluated_at=pl.lit(200.0), **{"pass@1": pl.lit(1.0)}
+    )
+    kept = with_earlier_evaluations(second, kept)
+    assert sorted(set(kept["model_id"])) == ["ckpt-1@aaaa", "ckpt-2@bbbb"]
+    # the same checkpoint evaluated again replaces its own rows, and only those
+    again = with_earlier_evaluations(second, kept)
+    assert again.height == 4
+    table = report_table(pl.concat([kept, scores("math", "base", ["a", "b"])], how="diagonal"))
+    labels = dict(zip(table["model"], table["pass@1"], strict=True))
+    assert labels == {"base": 50.0, "trained": 100.0, "trained@ckpt-1@aaaa": 50.0}
