@@ -81,7 +81,7 @@ def build_definitions(
             build_verified_set(shards),
             sft_dataset,
             trained_model,
-            build_eval_scores(eval_partitions(benchmarks.names)),
+            build_eval_scores(eval_partitions(benchmarks.names, benchmarks.model_names)),
             eval_report,
             build_contamination_report(partitions.benchmark_partitions(benchmarks.names)),
         ],

@@ -36,8 +36,6 @@ from r1_assets.resources import (
 )
 from r1_assets.text.markdown import markdown_table
 
-MODELS = ("base", "trained")  # the student before and after SFT
-
 
 class EvalConfig(dg.Config):
     k: int = Field(default=4, description="samples per problem (DeepSeek: 4-64 by benchmark size)")
@@ -53,11 +51,12 @@ class EvalConfig(dg.Config):
     seed: int = Field(default=0, description="seed of the bootstrap")
 
 
-def eval_partitions(benchmarks: list[str]) -> dg.MultiPartitionsDefinition:
+def eval_partitions(benchmarks: list[str], models: list[str]) -> dg.MultiPartitionsDefinition:
+    """benchmark x model: ``base``, ``trained`` and the benchmark catalog's ``models:``."""
     return dg.MultiPartitionsDefinition(
         {
             "benchmark": dg.StaticPartitionsDefinition(benchmarks),
-            "model": dg.StaticPartitionsDefinition(list(MODELS)),
+            "model": dg.StaticPartitionsDefinition(models),
         }
     )
 
@@ -121,8 +120,7 @@ def build_eval_scores(partitions: dg.MultiPartitionsDefinition) -> dg.AssetsDefi
                 f"{loaded.quarantine.height} items skipped (see skipped_items): they are not "
                 "scored, neither as right nor as wrong"
             )
-        model = config.base_model if which == "base" else trained_model_path(warehouse)
-        student = reconfigured(llm, model=model)
+        model, student = _student(which, config, llm, warehouse, catalog)
         sampling = Sampling(config.temperature, config.top_p, config.max_tokens)
         requests = [
             Request(user(prompt, THINK_PREFILL), sampling, i)
@@ -221,6 +219,30 @@ def build_eval_scores(partitions: dg.MultiPartitionsDefinition) -> dg.AssetsDefi
         )
 
     return eval_scores
+
+
+def _student(
+    which: str, config: EvalConfig, llm: LLMResource, warehouse: WarehouseResource, catalog
+) -> tuple[str, LLMResource]:
+    """The model a partition evaluates (its folder or served name) and the LLM resource for it."""
+    if which == "base":
+        return config.base_model, reconfigured(llm, model=config.base_model)
+    if which == "trained":
+        path = trained_model_path(warehouse)
+        return path, reconfigured(llm, model=path)
+    registered = catalog.models.get(which)
+    if registered is None:
+        raise dg.Failure(
+            description=f"no model {which!r} in the benchmark catalog's models: "
+            f"{catalog.model_names}"
+        )
+    location = catalog.model_location(registered)
+    changes: dict = {"model": location}
+    if registered.base_url:  # a server: the OpenAI-compatible backend
+        changes |= {"backend": "openai", "base_url": registered.base_url}
+        if registered.api_key_env:
+            changes["api_key_env"] = registered.api_key_env
+    return location, reconfigured(llm, **changes)
 
 
 def _stored_partition(

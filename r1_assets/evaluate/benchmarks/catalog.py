@@ -7,10 +7,12 @@ import re
 from pathlib import Path
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from r1_assets.catalog.kernel import (
     Catalog,
+    CatalogError,
     EntryName,
     known_format,
     known_roles,
@@ -113,16 +115,86 @@ class BenchmarkSpec(BaseModel):
         return self
 
 
+# the models every catalog evaluates: the student before SFT and the latest trained checkpoint
+BUILTIN_MODELS = ("base", "trained")
+
+
+class EvalModel(BaseModel):
+    """A model to evaluate beside ``base`` and ``trained``: a published distilled model, a teacher
+    behind a server, another training run's checkpoint."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: EntryName
+    model: str = Field(
+        description="A local model folder (relative to base_dir) or, with base_url, the model "
+        "name the server knows."
+    )
+    base_url: str = Field(
+        default="", description="An OpenAI-compatible endpoint, e.g. http://host:8000/v1."
+    )
+    api_key_env: str = Field(default="", description="The variable holding the endpoint's key.")
+    description: str = ""
+
+    @field_validator("name")
+    @classmethod
+    def _not_builtin(cls, value: str) -> str:
+        if value in BUILTIN_MODELS:
+            raise ValueError(f"{value!r} is one of the built-in models {list(BUILTIN_MODELS)}")
+        return value
+
+
 class BenchmarkCatalog(Catalog[BenchmarkSpec]):
     noun: ClassVar[str] = "benchmark"
     key: ClassVar[str] = "benchmarks"
     spec: ClassVar[type[BaseModel]] = BenchmarkSpec
 
+    @property
+    def models(self) -> dict[str, EvalModel]:
+        """The catalog's ``models:`` list by name (validated on load)."""
+        return _models(self.path, self.base_dir)
+
+    @property
+    def model_names(self) -> list[str]:
+        """Every evaluable model: base, trained, then the catalog's."""
+        return [*BUILTIN_MODELS, *self.models]
+
+    def model_location(self, model: EvalModel) -> str:
+        """A local folder resolved against base_dir; a served model's name as it is."""
+        if model.base_url:
+            return model.model
+        return str(self.resolve(model.model))
+
+
+def _models(path: Path, base_dir: Path) -> dict[str, EvalModel]:
+    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    listed = document.get("models") or []
+    if not isinstance(listed, list):
+        raise CatalogError(f"{path.name}: 'models' must be a list")
+    found: dict[str, EvalModel] = {}
+    for index, entry in enumerate(listed):
+        try:
+            model = EvalModel.model_validate(entry)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in e['loc']) or 'entry'}: "
+                f"{e['msg'].removeprefix('Value error, ')}"
+                for e in exc.errors()
+            )
+            raise CatalogError(f"{path.name}: models[{index}]: {problems}") from None
+        if model.name in found:
+            raise CatalogError(f"{path.name}: model {model.name!r} defined twice")
+        found[model.name] = model
+    return found
+
 
 def load_benchmark_catalog(path: Path | str, strict: bool = False) -> BenchmarkCatalog:
     """Read and validate a benchmark catalog file (``settings.benchmarks_path()`` is the one in
-    use).
+    use), its ``models:`` list included (a broken model entry is one CatalogError: models are
+    partitions, not rows to quarantine).
 
     With ``strict=True`` any invalid entry raises one CatalogError listing every broken field.
     """
-    return BenchmarkCatalog.load(path, strict)
+    catalog = BenchmarkCatalog.load(path, strict)
+    _ = catalog.models  # validated now, not at the first evaluation
+    return catalog
