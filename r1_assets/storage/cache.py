@@ -199,11 +199,13 @@ class KeyValueCache:
     def lookup(self, keys: list[str]) -> pl.DataFrame:
         """Cached rows for these keys (each key once), in the order the keys are first asked."""
         wanted = pl.Series(self.key, keys, dtype=pl.String).drop_nulls().unique(maintain_order=True)
-        if wanted.is_empty() or not self._table.exists():
+        if wanted.is_empty():
             return pl.DataFrame(schema=self.schema)
         columns = ", ".join(_quote(name) for name in self.schema)
         frames = []
         with self._lock:
+            if not self._table.exists():
+                return pl.DataFrame(schema=self.schema)
             for start in range(0, len(wanted), LOOKUP_CHUNK):
                 chunk = wanted[start : start + LOOKUP_CHUNK].to_list()
                 marks = ",".join("?" * len(chunk))
@@ -225,8 +227,9 @@ class KeyValueCache:
 
     def scan(self, batch_rows: int = 100_000) -> Iterator[pl.DataFrame]:
         """Every stored row with its ``writes``, ``batch_rows`` at a time, in key order."""
-        if not self._table.exists():
-            return
+        with self._lock:
+            if not self._table.exists():
+                return
         names = [*self.schema, WRITES]
         columns = ", ".join(_quote(name) for name in names)
         key = _quote(self.key)
@@ -245,29 +248,32 @@ class KeyValueCache:
 
     def count(self) -> int:
         """Entries stored (each key once)."""
-        if not self._table.exists():
-            return 0
         with self._lock:
+            if not self._table.exists():
+                return 0
             return int(self._table.read("SELECT count(*) FROM {entries}")[0][0])
 
     def writes(self) -> int:
         """Rows ever added, a key added twice counted twice (``count()`` if nothing was)."""
-        if not self._table.exists():
-            return 0
         with self._lock:
+            if not self._table.exists():
+                return 0
             found = self._table.read(f"SELECT coalesce(sum({WRITES}), 0) FROM {{entries}}")
             return int(found[0][0])
 
     def size_bytes(self) -> int:
         """What the cache takes: its files on disk, or its table in the database."""
-        return self._table.size_bytes()
+        with self._lock:
+            return self._table.size_bytes()
 
     def groups(self) -> dict[str, int]:
         """Entries per value of ``group_column`` (per model for the LLM cache)."""
-        if self.group_column is None or not self._table.exists():
+        if self.group_column is None:
             return {}
         column = _quote(self.group_column)
         with self._lock:
+            if not self._table.exists():
+                return {}
             found = self._table.read(
                 f"SELECT {column}, count(*) FROM {{entries}} GROUP BY {column} ORDER BY {column}"
             )
@@ -277,10 +283,9 @@ class KeyValueCache:
         """Give the space of deleted rows back (SQLite: fold the write-ahead log in and VACUUM;
         PostgreSQL: VACUUM FULL); it waits for other writers and blocks them while it runs.
         ``progress`` is called now and then while it works."""
-        if not self._table.exists():
-            return
         with self._lock:
-            self._table.compact(progress)
+            if self._table.exists():
+                self._table.compact(progress)
 
     def drop(self) -> None:
         """Delete the whole cache (a pruned embedding namespace)."""
@@ -312,8 +317,9 @@ class KeyValueCache:
         writers go on between them); yields the number deleted by each."""
         if column not in self.schema:
             raise CacheError(f"{column!r} is not a column of {self.location}")
-        if not self._table.exists():
-            return
+        with self._lock:
+            if not self._table.exists():
+                return
         key = _quote(self.key)
         while True:
             with self._lock, self._table.transaction() as write:

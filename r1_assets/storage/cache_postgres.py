@@ -17,10 +17,14 @@ imported on first open, in one transaction (writes added up), then renamed
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import logging
 import os
 import re
+import time
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -42,7 +46,9 @@ if TYPE_CHECKING:
     from r1_assets.storage.cache import KeyValueCache
 
 REGISTRY = "r1_caches"
-IMPORTS = "r1_cache_imports"  # the caches whose SQLite file was imported
+IMPORTS = "r1_cache_imports"  # "<cache>:<file identity>" of every SQLite file imported
+IDLE_CHECK_S = 30.0  # a connection idle this long is checked before it is used
+log = logging.getLogger(__name__)
 IMPORTED_SUFFIX = ".imported"
 _TYPES = {
     "String": "TEXT",
@@ -118,7 +124,8 @@ def stored_description(url: str, directory: Path) -> dict:
 
 
 class PostgresTable:
-    """One cache's table (``storage.cache.CacheTable``)."""
+    """One cache's table (``storage.cache.CacheTable``). ``KeyValueCache`` holds its lock around
+    every call, so one connection serves the cache's threads one at a time."""
 
     def __init__(self, cache: KeyValueCache) -> None:
         self.cache = cache
@@ -128,14 +135,34 @@ class PostgresTable:
         self.location = f"the cache database's table {self.table} ({self.name})"
         self._connection = None
         self._pid: int | None = None
-        self._ready = False
+        self._used = 0.0  # when the connection last answered
+        self._tables = False  # the registry and this cache's table exist
+        self._ready = False  # ... and an old SQLite file was imported
+        self._importing = False
 
     def __getstate__(self) -> dict:
-        return {**self.__dict__, "_connection": None, "_pid": None, "_ready": False}
+        return {**self.__dict__, "_connection": None, "_pid": None, "_tables": False,
+                "_ready": False}  # fmt: skip
 
     def _db(self):
-        if self._connection is None or self._connection.closed or self._pid != os.getpid():
-            self._connection, self._pid, self._ready = _connect(self.url), os.getpid(), False
+        """The connection, reopened after a fork, after it broke, or when an idle one no longer
+        answers (a restarted server, a proxy's idle timeout): the call that finds it dead
+        reconnects instead of failing."""
+        connection = self._connection
+        if connection is not None and not connection.closed and self._pid == os.getpid():
+            if time.monotonic() - self._used < IDLE_CHECK_S:
+                return connection
+            try:
+                with connection, connection.cursor() as cursor:
+                    cursor.execute("SELECT 1")
+                self._used = time.monotonic()
+                return connection
+            except (psycopg2.OperationalError, psycopg2.InterfaceError):
+                pass
+        if connection is not None and self._pid == os.getpid():
+            with contextlib.suppress(psycopg2.Error):
+                connection.close()
+        self._connection, self._pid, self._used = _connect(self.url), os.getpid(), time.monotonic()
         return self._connection
 
     def exists(self) -> bool:
@@ -154,6 +181,12 @@ class PostgresTable:
         collide in PostgreSQL), check the stored description, import an old SQLite file."""
         if self._ready:
             return
+        if not self._tables:
+            self._create_tables()
+        self._import_sqlite()
+        self._ready = True
+
+    def _create_tables(self) -> None:
         cache = self.cache
         columns = ", ".join(
             f"{_quote(name)} {_TYPES.get(kind, 'BYTEA')}"
@@ -169,15 +202,13 @@ class PostgresTable:
                 "table_name TEXT NOT NULL, description TEXT NOT NULL)"
             )
             cursor.execute(f"CREATE TABLE IF NOT EXISTS {IMPORTS} (name TEXT PRIMARY KEY)")
-            cursor.execute(
-                f"CREATE TABLE IF NOT EXISTS {self.table} ({columns}, {WRITES} BIGINT NOT NULL)"
-            )
-            for column in {cache.model_column, cache.group_column} - {None}:
-                # stats per model and pruning one model read this index, not every row
-                cursor.execute(
-                    f"CREATE INDEX IF NOT EXISTS {self.table}_by_{column} "
-                    f"ON {self.table} ({_quote(column)})"
-                )
+            cursor.execute("SELECT to_regclass(%s) IS NOT NULL", (self.table,))
+            if not cursor.fetchone()[0]:  # an existing table is never locked again here
+                cursor.execute(f"CREATE TABLE {self.table} ({columns}, {WRITES} BIGINT NOT NULL)")
+                for column in {cache.model_column, cache.group_column} - {None}:
+                    # stats per model and pruning one model read this index, not every row
+                    index = _quote(f"{self.table}_by_{column}")
+                    cursor.execute(f"CREATE INDEX {index} ON {self.table} ({_quote(column)})")
             cursor.execute(
                 f"INSERT INTO {REGISTRY} VALUES (%s, %s, %s) ON CONFLICT (name) DO NOTHING",
                 (self.name, self.table, description),
@@ -185,8 +216,7 @@ class PostgresTable:
             cursor.execute(f"SELECT description FROM {REGISTRY} WHERE name = %s", (self.name,))
             stored = cursor.fetchone()[0]
         cache._check_description(stored)
-        self._ready = True
-        self._import_sqlite()
+        self._tables = True
 
     def read(self, sql: str, params: Sequence = ()) -> list[tuple]:
         self._prepare()
@@ -194,14 +224,20 @@ class PostgresTable:
         with connection, connection.cursor() as cursor:
             cursor.execute(self._sql(sql), list(params))
             rows = cursor.fetchall()
+        self._used = time.monotonic()
         return [tuple(bytes(v) if isinstance(v, memoryview) else v for v in row) for row in rows]
 
     def _sql(self, sql: str) -> str:
-        return sql.format(entries=self.table).replace("?", "%s")
+        """The cache's SQL (``{entries}``, ``?`` markers) in psycopg2's dialect: a literal ``%``
+        doubled, each marker ``%s``."""
+        return sql.format(entries=self.table).replace("%", "%%").replace("?", "%s")
 
     @contextmanager
     def transaction(self) -> Iterator[Write]:
-        self._prepare()
+        if not self._tables:
+            self._create_tables()
+        if not self._ready and not self._importing:
+            self._prepare()
         connection = self._db()
         with connection, connection.cursor() as cursor:  # commits, or rolls back on an error
 
@@ -210,10 +246,12 @@ class PostgresTable:
                 return cursor.rowcount
 
             yield write
+        self._used = time.monotonic()
 
     def insert(self, write: Write, rows: list[tuple], writes: Sequence[int] | None = None) -> None:
         """Add rows; a key stored twice in ``rows`` keeps its first row and counts each write
-        (PostgreSQL refuses one statement touching a row twice)."""
+        (PostgreSQL refuses one statement touching a row twice). Rows go in key order, so
+        concurrent writers lock shared keys in the same order and never deadlock."""
         counts = [1] * len(rows) if writes is None else list(writes)
         key = list(self.cache.schema).index(self.cache.key)
         first: dict[str, int] = {}
@@ -223,7 +261,9 @@ class PostgresTable:
                 counts[position] = 0
             else:
                 first[row[key]] = position
-        values = [(*row, n) for row, n in zip(rows, counts, strict=True) if n]
+        values = sorted(
+            ((*row, n) for row, n in zip(rows, counts, strict=True) if n), key=lambda r: r[key]
+        )
         names = ", ".join(_quote(name) for name in self.cache.schema)
         with self._db().cursor() as cursor:  # the connection's open transaction
             psycopg2.extras.execute_values(
@@ -262,36 +302,60 @@ class PostgresTable:
             cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
             if _registry_exists(cursor):
                 cursor.execute(f"DELETE FROM {REGISTRY} WHERE name = %s", (self.name,))
-                cursor.execute(f"DELETE FROM {IMPORTS} WHERE name = %s", (self.name,))
-        self._ready = False
+                cursor.execute(f"DELETE FROM {IMPORTS} WHERE name LIKE %s", (f"{self.name}:%",))
+        self._tables = self._ready = False
 
     def close(self) -> None:
         if self._connection is not None and self._pid == os.getpid():
             self._connection.close()
-        self._connection, self._ready = None, False
+        self._connection, self._tables, self._ready = None, False, False
 
     def _import_sqlite(self) -> None:
-        """Rows of a ``cache.sqlite`` in the folder (the cache before it moved here), with their
-        write counts, in one transaction; the file is renamed once they are in."""
+        """Rows of a ``cache.sqlite`` in the folder (the cache before it moved here, or one a
+        machine kept), with their write counts, in one transaction, once per file: the file's
+        identity (its fingerprint) is marked in the same transaction. The file is renamed aside
+        afterwards, whoever imported it."""
         from r1_assets.storage.cache import KeyValueCache
 
         path = self.cache.directory / DB_NAME
         if not path.exists():
             return
-        local = KeyValueCache.open(self.cache.directory, database="")
-        if local._types != self.cache._types or local.key != self.cache.key:
-            raise CacheError(
-                f"{path} is another kind of cache than {self.location}: move the file aside"
-            )
-        with self.transaction() as write:
-            # once per cache, whichever process gets here first: the mark commits with the rows
-            write("SELECT pg_advisory_xact_lock(hashtext(?))", (self.table,))
-            if write(f"INSERT INTO {IMPORTS} VALUES (?) ON CONFLICT DO NOTHING", (self.name,)):
-                for batch in local.scan(IMPORT_ROWS):
-                    writes = batch[WRITES].to_list()
-                    self.insert(write, self.cache._encode(batch.drop(WRITES)), writes)
-        local.close()
-        for suffix in ("", "-wal", "-shm"):
-            source = path.with_name(DB_NAME + suffix)
-            if source.exists():
-                source.rename(source.with_name(source.name + IMPORTED_SUFFIX))
+        self._importing = True
+        try:
+            with self.transaction() as write:
+                write("SELECT pg_advisory_xact_lock(hashtext(?))", (self.table,))
+                if not path.exists():  # another process imported and moved it meanwhile
+                    return
+                mark = f"{self.name}:{_file_identity(path)}"
+                if write(f"INSERT INTO {IMPORTS} VALUES (?) ON CONFLICT DO NOTHING", (mark,)):
+                    with KeyValueCache.open(self.cache.directory, database="") as local:
+                        if local._types != self.cache._types or local.key != self.cache.key:
+                            raise CacheError(
+                                f"{path} is another kind of cache than {self.location}: "
+                                "move the file aside"
+                            )
+                        for batch in local.scan(IMPORT_ROWS):
+                            writes = batch[WRITES].to_list()
+                            rows = self.cache._encode(batch.drop(WRITES))
+                            self.insert(write, rows, writes)
+                else:
+                    log.warning("%s was imported into %s before: not again", path, self.location)
+        finally:
+            self._importing = False
+        suffix = f"{IMPORTED_SUFFIX}-{uuid.uuid4().hex[:8]}"
+        for extension in ("", "-wal", "-shm"):
+            source = path.with_name(DB_NAME + extension)
+            with contextlib.suppress(FileNotFoundError):
+                source.rename(source.with_name(source.name + suffix))
+
+
+def _file_identity(path: Path) -> str:
+    """A SQLite file's identity: its size and the hash of its content's first and last MiB."""
+    digest = hashlib.sha256()
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        digest.update(handle.read(1 << 20))
+        if size > 1 << 20:
+            handle.seek(max(size - (1 << 20), 1 << 20))
+            digest.update(handle.read())
+    return f"{size}:{digest.hexdigest()[:16]}"

@@ -71,7 +71,8 @@ def test_rows_come_back_typed_and_exact_and_every_write_is_counted(
 
     plain = KeyValueCache(tmp_path / "cache" / "plain", SCHEMA, "key")
     plain.add(rows([1, 2], writer=1))
-    plain.add(rows([2, 3, 3], writer=2))  # a key twice in one batch: first row, two writes
+    # a key twice in one batch: its first row is kept, both writes counted
+    plain.add(pl.concat([rows([2, 3], writer=2), rows([3], writer=9)]))
     found = plain.lookup(["k0000001", "k0000002", "k0000003"])
     assert found["writer"].to_list() == [1, 1, 2]
     counted = plain.read_all()
@@ -96,24 +97,39 @@ def test_an_old_sqlite_cache_is_imported_once_with_its_write_counts(
     database: str, tmp_path: Path, monkeypatch
 ) -> None:
     folder = tmp_path / "data" / "cache" / "llm"
+    elsewhere = tmp_path / "other-machine" / "cache" / "llm"
     monkeypatch.delenv("R1_ASSETS_CACHE_URL")
+    for where, texts in ((folder, "text"), (elsewhere, "theirs")):
+        local = LLMCache(where)
+        local.put(
+            "teacher@1",
+            [(f"t{i}", Completion(f"{texts} {i}", "stop", 1, 2, 0.1)) for i in range(30)],
+        )
+        local.close()
     local = LLMCache(folder)
-    local.put(
-        "teacher@1", [(f"t{i}", Completion(f"text {i}", "stop", 1, 2, 0.1)) for i in range(30)]
-    )
     local.put("teacher@1", [("t0", Completion("again", "stop", 1, 2, 0.1))])  # paid twice
+    local.put("teacher@1", [("t30", Completion("text 30", "stop", 1, 2, 0.1))])
     local.close()
     monkeypatch.setenv("R1_ASSETS_CACHE_URL", database)
 
     moved = LLMCache(folder)
-    assert moved.count() == 30 and moved.writes() == 31
+    assert moved.count() == 31 and moved.writes() == 32
     found = moved.lookup(["t0", "t29"])
     assert found["text"].to_list() == ["text 0", "text 29"]  # the first write, as on disk
-    assert not (folder / DB_NAME).exists() and (folder / f"{DB_NAME}.imported").exists()
-    # the file back (a copy left on another machine): its rows are not counted again
-    (folder / f"{DB_NAME}.imported").rename(folder / DB_NAME)
+    assert not (folder / DB_NAME).exists()
+    (backup,) = folder.glob(f"{DB_NAME}.imported-*")
+    # the same file back (left behind, copied again): its rows are not counted twice
+    backup.rename(folder / DB_NAME)
     again = LLMCache(folder)
-    assert (again.count(), again.writes()) == (30, 31)
+    assert (again.count(), again.writes()) == (31, 32)
+    assert not (folder / DB_NAME).exists()
+    # another machine's cache of the same name: its rows come in, its writes are counted
+    for name in ("", "-wal", "-shm"):
+        if (elsewhere / f"{DB_NAME}{name}").exists():
+            (elsewhere / f"{DB_NAME}{name}").rename(folder / f"{DB_NAME}{name}")
+    merged = LLMCache(folder)
+    assert (merged.count(), merged.writes()) == (31, 62)
+    assert merged.lookup(["t5"])["text"].to_list() == ["text 5"]  # the first write kept
 
 
 def test_cache_commands_work_on_the_database(database: str, tmp_path: Path, monkeypatch, capsys):
