@@ -152,18 +152,28 @@ class ExportWriter:
         self.rows += batch.height
 
     def finish(self, card: Callable[[str], str]) -> Export:
-        """Close the files and publish the folder; ``card(content_hash)`` is its README."""
+        """Close the files and publish the folder; ``card(content_hash)`` is its README. A local
+        folder appears whole (one rename); in object storage its files are published one by one,
+        the README last, so a folder with a README is complete."""
         self._close()
         content_hash = self.digest.hexdigest()
         folder = f"{self.prefix}/{content_hash[:16]}"
         text = card(content_hash)
         try:
-            if not self.store.exists(f"{folder}/README.md"):
+            if self.store.exists(f"{folder}/README.md"):
+                # same rows, maybe another card (tokenizer, licenses, a policy selecting the
+                # same rows): only the card is rewritten
+                self.store.write_bytes(f"{folder}/README.md", text.encode())
+            elif self.store.local:
+                (self.tmp / "README.md").write_text(text)
+                target = self.store.local_path(folder)
+                shutil.rmtree(target, ignore_errors=True)  # an incomplete folder of a crash
+                os.replace(self.tmp, target)
+            else:
                 for name in ("train.jsonl", "train.parquet"):  # no rows: no Parquet file
                     if (self.tmp / name).exists():
                         self.store.publish(self.tmp / name, f"{folder}/{name}")
-            # same rows, maybe another card (tokenizer, licenses, a policy selecting the same rows)
-            self.store.write_bytes(f"{folder}/README.md", text.encode())
+                self.store.write_bytes(f"{folder}/README.md", text.encode())
         finally:
             shutil.rmtree(self.tmp, ignore_errors=True)
         return Export(self.store.uri(folder), content_hash, self.rows, text)

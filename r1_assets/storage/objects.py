@@ -20,7 +20,7 @@ import os
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlparse
@@ -76,7 +76,8 @@ class S3Options:
         options: dict = {
             "aws_region": self.region or "us-east-1",
             "max_retries": self.max_attempts,
-            "timeout": f"{self.timeout_s:g}s",
+            # object_store's timeout covers a whole request, a large ranged read included
+            "timeout": f"{10 * self.timeout_s:g}s",
             "connect_timeout": f"{self.timeout_s:g}s",
         }
         if self.endpoint_url:
@@ -95,6 +96,9 @@ class S3Options:
 class ObjectStore:
     """A local folder (a path, or ``file://``) or an S3 prefix (``s3://bucket/prefix``)."""
 
+    copy_limit = 5 << 30  # S3's largest CopyObject
+    copy_part = 512 << 20  # parts of a larger copy
+
     def __init__(self, url: str | Path, s3: S3Options | None = None) -> None:
         text = str(url)
         parsed = urlparse(text)
@@ -103,6 +107,15 @@ class ObjectStore:
                 raise ValueError(f"{text!r}: an S3 URL needs a bucket (s3://bucket/prefix)")
             self.local = False
             self.s3 = s3 or S3Options.from_env()
+            if self.s3.region is None and self.s3.endpoint_url is None:
+                # AWS: the bucket's own region, not a default that would sign for the wrong one
+                try:
+                    region = pafs.resolve_s3_region(parsed.netloc)
+                except OSError as exc:
+                    raise ValueError(
+                        f"{text}: cannot find the bucket's region ({exc}); set AWS_REGION"
+                    ) from exc
+                self.s3 = replace(self.s3, region=region)
             self.fs: pafs.FileSystem = self.s3.filesystem()
             self._base = f"{parsed.netloc}/{parsed.path.strip('/')}".rstrip("/")
             self.url = f"s3://{self._base}"
@@ -184,9 +197,50 @@ class ObjectStore:
         try:
             with self.fs.open_output_stream(temp) as stream:
                 yield stream
-            self.fs.move(temp, self.path(key))  # a rename locally; CopyObject + delete on S3
+            self._publish(temp, self.path(key))
         finally:
             self._remove(temp)
+
+    def _publish(self, temp: str, final: str) -> None:
+        """A rename locally. On S3 one CopyObject (atomic) up to its 5 GiB limit, a multipart
+        copy above it (the object appears when its last part is in)."""
+        if self.local or self.fs.get_file_info(temp).size <= self.copy_limit:
+            self.fs.move(temp, final)
+            return
+        self._multipart_copy(temp, final)
+
+    def _multipart_copy(self, temp: str, final: str) -> None:
+        try:
+            import boto3
+            from boto3.s3.transfer import TransferConfig
+            from botocore.config import Config
+        except ImportError as exc:
+            raise OSError(
+                f"{self.uri(final.split('/', 1)[1])}: an object over 5 GiB is published by a "
+                "multipart copy, which needs boto3 (`pip install boto3`, in the cluster extra)"
+            ) from exc
+        assert self.s3 is not None
+        client = boto3.client(
+            "s3",
+            endpoint_url=self.s3.endpoint_url,
+            region_name=self.s3.region,
+            aws_access_key_id=self.s3.access_key,
+            aws_secret_access_key=self.s3.secret_key,
+            aws_session_token=self.s3.session_token,
+            config=Config(
+                retries={"max_attempts": self.s3.max_attempts, "mode": "standard"},
+                connect_timeout=self.s3.timeout_s,
+                read_timeout=self.s3.timeout_s,
+            ),
+        )
+        bucket, source = temp.split("/", 1)
+        part = max(self.copy_part, 5 << 20)  # S3's smallest part
+        client.copy(
+            {"Bucket": bucket, "Key": source},
+            bucket,
+            final.split("/", 1)[1],
+            Config=TransferConfig(multipart_threshold=part, multipart_chunksize=part),
+        )
 
     def write_bytes(self, key: str, data: bytes) -> None:
         with self.open_atomic(key) as stream:

@@ -327,17 +327,24 @@ class S3Server:
         )
         creator.create_dir(self.BUCKET)
 
+    def client(self):
+        """A boto3 client of the server (what S3 itself says, without pyarrow in between)."""
+        import boto3
+
+        return boto3.client(
+            "s3",
+            endpoint_url=self.url,
+            region_name="us-east-1",
+            aws_access_key_id=self.KEY,
+            aws_secret_access_key=self.KEY,
+        )
+
     def keys(self, prefix: str = "") -> list[str]:
-        """Every object's key under ``prefix``, hidden ones included."""
-        fs = self.options().filesystem()
-        selector = pafs.FileSelector(
-            f"{self.BUCKET}/{prefix}", recursive=True, allow_not_found=True
-        )
-        return sorted(
-            info.path.split("/", 1)[1]
-            for info in fs.get_file_info(selector)
-            if info.type == pafs.FileType.File
-        )
+        """Every object's key under ``prefix`` as S3 lists them: hidden ones and the empty
+        "folder/" markers pyarrow leaves included."""
+        pages = self.client().get_paginator("list_objects_v2")
+        found = pages.paginate(Bucket=self.BUCKET, Prefix=prefix)
+        return sorted(o["Key"] for page in found for o in page.get("Contents", []))
 
     def close(self) -> None:
         if self.process is not None:

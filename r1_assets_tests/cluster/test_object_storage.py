@@ -67,8 +67,9 @@ def test_a_warehouse_in_s3_answers_as_the_same_warehouse_on_disk(
     assert remote.query(sql)["s"].to_list() == [None, 4.5]  # the union of both files' columns
     with pytest.raises(FileNotFoundError, match="no materialized partition"):
         remote.read("raw_problems", ["c.0000"])
-    # nothing but the partitions themselves under the warehouse: no temporary objects left
-    assert s3.keys("team/run") == [
+    # nothing but the partitions themselves under the warehouse (and the empty "folder/"
+    # markers pyarrow keeps): no temporary object left
+    assert objects(s3, "team/run") == [
         "team/run/warehouse/raw_problems/a.0000.parquet",
         "team/run/warehouse/raw_problems/b.0000.parquet",
         "team/run/warehouse/sft_dataset/data.parquet",
@@ -88,7 +89,7 @@ def test_a_warehouse_in_s3_answers_as_the_same_warehouse_on_disk(
     export = exporter.finish(lambda content_hash: f"# card {content_hash}")
     folder = export.folder.removeprefix(f"s3://{s3.BUCKET}/")
     assert export.folder.startswith(f"s3://{s3.BUCKET}/team/run/exports/sft_dataset/")
-    assert s3.keys(folder) == [
+    assert objects(s3, folder) == [
         f"{folder}/{n}" for n in ("README.md", "train.jsonl", "train.parquet")
     ]
     key = folder.removeprefix("team/run/")
@@ -155,5 +156,23 @@ def test_503s_and_timeouts_are_retried_and_a_failed_upload_leaves_nothing_visibl
     assert patient.partitions("raw_problems") == ["a.0000"]
     assert patient.read("raw_problems").equals(second)  # the previous version, whole
     # whatever the failed upload left is under a hidden temporary name, never a real one
-    names = [key.rsplit("/", 1)[1] for key in s3.keys("faults/warehouse/raw_problems")]
+    names = [key.rsplit("/", 1)[1] for key in objects(s3, "faults/warehouse/raw_problems")]
     assert [n for n in names if not n.startswith(".")] == ["a.0000.parquet"]
+
+
+def test_an_object_over_the_copy_limit_is_published_by_a_multipart_copy(s3: S3Server) -> None:
+    """Above CopyObject's limit (5 GiB on S3; 1 MiB here) a partition is published by a multipart
+    copy of its temporary object: the same rows, no temporary object left."""
+    warehouse = Warehouse(f"s3://{s3.BUCKET}/big", s3.options())
+    warehouse.store.copy_limit, warehouse.store.copy_part = 1 << 20, 5 << 20
+    big = frame("a", 40_000, seed=4, text_bytes=300)  # ~12 MB: three parts of 5 MiB
+    warehouse.write("raw_problems", big, "a.0000")
+    assert warehouse.read("raw_problems").equals(big)
+    assert objects(s3, "big") == ["big/warehouse/raw_problems/a.0000.parquet"]
+    head = s3.client().head_object(Bucket=s3.BUCKET, Key=objects(s3, "big")[0])
+    assert head["ETag"].strip('"').endswith("-3")  # a multipart object of three parts
+
+
+def objects(s3: S3Server, prefix: str) -> list[str]:
+    """The keys under ``prefix`` but pyarrow's empty "folder/" markers."""
+    return [key for key in s3.keys(prefix) if not key.endswith("/")]
