@@ -31,6 +31,14 @@ class CacheStats:
     legacy_shards: int = 0  # Parquet shards of the old layout, not imported yet
 
 
+def _name(directory: Path, root: Path) -> str:
+    """A cache's name: its folder under the cache root (a cache the database registered from a
+    folder elsewhere keeps its whole path)."""
+    return (
+        directory.relative_to(root).as_posix() if directory.is_relative_to(root) else str(directory)
+    )
+
+
 def human_bytes(n: float) -> str:
     for unit in ("B", "KB", "MB", "GB", "TB"):
         if n < 1024 or unit == "TB":
@@ -64,7 +72,7 @@ def collect_stats(root: Path) -> list[CacheStats]:
         with cache:
             found.append(
                 CacheStats(
-                    name=directory.relative_to(root).as_posix(),
+                    name=_name(directory, root),
                     entries=cache.count(),
                     writes=cache.writes(),
                     bytes=cache.size_bytes(),
@@ -77,7 +85,7 @@ def collect_stats(root: Path) -> list[CacheStats]:
         shards = list(directory.glob("*.parquet"))
         found.append(
             CacheStats(
-                name=directory.relative_to(root).as_posix(),
+                name=_name(directory, root),
                 entries=0,
                 writes=0,
                 bytes=sum(path.stat().st_size for path in shards),
@@ -117,7 +125,7 @@ def compact(root: Path) -> list[tuple[str, int, int]]:
     done = []
     with tqdm(total=len(caches), desc="compacting caches", unit="cache") as bar:
         for directory in caches:
-            name = directory.relative_to(root).as_posix()
+            name = _name(directory, root)
             bar.set_postfix_str(name)
             with KeyValueCache.open(directory) as cache:
                 before = cache.size_bytes()
@@ -142,7 +150,7 @@ def prune_targets(root: Path, model: str) -> list[PruneTarget]:
     targets, known = [], set()
     for directory in caches:
         with KeyValueCache.open(directory) as cache:
-            name = directory.relative_to(root).as_posix()
+            name = _name(directory, root)
             if cache.model is not None:
                 known.add(cache.model)
                 if cache.model == model:
