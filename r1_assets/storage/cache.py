@@ -167,6 +167,14 @@ class KeyValueCache:
             database=database or "",
         )
 
+    def column_definitions(self, scalar_types: dict[str, str], vector_type: str) -> str:
+        """The entries table's columns in a database's types (the key its primary key)."""
+        return ", ".join(
+            f"{_quote(name)} {scalar_types.get(kind, vector_type)}"
+            + (" PRIMARY KEY NOT NULL" if name == self.key else "")
+            for name, kind in self._types.items()
+        )
+
     def _check_description(self, stored: str) -> None:
         theirs = json.loads(stored)
         if theirs["schema"] != self._types or theirs["key"] != self.key:
@@ -468,11 +476,7 @@ class SqliteTable:
         connection.execute("PRAGMA cache_size=-65536")
         connection.execute("PRAGMA mmap_size=1073741824")
         cache = self.cache
-        columns = ", ".join(
-            f"{_quote(name)} {_SCALARS[kind][1] if kind in _SCALARS else 'BLOB'}"
-            + (" PRIMARY KEY NOT NULL" if name == cache.key else "")
-            for name, kind in cache._types.items()
-        )
+        columns = cache.column_definitions({k: v[1] for k, v in _SCALARS.items()}, "BLOB")
         description = json.dumps(cache.description(), sort_keys=True)
         connection.execute("BEGIN IMMEDIATE")
         try:

@@ -188,11 +188,7 @@ class PostgresTable:
 
     def _create_tables(self) -> None:
         cache = self.cache
-        columns = ", ".join(
-            f"{_quote(name)} {_TYPES.get(kind, 'BYTEA')}"
-            + (" PRIMARY KEY NOT NULL" if name == cache.key else "")
-            for name, kind in cache._types.items()
-        )
+        columns = cache.column_definitions(_TYPES, "BYTEA")
         description = json.dumps(cache.description(), sort_keys=True)
         connection = self._db()
         with connection, connection.cursor() as cursor:
