@@ -17,7 +17,6 @@ import pytest
 import requests
 
 from r1_assets.storage.cache import KeyValueCache
-from r1_assets.storage.cache_postgres import cache_names
 from r1_assets.storage.warehouse import Warehouse
 from r1_assets_tests.cluster.servers import PostgresServer, RayCluster, S3Server
 from r1_assets_tests.conftest import VENV_BIN, free_port, subprocess_env, write_jsonl
@@ -158,6 +157,8 @@ def assert_rows_as_embedded(catalog: Path, data: Path | Warehouse, root: Path) -
 def assert_nothing_paid_twice(database: str, data: Path) -> None:
     """Every cache the runs wrote (in PostgreSQL) holds each key once, written once: what a
     killed run finished, its retry looked up rather than paid for again."""
+    from r1_assets.storage.cache_postgres import cache_names  # psycopg2: the cluster extra
+
     names = cache_names(database)
     assert any(name.startswith("embeddings/") for name in names), names
     for name in names:

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
-import psycopg2
 import pytest
 from polars.testing import assert_frame_equal
 
@@ -20,7 +19,6 @@ from r1_assets.dedup.cache import CACHE_SCHEMA, EmbeddingCache
 from r1_assets.llm.cache import LLMCache
 from r1_assets.llm.types import Completion
 from r1_assets.storage.cache import DB_NAME, CacheError, KeyValueCache
-from r1_assets.storage.cache_postgres import REGISTRY, cache_name, libpq_url
 from r1_assets_tests.cluster.servers import PostgresServer
 from r1_assets_tests.storage.cache_writer import SCHEMA, rows
 from r1_assets_tests.storage.test_cache import (
@@ -42,6 +40,10 @@ def database(postgres: PostgresServer, monkeypatch) -> Iterator[str]:
 
 
 def registered(url: str) -> list[str]:
+    import psycopg2  # the cluster extra; the default suite imports this module without it
+
+    from r1_assets.storage.cache_postgres import REGISTRY, libpq_url
+
     with psycopg2.connect(libpq_url(url)) as connection, connection.cursor() as cursor:
         cursor.execute("SELECT to_regclass(%s) IS NOT NULL", (REGISTRY,))
         if not cursor.fetchone()[0]:
@@ -151,4 +153,6 @@ def test_cache_commands_work_on_the_database(database: str, tmp_path: Path, monk
     assert registered(database) == ["llm"]
     assert main(["cache", "compact"]) == 0
     assert "llm" in capsys.readouterr().out
+    from r1_assets.storage.cache_postgres import cache_name
+
     assert cache_name(data / "cache" / "embeddings" / "emb-a") == "embeddings/emb-a"
