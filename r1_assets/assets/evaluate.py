@@ -16,6 +16,7 @@ from r1_assets.evaluate.benchmarks import load_benchmark
 from r1_assets.evaluate.codeforces import item_ratings
 from r1_assets.evaluate.metrics import format_measures, summarize_samples
 from r1_assets.evaluate.report import (
+    contest_window,
     published_reference,
     published_scores,
     report_table,
@@ -281,6 +282,8 @@ def _score_metadata(summary, loaded, which, model, model_id, stats, entry) -> di
         "cons@k_ci95": f"[{pct(cons_ci[0])}, {pct(cons_ci[1])}]",
         "samples": summary["samples"],
         "skipped_items": loaded.quarantine.height,
+        "contest_window": contest_window(entry),
+        "outside_window": loaded.outside_window,
         "skipped": dg.MetadataValue.md(
             markdown_table(loaded.quarantine.select("item_id", "reason", "detail"), 10)
         ),
@@ -318,6 +321,14 @@ def eval_report(
             # the DeepSeek-R1 table's columns, our models first, the published rows below
             "results_table": dg.MetadataValue.md(markdown_table(results, results.height)),
             "scores": dg.MetadataValue.md(markdown_table(table, table.height)),
+            # the problems each windowed benchmark was scored on (LiveCodeBench's release dates)
+            "contest_windows": dg.MetadataValue.json(
+                {
+                    name: contest_window(catalog.entries.get(name))
+                    for name in table["benchmark"].unique().sort()
+                    if contest_window(catalog.entries.get(name))
+                }
+            ),
             "published_reference": dg.MetadataValue.md(
                 markdown_table(published, published.height)
                 if published.height

@@ -138,6 +138,12 @@ def published_scores(
     return entry.published.scores if isinstance(entry, BenchmarkSpec) and entry.published else {}
 
 
+def contest_window(entry: BenchmarkSpec | InvalidEntry | None) -> str:
+    """An entry's contest window as the report shows it ("" without one)."""
+    window = entry.contest_window if isinstance(entry, BenchmarkSpec) else None
+    return f"{window[0].isoformat()} to {window[1].isoformat()}" if window else ""
+
+
 def published_reference(catalog: BenchmarkCatalog, benchmarks: Iterable[str]) -> pl.DataFrame:
     """One row per (benchmark, reference model) with its published metrics; empty when none of
     ``benchmarks`` names any."""

@@ -9,6 +9,7 @@ import json
 import pickle
 import zlib
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from r1_assets.evaluate.benchmarks import (
 )
 from r1_assets.evaluate.codeforces import item_ratings
 from r1_assets.evaluate.metrics import summarize_samples
+from r1_assets.evaluate.report import contest_window
 from r1_assets.evaluate.scoring import (
     equivalent_for,
     extract_choice,
@@ -618,3 +620,22 @@ def test_extract_math_answer() -> None:
     assert extract_math_answer("  42 ") == "42"
     assert extract_math_answer("x" * 500) is None
     assert extract_math_answer("\\boxed{}") is None
+
+
+def test_livecodebench_scores_only_its_contest_window(catalog: BenchmarkCatalog) -> None:
+    entry = catalog.get("livecodebench")
+    assert isinstance(entry, BenchmarkSpec)
+    assert entry.contest_window == (date(2024, 8, 1), date(2025, 1, 31))  # DeepSeek-R1's
+    demo = catalog.get("demo_livecodebench")
+    narrow = demo.model_copy(update={"contest_window": (date(2025, 1, 5), date(2025, 1, 18))})
+    load = load_benchmark(narrow, catalog)
+    # 2025-01-04 is out; 2025-01-18T00:00:00 is in (the last day counts whole)
+    assert load.items["item_id"].to_list() == ["demo_lcb_002", "demo_lcb_003"]
+    assert load.outside_window == 1 and load.skip_reason is None
+    assert contest_window(narrow) == "2025-01-05 to 2025-01-18"
+    empty = demo.model_copy(update={"contest_window": (date(2020, 1, 1), date(2020, 12, 31))})
+    skipped = load_benchmark(empty, catalog)
+    assert skipped.items.is_empty()
+    assert "3 outside the contest window" in (skipped.skip_reason or "")
+    with pytest.raises(ValueError, match="ends before it starts"):
+        spec("livecodebench", "sandbox", contest_window=(date(2025, 2, 1), date(2025, 1, 1)))

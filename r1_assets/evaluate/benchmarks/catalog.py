@@ -4,6 +4,7 @@ benchmark, read by the catalog kernel like the source catalog."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 from typing import Annotated, ClassVar, Literal
 
@@ -92,6 +93,12 @@ class BenchmarkSpec(BaseModel):
         description="The column of the DeepSeek-R1 results table this benchmark fills in the "
         "report (a demo set stands in for the real one until that is evaluated).",
     )
+    contest_window: tuple[date, date] | None = Field(
+        default=None,
+        description="Only problems whose contest_date falls in [first, last] (inclusive), as "
+        "LiveCodeBench's leaderboard scores a model on problems released after its training "
+        "data; the others are counted, not scored.",
+    )
     obtain: str = Field(
         default="",
         description="How to get the files, for a benchmark users provide themselves: shown "
@@ -107,6 +114,8 @@ class BenchmarkSpec(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> BenchmarkSpec:
+        if self.contest_window is not None and self.contest_window[0] > self.contest_window[1]:
+            raise ValueError(f"contest_window {self.contest_window} ends before it starts")
         fmt = FORMATS[self.format]
         if self.scorer != fmt.scorer:
             raise ValueError(

@@ -8,6 +8,7 @@ import json
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,7 @@ class BenchmarkLoad:
     rows_read: int
     items: pl.DataFrame  # ITEM_SCHEMA
     quarantine: pl.DataFrame  # QUARANTINE_SCHEMA
+    outside_window: int = 0  # items left out by the entry's contest_window
 
     @property
     def failures(self) -> pl.DataFrame:
@@ -55,8 +57,10 @@ class BenchmarkLoad:
             )
         if self.items.is_empty():
             reasons = self.quarantine["reason"].value_counts(sort=True).iter_rows()
-            counted = ", ".join(f"{n} {r}" for r, n in reasons) or "the file has no rows"
-            return f"no scorable items ({counted})"
+            counted = [f"{n} {r}" for r, n in reasons]
+            if self.outside_window:
+                counted.append(f"{self.outside_window} outside the contest window")
+            return f"no scorable items ({', '.join(counted) or 'the file has no rows'})"
         return None
 
 
@@ -144,7 +148,26 @@ def load_benchmark(entry: BenchmarkSpec | InvalidEntry, catalog: BenchmarkCatalo
         builder.reject(entry.location, exc.reason, "location", detail)
     except OSError as exc:  # e.g. a file removed between listing and hashing
         builder.reject(entry.location, "source_unreadable", "location", str(exc))
-    return BenchmarkLoad(entry.name, entry.scorer, revision, files, rows_read, *builder.frames())
+    items, quarantine = builder.frames()
+    kept = in_contest_window(items, entry.contest_window)
+    return BenchmarkLoad(
+        entry.name, entry.scorer, revision, files, rows_read, kept, quarantine,
+        items.height - kept.height,
+    )  # fmt: skip
+
+
+def in_contest_window(items: pl.DataFrame, window: tuple[date, date] | None) -> pl.DataFrame:
+    """The items whose ``contest_date`` (metadata; a date or an ISO timestamp) falls in
+    ``window``, both ends included; an item without a date is outside a window."""
+    if window is None or items.is_empty():
+        return items
+    day = (
+        pl.col("metadata")
+        .str.json_path_match("$.contest_date")
+        .str.slice(0, 10)
+        .str.to_date("%Y-%m-%d", strict=False)
+    )
+    return items.filter(day.is_between(window[0], window[1]).fill_null(False))
 
 
 def iter_records(path: Path, name: str) -> Iterator[Record]:
