@@ -79,6 +79,8 @@ def models_dir(data_root: Path | None = None) -> Path:
 
 WAREHOUSE_URL_ENV = "R1_ASSETS_WAREHOUSE_URL"
 CACHE_URL_ENV = "R1_ASSETS_CACHE_URL"
+S3_MAX_ATTEMPTS_ENV = "R1_ASSETS_S3_MAX_ATTEMPTS"
+S3_TIMEOUT_ENV = "R1_ASSETS_S3_TIMEOUT_S"
 POSTGRES_URL_ENV = "R1_ASSETS_POSTGRES_URL"
 RAY_ADDRESS_ENV = "R1_ASSETS_RAY_ADDRESS"
 MAX_CONCURRENT_RUNS_ENV = "R1_ASSETS_MAX_CONCURRENT_RUNS"
@@ -92,8 +94,8 @@ RUN_WORKER_ENV = (
     "R1_ASSETS_MODELS_DIR",
     WAREHOUSE_URL_ENV,
     CACHE_URL_ENV,
-    "R1_ASSETS_S3_MAX_ATTEMPTS",
-    "R1_ASSETS_S3_TIMEOUT_S",
+    S3_MAX_ATTEMPTS_ENV,
+    S3_TIMEOUT_ENV,
     "AWS_ENDPOINT_URL",
     "AWS_ENDPOINT_URL_S3",
     "AWS_REGION",
@@ -125,11 +127,11 @@ def ray_address() -> str | None:
 
 
 def max_concurrent_runs() -> int:
-    return _positive_int(MAX_CONCURRENT_RUNS_ENV, "2")
+    return _positive(MAX_CONCURRENT_RUNS_ENV, "2")
 
 
 def ray_run_cpus() -> int:
-    return _positive_int(RAY_RUN_CPUS_ENV, "1")
+    return _positive(RAY_RUN_CPUS_ENV, "1")
 
 
 def ray_pool_resources() -> dict[str, dict[str, float]]:
@@ -151,12 +153,21 @@ def ray_pool_resources() -> dict[str, dict[str, float]]:
     return mapping
 
 
-def _positive_int(name: str, default: str) -> int:
+def s3_max_attempts() -> int:
+    return _positive(S3_MAX_ATTEMPTS_ENV, "10")
+
+
+def s3_timeout_s() -> float:
+    return _positive(S3_TIMEOUT_ENV, "60", float)
+
+
+def _positive(name: str, default: str, kind: type = int):
     value = os.environ.get(name, default)
     try:
-        number = int(value)
+        number = kind(value)
     except ValueError:
         number = 0
-    if number < 1:
-        raise ValueError(f"{name} must be a positive integer, not {value!r}")
+    if number <= 0:
+        what = "integer" if kind is int else "number"
+        raise ValueError(f"{name} must be a positive {what}, not {value!r}")
     return number

@@ -18,14 +18,16 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager, suppress
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlparse
 
 import pyarrow.fs as pafs
+
+from r1_assets import settings
 
 TEMP_PREFIX = "."  # temporary and hidden names: never listed, never read
 
@@ -54,8 +56,8 @@ class S3Options:
             access_key=env.get("AWS_ACCESS_KEY_ID") or None,
             secret_key=env.get("AWS_SECRET_ACCESS_KEY") or None,
             session_token=env.get("AWS_SESSION_TOKEN") or None,
-            max_attempts=_positive(env, "R1_ASSETS_S3_MAX_ATTEMPTS", 10, int),
-            timeout_s=_positive(env, "R1_ASSETS_S3_TIMEOUT_S", 60.0, float),
+            max_attempts=settings.s3_max_attempts(),
+            timeout_s=settings.s3_timeout_s(),
         )
 
     def filesystem(self) -> pafs.S3FileSystem:
@@ -264,10 +266,6 @@ class ObjectStore:
     def delete(self, key: str) -> None:
         self._remove(self.path(key))
 
-    def delete_folder(self, prefix: str) -> None:
-        with suppress(FileNotFoundError):
-            self.fs.delete_dir(self.path(prefix))
-
     def _remove(self, path: str) -> None:
         try:
             self.fs.delete_file(path)
@@ -276,16 +274,3 @@ class ObjectStore:
         except OSError as exc:  # S3 reports a missing key in its own words
             if self.fs.get_file_info(path).type != pafs.FileType.NotFound:
                 raise exc
-
-
-def _positive(env: Mapping[str, str], name: str, default, kind):
-    value = env.get(name)
-    if value is None or value == "":
-        return default
-    try:
-        number = kind(value)
-    except ValueError:
-        number = 0
-    if number <= 0:
-        raise ValueError(f"{name} must be a positive number, not {value!r}")
-    return number

@@ -8,31 +8,25 @@ import pytest
 from r1_assets_tests.cluster.servers import FaultyProxy, PostgresServer, S3Server
 
 
-@pytest.fixture
-def postgres() -> Iterator[PostgresServer]:
-    server = PostgresServer()
+def running(server):
+    """A test server started, yielded, and closed whatever the test did."""
     try:
         server.start()
         yield server
     finally:
         server.close()
+
+
+@pytest.fixture
+def postgres() -> Iterator[PostgresServer]:
+    yield from running(PostgresServer())
 
 
 @pytest.fixture
 def s3(tmp_path: Path) -> Iterator[S3Server]:
-    server = S3Server(tmp_path)
-    try:
-        server.start()
-        yield server
-    finally:
-        server.close()
+    yield from running(S3Server(tmp_path))
 
 
 @pytest.fixture
 def faulty_s3(s3: S3Server) -> Iterator[FaultyProxy]:
-    proxy = FaultyProxy(s3.port)
-    proxy.start()
-    try:
-        yield proxy
-    finally:
-        proxy.close()
+    yield from running(FaultyProxy(s3.port))
