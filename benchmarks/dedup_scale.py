@@ -3,6 +3,8 @@ in one process, plus both on the real labelled sets of ``dedup_real.py``.
 
     python benchmarks/dedup_scale.py --rows 100000   # full path measured (MiniLM cached after once)
     python benchmarks/dedup_scale.py --rows 1000000  # fast path measured, full path extrapolated
+    nice -n 19 python benchmarks/dedup_scale.py --rows 1000000 --embed-only  # fill the cache
+    python benchmarks/dedup_scale.py --rows 1000000 --full-max 1000000  # then both, measured
 
 The pool is ``dedup.py``'s generator: problems from paired templates with planted rewordings
 (the other phrasing, same numbers: duplicates), number-only variants (one number moved: never
@@ -14,7 +16,9 @@ from the cache), then the evidence and decisions of ``pool``. The full path embe
 with MiniLM (from the embedding cache: data/cache/embeddings; its embedding time is the rate
 measured by the fast path's MiniLM phase times the rows, unless this run embedded them) and
 searches them all; above ``--full-max`` rows it is not run, and its time is extrapolated
-(labelled so). Recall is of the full path's duplicate pairs; "added" are duplicate pairs only
+(labelled so). ``--embed-only`` embeds the pool into that cache and stops: resumable, so a
+million rows' MiniLM (hours here) can fill it at low priority across sessions before the
+measured run. Recall is of the full path's duplicate pairs; "added" are duplicate pairs only
 the fast path found. The real sets (``--real`` files and dedup_real.py's labelled contest
 statements) are decided both ways: every merge only the fast path makes is a new false-merge
 candidate. Writes benchmarks/results/dedup_scale_<rows>.json.
@@ -234,6 +238,9 @@ def main() -> None:
         "--real", nargs="*", type=Path, help="JSONL sets (default: the shipped ones)"
     )
     parser.add_argument("--skip-real", action="store_true")
+    parser.add_argument(
+        "--embed-only", action="store_true", help="fill the embedding cache with the pool, stop"
+    )
     args = parser.parse_args()
 
     import torch
@@ -247,6 +254,10 @@ def main() -> None:
         near_copies=args.near_copies,
         near=near,
     )
+    if args.embed_only:
+        _, stats = embed(texts, args.threads)
+        print(f"embedding cache filled: {stats}")
+        return
     frame = pool_frame(texts)
     ranked = rank_rows(frame, {})
     uids = frame["problem_uid"].to_list()

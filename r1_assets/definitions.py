@@ -41,6 +41,7 @@ from r1_assets.resources import (
     WarehouseIOManager,
     WarehouseResource,
 )
+from r1_assets.runs.retries import lost_run_retries_sensor
 
 log = logging.getLogger(__name__)
 patch_dagster_pools()
@@ -86,7 +87,7 @@ def build_definitions(
             build_contamination_report(partitions.benchmark_partitions(benchmarks.names)),
         ],
         asset_checks=[no_benchmark_overlap],
-        sensors=[source_shards_sensor],
+        sensors=[source_shards_sensor, lost_run_retries_sensor],
         # Steps run in the run's own process, as `r1-assets materialize` runs them: the default
         # multiprocess executor started a fresh process per step (re-importing torch, reloading
         # the LLM for labels, distillation and the judge) and polls a blocked pool claim without
