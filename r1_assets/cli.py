@@ -92,6 +92,7 @@ def cmd_materialize(args: argparse.Namespace) -> int:
         sources=args.source,
         benchmarks=args.benchmark,
         shards=shards,
+        models=args.model,
     )
     if plan.benchmark_catalog and not plan.benchmarks:
         print(
@@ -232,6 +233,12 @@ def main(argv: list[str] | None = None) -> int:
         "--benchmark",
         action="append",
         help="evaluate on and audit this benchmark (repeatable; default: the demo_* benchmarks)",
+    )
+    mat.add_argument(
+        "--model",
+        action="append",
+        help="evaluate this model: base, trained or one of the benchmark catalog's models: "
+        "(repeatable; default: all)",
     )
     mat.add_argument("--log-level", default="WARNING", help="Dagster console log level")
     mat.add_argument(

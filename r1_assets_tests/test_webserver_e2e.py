@@ -224,7 +224,7 @@ def test_evaluate_base_and_trained_models_through_the_webserver(
     ]
     Warehouse(data).write("sft_dataset", pl.DataFrame(rows), None)
     defs = build_definitions(catalog, data)
-    train = {"ops": {"trained_model": {"config": {"max_steps": 1, "max_length": 64}}}}
+    train = {"ops": {"trained_model": {"config": {"max_steps": 1, "max_length": 128}}}}
     dg.materialize(
         list(defs.assets),
         resources=defs.resources,

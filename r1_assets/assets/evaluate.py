@@ -43,7 +43,7 @@ class EvalConfig(dg.Config):
     temperature: float = Field(default=0.6, description="R1 evaluation: 0.6")
     top_p: float = Field(default=0.95, description="R1 evaluation: 0.95")
     max_tokens: int = Field(
-        default=128, description="new tokens per sample: 32768 in production; small for CPU"
+        default=160, description="new tokens per sample: 32768 in production; small for CPU"
     )
     max_items: int | None = Field(default=None, description="first N items only (smoke runs)")
     max_tests: int | None = Field(default=20, description="tests per code problem")

@@ -80,11 +80,13 @@ def plan_runs(
     sources: list[str] | None = None,
     benchmarks: list[str] | None = None,
     shards: Mapping[str, list[str] | None] | None = None,
+    models: list[str] | None = None,
 ) -> Plan:
     """Stages of runs for the selected assets (default: all), each stage's runs one per partition.
 
     ``partition_keys`` holds each dimension's keys in catalog order (sources, benchmarks, models);
-    ``sources`` / ``benchmarks`` narrow them (default: every source, the demo benchmarks).
+    ``sources`` / ``benchmarks`` / ``models`` narrow them (default: every source, the demo
+    benchmarks, every model).
     ``shards`` holds each source's shard keys (default, or None when its files cannot be read:
     one shard, whose run reports why): a per-source stage runs once per shard of each source,
     never for shards a source does not have.
@@ -100,10 +102,15 @@ def plan_runs(
     unknown = sorted(set(benchmarks or []) - set(known_benchmarks))
     if unknown:
         raise RequestError(f"unknown benchmark(s) {unknown}; the catalog has {known_benchmarks}")
+    known_models = list(partition_keys.get(MODEL, [])) if MODEL in dims else []
+    unknown = sorted(set(models or []) - set(known_models))
+    if unknown:
+        raise RequestError(f"unknown model(s) {unknown}; the evaluation knows {known_models}")
     chosen = {
         **partition_keys,
         SOURCE: sources or known_sources,
         BENCHMARK: benchmarks or [b for b in known_benchmarks if b.startswith(DEMO_PREFIX)],
+        MODEL: models or known_models,
     }
     stages = []
     for stage in _stages(graph, selected):

@@ -109,13 +109,17 @@ class Example:
 
 
 def encode_example(
-    tokenizer: PreTrainedTokenizerBase, messages: Sequence[dict], max_length: int
+    tokenizer: PreTrainedTokenizerBase,
+    messages: Sequence[dict],
+    max_length: int,
+    overlong: str,
 ) -> tuple[Example | None, str | None]:
     """One row as token ids and labels, or (None, reason) when it cannot be trained on.
 
     Labelled: the assistant turn's tokens through the end-of-turn token (the tokenizer's eos,
     which the model must learn to stop with); the template's whitespace after it is not — the
-    model never has to produce it. Truncation drops the end."""
+    model never has to produce it. Longer than ``max_length``: dropped (``overlong="drop"``) or
+    its end cut off."""
     conversation = training_conversation(messages)
     if conversation is None:
         return None, "no_assistant_turn"
@@ -130,6 +134,8 @@ def encode_example(
         end = len(ids) - ids[::-1].index(eos)
     labels = [IGNORE] * start + ids[start:end] + [IGNORE] * (len(ids) - end)
     truncated = len(ids) > max_length
+    if truncated and overlong == "drop":
+        return None, "longer_than_max_length"
     ids, labels = ids[:max_length], labels[:max_length]
     if all(label == IGNORE for label in labels):
         return None, "no_assistant_token_after_truncation"
@@ -145,14 +151,17 @@ class EncodeStats:
 
 
 def encode_rows(
-    tokenizer: PreTrainedTokenizerBase, rows: Iterable[dict], max_length: int
+    tokenizer: PreTrainedTokenizerBase,
+    rows: Iterable[dict],
+    max_length: int,
+    overlong: str,
 ) -> tuple[list[Example], EncodeStats]:
     examples: list[Example] = []
     stats = EncodeStats()
     skipped: Counter[str] = Counter()
     for row in rows:
         stats.rows += 1
-        example, reason = encode_example(tokenizer, row.get("messages") or [], max_length)
+        example, reason = encode_example(tokenizer, row.get("messages") or [], max_length, overlong)
         if example is None:
             skipped[reason or "unknown"] += 1
             continue

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -33,7 +34,12 @@ class SFTSettings(BaseModel):
     max_length: int = Field(
         default=512,
         ge=1,
-        description="tokens per example, or per block when packing; a longer example loses its end",
+        description="tokens per example, or per block when packing (see overlong)",
+    )
+    overlong: Literal["drop", "truncate"] = Field(
+        default="drop",
+        description="an example longer than max_length: drop it, or keep its beginning (which "
+        "teaches a reasoning model never to close </think> nor to answer)",
     )
     batch_size: int = Field(
         default=1, ge=1, description="examples (or blocks) per forward pass, per process"

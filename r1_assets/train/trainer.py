@@ -131,7 +131,7 @@ def _train(
     set_seed(settings.seed)
 
     tokenizer = AutoTokenizer.from_pretrained(base)
-    examples, stats = encode_rows(tokenizer, rows, settings.max_length)
+    examples, stats = encode_rows(tokenizer, rows, settings.max_length, settings.overlong)
     if not examples:
         raise ValueError(
             f"training set is empty after tokenization: all {stats.rows} rows were skipped "

@@ -120,6 +120,21 @@ def test_benchmark_narrows_the_audit_and_the_evaluation() -> None:
         plan_runs(GRAPH, KEYS, benchmarks=["gsm8k"])
 
 
+def test_model_narrows_the_evaluation_only() -> None:
+    plan = plan_runs(
+        GRAPH,
+        KEYS,
+        select=["contamination_report", "eval_scores"],
+        benchmarks=["math500", "demo_aime"],
+        models=["base"],
+    )
+    assert [[run.label for run in stage] for stage in plan.stages] == [
+        ["math500", "demo_aime", "math500|base", "demo_aime|base"]
+    ]
+    with pytest.raises(ValueError, match=r"unknown model\(s\) \['teacher'\]"):
+        plan_runs(GRAPH, KEYS, models=["teacher"])
+
+
 def test_no_demo_benchmark_plans_no_evaluation() -> None:
     keys = {**KEYS, BENCHMARK: ["math500"]}
     plan = plan_runs(GRAPH, keys, select=["contamination_report", "eval_scores"])

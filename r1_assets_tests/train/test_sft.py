@@ -97,7 +97,7 @@ def test_assistant_turn_is_think_then_answer() -> None:
 
 def test_only_assistant_tokens_carry_labels(tokenizer) -> None:
     messages = gsm8k_rows()[0]["messages"]
-    example, reason = encode_example(tokenizer, messages, max_length=1024)
+    example, reason = encode_example(tokenizer, messages, max_length=1024, overlong="drop")
     assert reason is None and example is not None and not example.truncated
     prompt = tokenizer.apply_chat_template(
         [{"role": "user", "content": messages[0]["content"]}],
@@ -138,7 +138,7 @@ def test_truncation_and_skips_are_counted(tokenizer) -> None:
         {"messages": []},
         SHORT_ROWS[0],
     ]
-    examples, stats = encode_rows(tokenizer, rows, max_length=120)
+    examples, stats = encode_rows(tokenizer, rows, max_length=120, overlong="truncate")
     assert stats.rows == 6 and stats.kept == 3 and stats.truncated == 2
     assert stats.skipped == {"no_assistant_token_after_truncation": 1, "no_assistant_turn": 2}
     assert all(len(e.input_ids) <= 120 for e in examples)
@@ -146,6 +146,12 @@ def test_truncation_and_skips_are_counted(tokenizer) -> None:
     assert truncated.truncated and len(truncated.input_ids) == 120
     assert tokenizer.decode(labelled(truncated)).startswith("<think>")
     assert tokenizer.eos_token_id not in labelled(truncated)  # the end was cut
+    # dropped instead (the default): only the example that fits is left, whole
+    kept, stats = encode_rows(tokenizer, rows, max_length=120, overlong="drop")
+    assert stats.kept == 1 and stats.truncated == 0
+    assert stats.skipped == {"longer_than_max_length": 3, "no_assistant_turn": 2}
+    assert tokenizer.eos_token_id in labelled(kept[0])
+    assert SFTSettings().overlong == "drop"
 
 
 def test_empty_training_sets_and_missing_model_fail_clearly(base_model: Path, tmp_path) -> None:
@@ -226,7 +232,7 @@ def test_packed_attention_does_not_cross_examples(base_model: Path, tokenizer) -
     from transformers import AutoModelForCausalLM
 
     model = AutoModelForCausalLM.from_pretrained(base_model, dtype=torch.float32).eval()
-    examples, _ = encode_rows(tokenizer, SHORT_ROWS[:3], max_length=128)
+    examples, _ = encode_rows(tokenizer, SHORT_ROWS[:3], max_length=128, overlong="drop")
     blocks = pack(examples, max_length=2 * max(len(e.input_ids) for e in examples))
     assert [len(b.members) for b in blocks] == [2, 1]
     with torch.no_grad():
