@@ -159,8 +159,11 @@ def test_empty_training_sets_and_missing_model_fail_clearly(base_model: Path, tm
     with pytest.raises(ValueError, match="training set is empty after reading"):
         train(str(base_model), [], settings, tmp_path / "out")
     prompt_only = [am_row("word " * 200, "x", "y")]
-    with pytest.raises(ValueError, match=r"training set is empty after tokenization.*truncation"):
+    with pytest.raises(ValueError, match=r"empty after tokenization.*longer_than_max_length"):
         train(str(base_model), prompt_only, settings, tmp_path / "out")
+    truncating = SFTSettings(max_length=64, overlong="truncate")
+    with pytest.raises(ValueError, match=r"training set is empty after tokenization.*truncation"):
+        train(str(base_model), prompt_only, truncating, tmp_path / "out")
     missing = tmp_path / "no-such-model"
     with pytest.raises(FileNotFoundError, match=str(missing)):
         train(str(missing), SHORT_ROWS, settings, tmp_path / "out")
@@ -290,7 +293,7 @@ def test_settings_from_yaml_and_fingerprint(tmp_path: Path) -> None:
 def test_fingerprint_is_pinned() -> None:
     """Part of every trained checkpoint's key: how the settings are declared must not move it."""
     assert SFTSettings().fingerprint() == (
-        "ae1ac4475290a539970d4192b262d9a65e8cf087019be4db3b214c31d41df3ee"
+        "4445bac17f836fb5a605ed55c8763fce7af5e6cad9ae8b20d0a26140a8fa8794"  # with `overlong`
     )
     other = SFTSettings(
         learning_rate=1e-4,
@@ -301,7 +304,7 @@ def test_fingerprint_is_pinned() -> None:
         max_grad_norm=None,
     )
     assert other.fingerprint() == (
-        "50758f5df2db7d258f5264699a3ce28995d7f9839d2e882364961b801c451bf3"
+        "a9d96456c5a916e3df186637fa60587986fd43ddde79a1e6cbc4b6b2d4e9137f"
     )
 
 
@@ -318,7 +321,10 @@ def test_shipped_configs_load() -> None:
 # --- real runs ----------------------------------------------------------------------------------
 
 # one thread: the machine is shared, and oversubscribed torch threads slow every test down
-RUN = SFTSettings(learning_rate=1e-4, max_steps=2, max_length=128, threads=1, seed=3)
+# truncation, not the default drop: the run also shows a cut example trains without its end
+RUN = SFTSettings(
+    learning_rate=1e-4, max_steps=2, max_length=128, overlong="truncate", threads=1, seed=3
+)
 
 
 @pytest.fixture(scope="module")
