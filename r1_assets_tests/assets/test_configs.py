@@ -37,9 +37,9 @@ def test_configs_convert_to_the_same_settings() -> None:
         use_judge=False,
     )
     assert ContaminationAuditResource().settings() == AuditSettings()
-    # the demo's defaults, keyed as before
+    # the demo's defaults (40 steps, overlong examples dropped since 2026-12-05)
     assert TrainConfig().settings().fingerprint() == (
-        "a7db4689b4746bddd7c75bb3f6715f1a2245acb826f0e418395a03cdfd3b571c"
+        "77cd0263da99da2de317333f61e42440a0ef418fef1a306021f42e1f7ec33bd3"
     )
 
 
