@@ -57,6 +57,8 @@ def waiting_for_retry(instance: dg.DagsterInstance, cursor: int) -> dict[str, in
     ).records
     # the ids the consumer reads by (SQLite keeps these in its index shard, not in the run's)
     failure_ids = {record.event_log_entry.run_id: record.storage_id for record in passed}
+    if not failure_ids:  # an empty run_ids filter would match every run
+        return {}
     runs = instance.get_runs(
         dg.RunsFilter(
             run_ids=list(failure_ids),
