@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from tqdm import tqdm
 
+from r1_assets.llm.budgets import BudgetPlan, joined, plan_smaller_budgets, sampling_setting
 from r1_assets.llm.cache import LLMCache
 from r1_assets.llm.engines import Engine
 from r1_assets.llm.types import Completion, Request
@@ -17,6 +18,9 @@ from r1_assets.llm.types import Completion, Request
 class GenerationStats:
     requested: int = 0
     cache_hits: int = 0
+    budget_reused: int = 0  # finished under a smaller max_tokens: reused as they are
+    budget_continued: int = 0  # cut at a smaller max_tokens: only the rest generated
+    budget_tokens_reused: int = 0
     generated: int = 0
     failed: int = 0
     completion_tokens: int = 0
@@ -30,6 +34,9 @@ class GenerationStats:
         return {
             "llm_requests": self.requested,
             "llm_cache_hits": self.cache_hits,
+            "llm_reused_from_smaller_budget": self.budget_reused,
+            "llm_continued_from_smaller_budget": self.budget_continued,
+            "llm_tokens_reused_from_smaller_budget": self.budget_tokens_reused,
             "llm_cache_misses": self.generated + self.failed,
             "llm_failed": self.failed,
             "llm_completion_tokens": self.completion_tokens,
@@ -47,7 +54,8 @@ def generate_cached(
     desc: str = "generating",
 ) -> tuple[list[Completion], GenerationStats]:
     """Completions for ``requests`` in order. The engine is loaded only on a cache miss; finished
-    samples are cached every ``flush_every`` completions, while the engine goes on."""
+    samples are cached every ``flush_every`` completions, while the engine goes on. A miss that a
+    smaller budget's sample answers is reused or continued (``llm.budgets``)."""
     keys = [r.key(model_id) for r in requests]
     found = cache.get(keys)
     stats = GenerationStats(requested=len(requests))
@@ -57,9 +65,25 @@ def generate_cached(
         if key not in found and key not in missing:
             missing[key] = request
     results: dict[str, Completion] = dict(found)
+    plan = BudgetPlan()
     if missing:
+        budgets = {(sampling_setting(r.sampling), r.sampling.max_tokens) for r in missing.values()}
+        cache.register_budgets(model_id, budgets)
+        registered = cache.budgets_by_setting(model_id)
+        plan = plan_smaller_budgets(missing, model_id, registered, cache.get)
+        if plan.reused:
+            cache.put(model_id, list(plan.reused.items()))  # found by their own key next time
+            results.update(plan.reused)
+        stats.budget_reused = len(plan.reused)
+        stats.budget_continued = len(plan.continued)
+        stats.budget_tokens_reused = plan.tokens_reused
+    todo = [
+        (key, plan.continued[key][1] if key in plan.continued else request)
+        for key, request in missing.items()
+        if key not in plan.reused
+    ]
+    if todo:
         engine = load_engine()
-        todo = list(missing.items())
         pending: list[tuple[str, Completion]] = []
         started = time.perf_counter()
 
@@ -81,13 +105,15 @@ def generate_cached(
                 # come, so a kill loses at most flush_every of them
                 for index, completion in engine.stream([r for _, r in todo]):
                     key = todo[index][0]
-                    results[key] = completion
-                    pending.append((key, completion))
                     if completion.ok:
                         stats.generated += 1
-                        stats.completion_tokens += completion.completion_tokens
+                        stats.completion_tokens += completion.completion_tokens  # paid now
                     else:
                         stats.failed += 1
+                    if key in plan.continued:
+                        completion = joined(plan.continued[key][0], completion)
+                    results[key] = completion
+                    pending.append((key, completion))
                     bar.update(1)
                     if len(pending) >= flush_every:
                         flush()

@@ -131,6 +131,24 @@ def test_labels_and_distillation_end_to_end(catalog: Path, tmp_path: Path) -> No
     more = {"ops": {"distilled_responses": {"config": {**TINY, "n_samples": 3}}}}
     third = materialize(defs, instance, ["distilled_responses"], "alpha", more)
     assert third["distilled_responses"]["llm_cache_misses"] == 3  # only the new sample index
+    # a raised budget generates exactly the samples the smaller one cut, each continued
+    before = store.read("distilled_responses", ["alpha.0000"])
+    cut = before.filter(pl.col("finish_reason") == "length")
+    grown = {"ops": {"distilled_responses": {"config": {**TINY, "n_samples": 3, "max_tokens": 20}}}}
+    fourth = materialize(defs, instance, ["distilled_responses"], "alpha", grown)
+    meta = fourth["distilled_responses"]
+    assert cut.height and meta["llm_cache_misses"] == cut.height
+    assert meta["llm_continued_from_smaller_budget"] == cut.height
+    assert meta["llm_reused_from_smaller_budget"] == before.height - cut.height
+    after = store.read("distilled_responses", ["alpha.0000"])
+    joined = before.join(after, on=["problem_uid", "sample_index"], suffix="_grown")
+    assert joined.height == before.height  # the same samples, grown
+    assert all(
+        grown_text.startswith(text) and grown_n > n
+        for text, grown_text, n, grown_n in joined.filter(pl.col("finish_reason") == "length")
+        .select("content", "content_grown", "completion_tokens", "completion_tokens_grown")
+        .iter_rows()
+    )
 
 
 @pytest.mark.timeout(1200)  # ~1 min on a quiet machine, ~10 under heavy load

@@ -131,13 +131,23 @@ def pick_partitions(page, names: tuple[str, ...], dimension: int = 0) -> None:
     dimension (per-source stages: 0 is shard, 1 is source)."""
     selector = page.locator(".dagster-dialog [class*=TagSelector_tagSelectorContainer]")
     for name in names:
-        selector.nth(dimension).click()
-        page.keyboard.press("Control+A")  # the search keeps the last name typed
-        page.keyboard.type(name)
-        shot(page, f"pick_{name}")
-        page.get_by_role("menuitem").filter(has_text=name).filter(
-            has_not_text="Select all"
-        ).first.click()
+        item = page.get_by_role("menuitem").filter(has_text=name).filter(has_not_text="Select all")
+        for attempt in range(3):
+            # the dialog sometimes renders its selectors before their options arrive, and a
+            # click then opens an empty popover (seen 1 run in ~5): close it and open it again
+            selector.nth(dimension).click()
+            page.keyboard.press("Control+A")  # the search keeps the last name typed
+            page.keyboard.type(name)
+            shot(page, f"pick_{name}")
+            try:
+                item.first.wait_for(state="visible", timeout=10_000)
+                break
+            except Exception:
+                if attempt == 2:
+                    raise
+                page.keyboard.press("Escape")
+                page.wait_for_timeout(2_000)
+        item.first.click()
         page.keyboard.press("Escape")
         page.wait_for_timeout(500)  # the popover fades out
 

@@ -219,3 +219,42 @@ def test_batches_group_a_template_and_never_shrink_to_the_k_samples_of_one_promp
     order = [i for b in plan_batches(after[::-1], ["greedy"] * 18, 18) for i in b]
     problems = [after[::-1][i][PREFIX_PROBE] for i in order]
     assert problems == sorted(problems, key=problems.index)  # each problem one contiguous run
+
+
+def test_a_raised_budget_reuses_finished_samples_and_continues_cut_ones(teacher, tmp_path) -> None:
+    fresh = reconfigured(teacher, cache_dir=str(tmp_path / "grown"))
+    asks = [
+        "What is 2+2? Answer with the number only.",  # SmolLM2 stops after 8 tokens
+        "What is 3+5? Answer with the number only.",
+        "Say hi.",  # and talks on here
+        "Respond with OK.",
+    ]
+
+    def under(max_tokens: int) -> list[Request]:
+        return [Request(user(q), Sampling(temperature=0.0, max_tokens=max_tokens)) for q in asks]
+
+    small, stats = fresh.generate(under(10))
+    finished = [c for c in small if c.finish_reason == "stop"]
+    cut = [c for c in small if c.finish_reason == "length"]
+    assert finished and cut and stats.generated == 4
+    grown, stats = fresh.generate(under(40))
+    # the finished samples are reused as they are, only the cut ones are generated (continued)
+    assert (stats.cache_hits, stats.budget_reused) == (0, len(finished))
+    assert (stats.budget_continued, stats.generated) == (len(cut), len(cut))
+    assert stats.budget_tokens_reused == sum(c.completion_tokens for c in small)
+    for before, after in zip(small, grown, strict=True):
+        if before.finish_reason == "stop":
+            assert after == before
+        else:
+            assert after.text.startswith(before.text) and len(after.text) > len(before.text)
+            assert before.completion_tokens < after.completion_tokens <= 40
+            assert after.prompt_tokens == before.prompt_tokens
+    # greedy: the continued samples are the samples a budget of 40 draws from an empty cache
+    direct, _ = reconfigured(teacher, cache_dir=str(tmp_path / "direct")).generate(under(40))
+    assert [c.text for c in grown] == [c.text for c in direct]
+    # the raised budget is now cached under its own key; a lowered one generates anew
+    again, stats = fresh.generate(under(40))
+    assert stats.cache_hits == 4 and stats.generated == 0 and again == grown
+    _, stats = fresh.generate(under(4))
+    assert stats.generated == 4 and stats.budget_reused == stats.budget_continued == 0
+    assert fresh.cache().read_all()["writes"].max() == 1  # nothing paid for twice

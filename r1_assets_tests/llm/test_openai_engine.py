@@ -82,6 +82,21 @@ def test_a_separate_reasoning_content_comes_back_in_r1_shape() -> None:
     assert split_think(plain.text) == ("step one, step two", "echo reason b sample")
 
 
+def test_a_chain_cut_or_continued_keeps_r1_shape_without_a_made_up_closing_tag() -> None:
+    def parsed(prefill: str, reasoning: str, content: str, finish: str) -> str:
+        message = {"role": "assistant", "content": content, "reasoning_content": reasoning}
+        payload = {"choices": [{"message": message, "finish_reason": finish}], "usage": {}}
+        return OpenAIEngine._parse(request("q", prefill=prefill), payload, 0.0).text
+
+    # cut inside the reasoning: the chain stays open, as the model left it
+    assert parsed("<think>\n", "step one, st", "", "length") == "<think>\nstep one, st"
+    # a cut chain continued (llm.budgets): the reasoning goes on from the prefill's last character
+    continued = parsed("<think>\nstep one, st", "ep two", "4", "stop")
+    assert continued == "<think>\nstep one, step two\n</think>\n\n4"
+    # cut in the answer: the chain was closed
+    assert parsed("", "step", "The ans", "length") == "<think>\nstep\n</think>\n\nThe ans"
+
+
 def test_the_api_key_comes_from_the_environment_and_never_shows(
     monkeypatch, tmp_path, caplog
 ) -> None:

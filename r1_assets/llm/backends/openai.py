@@ -150,8 +150,15 @@ class OpenAIEngine(CollectingEngine):
         # put it back in R1's own shape (the think prefill is then part of it already)
         reasoning = message.get("reasoning_content") or message.get("reasoning")
         if reasoning:
-            prefix = "" if request.prefill.startswith("<think>") else request.prefill
-            text = f"{prefix}<think>\n{reasoning.strip()}\n</think>\n\n{content.lstrip()}"
+            if request.prefill.strip() == "<think>":
+                head, chain = "<think>\n", reasoning.strip()
+            elif request.prefill.lstrip().startswith("<think>"):  # a cut chain continued
+                head, chain = request.prefill, reasoning.rstrip()
+            else:
+                head, chain = f"{request.prefill}<think>\n", reasoning.strip()
+            # a chain cut inside the reasoning never closed it: no closing tag is made up
+            cut = finish == "length" and not content
+            text = head + chain + ("" if cut else f"\n</think>\n\n{content.lstrip()}")
         else:
             text = request.prefill + content
         return Completion(
