@@ -163,7 +163,7 @@ def build_response_verdicts(source_partitions: dg.PartitionsDefinition) -> dg.As
                 ),
                 "settings": dg.MetadataValue.json(json.loads(_settings_json(config))),
                 "judge": dg.MetadataValue.json(
-                    judge.describe() if "llm_judge" in verifiers else {}
+                    judge.describe() if {"llm_judge", "math_judge"} & set(verifiers) else {}
                 ),
                 "failures": dg.MetadataValue.md(
                     markdown_table(

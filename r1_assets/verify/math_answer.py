@@ -61,7 +61,7 @@ _DETAIL_CHARS = 80
 @dataclass(frozen=True)
 class MathCheck:
     passed: bool
-    status: str  # "ok" | "no_answer" | "unparsable" | "timeout" | "error"
+    status: str  # "ok" | "no_answer" | "unparsable" | "too_long" | "timeout" | "error"
     detail: str  # one short human line
     parsed_answer: str | None = None
     parsed_reference: str | None = None
@@ -310,7 +310,7 @@ class MathVerifier:
             return MathCheck(False, "no_answer", "empty answer")
         if len(answer) > self.max_chars:
             detail = f"answer is {len(answer):,} chars, over the {self.max_chars:,} limit"
-            return MathCheck(False, "unparsable", detail)
+            return MathCheck(False, "too_long", detail)
         reference = bare_reference(reference)
         if not reference or len(reference) > self.max_chars:
             detail = f"reference is {len(reference):,} chars (empty or over the limit)"

@@ -20,7 +20,7 @@ from r1_assets.text.language import detect_language, prose
 
 @dataclass(frozen=True)
 class Check:
-    passed: bool
+    passed: bool | None  # None: undecided, for a fallback verifier (verdicts.FALLBACKS) to decide
     score: float | None
     detail: str
     # False for a failure of the machinery, not of the response (a judge call that failed, a

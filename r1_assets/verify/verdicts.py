@@ -41,14 +41,18 @@ RULE_SPECS = (
     VerifierSpec("safety", "1", "rule", "safety rule set (+ classifier when configured)"),
 )
 GROUND_TRUTH_SPECS = (
-    VerifierSpec("math_verify", "1", "verifier", "math-verify of the last \\boxed{} answer"),
+    # 1.2: math_answer's engine 1; verdict 2: undecided (passed null) where it cannot decide
+    VerifierSpec("math_verify", "1.2", "verifier", "math-verify of the last \\boxed{} answer"),
     # 2: the judge outside the program's process, integers compared exactly (issue 16)
     VerifierSpec("code_tests", "2", "verifier", "the answer's program against the test cases"),
 )
 MODEL_SPECS = (
     VerifierSpec("reward_model", "1", "model", "sequence-classification reward model"),
     VerifierSpec("llm_judge", "1", "model", "LLM judge: correctness, helpfulness, coherence"),
+    VerifierSpec("math_judge", "1", "model", "LLM judge of a math answer math-verify left open"),
 )
+# verifiers that decide a response another verifier left undecided (passed null), and which
+FALLBACKS = {"math_judge": "math_verify"}
 VERIFIERS: dict[str, VerifierSpec] = {
     spec.name: spec for spec in (*RULE_SPECS, *GROUND_TRUTH_SPECS, *MODEL_SPECS)
 }
@@ -135,7 +139,7 @@ def route(response: dict, available: Sequence[str]) -> list[str]:
     elif domain == "code" and response.get("has_tests"):
         names.append("code_tests")
     else:
-        names += [s.name for s in MODEL_SPECS]
+        names += [s.name for s in MODEL_SPECS if s.name not in FALLBACKS]
     return [name for name in names if name in available]
 
 
@@ -151,7 +155,8 @@ class VerifyStats:
         summary = verdicts.group_by("verifier").agg(
             pl.len().alias("verdicts"),
             pl.col("passed").sum().alias("passed"),
-            pl.col("passed").mean().round(3).alias("pass_rate"),
+            pl.col("passed").is_null().sum().alias("undecided"),
+            pl.col("passed").mean().round(3).alias("pass_rate"),  # of the decided
         )
         work = pl.DataFrame(
             {
@@ -168,9 +173,9 @@ class VerifyStats:
         return (
             work.join(summary, on="verifier", how="left", maintain_order="left")
             .filter(pl.col("verdicts").is_not_null() | (pl.col("skipped") > 0))
-            .with_columns(pl.col("verdicts", "passed").fill_null(0))
-            .select("verifier", "version", "kind", "verdicts", "passed", "pass_rate", "computed",
-                    "cached", "skipped", "seconds")
+            .with_columns(pl.col("verdicts", "passed", "undecided").fill_null(0))
+            .select("verifier", "version", "kind", "verdicts", "passed", "undecided", "pass_rate",
+                    "computed", "cached", "skipped", "seconds")
         )  # fmt: skip
 
 
@@ -202,7 +207,7 @@ def verify_responses(
     }
     results: dict[str, dict] = dict(found)
     rules = [name for name in jobs if verifiers[name].spec.kind == "rule"]
-    costly = [name for name in jobs if name not in rules]
+    costly = [name for name in jobs if name not in rules and name not in FALLBACKS]
     for name in rules:
         _compute(name, jobs[name], responses, verifiers[name], cache, found, results, stats, log)
     if cascade:
@@ -213,6 +218,15 @@ def verify_responses(
                 stats.skipped[name] = len(jobs[name]) - len(kept)
             jobs[name] = kept
     for name in costly:
+        _compute(name, jobs[name], responses, verifiers[name], cache, found, results, stats, log)
+    for name in [n for n in jobs if n in FALLBACKS]:  # on what their verifier left undecided
+        undecided = [
+            i for i, key in jobs.get(FALLBACKS[name], []) if results[key]["passed"] is None
+        ]
+        jobs[name] = [(i, verifiers[name].key(responses[i])) for i in undecided]
+        cached = cache.lookup([key for _, key in jobs[name]])
+        found.update({row["verdict_key"]: row for row in cached.iter_rows(named=True)})
+        results.update(found)
         _compute(name, jobs[name], responses, verifiers[name], cache, found, results, stats, log)
     rows = []
     for name, todo in jobs.items():
@@ -308,6 +322,10 @@ def decide(responses: pl.DataFrame, verdicts: pl.DataFrame) -> pl.DataFrame:
         pl.col("verifier").filter(pl.col("passed")).alias("passed_verifiers"),
         pl.col("verifier").filter(~pl.col("passed")).alias("failed_verifiers"),
         (pl.col("verifier") + ": " + pl.col("detail")).filter(~pl.col("passed")).alias("_failures"),
+        pl.col("verifier").filter(pl.col("passed").is_null()).alias("_undecided"),
+        (pl.col("verifier") + " could not decide: " + pl.col("detail"))
+        .filter(pl.col("passed").is_null())
+        .alias("_undecided_details"),
         (pl.col("passed") & (pl.col("kind") != "rule")).any().alias("_domain_passed"),
         (~pl.col("passed") & (pl.col("kind") == "rule")).any().alias("_rule_failed"),
     )
@@ -319,16 +337,25 @@ def decide(responses: pl.DataFrame, verdicts: pl.DataFrame) -> pl.DataFrame:
             pl.col("passed_verifiers").fill_null(empty),
             pl.col("failed_verifiers").fill_null(empty),
             pl.col("_failures").fill_null(empty),
+            pl.col("_undecided").fill_null(empty),
+            pl.col("_undecided_details").fill_null(empty),
             pl.col("_domain_passed").fill_null(False),
             pl.col("_rule_failed").fill_null(False),
         )
-        .with_columns(
-            # a response a rule rejected needs no other verdict (the cascade skips them)
-            missing_verifiers=pl.when(pl.col("_rule_failed"))
-            .then(pl.col("_expected").list.set_intersection(pl.lit([s.name for s in RULE_SPECS])))
-            .otherwise(pl.col("_expected"))
-            .list.set_difference(pl.concat_list("passed_verifiers", "failed_verifiers"))
-        )
+    )
+    for fallback, decided_by in FALLBACKS.items():  # expected where its verifier left one open
+        if fallback in available:
+            joined = joined.with_columns(
+                _expected=pl.when(pl.col("_undecided").list.contains(decided_by))
+                .then(pl.concat_list("_expected", pl.lit([fallback], dtype=strings)))
+                .otherwise(pl.col("_expected"))
+            )
+    joined = joined.with_columns(
+        # a response a rule rejected needs no other verdict (the cascade skips them)
+        missing_verifiers=pl.when(pl.col("_rule_failed"))
+        .then(pl.col("_expected").list.set_intersection(pl.lit([s.name for s in RULE_SPECS])))
+        .otherwise(pl.col("_expected"))
+        .list.set_difference(pl.concat_list("passed_verifiers", "failed_verifiers", "_undecided"))
     )
     no_problem = pl.lit("its problem is not in raw_problems (rematerialize the source's assets)")
     stale = (
@@ -351,9 +378,18 @@ def decide(responses: pl.DataFrame, verdicts: pl.DataFrame) -> pl.DataFrame:
         .then(pl.col("_failures").list.join(" | "))
         .when(pl.col("missing_verifiers").list.len() > 0)
         .then(stale)
+        .when(~pl.col("_domain_passed") & (pl.col("_undecided_details").list.len() > 0))
+        .then(pl.col("_undecided_details").list.join(" | ") + pl.lit(", and no judge decided"))
         .when(~pl.col("_domain_passed"))
         .then(no_domain),
-    ).drop("_failures", "_domain_passed", "_rule_failed", "_expected")
+    ).drop(
+        "_failures",
+        "_undecided",
+        "_undecided_details",
+        "_domain_passed",
+        "_rule_failed",
+        "_expected",
+    )
 
 
 _INFO = pl.Struct(

@@ -11,6 +11,11 @@ from collections.abc import Callable
 from pydantic import BaseModel, ConfigDict, Field
 
 from r1_assets.verify.judge import ATTRIBUTES, JudgeSettings, judge_requests, judge_verdict
+from r1_assets.verify.math_judge import (
+    math_judge_requests,
+    math_judge_verdict,
+    not_one_expression,
+)
 from r1_assets.verify.rules import Check, RuleSettings, safety
 from r1_assets.verify.verdicts import RULE_SPECS, VERIFIERS, Verifier, rule_verifier
 
@@ -43,6 +48,11 @@ class EngineSettings(BaseModel):
     )
     use_judge: bool = Field(
         default=True, description="LLM judge for responses without ground truth"
+    )
+    math_judge: bool = Field(
+        default=True,
+        description="LLM judge (with the reference) for math answers math-verify cannot decide: "
+        "unparsable, timed out, or a reference that is not one expression",
     )
     cascade: bool = Field(
         default=True,
@@ -84,6 +94,8 @@ def build_verifiers(
         verifiers["reward_model"] = _reward(settings, reward_model)
     if judge is not None and settings.use_judge:
         verifiers["llm_judge"] = _judge(settings, judge, log)
+    if judge is not None and math_verifier is not None and settings.math_judge:
+        verifiers["math_judge"] = _math_judge(judge, log)
     return verifiers
 
 
@@ -101,22 +113,29 @@ def _lazy(factory: Callable[[], object]) -> Callable[[], object]:
 def _math(settings: VerifySettings, factory: Callable[[], object]) -> Verifier:
     from r1_assets.verify.math_answer import MATH_VERIFIER_VERSION
 
-    assert VERIFIERS["math_verify"].version == MATH_VERIFIER_VERSION, "bump both together"
+    engine = VERIFIERS["math_verify"].version.split(".")[0]
+    assert engine == MATH_VERIFIER_VERSION, "bump both together"
     pool = _lazy(factory)
 
     def run(rows: list[dict]) -> list[Check]:
         pairs = [(r["reference_answer"], r.get("answer") or "") for r in rows]
         results = pool().check_many(pairs, progress=False)
-        # a worker killed from outside says nothing about the answer: ask again next run
-        return [
-            Check(
-                m.passed,
-                1.0 if m.passed else 0.0,
-                m.detail if m.status in ("ok", "no_answer") else f"{m.status}: {m.detail}",
-                cacheable=not m.detail.startswith("verification worker died"),
-            )
-            for m in results
-        ]
+        checks = []
+        for row, m in zip(rows, results, strict=True):
+            detail = m.detail if m.status in ("ok", "no_answer") else f"{m.status}: {m.detail}"
+            # a worker killed from outside says nothing about the answer: ask again next run
+            died = m.detail.startswith("verification worker died")
+            shape = None
+            if m.status == "ok" and not m.passed:
+                shape = not_one_expression(row["reference_answer"])
+            if shape:
+                detail = f"{detail} ({shape}: its differs is not trusted)"
+            if shape or (m.status in ("unparsable", "timeout") and not died):
+                # undecided: the math judge decides (verdicts.FALLBACKS), or nothing accepts it
+                checks.append(Check(None, None, detail))
+            else:
+                checks.append(Check(m.passed, float(m.passed), detail, cacheable=not died))
+        return checks
 
     return Verifier(
         VERIFIERS["math_verify"],
@@ -210,6 +229,20 @@ def _judge(settings: VerifySettings, llm, log) -> Verifier:
         VERIFIERS["llm_judge"],
         settings={"judge": llm.model_id, **settings.judge.model_dump()},
         inputs=lambda r: {k: r.get(k) for k in ("problem", "think", "answer", "reference_answer")},
+        run=run,
+        chunk=64,
+    )
+
+
+def _math_judge(llm, log) -> Verifier:
+    def run(rows: list[dict]) -> list[Check]:
+        completions, _ = llm.generate(math_judge_requests(rows), log=log, desc="math judge")
+        return [math_judge_verdict(c) for c in completions]
+
+    return Verifier(
+        VERIFIERS["math_judge"],
+        settings={"judge": llm.model_id},  # its prompt is the spec's version
+        inputs=lambda r: {k: r.get(k) for k in ("problem", "answer", "reference_answer")},
         run=run,
         chunk=64,
     )

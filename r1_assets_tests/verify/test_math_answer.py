@@ -181,7 +181,7 @@ def test_hostile_answer_costs_at_most_the_bound(verifier: MathVerifier, hostile:
 def test_megabyte_of_latex_is_rejected_without_a_worker(verifier: MathVerifier) -> None:
     megabyte = "\\boxed{" + "\\frac{1}{2}+" * 90_000 + "1}"
     check, seconds = timed(verifier, "5", megabyte)
-    assert (check.passed, check.status) == (False, "unparsable")
+    assert (check.passed, check.status) == (False, "too_long")
     assert check.detail == "answer is 1,080,001 chars, over the 20,000 limit"
     assert seconds < 0.5
     # a megabyte of prose with a small box at its end is an ordinary answer

@@ -33,6 +33,7 @@ def test_verdict_key_settings_are_pinned() -> None:
         "length": '{"max_chars": 200000, "max_completion_tokens": null, "min_answer_chars": 1}',
         "llm_judge": '{"judge": "model", "max_problem_chars": 4000, "max_response_chars": 6000, '
         '"min_rating": {"coherence": 3, "correctness": 3, "helpfulness": 3}}',
+        "math_judge": '{"judge": "model"}',
         "math_verify": '{"timeout_s": 5.0}',
         "ngram_repetition": '{"max_ngram_count": null, "max_repeated_fraction": 0.25, '
         '"ngram_n": 20}',

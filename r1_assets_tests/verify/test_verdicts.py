@@ -269,3 +269,68 @@ def test_the_cascade_pays_math_verify_only_for_responses_every_rule_passed(tmp_p
         # rejected for the rule, and not reported as missing a math_verify verdict
         assert not decided["loop"]["accepted"] and decided["loop"]["missing_verifiers"] == []
         assert decided["loop"]["rejection_reason"].startswith("ngram_repetition")
+
+
+def test_what_math_verify_cannot_decide_goes_to_the_math_judge(tmp_path):
+    from r1_assets.resources import LLMResource
+    from r1_assets.verify.math_answer import MathVerifier
+    from r1_assets_tests.conftest import MODELS_DIR
+
+    def row(uid: str, reference: str, boxed: str) -> dict:
+        answer = f"So the answer is $\\boxed{{{boxed}}}$."
+        content = f"<think>\n{REASONING}\n</think>\n{answer}"
+        base = responses()[0] | {"response_uid": uid, "reference_answer": reference}
+        return base | {"answer": answer, "content": content}
+
+    rows = [
+        row("decided", "4", "4"),  # math-verify decides: equal
+        row("wrong", "4", "5"),  # math-verify decides: one expression, different
+        row("text", "\\text{Monday}", "\\text{Tuesday}"),  # a text reference: not trusted
+        row("several", "2, 3", "2 \\text{ or } 4"),  # several answers: not trusted
+        row("empty", "4", "\\text{}"),  # nothing math-verify can parse
+        row("huge", "4", "+".join(["1"] * 10_001)),  # over its size bound: rejected, not judged
+    ]
+    judge = LLMResource(
+        backend="transformers", models_dir=str(MODELS_DIR), cache_dir=str(tmp_path / "llm")
+    )
+    open_ = {"text", "several", "empty"}
+    with MathVerifier(workers=1, timeout_s=5.0) as math:
+        for with_judge in (True, False):
+            verifiers = build_verifiers(
+                VerifySettings(), math_verifier=lambda: math, judge=judge if with_judge else None
+            )
+            cache = VerdictCache(tmp_path / f"verdicts-{with_judge}")
+            verdicts, stats = verify_responses(rows, verifiers, cache)
+            by = {(r["response_uid"], r["verifier"]): r for r in verdicts.iter_rows(named=True)}
+            undecided = {
+                u for (u, v), r in by.items() if v == "math_verify" and r["passed"] is None
+            }
+            assert undecided == open_
+            assert by[("decided", "math_verify")]["passed"] is True
+            assert by[("wrong", "math_verify")]["passed"] is False
+            assert "not trusted" in by[("several", "math_verify")]["detail"]
+            judged = {u for u, v in by if v == "math_judge"}
+            assert judged == (open_ if with_judge else set())
+            assert stats.table(verdicts).filter(pl.col("verifier") == "math_verify")[
+                "undecided"
+            ].item() == len(open_)
+            decided = {
+                r["response_uid"]: r
+                for r in decide(pl.DataFrame(rows), verdicts).iter_rows(named=True)
+            }
+            assert decided["decided"]["accepted"] and not decided["wrong"]["accepted"]
+            assert by[("huge", "math_verify")]["passed"] is False
+            for uid in open_:
+                if with_judge:  # the judge decides, and its verdict row says so
+                    verdict = by[(uid, "math_judge")]
+                    assert decided[uid]["accepted"] is verdict["passed"]
+                    assert ("math_judge" in decided[uid]["passed_verifiers"]) is verdict["passed"]
+                    assert decided[uid]["missing_verifiers"] == []
+                else:
+                    assert not decided[uid]["accepted"]
+                    reason = decided[uid]["rejection_reason"]
+                    assert "math_verify could not decide" in reason and "no judge decided" in reason
+    # a rerun asks the judge nothing: its verdicts are cached
+    verifiers = build_verifiers(VerifySettings(), math_verifier=lambda: None, judge=judge)
+    _, stats = verify_responses(rows, verifiers, VerdictCache(tmp_path / "verdicts-True"))
+    assert stats.cached["math_judge"] == len(open_) and stats.computed["math_judge"] == 0
