@@ -27,7 +27,11 @@ from r1_assets.assets.train import (
     sft_dataset,
     trained_model,
 )
-from r1_assets.assets.verify import build_response_verdicts, build_verified_set
+from r1_assets.assets.verify import (
+    build_problem_pass_rates,
+    build_response_verdicts,
+    build_verified_set,
+)
 from r1_assets.catalog.spec import load_catalog
 from r1_assets.pools import patch_dagster_pools
 from r1_assets.resources import (
@@ -80,6 +84,7 @@ def build_definitions(
             build_distilled_responses(shards),
             build_response_verdicts(shards),
             build_verified_set(shards),
+            build_problem_pass_rates(shards),
             sft_dataset,
             trained_model,
             build_eval_scores(eval_partitions(benchmarks.names, benchmarks.model_names)),

@@ -3,6 +3,7 @@ and ``trained_model`` (SFT of the student on it)."""
 
 import json
 from pathlib import Path
+from typing import Literal
 
 import dagster as dg
 import polars as pl
@@ -12,6 +13,7 @@ from pydantic.fields import FieldInfo
 from r1_assets.assets.keys import (
     CONTAMINATION_REPORT,
     PROBLEM_LABELS,
+    PROBLEM_PASS_RATES,
     SFT_DATASET,
     TRAINED_MODEL,
     VERIFIED_SET,
@@ -48,6 +50,12 @@ class SFTDatasetConfig(dg.Config):
     difficulty_keep: dict[str, float] = Field(
         default={}, description="difficulty level (1-5) -> share of its rows kept"
     )
+    difficulty_from: Literal["llm", "pass_rate"] = Field(
+        default="llm",
+        description="the difficulty difficulty_keep reads: the LLM label (problem_labels), or "
+        "the level measured from teacher samples (problem_pass_rates; the LLM label where a "
+        "problem has none)",
+    )
     max_responses_per_problem: int | None = Field(
         default=None, description="cap on accepted responses per problem (null: all)"
     )
@@ -70,9 +78,30 @@ class SFTDatasetConfig(dg.Config):
         )
 
 
+def _with_pass_rate_difficulty(
+    context: dg.AssetExecutionContext, store, labels: pl.DataFrame, current: dict
+) -> pl.DataFrame:
+    """``labels`` with each problem's pass-rate level as its difficulty where it has one."""
+    measured = store.source_partitions("problem_pass_rates", current)
+    if not measured:
+        raise dg.Failure(
+            description="difficulty_from pass_rate needs problem_pass_rates: materialize it"
+        )
+    keys = ["problem_uid", "source_row_id"]
+    rates = store.scan("problem_pass_rates", measured).select(*keys, "pass_rate_difficulty")
+    joined = labels.join(rates.collect().unique(keys), on=keys, how="left")
+    context.log.info(
+        f"difficulty from pass rate for {joined['pass_rate_difficulty'].is_not_null().sum()} "
+        f"of {joined.height} labelled problems, the LLM label for the rest"
+    )
+    return joined.with_columns(
+        pl.coalesce("pass_rate_difficulty", "difficulty").cast(pl.Int8).alias("difficulty")
+    ).drop("pass_rate_difficulty")
+
+
 @dg.asset(
     key=SFT_DATASET,
-    deps=[VERIFIED_SET, PROBLEM_LABELS, CONTAMINATION_REPORT],
+    deps=[VERIFIED_SET, PROBLEM_LABELS, PROBLEM_PASS_RATES, CONTAMINATION_REPORT],
     group_name="train",
     kinds={"parquet", "jsonl"},
     code_version="1",
@@ -125,6 +154,8 @@ def sft_dataset(
             }
         )
     )
+    if config.difficulty_from == "pass_rate":
+        labels = _with_pass_rate_difficulty(context, store, labels, current)
     unknown = sorted(set(config.source_weights) - set(catalog.names))
     if unknown:
         raise dg.Failure(description=f"source_weights name unknown source(s) {unknown}")

@@ -1,6 +1,6 @@
-"""Rejection sampling (per source): ``response_verdicts`` — one verdict per (response, verifier) —
-and ``verified_set`` / ``rejected_responses`` — the accepted pairs in the AM row shape, and why
-every other response was rejected."""
+"""Rejection sampling (per source): ``response_verdicts`` — one verdict per (response, verifier) —,
+``verified_set`` / ``rejected_responses`` — the accepted pairs in the AM row shape, and why
+every other response was rejected — and ``problem_pass_rates``, difficulty measured from them."""
 
 import contextlib
 import json
@@ -13,13 +13,15 @@ from pydantic import Field
 
 from r1_assets.assets.keys import (
     DISTILLED_RESPONSES,
+    PROBLEM_LABELS,
+    PROBLEM_PASS_RATES,
     RAW_PROBLEMS,
     REJECTED_RESPONSES,
     RESPONSE_VERDICTS,
     VERIFIED_SET,
 )
 from r1_assets.assets.metadata import column_lineage, column_schema, same_columns
-from r1_assets.assets.plots import bar_plot
+from r1_assets.assets.plots import bar_plot, histogram_plot
 from r1_assets.pools import LLM_POOL
 from r1_assets.resources import (
     ClassifierResource,
@@ -29,6 +31,13 @@ from r1_assets.resources import (
 )
 from r1_assets.text.markdown import counts_table, markdown_table
 from r1_assets.verify.judge import JudgeSettings
+from r1_assets.verify.pass_rates import (
+    DEFAULT_THRESHOLDS,
+    PASS_RATE_SCHEMA,
+    check_thresholds,
+    label_agreement,
+    pass_rates,
+)
 from r1_assets.verify.rules import RuleSettings
 from r1_assets.verify.verdicts import (
     LINEAGE_COLUMNS,
@@ -353,3 +362,77 @@ def _rejected_meta(rejected: pl.DataFrame) -> dict:
             )
         ),
     }
+
+
+class PassRateConfig(dg.Config):
+    thresholds: list[float] = Field(
+        default=list(DEFAULT_THRESHOLDS),
+        description="pass rates at or above each of the four (decreasing) thresholds are levels "
+        "1-4, below the last level 5 (the LLM label's scale: 1 easy, 5 hard)",
+    )
+
+
+def build_problem_pass_rates(source_partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=PROBLEM_PASS_RATES,
+        partitions_def=source_partitions,
+        ins={
+            "verified_set": dg.AssetIn(VERIFIED_SET, metadata={"drop_columns": ["messages"]}),
+            "rejected_responses": dg.AssetIn(REJECTED_RESPONSES),
+            "problem_labels": dg.AssetIn(PROBLEM_LABELS),
+        },
+        group_name="verify",
+        kinds={"parquet"},
+        code_version="1",
+        metadata={"dagster/column_schema": column_schema(PASS_RATE_SCHEMA)},
+        description="Difficulty measured, not guessed: per problem with ground truth, the share "
+        "of its teacher samples that were verified correct (with a Wilson 95% interval) and the "
+        "level it gives (1 easy .. 5 hard), beside the LLM's difficulty label. sft_dataset can "
+        "downsample by it (difficulty_from: pass_rate).",
+    )
+    def problem_pass_rates(
+        context: dg.AssetExecutionContext,
+        config: PassRateConfig,
+        verified_set: pl.DataFrame,
+        rejected_responses: pl.DataFrame,
+        problem_labels: pl.DataFrame,
+    ) -> dg.Output:
+        try:
+            check_thresholds(config.thresholds)
+        except ValueError as exc:
+            raise dg.Failure(description=str(exc)) from exc
+        rates = pass_rates(verified_set, rejected_responses, problem_labels, config.thresholds)
+        table, rho = label_agreement(rates)
+        context.log.info(
+            f"{rates.height} problems with ground truth and teacher samples; Spearman rho of "
+            f"the LLM label against the pass-rate level: {rho}"
+        )
+        samples = rates["samples"]
+        return dg.Output(
+            rates,
+            metadata={
+                "dagster/row_count": rates.height,
+                "dagster/column_lineage": column_lineage(
+                    {
+                        **same_columns(VERIFIED_SET, "problem_uid", "source", "source_row_id"),
+                        "samples": [(VERIFIED_SET, "origin"), (REJECTED_RESPONSES, "origin")],
+                        "llm_difficulty": [(PROBLEM_LABELS, "difficulty")],
+                    }
+                ),
+                "samples_per_problem": float(samples.mean()) if rates.height else 0.0,
+                "all_samples_pass": int((rates["pass_rate"] == 1.0).sum()),
+                "no_sample_passes": int((rates["pass_rate"] == 0.0).sum()),
+                "spearman_llm_label_vs_pass_rate": rho,
+                "llm_label_vs_pass_rate_level": dg.MetadataValue.md(
+                    markdown_table(table, table.height)
+                ),
+                "pass_rate_plot": histogram_plot(
+                    rates["pass_rate"].to_list(),
+                    [i / 10 for i in range(11)],
+                    "pass rate per problem",
+                    "share of teacher samples verified",
+                ),
+            },
+        )
+
+    return problem_pass_rates

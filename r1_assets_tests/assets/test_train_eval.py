@@ -180,6 +180,23 @@ def test_bad_model_paths_and_an_empty_mixture_fail_clearly(
     drop_all = {"ops": {"sft_dataset": {"config": {"source_weights": {"am": 0.0}}}}}
     with pytest.raises(dg.Failure, match="the SFT mixture is empty"):
         materialize(defs, instance, ["sft_dataset"], run_config=drop_all)
+    # difficulty from pass rate: no teacher sample (12 tokens) passed, so every problem with
+    # ground truth is level 5 and dropped; the chat problem keeps its LLM label
+    by_pass_rate = {"difficulty_from": "pass_rate", "difficulty_keep": {"5": 0.0}}
+    by_pass_rate = {"ops": {"sft_dataset": {"config": by_pass_rate}}}
+    with pytest.raises(dg.Failure, match="needs problem_pass_rates"):
+        materialize(defs, instance, ["sft_dataset"], run_config=by_pass_rate)
+    materialize(defs, instance, ["problem_pass_rates"], "am")
+    store = Warehouse(tmp_path / "data")
+    rated = set(store.read("problem_pass_rates")["problem_uid"])
+    try:
+        materialize(defs, instance, ["sft_dataset"], run_config=by_pass_rate)
+        left = set(store.read("sft_dataset")["problem_uid"])
+    except dg.Failure as exc:  # the chat response may have been rejected: nothing left
+        assert "the SFT mixture is empty" in str(exc)
+        left = set()
+    assert len(rated) == 4 and not left & rated
+    assert left <= set(store.read("verified_set").filter(pl.col("domain") == "chat")["problem_uid"])
     materialize(defs, instance, ["sft_dataset"])
     bad_base = {"ops": {"trained_model": {"config": {"base_model": str(tmp_path / "nope")}}}}
     with pytest.raises(LLMModelError, match="nope"):

@@ -174,3 +174,15 @@ def test_verification_end_to_end(catalog: Path, tmp_path: Path) -> None:
     # a rerun pays for nothing: every verdict (judge included) comes from the cache
     again = materialize(defs, instance, ["response_verdicts"], "am")["response_verdicts"]
     assert again["verdicts_computed"] == 0 and again["verdicts_cached"] == verdicts.height
+
+    # difficulty measured: every teacher sample was cut at 12 tokens, so every problem with
+    # ground truth (two math, two code) passes none of its samples; the chat problem has none
+    rated = materialize(defs, instance, ["problem_pass_rates"], "am")["problem_pass_rates"]
+    rates = store.read("problem_pass_rates")
+    assert rates.height == 4 and set(rates["domain"]) == {"math", "code"}
+    assert rates["samples"].to_list() == [1] * 4 and rates["accepted"].sum() == 0
+    assert set(rates["pass_rate_difficulty"]) == {5}
+    labels = store.read("problem_labels").select("problem_uid", "difficulty")
+    beside = rates.join(labels, on="problem_uid")
+    assert beside["llm_difficulty"].eq_missing(beside["difficulty"]).all()
+    assert rated["no_sample_passes"] == 4 and "pass_rate_plot" in rated
