@@ -14,6 +14,7 @@
                                                    verdict caches, per model
     r1-assets cache compact                        checkpoint and VACUUM every cache
     r1-assets cache prune --model NAME [--yes]     one model's cached samples or embeddings
+    r1-assets costs [--by asset,partition,...]     LLM calls, tokens and cost from the ledger
 
 ``dev`` and ``materialize`` share one Dagster instance in ``$DAGSTER_HOME`` (default
 ``data/dagster_home``), so headless runs show up in the UI. This module parses and dispatches;
@@ -215,6 +216,25 @@ def cmd_cache(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_costs(args: argparse.Namespace) -> int:
+    import polars as pl
+
+    from r1_assets.llm.ledger import Ledger
+
+    ledger = Ledger(settings.data_dir() / "ledger" / "llm")
+    if not ledger.count():
+        print(f"no LLM call recorded in {ledger.location} yet")
+        return 0
+    try:
+        table = ledger.summary(args.by.split(","))
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    with pl.Config(tbl_rows=-1, tbl_width_chars=1000, fmt_str_lengths=60):
+        print(table)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="r1-assets", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -284,6 +304,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     cache_prune.add_argument("--yes", action="store_true", help="delete them")
     cache.set_defaults(func=cmd_cache)
+    costs = commands.add_parser(
+        "costs", help="LLM calls, tokens and cost per asset, partition, stage or model"
+    )
+    costs.add_argument(
+        "--by",
+        default="asset,stage,model_id",
+        help="comma-separated: asset, partition, stage, model_id, run_id",
+    )
+    costs.set_defaults(func=cmd_costs)
     return run_command(parser.parse_args(argv))
 
 

@@ -128,12 +128,14 @@ def build_definitions(
             "llm": LLMResource(
                 models_dir=str(settings.models_dir(data_dir)),
                 cache_dir=str(data_dir / "cache" / "llm"),
+                ledger_dir=str(data_dir / "ledger" / "llm"),
             ),
             # the LLM judge: the embedded model by default; in production a stronger model than
             # the teacher, usually behind an OpenAI-compatible server
             "judge": LLMResource(
                 models_dir=str(settings.models_dir(data_dir)),
                 cache_dir=str(data_dir / "cache" / "llm"),
+                ledger_dir=str(data_dir / "ledger" / "llm"),
             ),
             "sandbox": SandboxResource(),
             "reward_model": ClassifierResource(),

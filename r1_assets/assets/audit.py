@@ -144,7 +144,8 @@ def build_contamination_report(benchmarks: dg.PartitionsDefinition) -> dg.Assets
         pool_vectors = problem_vectors(problems, raw, store, embedder, context.log.info)
         vectors = both(item_vectors(items, embedder, context.log.info), pool_vectors)
         judge_fn = judge_function(judge, context.log.info) if settings.judge_borderline else None
-        matched = match_items(items, problems, settings, vectors, judge_fn)
+        with judge.scope(context):
+            matched = match_items(items, problems, settings, vectors, judge_fn)
         weak = matched.filter(pl.col("verdict") == "weak")  # counted, not reported
         hits = matched.filter(pl.col("verdict") != "weak")
         report = attach_lineage(

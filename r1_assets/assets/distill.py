@@ -80,7 +80,8 @@ def build_distilled_responses(source_partitions: dg.PartitionsDefinition) -> dg.
         requests, owners = distill_requests(
             selected, config.n_samples, config.sampling(), config.prefill_think
         )
-        completions, stats = llm.generate(requests, log=context.log.info, desc="distilling")
+        with llm.scope(context):
+            completions, stats = llm.generate(requests, log=context.log.info, desc="distilling")
         frames = [teacher_rows(requests, owners, completions, llm.model_id)]
         if config.include_source_responses:
             frames.append(source_rows(selected))

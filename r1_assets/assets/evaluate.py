@@ -131,7 +131,8 @@ def build_eval_scores(partitions: dg.MultiPartitionsDefinition) -> dg.AssetsDefi
         context.log.info(
             f"{benchmark} x {which} ({model}): {items.height} items x {config.k} samples"
         )
-        completions, stats = student.generate(requests, log=context.log.info, desc="evaluating")
+        with student.scope(context):
+            completions, stats = student.generate(requests, log=context.log.info, desc="evaluating")
         samples = [
             {"item_id": item_id, "sample_index": i, "text": c.text if c.ok else ""}
             for (item_id, i), c in zip(

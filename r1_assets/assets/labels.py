@@ -94,9 +94,10 @@ def build_problem_labels(source_partitions: dg.PartitionsDefinition) -> dg.Asset
                 f"{undecided} rows are not in deduped_pool yet (rematerialize it): labeled as kept"
             )
         kept = problems.filter(pl.col("decision") == "kept")
-        completions, stats = llm.generate(
-            label_requests(kept["problem"].to_list()), log=context.log.info, desc="labeling"
-        )
+        with llm.scope(context):
+            completions, stats = llm.generate(
+                label_requests(kept["problem"].to_list()), log=context.log.info, desc="labeling"
+            )
         labels = build_labels(problems, completions, llm.model_id)
         if stats.failed:
             context.log.warning(

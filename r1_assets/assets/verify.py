@@ -130,7 +130,7 @@ def build_response_verdicts(source_partitions: dg.PartitionsDefinition) -> dg.As
             log=context.log.info,
         )
         context.log.info(f"{len(rows)} responses; verifiers: {', '.join(verifiers)}")
-        with engines:
+        with engines, judge.scope(context):
             verdicts, stats = verify_responses(
                 rows,
                 verifiers,

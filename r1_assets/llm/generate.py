@@ -23,7 +23,9 @@ class GenerationStats:
     budget_tokens_reused: int = 0
     generated: int = 0
     failed: int = 0
+    prompt_tokens: int = 0  # of the generated samples: what was paid for
     completion_tokens: int = 0
+    cost_usd: float | None = None  # at the resource's prices, when it has them
     seconds: float = 0.0
 
     @property
@@ -39,8 +41,10 @@ class GenerationStats:
             "llm_tokens_reused_from_smaller_budget": self.budget_tokens_reused,
             "llm_cache_misses": self.generated + self.failed,
             "llm_failed": self.failed,
+            "llm_prompt_tokens": self.prompt_tokens,
             "llm_completion_tokens": self.completion_tokens,
             "llm_tokens_per_second": round(self.tokens_per_second, 1),
+            **({} if self.cost_usd is None else {"llm_cost_usd": round(self.cost_usd, 6)}),
         }
 
 
@@ -107,7 +111,8 @@ def generate_cached(
                     key = todo[index][0]
                     if completion.ok:
                         stats.generated += 1
-                        stats.completion_tokens += completion.completion_tokens  # paid now
+                        stats.prompt_tokens += completion.prompt_tokens  # paid now
+                        stats.completion_tokens += completion.completion_tokens
                     else:
                         stats.failed += 1
                     if key in plan.continued:

@@ -3,8 +3,9 @@ shared by the labeler, the teacher and (later) the judge."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -17,6 +18,7 @@ from r1_assets.llm.backends.vllm import VLLMEngine
 from r1_assets.llm.cache import LLMCache
 from r1_assets.llm.engines import Engine
 from r1_assets.llm.generate import GenerationStats, generate_cached
+from r1_assets.llm.ledger import Ledger, cost_usd
 from r1_assets.llm.models import DEFAULT_LLM, model_id, resolve_llm
 from r1_assets.llm.types import Completion, Request
 
@@ -42,6 +44,14 @@ class LLMResource(dg.ConfigurableResource):
     models_dir: str = Field(description="where the embedded model is converted to")
     cache_dir: str = Field(description="root of the content-addressed LLM request cache")
     flush_every: int = Field(default=16, description="samples per cache flush (and per batch)")
+    ledger_dir: str = Field(
+        default="", description="where every call's tokens and cost are recorded (empty: nowhere)"
+    )
+    prices: dict[str, float] = Field(
+        default={},
+        description="USD per million tokens, {prompt: ..., completion: ...}, for the cost "
+        "ledger (e.g. a provider's list price); empty: tokens only",
+    )
     # local engines
     device: str = "cpu"
     threads: int = Field(default=0, description="torch threads; 0 leaves torch's default")
@@ -70,6 +80,7 @@ class LLMResource(dg.ConfigurableResource):
 
     _location: str | None = PrivateAttr(default=None)
     _model_id: str | None = PrivateAttr(default=None)
+    _scope: dict[str, str | None] = PrivateAttr(default_factory=dict)
 
     @property
     def resolved_backend(self) -> str:
@@ -135,15 +146,45 @@ class LLMResource(dg.ConfigurableResource):
                 )
         return _LOADED[setting]
 
+    @contextlib.contextmanager
+    def scope(self, context) -> Iterator[LLMResource]:
+        """Within it, the ledger names the asset, partition and run of ``context`` (an asset's
+        execution context) for every call."""
+        keys = getattr(context, "selected_asset_keys", None) or []
+        self._scope = {
+            "run_id": context.run_id,
+            "asset": ",".join(sorted(k.to_user_string() for k in keys)) or None,
+            "partition": context.partition_key if context.has_partition_key else None,
+        }
+        try:
+            yield self
+        finally:
+            self._scope = {}
+
     def generate(
         self,
         requests: Sequence[Request],
         log: Callable[[str], None] | None = None,
         desc: str = "generating",
     ) -> tuple[list[Completion], GenerationStats]:
-        return generate_cached(
+        completions, stats = generate_cached(
             self.engine, self.cache(), self.model_id, requests, self.flush_every, log, desc
         )
+        stats.cost_usd = cost_usd(dict(self.prices), stats.prompt_tokens, stats.completion_tokens)
+        if self.ledger_dir and requests:
+            Ledger(Path(self.ledger_dir)).record(
+                **{"run_id": None, "asset": None, "partition": None, **self._scope},
+                stage=desc,
+                model_id=self.model_id,
+                requests=stats.requested,
+                cache_hits=stats.cache_hits + stats.budget_reused,
+                generated=stats.generated,
+                failed=stats.failed,
+                prompt_tokens=stats.prompt_tokens,
+                completion_tokens=stats.completion_tokens,
+                cost_usd=stats.cost_usd,
+            )
+        return completions, stats
 
     def describe(self) -> dict[str, str]:
         """For metadata: what generated, never how to authenticate."""

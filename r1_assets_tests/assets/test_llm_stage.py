@@ -17,6 +17,7 @@ import yaml
 
 from r1_assets.definitions import build_definitions
 from r1_assets.llm.cache import LLMCache
+from r1_assets.llm.ledger import Ledger
 from r1_assets.resources import reconfigured
 from r1_assets.storage.warehouse import Warehouse
 from r1_assets_tests.conftest import (
@@ -136,10 +137,10 @@ def test_labels_and_distillation_end_to_end(catalog: Path, tmp_path: Path) -> No
     cut = before.filter(pl.col("finish_reason") == "length")
     grown = {"ops": {"distilled_responses": {"config": {**TINY, "n_samples": 3, "max_tokens": 20}}}}
     fourth = materialize(defs, instance, ["distilled_responses"], "alpha", grown)
-    meta = fourth["distilled_responses"]
-    assert cut.height and meta["llm_cache_misses"] == cut.height
-    assert meta["llm_continued_from_smaller_budget"] == cut.height
-    assert meta["llm_reused_from_smaller_budget"] == before.height - cut.height
+    grown_meta = fourth["distilled_responses"]
+    assert cut.height and grown_meta["llm_cache_misses"] == cut.height
+    assert grown_meta["llm_continued_from_smaller_budget"] == cut.height
+    assert grown_meta["llm_reused_from_smaller_budget"] == before.height - cut.height
     after = store.read("distilled_responses", ["alpha.0000"])
     joined = before.join(after, on=["problem_uid", "sample_index"], suffix="_grown")
     assert joined.height == before.height  # the same samples, grown
@@ -149,6 +150,36 @@ def test_labels_and_distillation_end_to_end(catalog: Path, tmp_path: Path) -> No
         .select("content", "content_grown", "completion_tokens", "completion_tokens_grown")
         .iter_rows()
     )
+
+    # the cost ledger: one row per call, named by asset, partition and stage; a price table
+    # turns the tokens paid for into dollars
+    priced = {"ops": {"distilled_responses": {"config": {**TINY, "n_samples": 4}}}}
+    fifth = materialize(
+        defs,
+        instance,
+        ["distilled_responses"],
+        "alpha",
+        priced,
+        prices={"prompt": 1, "completion": 2},
+    )["distilled_responses"]
+    assert fifth["llm_cache_misses"] == 3  # sample index 3 of each problem
+    paid = fifth["llm_prompt_tokens"] * 1 + fifth["llm_completion_tokens"] * 2
+    assert fifth["llm_prompt_tokens"] > 0 and fifth["llm_cost_usd"] == pytest.approx(paid / 1e6)
+    ledger = Ledger(tmp_path / "data" / "ledger" / "llm").read_all().sort("created_at")
+    calls = ledger.filter(pl.col("asset") == "distilled_responses")
+    assert calls["generated"].to_list() == [6, 0, 3, cut.height, 3]
+    assert calls["stage"].unique().to_list() == ["distilling"]
+    assert all("alpha" in p for p in calls["partition"]) and calls["run_id"].n_unique() == 5
+    assert calls["cost_usd"].to_list()[:4] == [None] * 4
+    assert calls["cost_usd"][-1] == pytest.approx(paid / 1e6)
+    labeled = ledger.filter(pl.col("asset") == "problem_labels")
+    assert (
+        labeled["generated"].sum()
+        == alpha["llm_cache_misses"] + meta["beta"]["problem_labels"]["llm_cache_misses"]
+    )
+    summary = Ledger(tmp_path / "data" / "ledger" / "llm").summary(["asset"])
+    total = summary.filter(pl.col("asset") == "total").row(0, named=True)
+    assert total["generated"] == ledger["generated"].sum() and total["cost_usd"] is None
 
 
 @pytest.mark.timeout(1200)  # ~1 min on a quiet machine, ~10 under heavy load
