@@ -109,6 +109,10 @@ def test_parallel_writers_in_separate_processes_never_hit_the_duckdb_lock(tmp_pa
     context = multiprocessing.get_context("spawn")
     with context.Pool(4) as pool:
         pool.starmap(_write_many, [(str(tmp_path), s, 15) for s in sources])
+        # let the workers exit on their own: the context manager's terminate() drains the task
+        # queue under its lock and hung once here on a worker that never got it back
+        pool.close()
+        pool.join()
     warehouse = Warehouse(tmp_path)
     assert warehouse.views() == ["raw_problems", "raw_problems_quarantine"]
     seen = warehouse.query("SELECT DISTINCT source FROM raw_problems ORDER BY 1")["source"]
