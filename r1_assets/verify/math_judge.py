@@ -30,7 +30,8 @@ MATH_JUDGE_PROMPT = (
 )
 MATH_JUDGE_SAMPLING = Sampling(temperature=0.0, top_p=1.0, max_tokens=4)
 PROBLEM_CHARS = 3000
-ANSWER_CHARS = 1000  # the final answer's end (an unboxed answer ends with its result)
+ANSWER_CHARS = 1000  # the final answer's end (an unboxed answer ends with its result); the
+# reference's start
 
 # what math-verify cannot be trusted to call different (it may call them equal, rightly)
 _WORDS = re.compile(r"(?<![\\a-zA-Z])[a-zA-Z]{3,}")  # a word, not a \command or a variable
@@ -93,7 +94,8 @@ def math_judge_requests(rows: Sequence[dict]) -> list[Request]:
             user(
                 MATH_JUDGE_PROMPT.format(
                     problem=(r.get("problem") or "")[:PROBLEM_CHARS],
-                    reference=bare_reference(r.get("reference_answer") or ""),
+                    # a reference math-verify found too long to parse is clipped, not sent whole
+                    reference=bare_reference(r.get("reference_answer") or "")[:ANSWER_CHARS],
                     answer=final_answer(r.get("answer") or ""),
                 )
             ),

@@ -225,8 +225,9 @@ def verify_responses(
         ]
         jobs[name] = [(i, verifiers[name].key(responses[i])) for i in undecided]
         cached = cache.lookup([key for _, key in jobs[name]])
-        found.update({row["verdict_key"]: row for row in cached.iter_rows(named=True)})
-        results.update(found)
+        fresh = {row["verdict_key"]: row for row in cached.iter_rows(named=True)}
+        found.update(fresh)
+        results.update(fresh)
         _compute(name, jobs[name], responses, verifiers[name], cache, found, results, stats, log)
     rows = []
     for name, todo in jobs.items():
