@@ -706,7 +706,7 @@ def stage_verified(root: Path, partition: str) -> dict:
     verdicts = store.read("response_verdicts", [partition])
     problems = store.read("raw_problems", [partition])
     decided = decide(responses_with_problems(responses, problems), verdicts)
-    accepted, rejected = verified_rows(decided), rejected_rows(decided)
+    accepted, rejected = verified_rows(decided, verdicts), rejected_rows(decided)
     store.write("verified_set", accepted, partition)
     store.write("rejected_responses", rejected, partition)
     return {"rows": accepted.height, "rejected": rejected.height}

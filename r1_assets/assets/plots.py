@@ -39,6 +39,19 @@ def histogram_plot(values: Sequence[float], bins: Sequence[float], title: str, x
     return _markdown(plt, fig, title)
 
 
+def histograms_plot(
+    series: dict[str, Sequence[float]], bins: Sequence[float], title: str, xlabel: str
+):
+    """One outlined histogram per named series on shared bins (teachers' lengths side by side)."""
+    plt, fig, ax = _figure()
+    for name, values in series.items():
+        ax.hist(list(values), bins=list(bins), histtype="step", linewidth=1.5, label=name)
+    ax.set(title=title, xlabel=xlabel, ylabel="count")
+    if len(series) > 1:
+        ax.legend()
+    return _markdown(plt, fig, title)
+
+
 def bar_plot(labels: Sequence[str], values: Sequence[float], title: str, ylabel: str = "rows"):
     """Bars per label (categories, difficulty levels, sources) as markdown-embedded PNG."""
     plt, fig, ax = _figure()

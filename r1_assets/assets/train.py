@@ -59,6 +59,16 @@ class SFTDatasetConfig(dg.Config):
     max_responses_per_problem: int | None = Field(
         default=None, description="cap on accepted responses per problem (null: all)"
     )
+    max_responses_per_teacher: int | None = Field(
+        default=None,
+        description="cap per problem and teacher_name (1: one response per teacher; null: all)",
+    )
+    prefer: Literal["random", "shortest", "lowest_perplexity"] = Field(
+        default="random",
+        description="which accepted responses of a problem the caps keep first: a seeded draw, "
+        "the shortest, or the lowest perplexity under the reference model (the perplexity "
+        "verifier's)",
+    )
     seed: int = Field(default=0, description="seed of every weighting/downsampling draw")
     tokenizer: str = Field(
         default=DEFAULT_LLM, description="the student's tokenizer, for token-length statistics"
@@ -74,6 +84,8 @@ class SFTDatasetConfig(dg.Config):
             source_weights=dict(self.source_weights),
             difficulty_keep={int(k): v for k, v in self.difficulty_keep.items()},
             max_responses_per_problem=self.max_responses_per_problem,
+            max_responses_per_teacher=self.max_responses_per_teacher,
+            prefer=self.prefer,
             seed=self.seed,
         )
 
@@ -165,7 +177,10 @@ def sft_dataset(
     verified, removed, audited = _decontaminated(
         context, config, store, verified, contamination_audit, benchmark_catalog.load().names
     )
-    mixture = build_mixture(verified, labels, config.policy())
+    try:
+        mixture = build_mixture(verified, labels, config.policy())
+    except ValueError as error:
+        raise dg.Failure(description=f"sft_dataset: {error}") from error
     counts = mixture_counts(verified, mixture)
     context.log.info(
         f"{verified.height} accepted rows from {len(sources)} sources -> {mixture.height}"

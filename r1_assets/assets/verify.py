@@ -4,7 +4,8 @@ every other response was rejected — and ``problem_pass_rates``, difficulty mea
 
 import contextlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
@@ -22,6 +23,7 @@ from r1_assets.assets.keys import (
 )
 from r1_assets.assets.metadata import column_lineage, column_schema, same_columns
 from r1_assets.assets.plots import bar_plot, histogram_plot
+from r1_assets.distill.teachers import pass_rate_by_teacher
 from r1_assets.pools import LLM_POOL
 from r1_assets.resources import (
     ClassifierResource,
@@ -75,6 +77,59 @@ class VerifyConfig(EngineSettings, RuleSettings, dg.Config):
         )
 
 
+@dataclass(frozen=True)
+class VerifierResources:
+    """The resources verification runs on (the engines start only when a verdict is missing)."""
+
+    sandbox: SandboxResource
+    judge: LLMResource
+    reward_model: ClassifierResource
+    safety_classifier: ClassifierResource
+    warehouse: WarehouseResource
+
+
+@contextlib.contextmanager
+def verification(
+    context: dg.AssetExecutionContext, settings: VerifySettings, resources: VerifierResources
+) -> Iterator[tuple[Callable, dict]]:
+    """``verify(rows) -> (verdicts, stats)`` with the verifiers these settings and resources
+    build, through the verdict cache, and the verifiers by name. Every engine it starts is closed
+    on exit, whatever fails; the judge's calls are in the ledger under ``context``'s asset."""
+    from r1_assets.verify.math_answer import MathVerifier
+
+    engines = contextlib.ExitStack()
+
+    def started(engine):
+        engines.callback(engine.close)
+        return engine
+
+    r = resources
+    verifiers = build_verifiers(
+        settings,
+        math_verifier=lambda: started(
+            MathVerifier(workers=settings.math_workers, timeout_s=settings.math_timeout_s)
+        ),
+        sandbox=lambda: started(r.sandbox.sandbox()),
+        sandbox_settings=r.sandbox.limits(),
+        judge=r.judge,
+        # a configured model is loaded (and its path checked) before any work
+        reward_model=r.reward_model.scorer() if r.reward_model.configured else None,
+        safety_classifier=(
+            r.safety_classifier.scorer() if r.safety_classifier.configured else None
+        ),
+        log=context.log.info,
+    )
+    cache = VerdictCache(Path(r.warehouse.root) / "cache" / "verdicts")
+
+    def verify(rows: list[dict]):
+        return verify_responses(
+            rows, verifiers, cache, log=context.log.info, cascade=settings.cascade
+        )
+
+    with engines, r.judge.scope(context):
+        yield verify, verifiers
+
+
 def build_response_verdicts(source_partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
     @dg.asset(
         key=RESPONSE_VERDICTS,
@@ -108,36 +163,10 @@ def build_response_verdicts(source_partitions: dg.PartitionsDefinition) -> dg.As
     ) -> dg.Output:
         settings = config.settings()
         rows = responses_with_problems(distilled_responses, raw_problems).to_dicts()
-        from r1_assets.verify.math_answer import MathVerifier
-
-        engines = contextlib.ExitStack()  # every engine started is closed, whatever fails
-
-        def started(engine):
-            engines.callback(engine.close)
-            return engine
-
-        verifiers = build_verifiers(
-            settings,
-            math_verifier=lambda: started(
-                MathVerifier(workers=settings.math_workers, timeout_s=settings.math_timeout_s)
-            ),
-            sandbox=lambda: started(sandbox.sandbox()),
-            sandbox_settings=sandbox.limits(),
-            judge=judge,
-            # a configured model is loaded (and its path checked) before any work
-            reward_model=reward_model.scorer() if reward_model.configured else None,
-            safety_classifier=safety_classifier.scorer() if safety_classifier.configured else None,
-            log=context.log.info,
-        )
-        context.log.info(f"{len(rows)} responses; verifiers: {', '.join(verifiers)}")
-        with engines, judge.scope(context):
-            verdicts, stats = verify_responses(
-                rows,
-                verifiers,
-                VerdictCache(Path(warehouse.root) / "cache" / "verdicts"),
-                log=context.log.info,
-                cascade=settings.cascade,
-            )
+        resources = VerifierResources(sandbox, judge, reward_model, safety_classifier, warehouse)
+        with verification(context, settings, resources) as (verify, verifiers):
+            context.log.info(f"{len(rows)} responses; verifiers: {', '.join(verifiers)}")
+            verdicts, stats = verify(rows)
         uncached = sum(stats.uncached.values())
         if uncached:
             context.log.warning(
@@ -255,7 +284,7 @@ def build_verified_set(source_partitions: dg.PartitionsDefinition) -> dg.AssetsD
     ) -> Iterator[dg.Output | dg.AssetCheckResult]:
         joined = responses_with_problems(distilled_responses, raw_problems)
         decided = decide(joined, response_verdicts)
-        accepted, rejected = verified_rows(decided), rejected_rows(decided)
+        accepted, rejected = verified_rows(decided, response_verdicts), rejected_rows(decided)
         rate = accepted.height / decided.height if decided.height else 0.0
         context.log.info(
             f"{accepted.height} of {decided.height} responses accepted ({rate:.1%}), "
@@ -331,6 +360,7 @@ def _accepted_meta(decided: pl.DataFrame) -> dict:
         "responses": decided.height,
         "pass_rate": round(accepted / decided.height, 4) if decided.height else 0.0,
         "by_origin_and_domain": dg.MetadataValue.md(markdown_table(by, 20)),
+        "by_teacher": dg.MetadataValue.md(markdown_table(pass_rate_by_teacher(decided), 50)),
     }
 
 

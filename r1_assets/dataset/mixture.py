@@ -25,7 +25,53 @@ class MixturePolicy:
     source_weights: dict[str, float] = field(default_factory=dict)  # default 1.0 per source
     difficulty_keep: dict[int, float] = field(default_factory=dict)  # default 1.0 per level
     max_responses_per_problem: int | None = None  # None: every accepted response of a problem
+    max_responses_per_teacher: int | None = None  # per problem and teacher_name (1: one each)
+    prefer: str = "random"  # which of a problem's responses the caps keep first: PREFERENCES
     seed: int = 0
+
+
+# the order in which a problem's accepted responses are kept under a cap (ties: the seeded draw)
+PREFERENCES = {
+    "random": None,
+    "shortest": "response_chars",  # "Not All Correct Answers Are Equal": shorter, same answer
+    "lowest_perplexity": "perplexity",  # the most fluent under the reference model
+}
+
+
+def choose_per_problem(rated: pl.DataFrame, policy: MixturePolicy) -> pl.DataFrame:
+    """The rows the per-problem and per-teacher caps keep, preferred as ``policy.prefer`` says:
+    the caps apply in that order, so "one per teacher, shortest first" keeps each teacher's
+    shortest accepted response of a problem."""
+    if policy.prefer not in PREFERENCES:
+        raise ValueError(f"prefer is one of {sorted(PREFERENCES)}, got {policy.prefer!r}")
+    for name in ("max_responses_per_problem", "max_responses_per_teacher"):
+        cap = getattr(policy, name)
+        if cap is not None and cap < 1:
+            raise ValueError(f"{name} must be >= 1 (null: no cap), got {cap}")
+    if policy.max_responses_per_problem is None and policy.max_responses_per_teacher is None:
+        return rated
+    key = PREFERENCES[policy.prefer]
+    if key and rated.height and rated[key].is_null().all():
+        raise ValueError(
+            f"prefer {policy.prefer!r} needs {key}, and no accepted response has one"
+            + (
+                " (the perplexity verifier is off: set response_verdicts' perplexity model)"
+                if key == "perplexity"
+                else ""
+            )
+        )
+    ordered = rated.with_columns(
+        _draw=pl.col("response_uid").map_elements(
+            lambda uid: keep_draw(f"cap:{uid}", policy.seed), pl.Float64
+        )
+    ).sort([key, "_draw"] if key else ["_draw"], nulls_last=True)
+    for cap, group in (
+        (policy.max_responses_per_teacher, ["problem_uid", "teacher_name"]),
+        (policy.max_responses_per_problem, ["problem_uid"]),
+    ):
+        if cap is not None:
+            ordered = ordered.filter(pl.int_range(pl.len()).over(group) < cap)
+    return ordered.drop("_draw")
 
 
 def build_mixture(
@@ -49,17 +95,7 @@ def build_mixture(
         on=["problem_uid", "source_row_id"],
         how="left",
     )
-    if policy.max_responses_per_problem is not None:
-        rated = (
-            rated.with_columns(
-                _rank=pl.col("response_uid")
-                .map_elements(lambda uid: keep_draw(f"cap:{uid}", policy.seed), pl.Float64)
-                .rank("ordinal")
-                .over("problem_uid")
-            )
-            .filter(pl.col("_rank") <= policy.max_responses_per_problem)
-            .drop("_rank")
-        )
+    rated = choose_per_problem(rated, policy)
     # columnar: one draw per row and purpose, then each kept row repeated ``copies`` times (a
     # Python dict per row costs several times the frame; docs/benchmarks.md "Scale")
     uids = rated["response_uid"].to_list()

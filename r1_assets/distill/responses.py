@@ -22,6 +22,7 @@ RESPONSE_SCHEMA = pl.Schema(
         "domain": pl.String,
         "origin": pl.String,  # teacher | source:<where in the source row>
         "teacher": pl.String,  # model id (teacher) or the model the source names
+        "teacher_name": pl.String,  # the configured teacher's name, or the origin (source:…)
         "sample_index": pl.Int32,
         "prompt": pl.String,  # the user turn (null for source responses)
         "content": pl.String,  # the whole response, <think> block included
@@ -44,25 +45,34 @@ def response_uid(problem_uid: str, teacher: str, sampling: str, sample_index: in
 
 
 def distill_requests(
-    problems: pl.DataFrame, n_samples: int, sampling: Sampling, prefill_think: bool = True
+    problems: pl.DataFrame,
+    n_samples: int,
+    sampling: Sampling,
+    prefill_think: bool = True,
+    first_index: int = 0,
 ) -> tuple[list[Request], list[dict]]:
-    """n_samples requests per problem row (problem, domain, test_cases), and for each request the
-    problem row it belongs to."""
+    """n_samples requests per problem row (problem, domain, test_cases), sample indices from
+    ``first_index`` on, and for each request the problem row it belongs to."""
     requests, owners = [], []
     for row in problems.iter_rows(named=True):
         tests = row["test_cases"] or []
         fn_name = next((t["fn_name"] for t in tests if t.get("fn_name")), None)
         prompt = user_prompt(row["problem"], row["domain"], [t["kind"] for t in tests], fn_name)
         messages = user(prompt, THINK_PREFILL if prefill_think else "")
-        for index in range(n_samples):
+        for index in range(first_index, first_index + n_samples):
             requests.append(Request(messages, sampling, index))
             owners.append(row)
     return requests, owners
 
 
 def teacher_rows(
-    requests: list[Request], owners: list[dict], completions: list[Completion], teacher: str
+    requests: list[Request],
+    owners: list[dict],
+    completions: list[Completion],
+    teacher: str,
+    teacher_name: str,
 ) -> pl.DataFrame:
+    """``teacher`` is the model id, ``teacher_name`` the configured teacher's name."""
     rows = []
     for request, owner, completion in zip(requests, owners, completions, strict=True):
         sampling = json.dumps(asdict(request.sampling), sort_keys=True)
@@ -80,6 +90,7 @@ def teacher_rows(
                 "domain": owner["domain"],
                 "origin": "teacher",
                 "teacher": teacher,
+                "teacher_name": teacher_name,
                 "sample_index": request.sample_index,
                 "prompt": request.messages[0]["content"],
                 "content": completion.text if completion.ok else None,
@@ -119,6 +130,7 @@ def source_rows(problems: pl.DataFrame) -> pl.DataFrame:
                     "domain": row["domain"],
                     "origin": origin,
                     "teacher": teacher,
+                    "teacher_name": origin,
                     "sample_index": index,
                     "prompt": None,
                     "content": content,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from tqdm import tqdm
 
@@ -27,6 +27,16 @@ class GenerationStats:
     completion_tokens: int = 0
     cost_usd: float | None = None  # at the resource's prices, when it has them
     seconds: float = 0.0
+
+    def __add__(self, other: GenerationStats) -> GenerationStats:
+        """Two calls' stats as one (several teachers, adaptive rounds)."""
+        summed = {
+            f.name: getattr(self, f.name) + getattr(other, f.name)
+            for f in fields(self)
+            if f.name != "cost_usd"
+        }
+        costs = [c for c in (self.cost_usd, other.cost_usd) if c is not None]
+        return GenerationStats(**summed, cost_usd=sum(costs) if costs else None)
 
     @property
     def tokens_per_second(self) -> float:

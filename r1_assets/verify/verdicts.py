@@ -427,8 +427,11 @@ VERIFIED_SCHEMA = pl.Schema(
         "domain": pl.String,
         "origin": pl.String,
         "teacher": pl.String,
+        "teacher_name": pl.String,
         "messages": pl.List(MESSAGE_DTYPE),  # the AM-DeepSeek-R1-Distilled row shape
         "passed_verifiers": pl.List(pl.String),
+        "response_chars": pl.Int64,  # of the whole response: what "shortest" compares
+        "perplexity": pl.Float64,  # under the reference model, where the perplexity verifier ran
     }
 )
 
@@ -446,11 +449,21 @@ def am_messages(row: dict) -> list[dict]:
     )
 
 
-def verified_rows(decided: pl.DataFrame) -> pl.DataFrame:
-    accepted = decided.filter(pl.col("accepted"))
+def verified_rows(decided: pl.DataFrame, verdicts: pl.DataFrame) -> pl.DataFrame:
+    """The accepted rows of ``decided`` in the AM shape, with their length and (where the
+    perplexity verifier judged them) perplexity, from ``verdicts``."""
+    perplexity = verdicts.filter(pl.col("verifier") == "perplexity").select(
+        "response_uid", pl.col("score").alias("perplexity")
+    )
+    accepted = (
+        decided.filter(pl.col("accepted"))
+        .with_columns(response_chars=pl.col("content").str.len_chars().cast(pl.Int64))
+        .join(perplexity.unique("response_uid"), on="response_uid", how="left")
+    )
+    derived = ("messages",)
     rows = [
         {
-            **{c: row[c] for c in VERIFIED_SCHEMA if c not in ("messages",)},
+            **{c: row[c] for c in VERIFIED_SCHEMA if c not in derived},
             "messages": am_messages(row),
         }
         for row in accepted.iter_rows(named=True)

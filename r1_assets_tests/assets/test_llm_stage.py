@@ -168,7 +168,7 @@ def test_labels_and_distillation_end_to_end(catalog: Path, tmp_path: Path) -> No
     ledger = Ledger(tmp_path / "data" / "ledger" / "llm").read_all().sort("created_at")
     calls = ledger.filter(pl.col("asset") == "distilled_responses")
     assert calls["generated"].to_list() == [6, 0, 3, cut.height, 3]
-    assert calls["stage"].unique().to_list() == ["distilling"]
+    assert calls["stage"].unique().to_list() == ["distilling:teacher"]
     assert all("alpha" in p for p in calls["partition"]) and calls["run_id"].n_unique() == 5
     assert calls["cost_usd"].to_list()[:4] == [None] * 4
     assert calls["cost_usd"][-1] == pytest.approx(paid / 1e6)

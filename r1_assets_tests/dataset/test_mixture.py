@@ -193,3 +193,53 @@ def test_the_export_is_content_addressed_am_jsonl_with_a_card(tmp_path):
     failed.write(mixture.head(2))
     failed.abort()  # a crash mid-export leaves nothing behind either
     assert len(list(exports.iterdir())) == 1
+
+
+def test_per_problem_choice_by_length_perplexity_and_teacher():
+    """Two teachers answered every problem twice; each rule keeps what it says."""
+    accepted, labels = verified(8)
+    rows = []
+    for i, row in enumerate(accepted.head(4).iter_rows(named=True)):  # problems p0, p1
+        for teacher in ("fast", "careful"):
+            for k in range(2):
+                chars = 100 + 37 * ((i * 7 + k * 3 + len(teacher)) % 5)
+                rows.append(
+                    row
+                    | {
+                        "response_uid": f"{row['response_uid']}-{teacher}-{k}",
+                        "teacher_name": teacher,
+                        "response_chars": chars,
+                        "perplexity": 1.0 + ((i * 5 + k * 11 + len(teacher)) % 7) / 3,
+                    }
+                )
+    pool = pl.DataFrame(rows, schema=VERIFIED_SCHEMA)
+
+    def kept(**policy) -> pl.DataFrame:
+        return build_mixture(pool, labels, MixturePolicy(**policy))
+
+    shortest = kept(max_responses_per_problem=1, prefer="shortest")
+    want = pool.group_by("problem_uid").agg(pl.col("response_chars").min())
+    assert shortest.height == pool["problem_uid"].n_unique()
+    assert dict(shortest.select("problem_uid", "response_chars").iter_rows()) == dict(
+        want.iter_rows()
+    )
+    fluent = kept(max_responses_per_problem=1, prefer="lowest_perplexity")
+    want = pool.group_by("problem_uid").agg(pl.col("perplexity").min())
+    assert dict(fluent.select("problem_uid", "perplexity").iter_rows()) == dict(want.iter_rows())
+    each = kept(max_responses_per_teacher=1, prefer="shortest")
+    assert each.group_by("problem_uid", "teacher_name").len()["len"].to_list() == [1] * 4
+    want = pool.group_by("problem_uid", "teacher_name").agg(pl.col("response_chars").min())
+    got = each.select("problem_uid", "teacher_name", "response_chars")
+    assert got.sort("problem_uid", "teacher_name").equals(
+        want.sort("problem_uid", "teacher_name").select(got.columns)
+    )
+    drawn = kept(max_responses_per_teacher=1)  # random: a seeded draw, the same every time
+    assert drawn.equals(kept(max_responses_per_teacher=1)) and drawn.height == 4
+    with pytest.raises(ValueError, match="perplexity verifier is off"):
+        build_mixture(
+            pool.with_columns(perplexity=None),
+            labels,
+            MixturePolicy(max_responses_per_problem=1, prefer="lowest_perplexity"),
+        )
+    with pytest.raises(ValueError, match="prefer is one of"):
+        kept(max_responses_per_problem=1, prefer="longest")

@@ -80,10 +80,11 @@ def test_teacher_rows_split_think_and_keep_provenance() -> None:
         Completion("<think>\nadd them\n</think>\n\nThe answer is \\boxed{4}.", "stop", 20, 12, 0.5),
         Completion("", "error", error="HTTP 503"),
     ]
-    rows = teacher_rows(requests, owners, completions, "teacher@abc")
+    rows = teacher_rows(requests, owners, completions, "teacher@abc", "careful")
     ok, failed = rows.row(0, named=True), rows.row(1, named=True)
     assert (ok["think"], ok["answer"]) == ("add them", "The answer is \\boxed{4}.")
     assert ok["origin"] == "teacher" and ok["teacher"] == "teacher@abc"
+    assert ok["teacher_name"] == "careful"
     assert ok["request_hash"] == requests[0].key("teacher@abc")
     assert (ok["source"], ok["source_row_id"], ok["source_revision"]) == ("s", "1", "rev")
     assert failed["finish_reason"] == "error" and failed["error"] == "HTTP 503"
@@ -95,5 +96,6 @@ def test_source_reasoning_chains_enter_the_same_table() -> None:
     assert rows.height == 1
     row = rows.row(0, named=True)
     assert row["origin"] == "source:generations[0]" and row["teacher"] == "DeepSeek-R1"
+    assert row["teacher_name"] == "source:generations[0]"  # compared beside the teachers
     assert (row["think"], row["answer"]) == ("2+2 is 4", "\\boxed{4}")
     assert row["finish_reason"] == "source"

@@ -33,6 +33,7 @@ def responses() -> list[dict]:
         "source_revision": "rev",
         "origin": "teacher",
         "teacher": "smollm2",
+        "teacher_name": "teacher",
         "reference_answer": "4",
         "test_cases": [],
     }
@@ -163,7 +164,7 @@ def test_acceptance_needs_every_verdict_and_a_domain_verifier(tmp_path):
     assert reasons["cut"].startswith("length: truncated")
     assert "ngram_repetition" in reasons["loop"]
 
-    accepted = verified_rows(decided)
+    accepted = verified_rows(decided, pl.concat([verdicts, math_pass]))
     messages = accepted["messages"].item()
     assert [m["role"] for m in messages] == ["user", "assistant"]
     assistant = messages[1]

@@ -1,0 +1,151 @@
+"""Several teachers through Dagster: the embedded SmolLM2 beside two remote teachers (a local
+OpenAI-compatible server, right or wrong per problem as told), sampled adaptively and at a fixed
+k, verified with the real math-verify pool, and chosen per problem in sft_dataset by each rule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+import polars as pl
+import pytest
+
+from r1_assets.definitions import build_definitions
+from r1_assets.llm.ledger import Ledger
+from r1_assets.storage.warehouse import Warehouse
+from r1_assets.verify.verdicts import RULE_SPECS
+from r1_assets_tests.assets.test_llm_stage import materialize, prepare
+from r1_assets_tests.conftest import write_jsonl
+from r1_assets_tests.llm.teacher_server import TeacherServer
+
+PROBLEMS = {
+    "What is 12 times 7?": "84",
+    "Solve for x: 3x + 5 = 20.": "5",
+    "How many sides does a hexagon have?": "6",
+}
+# the second remote teacher gets two of the three wrong, whatever it is asked how often
+WRONG = {("qwq-remote", "What is 12 times 7?"), ("qwq-remote", "Solve for x: 3x + 5 = 20.")}
+
+
+@pytest.fixture
+def catalog(make_catalog, tmp_path: Path) -> Path:
+    rows = [{"id": f"p{i}", "problem": p, "answer": a} for i, (p, a) in enumerate(PROBLEMS.items())]
+    write_jsonl(tmp_path / "alpha.jsonl", rows)
+    write_jsonl(tmp_path / "beta.jsonl", [{"id": "b1", "problem": "What is 2 + 2?", "answer": "4"}])
+    return make_catalog(
+        {"name": "alpha", "format": "generic", "location": "alpha.jsonl", "priority": 20},
+        {"name": "beta", "format": "generic", "location": "beta.jsonl", "priority": 10},
+    )
+
+
+def remote(name: str, model: str, server: TeacherServer, n: int) -> dict:
+    return {
+        "name": name,
+        "model": model,
+        "backend": "openai",
+        "base_url": server.base_url,
+        "n_samples": n,
+    }
+
+
+def distill(teachers: list[dict], **config) -> dict:
+    return {"ops": {"distilled_responses": {"config": {"teachers": teachers, **config}}}}
+
+
+NO_JUDGES = {"use_judge": False, "math_judge": False}
+
+
+@pytest.mark.timeout(1200)
+def test_two_remote_teachers_and_the_embedded_one(catalog: Path, tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", "test-key")
+    defs = build_definitions(catalog, tmp_path / "data")
+    instance = dg.DagsterInstance.ephemeral()
+    prepare(defs, instance)
+    keep_all = {"ops": {"problem_labels": {"config": {"keep_rate": {}}}}}
+    materialize(defs, instance, ["problem_labels"], "alpha", keep_all)
+    store = Warehouse(tmp_path / "data")
+
+    with TeacherServer(PROBLEMS, WRONG) as server:
+        # adaptive: each (problem, teacher) sampled until one sample verifies, at most 3
+        teachers = [remote("r1", "r1-remote", server, 3), remote("qwq", "qwq-remote", server, 3)]
+        adaptive = distill(
+            teachers, adaptive=True, wanted_verified=1, verification=NO_JUDGES, max_tokens=64
+        )
+        meta = materialize(defs, instance, ["distilled_responses"], "alpha", adaptive)
+        first = meta["distilled_responses"]
+        # a problem whose first sample verified got no second one
+        assert dict(server.requests) == {
+            **{("r1-remote", p): 1 for p in PROBLEMS},
+            ("qwq-remote", "How many sides does a hexagon have?"): 1,
+            ("qwq-remote", "What is 12 times 7?"): 3,
+            ("qwq-remote", "Solve for x: 3x + 5 = 20."): 3,
+        }
+        assert first["adaptive_samples_drawn"] == 3 + 1 + 3 + 3
+        assert first["adaptive_fixed_k_samples"] == 2 * 3 * 3
+        assert first["adaptive_samples_saved"] == 18 - 10
+        responses = store.read("distilled_responses", ["alpha.0000"])
+        assert responses.height == 10 and set(responses["teacher_name"]) == {"r1", "qwq"}
+        server.requests.clear()
+
+        # fixed k, three teachers: the embedded SmolLM2 beside the two remote ones
+        three = [
+            {"name": "smol", "max_tokens": 12, "n_samples": 1},
+            remote("r1", "r1-remote", server, 2),
+            remote("qwq", "qwq-remote", server, 2),
+        ]
+        fixed = materialize(
+            defs, instance, ["distilled_responses"], "alpha", distill(three, max_tokens=64)
+        )["distilled_responses"]
+        # what the adaptive run drew is reused: only r1's second samples and qwq's hexagon one
+        assert dict(server.requests) == {
+            **{("r1-remote", p): 1 for p in PROBLEMS},
+            ("qwq-remote", "How many sides does a hexagon have?"): 1,
+        }
+        assert fixed["llm_cache_hits"] == 3 + 2 * 2 + 1  # r1 0; qwq 0-1 twice, hexagon 0
+    responses = store.read("distilled_responses", ["alpha.0000"])
+    per_teacher = dict(responses.group_by("teacher_name").len().iter_rows())
+    assert per_teacher == {"smol": 3, "r1": 6, "qwq": 6}
+    smol = responses.filter(pl.col("teacher_name") == "smol")
+    assert smol["teacher"].str.starts_with("SmolLM2-135M-Instruct@").all()
+    assert set(responses.filter(pl.col("teacher_name") != "smol")["teacher"]) == {
+        "r1-remote",
+        "qwq-remote",
+    }
+    comparison = fixed["teacher_comparison"]
+    assert all(f"| {name} |" in comparison for name in ("smol", "r1", "qwq"))
+    ledger = Ledger(tmp_path / "data" / "ledger" / "llm").read_all()
+    stages = set(ledger.filter(pl.col("asset") == "distilled_responses")["stage"])
+    assert stages == {"distilling:smol", "distilling:r1", "distilling:qwq"}
+
+    verify = {"ops": {"response_verdicts": {"config": NO_JUDGES}}}
+    meta = materialize(
+        defs,
+        instance,
+        ["response_verdicts", "verified_set", "rejected_responses"],
+        "alpha",
+        verify,
+    )
+    # the adaptive rounds' verdicts were cached: only smol's three responses are judged now
+    # (by the rules alone: none closes its reasoning, so math-verify is skipped)
+    assert meta["response_verdicts"]["verdicts_computed"] == 3 * len(RULE_SPECS)
+    verified = store.read("verified_set", ["alpha.0000"])
+    accepted = dict(verified.group_by("teacher_name").len().iter_rows())
+    assert accepted == {"r1": 6, "qwq": 2}  # smol never closes its reasoning in 12 tokens
+    assert (verified["response_chars"] > 0).all()
+    by_teacher = meta["verified_set"]["by_teacher"]
+    assert "| qwq | math | 6 | 2 | 0.333 |" in by_teacher and "| smol | math | 3 | 0 |" in by_teacher
+
+    def sft(**config) -> pl.DataFrame:
+        run = {"ops": {"sft_dataset": {"config": {"decontaminate": False, **config}}}}
+        materialize(defs, instance, ["sft_dataset"], run_config=run)
+        return store.read("sft_dataset")
+
+    shortest = sft(max_responses_per_problem=1, prefer="shortest")
+    want = verified.group_by("problem_uid").agg(pl.col("response_chars").min())
+    assert dict(shortest.select("problem_uid", "response_chars").iter_rows()) == dict(
+        want.iter_rows()
+    )
+    each = sft(max_responses_per_teacher=1)
+    assert sorted(each.group_by("problem_uid", "teacher_name").len()["len"]) == [1] * 4
+    with pytest.raises(dg.Failure, match="perplexity verifier is off"):
+        sft(max_responses_per_problem=1, prefer="lowest_perplexity")
