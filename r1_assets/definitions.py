@@ -40,6 +40,7 @@ from r1_assets.resources import (
     ContaminationAuditResource,
     EmbedderResource,
     LLMResource,
+    ReferenceModelResource,
     SandboxResource,
     SourceCatalogResource,
     WarehouseIOManager,
@@ -140,6 +141,9 @@ def build_definitions(
             "sandbox": SandboxResource(),
             "reward_model": ClassifierResource(),
             "safety_classifier": ClassifierResource(),
+            "reference_model": ReferenceModelResource(
+                models_dir=str(settings.models_dir(data_dir))
+            ),
             "contamination_audit": ContaminationAuditResource(),
         },
     )

@@ -21,6 +21,7 @@ from r1_assets.pools import LLM_POOL
 from r1_assets.resources import (
     ClassifierResource,
     LLMResource,
+    ReferenceModelResource,
     SandboxResource,
     WarehouseResource,
     reconfigured,
@@ -142,6 +143,7 @@ def build_distilled_responses(source_partitions: dg.PartitionsDefinition) -> dg.
         judge: LLMResource,
         reward_model: ClassifierResource,
         safety_classifier: ClassifierResource,
+        reference_model: ReferenceModelResource,
         warehouse: WarehouseResource,
     ) -> dg.Output:
         selected = raw_problems.join(
@@ -168,7 +170,9 @@ def build_distilled_responses(source_partitions: dg.PartitionsDefinition) -> dg.
             stats += called
             return completions
 
-        resources = VerifierResources(sandbox, judge, reward_model, safety_classifier, warehouse)
+        resources = VerifierResources(
+            sandbox, judge, reward_model, safety_classifier, reference_model, warehouse
+        )
         with contextlib.ExitStack() as stack:
             accept = None
             if config.adaptive and selected.height:

@@ -28,6 +28,7 @@ from r1_assets.pools import LLM_POOL
 from r1_assets.resources import (
     ClassifierResource,
     LLMResource,
+    ReferenceModelResource,
     SandboxResource,
     WarehouseResource,
 )
@@ -42,6 +43,7 @@ from r1_assets.verify.pass_rates import (
 )
 from r1_assets.verify.rules import RuleSettings
 from r1_assets.verify.verdicts import (
+    DECIDING_KINDS,
     LINEAGE_COLUMNS,
     REJECTED_SCHEMA,
     VERDICT_SCHEMA,
@@ -85,6 +87,7 @@ class VerifierResources:
     judge: LLMResource
     reward_model: ClassifierResource
     safety_classifier: ClassifierResource
+    reference_model: ReferenceModelResource
     warehouse: WarehouseResource
 
 
@@ -117,6 +120,7 @@ def verification(
         safety_classifier=(
             r.safety_classifier.scorer() if r.safety_classifier.configured else None
         ),
+        perplexity_scorer=r.reference_model.scorer() if r.reference_model.configured else None,
         log=context.log.info,
     )
     cache = VerdictCache(Path(r.warehouse.root) / "cache" / "verdicts")
@@ -159,11 +163,14 @@ def build_response_verdicts(source_partitions: dg.PartitionsDefinition) -> dg.As
         judge: LLMResource,
         reward_model: ClassifierResource,
         safety_classifier: ClassifierResource,
+        reference_model: ReferenceModelResource,
         warehouse: WarehouseResource,
     ) -> dg.Output:
         settings = config.settings()
         rows = responses_with_problems(distilled_responses, raw_problems).to_dicts()
-        resources = VerifierResources(sandbox, judge, reward_model, safety_classifier, warehouse)
+        resources = VerifierResources(
+            sandbox, judge, reward_model, safety_classifier, reference_model, warehouse
+        )
         with verification(context, settings, resources) as (verify, verifiers):
             context.log.info(f"{len(rows)} responses; verifiers: {', '.join(verifiers)}")
             verdicts, stats = verify(rows)
@@ -323,7 +330,7 @@ def build_verified_set(source_partitions: dg.PartitionsDefinition) -> dg.AssetsD
 def _unverified(accepted: pl.DataFrame, verdicts: pl.DataFrame) -> pl.DataFrame:
     """Accepted responses with a failing verdict, or with no passing non-rule verifier —
     recomputed from the verdicts, independently of ``decide``."""
-    domain_kinds = [n for n, s in VERIFIERS.items() if s.kind != "rule"]
+    domain_kinds = [n for n, s in VERIFIERS.items() if s.kind in DECIDING_KINDS]
     ok = verdicts.group_by("response_uid").agg(
         pl.col("passed").all().alias("all_passed"),
         (pl.col("passed") & pl.col("verifier").is_in(domain_kinds)).any().alias("domain_passed"),

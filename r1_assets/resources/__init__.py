@@ -1,6 +1,6 @@
 from r1_assets.resources.audit import ContaminationAuditResource
 from r1_assets.resources.catalog import BenchmarkCatalogResource, SourceCatalogResource
-from r1_assets.resources.classifier import ClassifierResource
+from r1_assets.resources.classifier import ClassifierResource, ReferenceModelResource
 from r1_assets.resources.embedder import EmbedderResource
 from r1_assets.resources.llm import LLMResource
 from r1_assets.resources.sandbox import SandboxResource
@@ -27,6 +27,7 @@ __all__ = [
     "ContaminationAuditResource",
     "EmbedderResource",
     "LLMResource",
+    "ReferenceModelResource",
     "SandboxResource",
     "SourceCatalogResource",
     "WarehouseIOManager",

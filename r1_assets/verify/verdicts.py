@@ -28,7 +28,7 @@ from r1_assets.verify.rules import RULE_INPUTS, RULE_SETTINGS, RULES, Check, Rul
 class VerifierSpec:
     name: str
     version: str  # bump on any change that can change a verdict
-    kind: str  # rule | verifier (checks against ground truth) | model
+    kind: str  # rule | verifier (checks against ground truth) | model | filter
     description: str
 
 
@@ -51,11 +51,17 @@ MODEL_SPECS = (
     VerifierSpec("llm_judge", "1", "model", "LLM judge: correctness, helpfulness, coherence"),
     VerifierSpec("math_judge", "1", "model", "LLM judge of a math answer math-verify left open"),
 )
+# quality filters: can reject a response, never make it correct (the AM data work's filters)
+FILTER_SPECS = (
+    VerifierSpec("perplexity", "1", "filter", "perplexity under a reference language model"),
+)
 # verifiers that decide a response another verifier left undecided (passed null), and which
 FALLBACKS = {"math_judge": "math_verify"}
 VERIFIERS: dict[str, VerifierSpec] = {
-    spec.name: spec for spec in (*RULE_SPECS, *GROUND_TRUTH_SPECS, *MODEL_SPECS)
+    spec.name: spec for spec in (*RULE_SPECS, *GROUND_TRUTH_SPECS, *MODEL_SPECS, *FILTER_SPECS)
 }
+# the kinds whose pass makes a response correct (a rule or a filter only rejects)
+DECIDING_KINDS = ("verifier", "model")
 
 
 def verifiers_version() -> str:
@@ -73,7 +79,7 @@ VERDICT_SCHEMA = pl.Schema(
         **_LINEAGE_SCHEMA,
         "verifier": pl.String,
         "version": pl.String,
-        "kind": pl.String,  # rule | verifier | model
+        "kind": pl.String,  # rule | verifier | model | filter
         "passed": pl.Boolean,
         "score": pl.Float64,
         "detail": pl.String,
@@ -140,6 +146,7 @@ def route(response: dict, available: Sequence[str]) -> list[str]:
         names.append("code_tests")
     else:
         names += [s.name for s in MODEL_SPECS if s.name not in FALLBACKS]
+    names += [s.name for s in FILTER_SPECS]
     return [name for name in names if name in available]
 
 
@@ -327,7 +334,7 @@ def decide(responses: pl.DataFrame, verdicts: pl.DataFrame) -> pl.DataFrame:
         (pl.col("verifier") + " could not decide: " + pl.col("detail"))
         .filter(pl.col("passed").is_null())
         .alias("_undecided_details"),
-        (pl.col("passed") & (pl.col("kind") != "rule")).any().alias("_domain_passed"),
+        (pl.col("passed") & pl.col("kind").is_in(DECIDING_KINDS)).any().alias("_domain_passed"),
         (~pl.col("passed") & (pl.col("kind") == "rule")).any().alias("_rule_failed"),
     )
     empty = pl.lit([], dtype=strings)

@@ -6,6 +6,7 @@ the cache: a rerun with everything cached starts none of them.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -54,6 +55,11 @@ class EngineSettings(BaseModel):
         description="LLM judge (with the reference) for math answers math-verify cannot decide: "
         "unparsable, timed out, or a reference that is not one expression",
     )
+    max_perplexity: float | None = Field(
+        default=None,
+        description="the perplexity filter rejects a response above this perplexity under the "
+        "reference_model (null: scored and kept, for lowest-perplexity choice and inspection)",
+    )
     cascade: bool = Field(
         default=True,
         description="rules first; math-verify, sandbox, reward model and judge only on responses "
@@ -77,6 +83,7 @@ def build_verifiers(
     judge: object | None = None,
     reward_model: object | None = None,
     safety_classifier: object | None = None,
+    perplexity_scorer: object | None = None,
     log: Callable[[str], None] | None = None,
 ) -> dict[str, Verifier]:
     """``math_verifier`` and ``sandbox`` are factories, started on first use; ``sandbox_settings``
@@ -96,6 +103,8 @@ def build_verifiers(
         verifiers["llm_judge"] = _judge(settings, judge, log)
     if judge is not None and math_verifier is not None and settings.math_judge:
         verifiers["math_judge"] = _math_judge(judge, log)
+    if perplexity_scorer is not None:
+        verifiers["perplexity"] = _perplexity(settings, perplexity_scorer)
     return verifiers
 
 
@@ -245,6 +254,29 @@ def _math_judge(llm, log) -> Verifier:
         inputs=lambda r: {k: r.get(k) for k in ("problem", "answer", "reference_answer")},
         run=run,
         chunk=64,
+    )
+
+
+def _perplexity(settings: VerifySettings, scorer) -> Verifier:
+    ceiling = settings.max_perplexity
+
+    def run(rows: list[dict]) -> list[Check]:
+        scored = scorer.perplexities([(r["problem"], r.get("content") or "") for r in rows])
+        checks = []
+        for value, cut in scored:
+            passed = ceiling is None or value <= ceiling
+            detail = f"perplexity {value:.3f}" + (f" (max {ceiling:g})" if ceiling else "")
+            if cut:
+                detail += f" on the first {scorer.max_tokens} tokens"
+            checks.append(Check(passed, round(value, 4) if math.isfinite(value) else None, detail))
+        return checks
+
+    return Verifier(
+        VERIFIERS["perplexity"],
+        settings={"model": scorer.model_id, "max_tokens": scorer.max_tokens, "max": ceiling},
+        inputs=lambda r: {"problem": r.get("problem"), "content": r.get("content")},
+        run=run,
+        chunk=32,
     )
 
 

@@ -12,10 +12,11 @@ import pytest
 
 from r1_assets.definitions import build_definitions
 from r1_assets.llm.ledger import Ledger
+from r1_assets.resources import reconfigured
 from r1_assets.storage.warehouse import Warehouse
 from r1_assets.verify.verdicts import RULE_SPECS
-from r1_assets_tests.assets.test_llm_stage import materialize, prepare
-from r1_assets_tests.conftest import write_jsonl
+from r1_assets_tests.assets.test_llm_stage import materialize, prepare, resources
+from r1_assets_tests.conftest import partition_for, write_jsonl
 from r1_assets_tests.llm.teacher_server import TeacherServer
 
 PROBLEMS = {
@@ -133,7 +134,9 @@ def test_two_remote_teachers_and_the_embedded_one(catalog: Path, tmp_path: Path,
     assert accepted == {"r1": 6, "qwq": 2}  # smol never closes its reasoning in 12 tokens
     assert (verified["response_chars"] > 0).all()
     by_teacher = meta["verified_set"]["by_teacher"]
-    assert "| qwq | math | 6 | 2 | 0.333 |" in by_teacher and "| smol | math | 3 | 0 |" in by_teacher
+    assert (
+        "| qwq | math | 6 | 2 | 0.333 |" in by_teacher and "| smol | math | 3 | 0 |" in by_teacher
+    )
 
     def sft(**config) -> pl.DataFrame:
         run = {"ops": {"sft_dataset": {"config": {"decontaminate": False, **config}}}}
@@ -149,3 +152,24 @@ def test_two_remote_teachers_and_the_embedded_one(catalog: Path, tmp_path: Path,
     assert sorted(each.group_by("problem_uid", "teacher_name").len()["len"]) == [1] * 4
     with pytest.raises(dg.Failure, match="perplexity verifier is off"):
         sft(max_responses_per_problem=1, prefer="lowest_perplexity")
+
+    # the perplexity filter under the embedded model: scored, and the fluentest response chosen
+    scored = dg.materialize(
+        list(defs.assets),
+        instance=instance,
+        resources={
+            **resources(defs),
+            "reference_model": reconfigured(
+                defs.resources["reference_model"], model="smollm2-135m-instruct", max_tokens=64
+            ),
+        },
+        selection=["response_verdicts", "verified_set", "rejected_responses"],
+        partition_key=partition_for(defs, "response_verdicts", "alpha", instance),
+        run_config=verify,
+    )
+    assert scored.success
+    verified = store.read("verified_set", ["alpha.0000"])
+    assert verified.height == 8 and (verified["perplexity"] > 1).all()
+    fluent = sft(max_responses_per_problem=1, prefer="lowest_perplexity")
+    want = verified.group_by("problem_uid").agg(pl.col("perplexity").min())
+    assert dict(fluent.select("problem_uid", "perplexity").iter_rows()) == dict(want.iter_rows())
