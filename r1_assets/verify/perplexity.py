@@ -21,9 +21,7 @@ class PerplexityScorer:
     def __init__(self, location: str, max_tokens: int = 1024, batch_size: int = 4) -> None:
         folder = Path(location)
         if not (folder / "config.json").is_file():
-            raise FileNotFoundError(
-                f"no causal language model at {location!r}: no config.json there"
-            )
+            raise FileNotFoundError(f"no causal language model at {location!r} (no config file)")
         self.location = str(folder)
         self.model_id = model_id(location, location)
         self.max_tokens = max_tokens
