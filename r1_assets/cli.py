@@ -101,6 +101,8 @@ def cmd_materialize(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     check_ops(nodes, ops_config, args.config)
+    if args.dry_run:
+        return _print_dry_run(plan, nodes, resources, ops_config)
     began = time.monotonic()
     outcomes = execute_plan(
         plan, defs, resources, ops_config, args.log_level, say=lambda line: print(line, flush=True)
@@ -111,6 +113,28 @@ def cmd_materialize(args: argparse.Namespace) -> int:
     if failed:
         print(f"{len(failed)} run(s) failed or failed a check: {failed}", file=sys.stderr)
         return 1
+    return 0
+
+
+def _print_dry_run(plan, nodes, resources, ops_config) -> int:
+    import polars as pl
+
+    from r1_assets.runs.dry_run import dry_run, totals
+
+    planned = dry_run(plan, nodes, resources, ops_config)
+    print(f"dry run: {len(plan.runs)} runs planned, nothing materialized")
+    with pl.Config(
+        tbl_rows=-1,
+        tbl_cols=-1,
+        tbl_width_chars=1000,
+        fmt_str_lengths=100,
+        tbl_hide_dataframe_shape=True,
+        tbl_formatting="ASCII_MARKDOWN",
+        tbl_hide_column_data_types=True,
+    ):
+        print(planned)
+        print("per stage:")
+        print(totals(planned))
     return 0
 
 
@@ -261,6 +285,12 @@ def main(argv: list[str] | None = None) -> int:
         "(repeatable; default: all)",
     )
     mat.add_argument("--log-level", default="WARNING", help="Dagster console log level")
+    mat.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print each LLM stage's requests, cache hits and what it would generate (tokens, "
+        "cost), from what is materialized now; run nothing",
+    )
     mat.add_argument(
         "--config",
         help="run-config YAML; its ops: entries go to the runs that "

@@ -72,7 +72,11 @@ def keys_of(key: str, definition: dg.PartitionsDefinition | None) -> dict[str, s
 def partition_file_name(key: str, definition: dg.PartitionsDefinition | None) -> str:
     """A partition key as the warehouse's file name: its dimensions' keys joined by '.' in
     FILE_NAME_ORDER (dimension keys are letters, digits, '_' and '-', so '.' cannot clash)."""
-    keys = keys_of(key, definition)
+    return file_name_of(keys_of(key, definition))
+
+
+def file_name_of(keys: dict[str, str]) -> str:
+    """{dimension: key} as the warehouse's file name (see ``partition_file_name``)."""
     return ".".join(keys[d] for d in sorted(keys, key=FILE_NAME_ORDER.index))
 
 

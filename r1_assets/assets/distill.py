@@ -12,11 +12,12 @@ from r1_assets.assets.keys import DISTILLED_RESPONSES, PROBLEM_LABELS, RAW_PROBL
 from r1_assets.assets.metadata import column_lineage, column_schema, same_columns
 from r1_assets.assets.plots import histograms_plot
 from r1_assets.assets.verify import VerifierResources, VerifyConfig, verification
-from r1_assets.distill.responses import RESPONSE_SCHEMA, source_rows
+from r1_assets.distill.responses import RESPONSE_SCHEMA, distill_requests, source_rows
 from r1_assets.distill.sampling import SamplingReport, draw_samples
 from r1_assets.distill.teachers import Teacher, check_teachers, teacher_comparison
 from r1_assets.llm.generate import GenerationStats
 from r1_assets.llm.types import Sampling
+from r1_assets.partitions import file_name_of
 from r1_assets.pools import LLM_POOL
 from r1_assets.resources import (
     ClassifierResource,
@@ -26,6 +27,7 @@ from r1_assets.resources import (
     WarehouseResource,
     reconfigured,
 )
+from r1_assets.resources.llm import PlannedCall
 from r1_assets.text.markdown import counts_table, markdown_table
 from r1_assets.verify.verdicts import decide, responses_with_problems
 
@@ -146,11 +148,7 @@ def build_distilled_responses(source_partitions: dg.PartitionsDefinition) -> dg.
         reference_model: ReferenceModelResource,
         warehouse: WarehouseResource,
     ) -> dg.Output:
-        selected = raw_problems.join(
-            problem_labels.filter(pl.col("selected")).select("problem_uid", "source_row_id"),
-            on=["problem_uid", "source_row_id"],
-            how="semi",
-        )
+        selected = selected_problems(raw_problems, problem_labels)
         teachers = teachers_of(config, llm)
         for teacher, _ in teachers.values():
             context.log.info(
@@ -205,6 +203,35 @@ def build_distilled_responses(source_partitions: dg.PartitionsDefinition) -> dg.
         return dg.Output(responses, metadata=metadata)
 
     return distilled_responses
+
+
+def selected_problems(raw_problems: pl.DataFrame, problem_labels: pl.DataFrame) -> pl.DataFrame:
+    return raw_problems.join(
+        problem_labels.filter(pl.col("selected")).select("problem_uid", "source_row_id"),
+        on=["problem_uid", "source_row_id"],
+        how="semi",
+    )
+
+
+def planned_calls(keys: dict[str, str], config: dict, resources: dict) -> list[PlannedCall]:
+    """The teacher calls of one (source, shard) run, from the labels materialized now; under
+    adaptive sampling, its first round (later rounds depend on the verdicts)."""
+    store = resources["warehouse"].get()
+    name = file_name_of(keys)
+    selected = selected_problems(
+        store.read(RAW_PROBLEMS.path[-1], [name]), store.read(PROBLEM_LABELS.path[-1], [name])
+    )
+    distill = DistillConfig(**config)
+    calls = []
+    for teacher, resource in teachers_of(distill, resources["llm"]).values():
+        n, note = teacher.n_samples, ""
+        if distill.adaptive:
+            n = min(distill.wanted_verified, teacher.n_samples)
+            extra = selected.height * (teacher.n_samples - n)
+            note = f"adaptive: the first round; up to {extra:,} more as verdicts require"
+        requests, _ = distill_requests(selected, n, teacher.sampling, distill.prefill_think)
+        calls.append(PlannedCall(f"distilling:{teacher.name}", resource, requests, note))
+    return calls
 
 
 def _acceptance(verify, raw_problems: pl.DataFrame):

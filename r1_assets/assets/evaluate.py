@@ -26,7 +26,7 @@ from r1_assets.evaluate.report import (
 from r1_assets.evaluate.scoring import equivalent_for, score_samples
 from r1_assets.llm.models import DEFAULT_LLM
 from r1_assets.llm.types import Request, Sampling, user
-from r1_assets.partitions import partition_file_name
+from r1_assets.partitions import BENCHMARK, MODEL, partition_file_name
 from r1_assets.pools import LLM_POOL
 from r1_assets.resources import (
     BenchmarkCatalogResource,
@@ -35,6 +35,7 @@ from r1_assets.resources import (
     WarehouseResource,
     reconfigured,
 )
+from r1_assets.resources.llm import PlannedCall
 from r1_assets.text.markdown import markdown_table
 
 
@@ -122,12 +123,7 @@ def build_eval_scores(partitions: dg.MultiPartitionsDefinition) -> dg.AssetsDefi
                 "scored, neither as right nor as wrong"
             )
         model, student = _student(which, config, llm, warehouse, catalog)
-        sampling = Sampling(config.temperature, config.top_p, config.max_tokens)
-        requests = [
-            Request(user(prompt, THINK_PREFILL), sampling, i)
-            for prompt in items["prompt"]
-            for i in range(config.k)
-        ]
+        requests = eval_requests(items, config)
         context.log.info(
             f"{benchmark} x {which} ({model}): {items.height} items x {config.k} samples"
         )
@@ -221,6 +217,28 @@ def build_eval_scores(partitions: dg.MultiPartitionsDefinition) -> dg.AssetsDefi
         )
 
     return eval_scores
+
+
+def eval_requests(items: pl.DataFrame, config: EvalConfig) -> list[Request]:
+    """k samples of every item's prompt, R1's think prefill opening each."""
+    sampling = Sampling(config.temperature, config.top_p, config.max_tokens)
+    return [
+        Request(user(prompt, THINK_PREFILL), sampling, i)
+        for prompt in items["prompt"]
+        for i in range(config.k)
+    ]
+
+
+def planned_calls(keys: dict[str, str], config: dict, resources: dict) -> list[PlannedCall]:
+    """The student's calls of one (benchmark, model) run."""
+    settings = EvalConfig(**config)
+    catalog = resources["benchmark_catalog"].load()
+    loaded = load_benchmark(catalog.get(keys[BENCHMARK]), catalog)
+    if loaded.skip_reason:
+        raise dg.Failure(description=loaded.skip_reason)
+    items = loaded.items.head(settings.max_items) if settings.max_items else loaded.items
+    _, student = _student(keys[MODEL], settings, resources["llm"], resources["warehouse"], catalog)
+    return [PlannedCall("evaluating", student, eval_requests(items, settings))]
 
 
 def _student(

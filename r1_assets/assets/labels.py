@@ -11,9 +11,11 @@ from r1_assets.assets.plots import bar_plot
 from r1_assets.labels.labeling import LABEL_SCHEMA, build_labels, label_requests
 from r1_assets.labels.prompts import CATEGORIES, LABELER_VERSION
 from r1_assets.labels.selection import SelectionPolicy, select
-from r1_assets.partitions import source_shard
+from r1_assets.partitions import SHARD, SOURCE, file_name_of, source_shard
 from r1_assets.pools import LLM_POOL
 from r1_assets.resources import LLMResource, WarehouseResource
+from r1_assets.resources.llm import PlannedCall
+from r1_assets.storage.warehouse import Warehouse
 from r1_assets.text.markdown import counts_table, markdown_table
 
 _P = SelectionPolicy()
@@ -73,22 +75,7 @@ def build_problem_labels(source_partitions: dg.PartitionsDefinition) -> dg.Asset
         llm: LLMResource,
     ) -> dg.Output:
         source, shard = source_shard(context)
-        store = warehouse.get()
-        if "data" not in store.partitions(DEDUPED_POOL.path[-1]):
-            raise dg.Failure(description="materialize deduped_pool before problem_labels")
-        decisions = (
-            store.scan(DEDUPED_POOL.path[-1])
-            .filter((pl.col("source") == source) & (pl.col("shard") == shard))
-            .select("problem_uid", "source_row_id", "decision", "duplicate_of")
-            .collect()
-        )
-        problems = raw_problems.join(
-            decisions, on=["problem_uid", "source_row_id"], how="left", validate="1:1"
-        )
-        undecided = int(problems["decision"].is_null().sum())
-        problems = problems.with_columns(
-            pl.col("decision").fill_null("kept")  # a row newer than the pool: label it
-        )
+        problems, undecided = problems_to_label(warehouse.get(), raw_problems, source, shard)
         if undecided > 0:
             context.log.warning(
                 f"{undecided} rows are not in deduped_pool yet (rematerialize it): labeled as kept"
@@ -108,6 +95,35 @@ def build_problem_labels(source_partitions: dg.PartitionsDefinition) -> dg.Asset
         return dg.Output(labels, metadata=_metadata(labels, stats.as_metadata(), llm.describe()))
 
     return problem_labels
+
+
+def problems_to_label(
+    store: Warehouse, raw_problems: pl.DataFrame, source: str, shard: str
+) -> tuple[pl.DataFrame, int]:
+    """The shard's problems with their dedup decision (a row newer than the pool counts as
+    kept), and how many rows the pool does not know yet."""
+    if "data" not in store.partitions(DEDUPED_POOL.path[-1]):
+        raise dg.Failure(description="materialize deduped_pool before problem_labels")
+    decisions = (
+        store.scan(DEDUPED_POOL.path[-1])
+        .filter((pl.col("source") == source) & (pl.col("shard") == shard))
+        .select("problem_uid", "source_row_id", "decision", "duplicate_of")
+        .collect()
+    )
+    problems = raw_problems.join(
+        decisions, on=["problem_uid", "source_row_id"], how="left", validate="1:1"
+    )
+    undecided = int(problems["decision"].is_null().sum())
+    return problems.with_columns(pl.col("decision").fill_null("kept")), undecided
+
+
+def planned_calls(keys: dict[str, str], config: dict, resources: dict) -> list[PlannedCall]:
+    """The labeler calls of one (source, shard) run, from what is materialized now."""
+    store = resources["warehouse"].get()
+    raw = store.read(RAW_PROBLEMS.path[-1], [file_name_of(keys)])
+    problems, _ = problems_to_label(store, raw, keys[SOURCE], keys[SHARD])
+    kept = problems.filter(pl.col("decision") == "kept")["problem"].to_list()
+    return [PlannedCall("labeling", resources["llm"], label_requests(kept))]
 
 
 def _metadata(labels: pl.DataFrame, llm_stats: dict, labeler: dict) -> dict:

@@ -58,6 +58,51 @@ class GenerationStats:
         }
 
 
+@dataclass
+class CachePlan:
+    """What a call would cost before it is made: the requests' keys, the cached completions,
+    the distinct keys missing, and which of those a smaller budget's sample answers."""
+
+    keys: list[str]
+    found: dict[str, Completion]
+    missing: dict[str, Request]
+    budget: BudgetPlan
+
+    @property
+    def to_generate(self) -> list[tuple[str, Request]]:
+        """(key, request) to send: the misses no smaller budget finished, a cut sample's
+        continuation in place of its request."""
+        continued = self.budget.continued
+        return [
+            (key, continued[key][1] if key in continued else request)
+            for key, request in self.missing.items()
+            if key not in self.budget.reused
+        ]
+
+
+def plan_cached(
+    cache: LLMCache, model_id: str, requests: Sequence[Request], register: bool = True
+) -> CachePlan:
+    """Looks ``requests`` up in the cache and among smaller budgets' samples. ``register``
+    records the requests' budgets (a real call does; a dry run writes nothing)."""
+    keys = [r.key(model_id) for r in requests]
+    found = cache.get(keys)
+    missing: dict[str, Request] = {}
+    for key, request in zip(keys, requests, strict=True):
+        if key not in found and key not in missing:
+            missing[key] = request
+    budget = BudgetPlan()
+    if missing:
+        if register:
+            budgets = {
+                (sampling_setting(r.sampling), r.sampling.max_tokens) for r in missing.values()
+            }
+            cache.register_budgets(model_id, budgets)
+        registered = cache.budgets_by_setting(model_id)
+        budget = plan_smaller_budgets(missing, model_id, registered, cache.get)
+    return CachePlan(keys, found, missing, budget)
+
+
 def generate_cached(
     load_engine: Callable[[], Engine],
     cache: LLMCache,
@@ -70,32 +115,19 @@ def generate_cached(
     """Completions for ``requests`` in order. The engine is loaded only on a cache miss; finished
     samples are cached every ``flush_every`` completions, while the engine goes on. A miss that a
     smaller budget's sample answers is reused or continued (``llm.budgets``)."""
-    keys = [r.key(model_id) for r in requests]
-    found = cache.get(keys)
+    cached = plan_cached(cache, model_id, requests)
+    keys, found, missing, plan = cached.keys, cached.found, cached.missing, cached.budget
     stats = GenerationStats(requested=len(requests))
     stats.cache_hits = sum(k in found for k in keys)
-    missing: dict[str, Request] = {}
-    for key, request in zip(keys, requests, strict=True):
-        if key not in found and key not in missing:
-            missing[key] = request
     results: dict[str, Completion] = dict(found)
-    plan = BudgetPlan()
     if missing:
-        budgets = {(sampling_setting(r.sampling), r.sampling.max_tokens) for r in missing.values()}
-        cache.register_budgets(model_id, budgets)
-        registered = cache.budgets_by_setting(model_id)
-        plan = plan_smaller_budgets(missing, model_id, registered, cache.get)
         if plan.reused:
             cache.put(model_id, list(plan.reused.items()))  # found by their own key next time
             results.update(plan.reused)
         stats.budget_reused = len(plan.reused)
         stats.budget_continued = len(plan.continued)
         stats.budget_tokens_reused = plan.tokens_reused
-    todo = [
-        (key, plan.continued[key][1] if key in plan.continued else request)
-        for key, request in missing.items()
-        if key not in plan.reused
-    ]
+    todo = cached.to_generate
     if todo:
         engine = load_engine()
         pending: list[tuple[str, Completion]] = []

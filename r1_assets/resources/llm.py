@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -17,7 +18,7 @@ from r1_assets.llm.backends.transformers import TransformersEngine
 from r1_assets.llm.backends.vllm import VLLMEngine
 from r1_assets.llm.cache import LLMCache
 from r1_assets.llm.engines import Engine
-from r1_assets.llm.generate import GenerationStats, generate_cached
+from r1_assets.llm.generate import CachePlan, GenerationStats, generate_cached, plan_cached
 from r1_assets.llm.ledger import Ledger, cost_usd
 from r1_assets.llm.models import DEFAULT_LLM, model_id, resolve_llm
 from r1_assets.llm.types import Completion, Request
@@ -186,6 +187,10 @@ class LLMResource(dg.ConfigurableResource):
             )
         return completions, stats
 
+    def plan(self, requests: Sequence[Request]) -> CachePlan:
+        """What ``generate(requests)`` would find in the cache and send, writing nothing."""
+        return plan_cached(self.cache(), self.model_id, requests, register=False)
+
     def describe(self) -> dict[str, str]:
         """For metadata: what generated, never how to authenticate."""
         described = {"model": self.model, "model_id": self.model_id}
@@ -193,3 +198,13 @@ class LLMResource(dg.ConfigurableResource):
         if self.resolved_backend == "openai":
             described["base_url"] = self.base_url
         return described
+
+
+@dataclass(frozen=True)
+class PlannedCall:
+    """An LLM call a stage would make (``r1-assets materialize --dry-run``)."""
+
+    stage: str
+    llm: LLMResource
+    requests: list[Request]
+    note: str = ""
