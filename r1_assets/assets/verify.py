@@ -4,7 +4,7 @@ every other response was rejected — and ``problem_pass_rates``, difficulty mea
 
 import contextlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,11 +93,15 @@ class VerifierResources:
 
 @contextlib.contextmanager
 def verification(
-    context: dg.AssetExecutionContext, settings: VerifySettings, resources: VerifierResources
+    context: dg.AssetExecutionContext,
+    settings: VerifySettings,
+    resources: VerifierResources,
+    corpus: Callable[[], Iterable[str]] | None = None,
 ) -> Iterator[tuple[Callable, dict]]:
     """``verify(rows) -> (verdicts, stats)`` with the verifiers these settings and resources
     build, through the verdict cache, and the verifiers by name. Every engine it starts is closed
-    on exit, whatever fails; the judge's calls are in the ledger under ``context``'s asset."""
+    on exit, whatever fails; the judge's calls are in the ledger under ``context``'s asset.
+    ``corpus`` gives the texts the template filter counts its n-grams over (none: no filter)."""
     from r1_assets.verify.math_answer import MathVerifier
 
     engines = contextlib.ExitStack()
@@ -121,6 +125,7 @@ def verification(
             r.safety_classifier.scorer() if r.safety_classifier.configured else None
         ),
         perplexity_scorer=r.reference_model.scorer() if r.reference_model.configured else None,
+        corpus=corpus,
         log=context.log.info,
     )
     cache = VerdictCache(Path(r.warehouse.root) / "cache" / "verdicts")
@@ -171,7 +176,11 @@ def build_response_verdicts(source_partitions: dg.PartitionsDefinition) -> dg.As
         resources = VerifierResources(
             sandbox, judge, reward_model, safety_classifier, reference_model, warehouse
         )
-        with verification(context, settings, resources) as (verify, verifiers):
+
+        def corpus() -> Iterable[str]:  # what the template filter counts n-grams over
+            return (row["content"] for row in rows)
+
+        with verification(context, settings, resources, corpus) as (verify, verifiers):
             context.log.info(f"{len(rows)} responses; verifiers: {', '.join(verifiers)}")
             verdicts, stats = verify(rows)
         uncached = sum(stats.uncached.values())

@@ -54,6 +54,7 @@ MODEL_SPECS = (
 # quality filters: can reject a response, never make it correct (the AM data work's filters)
 FILTER_SPECS = (
     VerifierSpec("perplexity", "1", "filter", "perplexity under a reference language model"),
+    VerifierSpec("templates", "1", "filter", "long n-grams recurring across many responses"),
 )
 # verifiers that decide a response another verifier left undecided (passed null), and which
 FALLBACKS = {"math_judge": "math_verify"}

@@ -6,8 +6,10 @@ the cache: a rerun with everything cached starts none of them.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -60,6 +62,14 @@ class EngineSettings(BaseModel):
         description="the perplexity filter rejects a response above this perplexity under the "
         "reference_model (null: scored and kept, for lowest-perplexity choice and inspection)",
     )
+    template_min_responses: int | None = Field(
+        default=20,
+        description="the template filter: a 20-word n-gram found in at least this many of a "
+        "partition's responses is boilerplate (null: the filter is off)",
+    )
+    template_max_share: float = Field(
+        default=0.3, description="the template filter rejects above this share of such n-grams"
+    )
     cascade: bool = Field(
         default=True,
         description="rules first; math-verify, sandbox, reward model and judge only on responses "
@@ -84,6 +94,7 @@ def build_verifiers(
     reward_model: object | None = None,
     safety_classifier: object | None = None,
     perplexity_scorer: object | None = None,
+    corpus: Callable[[], Iterable[str]] | None = None,
     log: Callable[[str], None] | None = None,
 ) -> dict[str, Verifier]:
     """``math_verifier`` and ``sandbox`` are factories, started on first use; ``sandbox_settings``
@@ -105,6 +116,8 @@ def build_verifiers(
         verifiers["math_judge"] = _math_judge(judge, log)
     if perplexity_scorer is not None:
         verifiers["perplexity"] = _perplexity(settings, perplexity_scorer)
+    if corpus is not None and settings.template_min_responses is not None:
+        verifiers["templates"] = _templates(settings, corpus)
     return verifiers
 
 
@@ -277,6 +290,42 @@ def _perplexity(settings: VerifySettings, scorer) -> Verifier:
         inputs=lambda r: {"problem": r.get("problem"), "content": r.get("content")},
         run=run,
         chunk=32,
+    )
+
+
+def _templates(settings: VerifySettings, corpus: Callable[[], Iterable[str]]) -> Verifier:
+    from r1_assets.verify.templates import TemplateSettings, template_ngrams, template_share
+
+    chosen = TemplateSettings(
+        min_responses=settings.template_min_responses, max_share=settings.template_max_share
+    )
+    table = _lazy(lambda: template_ngrams(corpus(), chosen))
+
+    @functools.lru_cache(maxsize=4096)  # the key and the verdict both need it
+    def shared(content: str) -> tuple[int, int]:
+        return template_share(content, table(), chosen)
+
+    def share(row: dict) -> tuple[int, int]:
+        return shared(row.get("content") or "")
+
+    def run(rows: list[dict]) -> list[Check]:
+        checks = []
+        for hits, sampled in map(share, rows):
+            ratio = hits / sampled if sampled else 0.0
+            detail = (
+                f"{hits} of {sampled} sampled {chosen.n}-grams recur in >= "
+                f"{chosen.min_responses} responses (max share {chosen.max_share:g})"
+            )
+            checks.append(Check(ratio <= chosen.max_share, round(ratio, 4), detail))
+        return checks
+
+    return Verifier(
+        VERIFIERS["templates"],
+        settings=dataclasses.asdict(chosen),
+        # what the verdict depends on: the response's template n-grams against this corpus
+        inputs=lambda r: dict(zip(("template_ngrams", "sampled"), share(r), strict=True)),
+        run=run,
+        chunk=512,
     )
 
 
