@@ -322,8 +322,9 @@ def _templates(settings: VerifySettings, corpus: Callable[[], Iterable[str]]) ->
     return Verifier(
         VERIFIERS["templates"],
         settings=dataclasses.asdict(chosen),
-        # what the verdict depends on: the response's template n-grams against this corpus
-        inputs=lambda r: dict(zip(("template_ngrams", "sampled"), share(r), strict=True)),
+        # what the verdict depends on: the response, and how many of its n-grams this corpus
+        # makes templates (a rerun on the same partition recomputes nothing)
+        inputs=lambda r: {"content": r.get("content"), "template_ngrams": share(r)},
         run=run,
         chunk=512,
     )

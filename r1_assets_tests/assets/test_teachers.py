@@ -126,9 +126,12 @@ def test_two_remote_teachers_and_the_embedded_one(catalog: Path, tmp_path: Path,
         "alpha",
         verify,
     )
-    # the adaptive rounds' verdicts were cached: only smol's three responses are judged now
-    # (by the rules alone: none closes its reasoning, so math-verify is skipped)
-    assert meta["response_verdicts"]["verdicts_computed"] == 3 * len(RULE_SPECS)
+    # the adaptive rounds' verdicts were cached: smol's three responses are judged now (by the
+    # rules alone: none closes its reasoning, so the rest is skipped), and the template filter,
+    # which the rounds leave out, judges each distinct remote response once
+    served = store.read("distilled_responses").filter(pl.col("teacher_name") != "smol")
+    computed = 3 * len(RULE_SPECS) + served["content"].n_unique()
+    assert meta["response_verdicts"]["verdicts_computed"] == computed
     verified = store.read("verified_set", ["alpha.0000"])
     accepted = dict(verified.group_by("teacher_name").len().iter_rows())
     assert accepted == {"r1": 6, "qwq": 2}  # smol never closes its reasoning in 12 tokens

@@ -20,10 +20,41 @@ BOILERPLATE = (
     "problem then list every known quantity and finally verify each intermediate step before "
     "presenting the final boxed answer in the required format as instructed by the user"
 )
-VOCABULARY = (
-    "we add the two numbers then multiply by three subtract five divide the remainder check "
-    "the sum again note that each term grows so the pattern holds and the answer follows from it"
-).split()
+VOCABULARY = [
+    "we",
+    "add",
+    "the",
+    "two",
+    "numbers",
+    "then",
+    "multiply",
+    "by",
+    "three",
+    "subtract",
+    "five",
+    "divide",
+    "the",
+    "remainder",
+    "check",
+    "the",
+    "sum",
+    "again",
+    "note",
+    "that",
+    "each",
+    "term",
+    "grows",
+    "so",
+    "the",
+    "pattern",
+    "holds",
+    "and",
+    "the",
+    "answer",
+    "follows",
+    "from",
+    "it",
+]
 
 
 def reasoning(seed: int, words: int = 120) -> str:

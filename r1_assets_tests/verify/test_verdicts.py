@@ -52,11 +52,12 @@ def test_routing_sends_each_domain_to_its_verifier():
     every = list(VERIFIERS)
     ok = {"content": "<think>x</think>y", "problem": "p", "finish_reason": "stop"}
     math = route(ok | {"domain": "math", "reference_answer": "4"}, every)
-    assert math == [*RULE_NAMES, "math_verify"]
+    filters = ["perplexity", "templates"]  # the quality filters judge every usable response
+    assert math == [*RULE_NAMES, "math_verify", *filters]
     code = route(ok | {"domain": "code", "has_tests": True}, every)
-    assert code == [*RULE_NAMES, "code_tests"]
+    assert code == [*RULE_NAMES, "code_tests", *filters]
     chat = route(ok | {"domain": "chat"}, every)
-    assert chat == [*RULE_NAMES, "reward_model", "llm_judge"]
+    assert chat == [*RULE_NAMES, "reward_model", "llm_judge", *filters]
     # math without a reference falls back to the models; missing verifiers are skipped
     no_ref = route(ok | {"domain": "math"}, [*RULE_NAMES, "llm_judge"])
     assert no_ref == [*RULE_NAMES, "llm_judge"]
