@@ -91,6 +91,7 @@ def test_two_remote_teachers_and_the_embedded_one(catalog: Path, tmp_path: Path,
         # fixed k, three teachers: the embedded SmolLM2 beside the two remote ones
         three = [
             {"name": "smol", "max_tokens": 12, "n_samples": 1},
+            {"name": "smol_hot", "max_tokens": 12, "n_samples": 1, "temperature": 1.0},
             remote("r1", "r1-remote", server, 2),
             remote("qwq", "qwq-remote", server, 2),
         ]
@@ -105,18 +106,19 @@ def test_two_remote_teachers_and_the_embedded_one(catalog: Path, tmp_path: Path,
         assert fixed["llm_cache_hits"] == 3 + 2 * 2 + 1  # r1 0; qwq 0-1 twice, hexagon 0
     responses = store.read("distilled_responses", ["alpha.0000"])
     per_teacher = dict(responses.group_by("teacher_name").len().iter_rows())
-    assert per_teacher == {"smol": 3, "r1": 6, "qwq": 6}
-    smol = responses.filter(pl.col("teacher_name") == "smol")
-    assert smol["teacher"].str.starts_with("SmolLM2-135M-Instruct@").all()
-    assert set(responses.filter(pl.col("teacher_name") != "smol")["teacher"]) == {
+    assert per_teacher == {"smol": 3, "smol_hot": 3, "r1": 6, "qwq": 6}
+    smol = responses.filter(pl.col("teacher_name").str.starts_with("smol"))
+    assert smol["teacher"].str.starts_with("SmolLM2-135M-Instruct@").all()  # one model, two
+    assert smol["sampling"].n_unique() == 2 and smol["response_uid"].n_unique() == 6  # settings
+    assert set(responses.filter(pl.col("teacher_name").is_in(["r1", "qwq"]))["teacher"]) == {
         "r1-remote",
         "qwq-remote",
     }
     comparison = fixed["teacher_comparison"]
-    assert all(f"| {name} |" in comparison for name in ("smol", "r1", "qwq"))
+    assert all(f"| {name} |" in comparison for name in ("smol", "smol_hot", "r1", "qwq"))
     ledger = Ledger(tmp_path / "data" / "ledger" / "llm").read_all()
     stages = set(ledger.filter(pl.col("asset") == "distilled_responses")["stage"])
-    assert stages == {"distilling:smol", "distilling:r1", "distilling:qwq"}
+    assert stages == {"distilling:smol", "distilling:smol_hot", "distilling:r1", "distilling:qwq"}
 
     verify = {"ops": {"response_verdicts": {"config": NO_JUDGES}}}
     meta = materialize(
@@ -129,12 +131,14 @@ def test_two_remote_teachers_and_the_embedded_one(catalog: Path, tmp_path: Path,
     # the adaptive rounds' verdicts were cached: smol's three responses are judged now (by the
     # rules alone: none closes its reasoning, so the rest is skipped), and the template filter,
     # which the rounds leave out, judges each distinct remote response once
-    served = store.read("distilled_responses").filter(pl.col("teacher_name") != "smol")
-    computed = 3 * len(RULE_SPECS) + served["content"].n_unique()
+    served = store.read("distilled_responses").filter(
+        ~pl.col("teacher_name").str.starts_with("smol")
+    )
+    computed = 6 * len(RULE_SPECS) + served["content"].n_unique()
     assert meta["response_verdicts"]["verdicts_computed"] == computed
     verified = store.read("verified_set", ["alpha.0000"])
     accepted = dict(verified.group_by("teacher_name").len().iter_rows())
-    assert accepted == {"r1": 6, "qwq": 2}  # smol never closes its reasoning in 12 tokens
+    assert accepted == {"r1": 6, "qwq": 2}  # SmolLM2 never closes its reasoning in 12 tokens
     assert (verified["response_chars"] > 0).all()
     by_teacher = meta["verified_set"]["by_teacher"]
     assert (

@@ -69,30 +69,31 @@ def test_the_dry_run_counts_what_the_run_generates(catalog: Path, tmp_path: Path
         return planned
 
     cli("--select", INGEST)
-    # labels: planned from the pool as it is now; nothing written by the dry run
-    dry = cli("--select", "problem_labels,distilled_responses", "--dry-run")
-    assert "distilled_responses" in dry and "not planned" in dry  # no labels yet to select from
-    assert "problem_labels" not in Warehouse(data).assets()
-    labeling = planned_then_run("problem_labels")["labeling"]
-    assert int(labeling["requests"]) == int(labeling["to_generate"]) > 0
-
+    # labels are planned from the pool as it is now; distillation cannot be, before them
     tiny = {"distilled_responses": {"config": {"max_tokens": 8, "n_samples": 1}}}
-    first = planned_then_run("distilled_responses", ops=tiny)["distilling:teacher"]
-    assert int(first["cached"]) == 0 and int(first["to_generate"]) > 0
-    # a second sample index, and a raised budget: the plan says what is cached and reused
-    more = {"distilled_responses": {"config": {"max_tokens": 8, "n_samples": 2}}}
-    second = planned_then_run("distilled_responses", ops=more)["distilling:teacher"]
-    assert int(second["cached"]) == int(first["requests"])
-    assert int(second["to_generate"]) == int(second["requests"]) - int(second["cached"])
-    cut = Warehouse(data).read("distilled_responses").filter(pl.col("finish_reason") == "length")
-    grown = {"distilled_responses": {"config": {"max_tokens": 12, "n_samples": 2}}}
-    third = planned_then_run("distilled_responses", ops=grown)["distilling:teacher"]
-    assert int(third["budget_continued"]) == int(third["to_generate"]) == cut.height > 0
-    assert int(third["budget_reused"]) + int(third["budget_continued"]) == int(third["requests"])
+    dry = cli("--select", "problem_labels,distilled_responses", "--dry-run", ops=tiny)
+    assert "not planned" in dry.split("per stage:")[0]  # distilled_responses: no labels yet
+    assert "problem_labels" not in Warehouse(data).assets()  # the dry run wrote nothing
+    planned = per_stage(dry)
+    assert set(planned) == {"labeling"} and int(planned["labeling"]["to_generate"]) > 0
+    before = ledger.count()
+    cli("--select", "problem_labels,distilled_responses", ops=tiny)
+    generated = generated_since(before)
+    assert generated["labeling"] == int(planned["labeling"]["to_generate"])
 
-    # evaluation: the base model on two items of a demo benchmark, twice each
-    evaluate = {"eval_scores": {"config": {"max_items": 2, "k": 2, "max_tokens": 8}}}
-    scores = planned_then_run(
-        "eval_scores", "--benchmark", "demo_math", "--model", "base", ops=evaluate
-    )["evaluating"]
-    assert int(scores["requests"]) == 4
+    # a second sample index, a raised budget and an evaluation, planned then run at once
+    cut = Warehouse(data).read("distilled_responses").filter(pl.col("finish_reason") == "length")
+    finished = Warehouse(data).read("distilled_responses").height - cut.height
+    ops = {
+        "distilled_responses": {"config": {"max_tokens": 12, "n_samples": 2}},
+        "eval_scores": {"config": {"max_items": 2, "k": 2, "max_tokens": 8}},
+    }
+    planned = planned_then_run(
+        "distilled_responses,eval_scores", "--benchmark", "demo_math", "--model", "base", ops=ops
+    )
+    distill = planned["distilling:teacher"]
+    assert int(distill["budget_continued"]) == cut.height > 0
+    assert int(distill["budget_reused"]) == finished
+    new_index = int(distill["requests"]) // 2
+    assert int(distill["to_generate"]) == cut.height + new_index
+    assert int(planned["evaluating"]["requests"]) == int(planned["evaluating"]["to_generate"]) == 4
