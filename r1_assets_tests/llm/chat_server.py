@@ -12,7 +12,31 @@ from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
-class ChatServer:
+class LocalServer:
+    """A threaded HTTP server on a free port of 127.0.0.1, serving ``self._handler()`` while
+    used as a context manager."""
+
+    def _serve(self) -> None:
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def _handler(self):
+        raise NotImplementedError
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class ChatServer(LocalServer):
     """Behaviour per conversation, chosen by the user message's first word:
 
     - ``429x2``: two 429s (Retry-After 0), then an answer; ``500x2``: two 500s, then an answer;
@@ -30,20 +54,7 @@ class ChatServer:
         self.slow_s = slow_s
         self.answer_delay_s = answer_delay_s
         self.lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/v1"
-
-    def __enter__(self) -> ChatServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self._serve()
 
     def _handler(self):
         owner = self

@@ -9,10 +9,12 @@ from __future__ import annotations
 import json
 import threading
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from r1_assets_tests.llm.chat_server import LocalServer
 
 
-class TeacherServer:
+class TeacherServer(LocalServer):
     """``answers``: problem text -> its answer. A request whose user turn starts with a known
     problem gets reasoning and ``\\boxed{answer}`` — the right one unless ``wrong`` (a set of
     (model, problem) pairs) names it, then a wrong one. ``requests`` counts (model, problem)."""
@@ -22,20 +24,7 @@ class TeacherServer:
         self.wrong = set(wrong)
         self.requests: Counter[tuple[str, str]] = Counter()
         self.lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/v1"
-
-    def __enter__(self) -> TeacherServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self._serve()
 
     def content(self, model: str, text: str) -> str:
         problem = next((p for p in self.answers if text.startswith(p)), None)
