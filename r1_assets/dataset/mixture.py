@@ -149,7 +149,7 @@ def accepted_rows(store: Warehouse, partitions: list[str]) -> pl.DataFrame:
     """These verified_set partitions without the messages (the bulk of a row), each row naming
     its file: what the mixture is decided on."""
     return (
-        store.scan("verified_set", partitions, partition_column=SHARD_FILE)
+        store.scan("verified_set", partitions, SHARD_FILE, schema=VERIFIED_SCHEMA)
         .select(*[c for c in VERIFIED_SCHEMA if c != "messages"], SHARD_FILE)
         .collect()
     )

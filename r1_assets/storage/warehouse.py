@@ -143,13 +143,20 @@ class Warehouse:
         )
 
     def scan(
-        self, asset: str, partitions: list[str] | None = None, partition_column: str | None = None
+        self,
+        asset: str,
+        partitions: list[str] | None = None,
+        partition_column: str | None = None,
+        schema: pl.Schema | None = None,
     ) -> pl.LazyFrame:
         """The partitions as one lazy frame: filters and projections read only what they need;
-        with ``partition_column``, each row names the partition it came from."""
+        with ``partition_column``, each row names the partition it came from. With ``schema``,
+        a partition written before a column existed reads it as null, whichever file is first
+        (without it, the first file's columns are the frame's)."""
         paths = [self.partition_path(asset, k) for k in self._existing(asset, partitions)]
         frame = pl.scan_parquet(
             paths,
+            schema=schema,
             missing_columns="insert",
             extra_columns="ignore",
             include_file_paths=partition_column,

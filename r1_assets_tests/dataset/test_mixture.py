@@ -243,3 +243,21 @@ def test_per_problem_choice_by_length_perplexity_and_teacher():
         )
     with pytest.raises(ValueError, match="prefer is one of"):
         kept(max_responses_per_problem=1, prefer="longest")
+
+
+def test_a_verified_set_partition_older_than_a_column_reads_it_as_null(tmp_path: Path):
+    """verified_set files written before teacher_name, response_chars and perplexity existed
+    still feed the mixture, whichever partition is read first."""
+    from r1_assets.dataset.mixture import accepted_rows
+    from r1_assets.storage.warehouse import Warehouse
+
+    accepted, _ = verified(4)
+    store = Warehouse(tmp_path)
+    store.write(
+        "verified_set", accepted.drop("teacher_name", "response_chars", "perplexity"), "a.0000"
+    )
+    store.write("verified_set", accepted.with_columns(response_chars=pl.lit(9, pl.Int64)), "b.0000")
+    rows = accepted_rows(store, ["a.0000", "b.0000"])
+    assert rows.height == 8
+    by_file = dict(rows.group_by("_shard_file").agg(pl.col("response_chars").max()).iter_rows())
+    assert by_file == {"a.0000": None, "b.0000": 9}
