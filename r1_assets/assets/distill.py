@@ -11,7 +11,7 @@ from pydantic import Field
 from r1_assets.assets.keys import DISTILLED_RESPONSES, PROBLEM_LABELS, RAW_PROBLEMS
 from r1_assets.assets.metadata import column_lineage, column_schema, same_columns
 from r1_assets.assets.plots import histograms_plot
-from r1_assets.assets.verify import VerifierResources, VerifyConfig, verification
+from r1_assets.assets.verification import VerifierResources, VerifyConfig, verification
 from r1_assets.distill.responses import RESPONSE_SCHEMA, distill_requests, source_rows
 from r1_assets.distill.sampling import SamplingReport, draw_samples
 from r1_assets.distill.teachers import Teacher, check_teachers, teacher_comparison

@@ -7,7 +7,7 @@ import pytest
 
 from r1_assets.assets.dedup import DedupConfig
 from r1_assets.assets.train import TrainConfig
-from r1_assets.assets.verify import VerifyConfig
+from r1_assets.assets.verification import VerifyConfig
 from r1_assets.audit.report import AuditSettings
 from r1_assets.resources import ContaminationAuditResource
 from r1_assets.verify.judge import JudgeSettings
