@@ -137,5 +137,8 @@ def totals(planned: pl.DataFrame) -> pl.DataFrame:
                 "completion_tokens_max",
             )
         ],
-        pl.col("cost_usd_max").sum().alias("cost_usd_max"),
+        # null, not 0, when no call has a price
+        pl.when(pl.col("cost_usd_max").is_not_null().any())
+        .then(pl.col("cost_usd_max").sum())
+        .alias("cost_usd_max"),
     )
