@@ -254,7 +254,7 @@ def cmd_costs(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    with pl.Config(tbl_rows=-1, tbl_width_chars=1000, fmt_str_lengths=60):
+    with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=1000, fmt_str_lengths=60):
         print(table)
     return 0
 
