@@ -237,6 +237,12 @@ def test_a_raised_budget_reuses_finished_samples_and_continues_cut_ones(teacher,
     finished = [c for c in small if c.finish_reason == "stop"]
     cut = [c for c in small if c.finish_reason == "length"]
     assert finished and cut and stats.generated == 4
+    # the dry run's plan says beforehand what the call will do, and writes nothing
+    registered = fresh.cache().budgets_by_setting(fresh.model_id)
+    plan = fresh.plan(under(40))
+    assert (len(plan.found), len(plan.budget.reused)) == (0, len(finished))
+    assert len(plan.budget.continued) == len(plan.to_generate) == len(cut)
+    assert fresh.cache().budgets_by_setting(fresh.model_id) == registered
     grown, stats = fresh.generate(under(40))
     # the finished samples are reused as they are, only the cut ones are generated (continued)
     assert (stats.cache_hits, stats.budget_reused) == (0, len(finished))
