@@ -218,9 +218,9 @@ def planned_calls(keys: dict[str, str], config: dict, resources: dict) -> list[P
     adaptive sampling, its first round (later rounds depend on the verdicts)."""
     store = resources["warehouse"].get()
     name = file_name_of(keys)
-    selected = selected_problems(
-        store.read(RAW_PROBLEMS.path[-1], [name]), store.read(PROBLEM_LABELS.path[-1], [name])
-    )
+    # the shard without its shipped responses (the bulk of an AM row): requests never read them
+    raw = store.scan(RAW_PROBLEMS.path[-1], [name]).drop("responses").collect()
+    selected = selected_problems(raw, store.read(PROBLEM_LABELS.path[-1], [name]))
     distill = DistillConfig(**config)
     calls = []
     for teacher, resource in teachers_of(distill, resources["llm"]).values():

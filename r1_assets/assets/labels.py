@@ -120,7 +120,8 @@ def problems_to_label(
 def planned_calls(keys: dict[str, str], config: dict, resources: dict) -> list[PlannedCall]:
     """The labeler calls of one (source, shard) run, from what is materialized now."""
     store = resources["warehouse"].get()
-    raw = store.read(RAW_PROBLEMS.path[-1], [file_name_of(keys)])
+    # the shard without its shipped responses (the bulk of an AM row), which labeling never reads
+    raw = store.scan(RAW_PROBLEMS.path[-1], [file_name_of(keys)]).drop("responses").collect()
     problems, _ = problems_to_label(store, raw, keys[SOURCE], keys[SHARD])
     kept = problems.filter(pl.col("decision") == "kept")["problem"].to_list()
     return [PlannedCall("labeling", resources["llm"], label_requests(kept))]

@@ -60,9 +60,7 @@ def draw_samples(
             requests, owners = distill_requests(
                 problems, teacher.n_samples, teacher.sampling, prefill_think
             )
-            rows = teacher_rows(
-                requests, owners, generate(teacher, requests), teacher.model_id, teacher.name
-            )
+            rows = _rows(teacher, requests, owners, generate)
             report.drawn += rows.height
             report.rounds.append(_round(0, teacher, problems.height, rows, None))
             frames.append(rows)
@@ -76,9 +74,7 @@ def draw_samples(
             requests, owners = distill_requests(
                 open_problems, count, teacher.sampling, prefill_think, first_index=attempts
             )
-            rows = teacher_rows(
-                requests, owners, generate(teacher, requests), teacher.model_id, teacher.name
-            )
+            rows = _rows(teacher, requests, owners, generate)
             ok = accept(rows)
             report.drawn += rows.height
             report.rounds.append(_round(round_, teacher, open_problems.height, rows, ok))

@@ -468,10 +468,9 @@ def verified_rows(decided: pl.DataFrame, verdicts: pl.DataFrame) -> pl.DataFrame
         .with_columns(response_chars=pl.col("content").str.len_chars().cast(pl.Int64))
         .join(perplexity.unique("response_uid"), on="response_uid", how="left")
     )
-    derived = ("messages",)
     rows = [
         {
-            **{c: row[c] for c in VERIFIED_SCHEMA if c not in derived},
+            **{c: row[c] for c in VERIFIED_SCHEMA if c != "messages"},
             "messages": am_messages(row),
         }
         for row in accepted.iter_rows(named=True)
