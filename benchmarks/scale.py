@@ -553,9 +553,12 @@ def stage_dedup(root: Path, embedder: str, first_pass: str = "none") -> dict:
 
         key, name, load = _embedder("minilm")
         cache = EmbeddingCache(Path(store.root) / "cache" / "embeddings", key)
+        confirming: dict = {}
 
         def lookup(rows):
-            return embed_problems(rows, cache, load, name)[0]
+            frame, stats = embed_problems(rows, cache, load, name)
+            confirming.update(confirmed_rows=stats.unique_texts, minilm_s=round(stats.seconds, 1))
+            return frame
 
         decisions, pairs, _ = decide(
             ranked,
@@ -565,6 +568,7 @@ def stage_dedup(root: Path, embedder: str, first_pass: str = "none") -> dict:
             static=static_model(models_dir()),
         )
     else:
+        confirming = {}
         embeddings = (
             store.scan("problem_embeddings", embedded)
             .filter(pl.col("model_key") == key)
@@ -583,7 +587,7 @@ def stage_dedup(root: Path, embedder: str, first_pass: str = "none") -> dict:
     store.write("deduped_pool", decisions, None)
     store.write("dedup_pairs", pairs, None)
     methods = dict(decisions.group_by("method").len().rows())
-    return {"rows": decisions.height, "pairs": pairs.height, "methods": methods}
+    return {"rows": decisions.height, "pairs": pairs.height, "methods": methods, **confirming}
 
 
 def stage_responses(root: Path, partition: str) -> dict:
@@ -931,6 +935,11 @@ def run_size(rows: int, args, base: Path) -> dict:
             if args.first_pass == "static"
             else ("" if embedder == "minilm" else "on the stand-in's vectors")
         )
+        if "confirmed_rows" in run:  # what grows with the pool's crowding: MiniLM's share
+            note += (
+                f" ({run['confirmed_rows']:,} rows = {run['confirmed_rows'] / rows:.1%}, "
+                f"{run['minilm_s']:.0f} s of MiniLM)"
+            )
         table.append(stage_rows(rows, [run], "deduped_pool", note))
     if "verify" in stages:
         table.append(
