@@ -50,7 +50,7 @@ class StaticModel:
     def dim(self) -> int:
         return int(self.table.shape[1])
 
-    def encode(self, texts: Sequence[str], batch_size: int = 65_536) -> np.ndarray:
+    def encode(self, texts: Sequence[str], batch_size: int = 8_192) -> np.ndarray:
         """(n, dims) float32, L2-normalized; a text without known tokens gets a zero vector."""
         import torch
         from tokenizers import Tokenizer
@@ -60,9 +60,10 @@ class StaticModel:
         tokenizer.no_padding()
         table = torch.from_numpy(self.table)
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        # batches bound what the tokenizer holds at once: a whole pool's encodings cost GBs
         for start in range(0, len(texts), batch_size):
             batch = list(texts[start : start + batch_size])
-            ids = [e.ids[: self.max_tokens] for e in tokenizer.encode_batch(batch, False)]
+            ids = [e.ids[: self.max_tokens] for e in tokenizer.encode_batch_fast(batch, False)]
             lengths = np.fromiter((len(i) for i in ids), dtype=np.int64, count=len(ids))
             flat = torch.from_numpy(np.fromiter((t for i in ids for t in i), dtype=np.int64))
             offsets = torch.from_numpy(np.concatenate([[0], np.cumsum(lengths)[:-1]]))
