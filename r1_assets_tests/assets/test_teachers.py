@@ -180,3 +180,80 @@ def test_two_remote_teachers_and_the_embedded_one(catalog: Path, tmp_path: Path,
     fluent = sft(max_responses_per_problem=1, prefer="lowest_perplexity")
     want = verified.group_by("problem_uid").agg(pl.col("perplexity").min())
     assert dict(fluent.select("problem_uid", "perplexity").iter_rows()) == dict(want.iter_rows())
+
+
+@pytest.fixture(scope="module")
+def student(tmp_path_factory) -> Path:
+    """The embedded SmolLM2 taught these problems in the R1 format (a closed <think> block and a
+    boxed answer), so that, unlike the base model, its own samples pass verification."""
+    from r1_assets.catalog.am_rows import am_row
+    from r1_assets.llm.models import DEFAULT_LLM, resolve_llm
+    from r1_assets.settings import models_dir
+    from r1_assets.train.settings import SFTSettings
+    from r1_assets.train.trainer import train
+
+    rows = [
+        am_row(
+            "demo",
+            problem,
+            f"The question asks: {problem} Working it out gives {answer}.",
+            f"The answer is $\\boxed{{{answer}}}$.",
+            reference_answer=answer,
+        )
+        for problem, answer in PROBLEMS.items()
+    ]
+    folder = tmp_path_factory.mktemp("student") / "checkpoint"
+    settings = SFTSettings(learning_rate=1e-4, max_steps=30, max_length=128, seed=0)
+    train(resolve_llm(DEFAULT_LLM, models_dir()), rows, settings, folder)
+    return folder
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(1800)
+def test_two_embedded_teachers_reach_the_verified_set(
+    catalog: Path, student: Path, tmp_path: Path
+) -> None:
+    """Two embedded teachers, the trained student at the R1 recipe's sampling and at T 1.0: both
+    are sampled, both verify by math-verify, and sft_dataset chooses among them per problem."""
+    defs = build_definitions(catalog, tmp_path / "data")
+    instance = dg.DagsterInstance.ephemeral()
+    prepare(defs, instance)
+    keep_all = {"ops": {"problem_labels": {"config": {"keep_rate": {}}}}}
+    materialize(defs, instance, ["problem_labels"], "alpha", keep_all)
+    local = {"model": str(student), "backend": "transformers", "n_samples": 2}
+    teachers = [{"name": "student", **local}, {"name": "student_hot", **local, "temperature": 1.0}]
+    meta = materialize(
+        defs, instance, ["distilled_responses"], "alpha", distill(teachers, max_tokens=48)
+    )["distilled_responses"]
+    store = Warehouse(tmp_path / "data")
+    responses = store.read("distilled_responses", ["alpha.0000"])
+    assert dict(responses.group_by("teacher_name").len().iter_rows()) == {
+        "student": 6,
+        "student_hot": 6,
+    }
+    assert responses["teacher"].n_unique() == 1 and responses["sampling"].n_unique() == 2
+    assert all(f"| {n} |" in meta["teacher_comparison"] for n in ("student", "student_hot"))
+
+    verify = {"ops": {"response_verdicts": {"config": NO_JUDGES}}}
+    meta = materialize(
+        defs, instance, ["response_verdicts", "verified_set", "rejected_responses"], "alpha", verify
+    )
+    verified = store.read("verified_set", ["alpha.0000"])
+    assert set(verified["teacher_name"]) == {"student", "student_hot"}
+    assert verified["passed_verifiers"].list.contains("math_verify").all()
+    assert all(
+        f"| {n} | math |" in meta["verified_set"]["by_teacher"] for n in ("student", "student_hot")
+    )
+
+    run = {"decontaminate": False, "max_responses_per_teacher": 1, "prefer": "shortest"}
+    materialize(
+        defs, instance, ["sft_dataset"], run_config={"ops": {"sft_dataset": {"config": run}}}
+    )
+    chosen = store.read("sft_dataset")
+    assert chosen.group_by("problem_uid", "teacher_name").len()["len"].max() == 1
+    shortest = verified.group_by("problem_uid", "teacher_name").agg(pl.col("response_chars").min())
+    assert dict(
+        chosen.select(pl.concat_str("problem_uid", "teacher_name"), "response_chars").iter_rows()
+    ) == dict(
+        shortest.select(pl.concat_str("problem_uid", "teacher_name"), "response_chars").iter_rows()
+    )
