@@ -3,7 +3,7 @@
 and a context that builds the verifiers and closes every engine it started."""
 
 import contextlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from r1_assets.resources import (
 )
 from r1_assets.verify.judge import JudgeSettings
 from r1_assets.verify.rules import RuleSettings
+from r1_assets.verify.templates import TemplateCorpus
 from r1_assets.verify.verdicts import VerdictCache, verify_responses
 from r1_assets.verify.verifiers import EngineSettings, VerifySettings, build_verifiers
 
@@ -59,12 +60,12 @@ def verification(
     context: dg.AssetExecutionContext,
     settings: VerifySettings,
     resources: VerifierResources,
-    corpus: Callable[[], Iterable[str]] | None = None,
+    corpus: TemplateCorpus | None = None,
 ) -> Iterator[tuple[Callable, dict]]:
     """``verify(rows) -> (verdicts, stats)`` with the verifiers these settings and resources
     build, through the verdict cache, and the verifiers by name. Every engine it starts is closed
     on exit, whatever fails; the judge's calls are in the ledger under ``context``'s asset.
-    ``corpus`` gives the texts the template filter counts its n-grams over (none: no filter)."""
+    ``corpus`` is what the template filter counts its n-grams over (none: no filter)."""
     from r1_assets.verify.math_answer import MathVerifier
 
     engines = contextlib.ExitStack()

@@ -3,7 +3,7 @@
 every other response was rejected — and ``problem_pass_rates``, difficulty measured from them."""
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 import dagster as dg
 import polars as pl
@@ -22,6 +22,7 @@ from r1_assets.assets.metadata import column_lineage, column_schema, same_column
 from r1_assets.assets.plots import bar_plot, histogram_plot
 from r1_assets.assets.verification import VerifierResources, VerifyConfig, verification
 from r1_assets.distill.teachers import pass_rate_by_teacher
+from r1_assets.partitions import partition_file_name
 from r1_assets.pools import LLM_POOL
 from r1_assets.resources import (
     ClassifierResource,
@@ -30,6 +31,7 @@ from r1_assets.resources import (
     SandboxResource,
     WarehouseResource,
 )
+from r1_assets.storage.warehouse import Warehouse
 from r1_assets.text.markdown import counts_table, markdown_table
 from r1_assets.verify.pass_rates import (
     DEFAULT_THRESHOLDS,
@@ -38,6 +40,7 @@ from r1_assets.verify.pass_rates import (
     label_agreement,
     pass_rates,
 )
+from r1_assets.verify.templates import COUNTS_SCHEMA, COUNTS_TABLE, TemplateCorpus
 from r1_assets.verify.verdicts import (
     DECIDING_KINDS,
     LINEAGE_COLUMNS,
@@ -51,6 +54,22 @@ from r1_assets.verify.verdicts import (
     verified_rows,
     verifiers_version,
 )
+
+
+def _template_counts_elsewhere(store: Warehouse, partition: str) -> pl.DataFrame:
+    """The stored template n-gram counts of every other partition that still has responses,
+    summed per n-gram."""
+    others = set(store.partitions(COUNTS_TABLE)) & set(
+        store.partitions(DISTILLED_RESPONSES.path[-1])
+    )
+    if not others:
+        return pl.DataFrame(schema=COUNTS_SCHEMA)
+    return (
+        store.scan(COUNTS_TABLE, sorted(others))
+        .group_by("ngram")
+        .agg(pl.col("responses").sum())
+        .collect()
+    )
 
 
 def build_response_verdicts(source_partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
@@ -91,12 +110,20 @@ def build_response_verdicts(source_partitions: dg.PartitionsDefinition) -> dg.As
             sandbox, judge, reward_model, safety_classifier, reference_model, warehouse
         )
 
-        def corpus() -> Iterable[str]:  # what the template filter counts n-grams over
-            return (row["content"] for row in rows)
-
+        store = warehouse.get()
+        partition = partition_file_name(context.partition_key, context.assets_def.partitions_def)
+        # what the template filter counts n-grams over: these responses and every other
+        # partition's stored counts
+        corpus = TemplateCorpus(
+            texts=lambda: (row["content"] for row in rows),
+            elsewhere=lambda: _template_counts_elsewhere(store, partition),
+        )
         with verification(context, settings, resources, corpus) as (verify, verifiers):
             context.log.info(f"{len(rows)} responses; verifiers: {', '.join(verifiers)}")
             verdicts, stats = verify(rows)
+        counted = corpus.counted()
+        if counted is not None:
+            store.write(COUNTS_TABLE, counted, partition)
         uncached = sum(stats.uncached.values())
         if uncached:
             context.log.warning(

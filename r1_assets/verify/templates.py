@@ -2,11 +2,17 @@
 teacher (or a source's pipeline) stamps on its outputs, not reasoning; the AM-Thinking-v1 data
 work drops responses built around them (corpus-wide 20-gram frequency).
 
-The corpus here is one ``response_verdicts`` partition (a source shard, up to ``shard_rows``
-problems' responses): its n-grams are counted once per response, and a response fails when too
-large a share of its n-grams recur in at least ``min_responses`` responses. Only one n-gram in
-``sample_every`` is kept, chosen by its hash (the same n-grams in every response), so the table
-stays small: a recurring passage long enough to matter still has sampled n-grams in common.
+N-grams are counted once per response, and a response fails when too large a share of its
+n-grams recur in at least ``min_responses`` responses of the corpus. Only one n-gram in
+``sample_every`` is kept, chosen by its hash (the same n-grams in every response), so the tables
+stay small: a recurring passage long enough to matter still has sampled n-grams in common.
+
+The corpus is every partition verified so far: a partition's own responses are counted in full,
+and each other partition contributes the counts it stored when it was verified (its n-grams seen
+in at least two of its responses: a template recurs within any shard of a useful size, and the
+n-grams seen once per shard would make the stored tables as large as the text). A partition
+verified early sees fewer others; rerunning ``response_verdicts`` re-judges only the verdicts
+whose template count changed (the count is part of the verdict's key).
 """
 
 from __future__ import annotations
@@ -14,14 +20,20 @@ from __future__ import annotations
 import re
 import zlib
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 import numpy as np
+import polars as pl
 
 _WORD = re.compile(r"\w+")
 _BASE = np.uint64(1_000_003)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
+
+# the warehouse table of every verified partition's stored counts, and its rows: a partition's
+# sampled n-grams seen in at least two of its responses
+COUNTS_TABLE = "template_ngram_counts"
+COUNTS_SCHEMA = pl.Schema({"ngram": pl.UInt64, "responses": pl.Int64})
 
 
 @dataclass(frozen=True)
@@ -49,12 +61,57 @@ def sampled_ngrams(text: str, settings: TemplateSettings) -> set[int]:
     return set(mixed[mixed % np.uint64(settings.sample_every) == 0].tolist())
 
 
-def template_ngrams(texts: Iterable[str], settings: TemplateSettings) -> frozenset[int]:
-    """The sampled n-grams found in at least ``min_responses`` of ``texts``."""
+def ngram_counts(texts: Iterable[str], settings: TemplateSettings) -> Counter[int]:
+    """Per sampled n-gram, the number of ``texts`` it is found in."""
     counts: Counter[int] = Counter()
     for text in texts:
         counts.update(sampled_ngrams(text or "", settings))
-    return frozenset(h for h, c in counts.items() if c >= settings.min_responses)
+    return counts
+
+
+def recurring(counts: Counter[int]) -> pl.DataFrame:
+    """What a partition stores for the others: its n-grams seen in at least two responses."""
+    kept = [(h, c) for h, c in counts.items() if c >= 2]
+    return pl.DataFrame(kept, schema=COUNTS_SCHEMA, orient="row")
+
+
+def frequent_ngrams(
+    counts: Counter[int], elsewhere: pl.DataFrame, settings: TemplateSettings
+) -> frozenset[int]:
+    """The sampled n-grams in at least ``min_responses`` responses: ``counts`` (this partition's)
+    plus ``elsewhere`` (ngram, responses: the other partitions' stored counts, summed here)."""
+    own = pl.DataFrame(list(counts.items()), schema=COUNTS_SCHEMA, orient="row")
+    total = (
+        pl.concat([own, elsewhere.select(COUNTS_SCHEMA.names()).cast(dict(COUNTS_SCHEMA))])
+        .group_by("ngram")
+        .agg(pl.col("responses").sum())
+        .filter(pl.col("responses") >= settings.min_responses)
+    )
+    return frozenset(total["ngram"].to_list())
+
+
+@dataclass
+class TemplateCorpus:
+    """What the template filter counts over: this partition's responses (``texts``) and the
+    other partitions' stored counts (``elsewhere``), each read only if the filter runs."""
+
+    texts: Callable[[], Iterable[str]]
+    elsewhere: Callable[[], pl.DataFrame] = lambda: pl.DataFrame(schema=COUNTS_SCHEMA)
+    _counts: dict[TemplateSettings, Counter[int]] = field(default_factory=dict, repr=False)
+
+    def counts(self, settings: TemplateSettings) -> Counter[int]:
+        if settings not in self._counts:
+            self._counts[settings] = ngram_counts(self.texts(), settings)
+        return self._counts[settings]
+
+    def frequent(self, settings: TemplateSettings) -> frozenset[int]:
+        return frequent_ngrams(self.counts(settings), self.elsewhere(), settings)
+
+    def counted(self) -> pl.DataFrame | None:
+        """This partition's counts to store (None when the filter never counted them)."""
+        if not self._counts:
+            return None
+        return recurring(next(iter(self._counts.values())))
 
 
 def template_share(

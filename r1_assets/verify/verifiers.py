@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -20,6 +20,7 @@ from r1_assets.verify.math_judge import (
     not_one_expression,
 )
 from r1_assets.verify.rules import Check, RuleSettings, safety
+from r1_assets.verify.templates import TemplateCorpus
 from r1_assets.verify.verdicts import RULE_SPECS, VERIFIERS, Verifier, rule_verifier
 
 
@@ -94,7 +95,7 @@ def build_verifiers(
     reward_model: object | None = None,
     safety_classifier: object | None = None,
     perplexity_scorer: object | None = None,
-    corpus: Callable[[], Iterable[str]] | None = None,
+    corpus: TemplateCorpus | None = None,
     log: Callable[[str], None] | None = None,
 ) -> dict[str, Verifier]:
     """``math_verifier`` and ``sandbox`` are factories, started on first use; ``sandbox_settings``
@@ -293,13 +294,13 @@ def _perplexity(settings: VerifySettings, scorer) -> Verifier:
     )
 
 
-def _templates(settings: VerifySettings, corpus: Callable[[], Iterable[str]]) -> Verifier:
-    from r1_assets.verify.templates import TemplateSettings, template_ngrams, template_share
+def _templates(settings: VerifySettings, corpus: TemplateCorpus) -> Verifier:
+    from r1_assets.verify.templates import TemplateSettings, template_share
 
     chosen = TemplateSettings(
         min_responses=settings.template_min_responses, max_share=settings.template_max_share
     )
-    table = _lazy(lambda: template_ngrams(corpus(), chosen))
+    table = _lazy(lambda: corpus.frequent(chosen))
 
     @functools.lru_cache(maxsize=4096)  # the key and the verdict both need it
     def shared(content: str) -> tuple[int, int]:
