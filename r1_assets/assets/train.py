@@ -22,7 +22,8 @@ from r1_assets.assets.metadata import column_lineage
 from r1_assets.assets.plots import bar_plot, line_plot
 from r1_assets.audit.report import decontaminate, judge_function
 from r1_assets.audit.training import mixture_overlaps, training_problems
-from r1_assets.dataset.export import dataset_card, token_counter, write_sft_dataset
+from r1_assets.dataset.card import dataset_card
+from r1_assets.dataset.export import token_counter, write_sft_dataset
 from r1_assets.dataset.mixture import MixturePolicy, accepted_rows, build_mixture, mixture_counts
 from r1_assets.evaluate.benchmarks import load_benchmark
 from r1_assets.llm.models import DEFAULT_LLM, resolve_llm
@@ -203,7 +204,15 @@ def sft_dataset(
         Path(warehouse.root) / "exports",  # the local spool when the warehouse is in S3
         token_counter(tokenizer_path),
         lambda content_hash, tokens: dataset_card(
-            mixture, counts, licenses, tokens, policy, content_hash, config.tokenizer
+            mixture,
+            counts,
+            licenses,
+            tokens,
+            policy,
+            content_hash,
+            config.tokenizer,
+            audited=audited if config.decontaminate else [],
+            removed=removed,
         ),
     )
     context.log.info(f"exported {export.rows} rows to {export.folder}")

@@ -1,5 +1,7 @@
-"""The released SFT dataset: JSONL and Parquet in the AM-DeepSeek-R1-Distilled row shape, with a
-dataset card, in a folder named by the content hash (same rows, same folder; nothing rewritten)."""
+"""The released SFT dataset, in a folder named by the content hash (same rows, same folder; nothing
+rewritten): JSONL and Parquet in the AM-DeepSeek-R1-Distilled row shape (the ``default`` config),
+``messages/train.parquet`` in plain R1 chat form (the ``messages`` config), and the dataset card
+(``card``) that names both for the Hub and ``datasets.load_dataset``."""
 
 from __future__ import annotations
 
@@ -17,10 +19,11 @@ import polars as pl
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
+from r1_assets.dataset.card import CONFIGS
 from r1_assets.dataset.mixture import SFT_SCHEMA, mixture_with_messages
 from r1_assets.storage.objects import ObjectStore
 from r1_assets.storage.warehouse import Warehouse
-from r1_assets.text.markdown import markdown_table
+from r1_assets.train.encode import training_conversation
 
 EXPORTS_PREFIX = "exports/sft_dataset"
 LINEAGE = ("response_uid", "problem_uid", "source", "source_row_id", "source_revision")
@@ -39,7 +42,11 @@ class Export:
 
     @property
     def parquet(self) -> str:
-        return f"{self.folder}/train.parquet"
+        return f"{self.folder}/{CONFIGS['default']}"
+
+    @property
+    def chat_parquet(self) -> str:
+        return f"{self.folder}/{CONFIGS['messages']}"
 
 
 def jsonl_lines(mixture: pl.DataFrame) -> list[str]:
@@ -49,6 +56,18 @@ def jsonl_lines(mixture: pl.DataFrame) -> list[str]:
         record = {"messages": row["messages"], **{k: row[k] for k in LINEAGE}}
         lines.append(json.dumps(record, ensure_ascii=False, sort_keys=False))
     return lines
+
+
+CHAT_MESSAGES = pl.List(pl.Struct({"role": pl.String, "content": pl.String}))
+
+
+def chat_rows(mixture: pl.DataFrame) -> pl.DataFrame:
+    """The ``messages`` config's rows: plain R1 chat turns (role, content), the assistant turn as
+    the student is trained on it (``train.encode``), and the lineage ids."""
+    turns = [training_conversation(messages) or [] for messages in mixture["messages"].to_list()]
+    return pl.DataFrame({"messages": turns}, schema={"messages": CHAT_MESSAGES}).hstack(
+        mixture.select(LINEAGE)
+    )
 
 
 def content_hash(batches: Iterable[pl.DataFrame]) -> str:
@@ -137,6 +156,7 @@ class ExportWriter:
         self.tmp.mkdir(parents=True)
         self.jsonl = (self.tmp / "train.jsonl").open("wb")
         self.parquet: pq.ParquetWriter | None = None
+        self.chat: pq.ParquetWriter | None = None
         self.digest = hashlib.sha256()
         self.rows = 0
 
@@ -147,8 +167,13 @@ class ExportWriter:
             self.jsonl.write(data)
         table = batch.select("messages", *LINEAGE).to_arrow()
         if self.parquet is None:
-            self.parquet = pq.ParquetWriter(self.tmp / "train.parquet", table.schema)
+            self.parquet = pq.ParquetWriter(self.tmp / CONFIGS["default"], table.schema)
         self.parquet.write_table(table.cast(self.parquet.schema))
+        chat = chat_rows(batch).to_arrow()
+        if self.chat is None:
+            (self.tmp / CONFIGS["messages"]).parent.mkdir(parents=True, exist_ok=True)
+            self.chat = pq.ParquetWriter(self.tmp / CONFIGS["messages"], chat.schema)
+        self.chat.write_table(chat.cast(self.chat.schema))
         self.rows += batch.height
 
     def finish(self, card: Callable[[str], str]) -> Export:
@@ -170,7 +195,7 @@ class ExportWriter:
                 shutil.rmtree(target, ignore_errors=True)  # an incomplete folder of a crash
                 os.replace(self.tmp, target)
             else:
-                for name in ("train.jsonl", "train.parquet"):  # no rows: no Parquet file
+                for name in ("train.jsonl", *CONFIGS.values()):  # no rows: no Parquet files
                     if (self.tmp / name).exists():
                         self.store.publish(self.tmp / name, f"{folder}/{name}")
                 self.store.write_bytes(f"{folder}/README.md", text.encode())
@@ -184,77 +209,9 @@ class ExportWriter:
 
     def _close(self) -> None:
         self.jsonl.close()
-        if self.parquet is not None:
-            self.parquet.close()
-
-
-def dataset_card(
-    mixture: pl.DataFrame,  # without messages is enough: the card reads the other columns
-    counts: pl.DataFrame,
-    licenses: dict[str, str],
-    tokens: pl.DataFrame,
-    policy: dict,
-    content_hash: str,
-    tokenizer: str,
-) -> str:
-    """The README of an export: what is in it, where it came from, how it was checked."""
-    verifiers = (
-        mixture.select(pl.col("passed_verifiers").explode().alias("verifier"))
-        .group_by("verifier")
-        .len()
-        .sort("verifier")
-    )
-    by_domain = mixture.group_by("domain").len().sort("domain")
-    by_difficulty = (
-        mixture.with_columns(pl.col("difficulty").cast(pl.String).fill_null("unknown"))
-        .group_by("difficulty")
-        .len()
-        .sort("difficulty")
-    )
-    sources = counts.with_columns(
-        license=pl.col("source").replace_strict(licenses, default="unknown")
-    )
-    return "\n".join(
-        [
-            "# r1-assets SFT dataset",
-            "",
-            "DeepSeek-R1-style reasoning traces in the AM-DeepSeek-R1-Distilled row shape: "
-            "`messages` = user turn + assistant turn `<think>…</think>\\n<answer>…</answer>`, "
-            "each with `info{source, reference_answer, test_case, think_content, "
-            "answer_content}`; lineage ids beside (`response_uid`, `problem_uid`, `source`, "
-            "`source_row_id`, `source_revision`).",
-            "",
-            f"- rows: {mixture.height}",
-            f"- content hash (sha256 of train.jsonl): `{content_hash}`",
-            f"- token counts with: `{tokenizer}`",
-            f"- mixture policy: `{json.dumps(policy, sort_keys=True)}`",
-            "",
-            "## Sources and licenses",
-            "",
-            markdown_table(sources, sources.height, max_chars=120),
-            "",
-            "## Domains",
-            "",
-            markdown_table(by_domain, by_domain.height),
-            "",
-            "## Difficulty (LLM labeler, 1-5)",
-            "",
-            markdown_table(by_difficulty, by_difficulty.height),
-            "",
-            "## Token lengths",
-            "",
-            markdown_table(tokens, tokens.height),
-            "",
-            "## Verifiers that accepted the rows",
-            "",
-            "Every row passed every verifier routed to it (rules: n-gram repetition, length, "
-            "format, language mixing, safety; plus math-verify, the code sandbox, or the reward "
-            "model / LLM judge); the counts say how many rows each passing verifier covers.",
-            "",
-            markdown_table(verifiers, verifiers.height),
-            "",
-        ]
-    )
+        for writer in (self.parquet, self.chat):
+            if writer is not None:
+                writer.close()
 
 
 def write_sft_dataset(

@@ -90,7 +90,8 @@ def test_a_warehouse_in_s3_answers_as_the_same_warehouse_on_disk(
     folder = export.folder.removeprefix(f"s3://{s3.BUCKET}/")
     assert export.folder.startswith(f"s3://{s3.BUCKET}/team/run/exports/sft_dataset/")
     assert objects(s3, folder) == [
-        f"{folder}/{n}" for n in ("README.md", "train.jsonl", "train.parquet")
+        f"{folder}/{n}"
+        for n in ("README.md", "messages/train.parquet", "train.jsonl", "train.parquet")
     ]
     key = folder.removeprefix("team/run/")
     assert store.read_bytes(f"{key}/README.md").decode() == f"# card {export.content_hash}"

@@ -6,12 +6,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from r1_assets.dataset.export import (
-    ExportWriter,
-    TokenLengths,
-    content_hash,
-    dataset_card,
-)
+from r1_assets.dataset.card import dataset_card, hub_license
+from r1_assets.dataset.export import ExportWriter, TokenLengths, content_hash
 from r1_assets.dataset.mixture import MixturePolicy, build_mixture, mixture_counts
 from r1_assets.storage.objects import ObjectStore
 from r1_assets.verify.verdicts import VERIFIED_SCHEMA, am_messages
@@ -185,6 +181,7 @@ def test_the_export_is_content_addressed_am_jsonl_with_a_card(tmp_path):
     assert text == export.card
     assert export.content_hash in text and "MIT" in text and "math_verify" in text
     assert pl.read_parquet(export.parquet).height == 10
+    assert pl.read_parquet(export.chat_parquet).height == 10
     again = write_export(mixture, card)
     assert again.folder == export.folder and again.content_hash == export.content_hash
     exports = tmp_path / "exports"
@@ -193,6 +190,63 @@ def test_the_export_is_content_addressed_am_jsonl_with_a_card(tmp_path):
     failed.write(mixture.head(2))
     failed.abort()  # a crash mid-export leaves nothing behind either
     assert len(list(exports.iterdir())) == 1
+
+
+def test_the_export_loads_with_datasets_in_both_configs_and_its_card_is_the_hubs(tmp_path):
+    """``datasets.load_dataset`` on the export folder reads the card's configs: ``default`` in
+    the AM shape, ``messages`` in plain R1 chat (what the student trains on); the front matter
+    is valid Hub metadata, with ``other`` when the sources' licenses differ."""
+    from datasets import load_dataset
+    from huggingface_hub import DatasetCard
+
+    from r1_assets.train.encode import assistant_text
+
+    accepted, labels = verified(10)
+    mixture = build_mixture(accepted, labels, MixturePolicy())
+    counts = mixture_counts(accepted, mixture)
+    tokens = TokenLengths(lambda texts: [len(t.split()) for t in texts])
+    tokens.add(mixture)
+    removed = accepted.head(2).with_columns(
+        overlaps=pl.Series([["math500:7"], ["math500:9", "gsm8k:1"]])
+    )
+
+    def card(licenses: dict[str, str]):
+        return lambda content_hash: dataset_card(
+            mixture, counts, licenses, tokens.table(), {"seed": 0}, content_hash, "whitespace",
+            audited=["gsm8k", "math500"], removed=removed,
+        )  # fmt: skip
+
+    writer = ExportWriter(ObjectStore(tmp_path), "exports")
+    writer.write(mixture)
+    export = writer.finish(card({"alpha": "MIT", "beta": "CC-BY-4.0 (rows by hand)"}))
+
+    data = DatasetCard.load(Path(export.folder, "README.md")).data
+    assert data.license == "other" and data.size_categories == ["n<1K"]
+    assert data.task_categories == ["text-generation"] and data.language == ["en"]
+    assert {c["config_name"] for c in data.configs} == {"default", "messages"}
+    assert "| math500 | 2 |" in export.card and "| gsm8k | 1 |" in export.card
+    assert "Audited against: `gsm8k`, `math500`" in export.card
+    assert f"|  | t | teacher | {mixture.height} | 5 |" in export.card  # the Teachers table
+
+    am = load_dataset(export.folder, split="train", cache_dir=str(tmp_path / "hf"))
+    chat = load_dataset(export.folder, "messages", split="train", cache_dir=str(tmp_path / "hf"))
+    assert am.num_rows == chat.num_rows == mixture.height
+    assert am[0]["response_uid"] == chat[0]["response_uid"]
+    assert am[0]["messages"][1]["info"]["think_content"]  # the AM shape keeps info
+    turns = chat[0]["messages"]
+    assert [t["role"] for t in turns] == ["user", "assistant"] and set(turns[1]) == {
+        "role",
+        "content",
+    }
+    assert turns[1]["content"] == assistant_text(am[0]["messages"][1])
+    assert turns[1]["content"].startswith("<think>\n") and "<answer>" not in turns[1]["content"]
+
+    same = ExportWriter(ObjectStore(tmp_path / "one"), "exports")
+    same.write(mixture)
+    one = same.finish(card({"alpha": "MIT", "beta": "mit"}))
+    assert DatasetCard.load(Path(one.folder, "README.md")).data.license == "mit"
+    assert hub_license("CC0-1.0 (demo rows written for r1-assets)") == "cc0-1.0"
+    assert hub_license("see the authors' terms") == "other"
 
 
 def test_per_problem_choice_by_length_perplexity_and_teacher():
