@@ -240,6 +240,25 @@ def cmd_cache(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from r1_assets.dataset.export import EXPORTS_PREFIX
+    from r1_assets.dataset.publish import PublishError, latest_export, push_export
+
+    try:
+        root = settings.warehouse_url()
+        if not args.folder and "://" in root:
+            raise PublishError(f"the exports are in {root}: give a local copy with --folder")
+        folder = Path(args.folder) if args.folder else latest_export(Path(root) / EXPORTS_PREFIX)
+        print(f"export: {folder}")
+        if args.push:
+            published = push_export(folder, args.push, private=args.private)
+            print(f"pushed {published.files} files to {published.repo_id}: {published.commit_url}")
+    except PublishError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_costs(args: argparse.Namespace) -> int:
     import polars as pl
 
@@ -343,6 +362,18 @@ def main(argv: list[str] | None = None) -> int:
         help="comma-separated: asset, partition, stage, model_id, run_id",
     )
     costs.set_defaults(func=cmd_costs)
+    export = commands.add_parser(
+        "export", help="show the latest SFT export, or push it to the Hugging Face Hub"
+    )
+    export.add_argument("--folder", help="an export folder (default: the latest one)")
+    export.add_argument(
+        "--push",
+        metavar="REPO",
+        help="dataset repo to create if needed and commit the export to (token: HF_TOKEN; "
+        "another Hub: HF_ENDPOINT)",
+    )
+    export.add_argument("--private", action="store_true", help="create the repo private")
+    export.set_defaults(func=cmd_export)
     return run_command(parser.parse_args(argv))
 
 
