@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import pytest
 
+from r1_assets.llm.backends.transformers import cache_argument
 from r1_assets.llm.models import LLMModelError, model_id, resolve_llm
 from r1_assets.llm.types import Request, Sampling, user
 from r1_assets.resources import LLMResource, reconfigured
@@ -149,8 +151,10 @@ def test_shared_prompt_prefixes_are_computed_once_with_the_same_answers(teacher)
     assert len(prefixes) == 4 and sorted(owner) == [0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3]
     for problem in problems:  # each problem is in a prefix
         assert any(problem[:20] in engine.tokenizer.decode(p) for p in prefixes), problem
-    assert "past_key_values" in engine._inputs(tokens)
-    together = engine._batch(requests, tokens)
+    assert cache_argument() in engine._inputs(tokens)
+    with warnings.catch_warnings():  # the cache goes by the name this transformers takes
+        warnings.simplefilter("error", FutureWarning)
+        together = engine._batch(requests, tokens)
     alone = [engine._batch([r], [t])[0] for r, t in zip(requests, tokens, strict=True)]
     assert [c.text for c in together] == [c.text for c in alone]
     assert [c.prompt_tokens for c in together] == [len(t) for t in tokens]

@@ -10,6 +10,15 @@ from r1_assets.llm.engines import CollectingEngine, chat_template_flags
 from r1_assets.llm.types import Completion, Request
 
 
+def cache_argument() -> str:
+    """The name ``generate`` and ``forward`` take a KV cache by: transformers 5.24 renamed
+    ``past_key_values`` to ``cache`` (the old name warns, and goes in 5.40 / 6.0)."""
+    import transformers
+
+    major, minor = (int(part) for part in transformers.__version__.split(".")[:2])
+    return "cache" if (major, minor) >= (5, 24) else "past_key_values"
+
+
 class TransformersEngine(CollectingEngine):
     def __init__(
         self, path: str, device: str = "cpu", threads: int = 0, batch_size: int = 32
@@ -65,7 +74,7 @@ class TransformersEngine(CollectingEngine):
             mask[row, cached + width - len(own) :] = 1
         inputs = {"input_ids": input_ids.to(self.device), "attention_mask": mask.to(self.device)}
         if cached:
-            inputs["past_key_values"] = self._prefix_cache(prefixes, owner, cached)
+            inputs[cache_argument()] = self._prefix_cache(prefixes, owner, cached)
         return inputs
 
     def _prefix_cache(self, prefixes: list[list[int]], owner: list[int], width: int):
@@ -80,7 +89,7 @@ class TransformersEngine(CollectingEngine):
             cache = DynamicCache(config=self.model.config)
             with torch.inference_mode():
                 ids = torch.tensor([prefix], dtype=torch.long, device=self.device)
-                self.model(ids, past_key_values=cache, logits_to_keep=1)
+                self.model(ids, **{cache_argument(): cache}, logits_to_keep=1)
             computed.append(cache)
         rows = torch.tensor([g if g >= 0 else len(prefixes) for g in owner], device=self.device)
         combined = DynamicCache(config=self.model.config)
