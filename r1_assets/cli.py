@@ -156,16 +156,14 @@ def cmd_catalog(args: argparse.Namespace) -> int:
             errors += 1
             print(f"  ERROR {entry.message(catalog.path)}")
             continue
-        if entry.is_hf:
-            print(f"  ok    {name:24} {entry.format:18} {entry.location} (not checked offline)")
-            continue
         try:
-            files = resolve_files(entry, catalog)
+            files = resolve_files(entry, catalog)  # an hf:// location is fetched (once)
         except SourceReadError as exc:
             errors += 1
             print(f"  ERROR {catalog.path.name}: source {name!r}, field 'location': {exc.detail}")
             continue
-        print(f"  ok    {name:24} {entry.format:18} priority={entry.priority}")
+        commit = f" commit={files.commit}" if files.commit else ""
+        print(f"  ok    {name:24} {entry.format:18} priority={entry.priority}{commit}")
         for path in files.files[:5]:
             print(f"          {path}")
         if len(files.files) > 5:

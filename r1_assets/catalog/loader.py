@@ -22,7 +22,6 @@ from r1_assets.catalog.readers import (
     SourceReadError,
     count_file_records,
     iter_file_records,
-    iter_hf_records,
     resolve_files,
 )
 from r1_assets.catalog.schema import (
@@ -167,7 +166,7 @@ def load_source(
     (files before the window are skipped by their record counts, rows within a file unread).
 
     The revision is a hash of the records read, so a shard whose records did not change keeps
-    its revision when rows are appended to the source.
+    its revision when rows are appended to the source; a Hugging Face repo's is its commit.
     """
     limits = limits or Limits()
     if isinstance(entry, InvalidEntry):
@@ -179,13 +178,9 @@ def load_source(
     files: list[str] = []
     records: Iterator[Record]
     try:
-        if entry.is_hf:  # streamed from the hub: one shard (convert to Parquet to shard it)
-            files = [entry.location]
-            records = iter_hf_records(entry) if window is None or window.index == 0 else iter(())
-        else:
-            found = resolve_files(entry, catalog)
-            files = [found.name(p) for p in found.files]
-            records = _records(found, limits, window, counts or RecordCounts(None))
+        found = resolve_files(entry, catalog)
+        files = [found.name(p) for p in found.files]
+        records = _records(found, limits, window, counts or RecordCounts(None))
     except SourceReadError as exc:
         builder = ProblemBuilder(entry, limits)
         builder.reject(entry.location, exc.reason, "location", exc.detail)
@@ -209,7 +204,8 @@ def load_source(
                 )
     except SourceReadError as exc:  # keep every row read before the failure
         builder.reject(entry.location, exc.reason, "location", exc.detail)
-    revision = digest.hexdigest()[:16]
+    # a Hub snapshot is named by its commit; local files by the hash of the records read
+    revision = found.commit or digest.hexdigest()[:16]
     problems, quarantine = builder.frames()
     problems = problems.with_columns(pl.lit(revision, pl.String).alias("source_revision"))
     return LoadResult(entry.name, revision, files, rows_read, problems, quarantine)
@@ -218,19 +214,20 @@ def load_source(
 def count_records(
     entry: SourceSpec | InvalidEntry, catalog: SourceCatalog, counts: RecordCounts, limits: Limits
 ) -> int | None:
-    """Input records of a local source (what its shards are cut from); an invalid entry or a
-    Hugging Face source counts as one shard's worth (zero); None when the files cannot be read
-    now (a missing location, an unmounted disk)."""
-    if isinstance(entry, InvalidEntry) or entry.is_hf:
+    """Input records of a source (what its shards are cut from); an invalid entry counts as
+    one shard's worth (zero), and so does a Hugging Face source not fetched yet (planning never
+    downloads: its first shard's run fetches it, and the next plan counts its files); None when
+    local files cannot be read now (a missing location, an unmounted disk)."""
+    if isinstance(entry, InvalidEntry):
         return 0
     try:
-        found = resolve_files(entry, catalog)
+        found = resolve_files(entry, catalog, local_only=entry.is_hf)
         return sum(
             counts.get(path, _counter(found.name(path), limits.max_row_bytes))
             for path in found.files
         )
     except SourceReadError:
-        return None  # the shard runs report it in the quarantine
+        return 0 if entry.is_hf else None  # the shard runs report it in the quarantine
 
 
 def _counter(name: str, max_row_bytes: int) -> Callable[[Path], int]:

@@ -1,5 +1,7 @@
-"""Reading a catalog location into raw records: JSONL (optionally gzipped), JSON arrays, Parquet,
-or a Hugging Face dataset. One record per row, each with a stable location (``file:line``)."""
+"""Reading a catalog location into raw records: JSONL (optionally gzipped), JSON arrays and
+Parquet, from a local path or a Hugging Face dataset repo (``hf://datasets/owner/name``, fetched
+once as a snapshot under the data root and then read as local files). One record per row, each
+with a stable location (``file:line``)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import glob
 import gzip
 import hashlib
 import json
+import os
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,7 +20,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from r1_assets.catalog.kernel import Catalog, Located, RowError
-from r1_assets.catalog.spec import HF_PREFIX, SourceSpec
+from r1_assets.catalog.spec import HF_DATASETS, HF_PREFIX
 
 FILE_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".json", ".parquet")
 PREVIEW_CHARS = 2000
@@ -50,6 +53,7 @@ def _digest(data: bytes) -> bytes:
 class SourceFiles:
     root: Path
     files: list[Path]
+    commit: str | None = None  # the Hub commit the files are a snapshot of (hf:// locations)
 
     def name(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
@@ -70,10 +74,24 @@ def resolve_files(
     catalog: Catalog,
     suffixes: tuple[str, ...] = FILE_SUFFIXES,
     noun: str = "file",
+    local_only: bool = False,
 ) -> SourceFiles:
-    """The files a local location names, sorted; a directory means every data file in it (of
-    ``suffixes``). One resolver for the source and the benchmark catalog."""
-    target = catalog.resolve(spec.location)
+    """The files a location names, sorted; a directory means every data file in it (of
+    ``suffixes``). An ``hf://datasets/…`` location is the same inside the repo's snapshot, with
+    its commit (``local_only``: only a snapshot already fetched). One resolver for the source and
+    the benchmark catalog."""
+    if spec.location.startswith(HF_PREFIX):
+        folder, commit, inside = hf_snapshot(
+            spec.location, getattr(spec, "revision", None), local_only
+        )
+        target = folder / inside if inside else folder
+        return _files_at(target, spec.location, suffixes, noun, commit)
+    return _files_at(catalog.resolve(spec.location), spec.location, suffixes, noun)
+
+
+def _files_at(
+    target: Path, location: str, suffixes: tuple[str, ...], noun: str, commit: str | None = None
+) -> SourceFiles:
     text = str(target)
     if glob.has_magic(text):
         prefix = text[: min(text.find(c) for c in "*?[" if c in text)]
@@ -85,8 +103,54 @@ def resolve_files(
         root, files = target.parent, [target] if target.exists() else []
     files = sorted(p for p in files if p.is_file())
     if not files:
-        raise SourceReadError("source_missing", f"no {noun} matches {spec.location!r} ({text})")
-    return SourceFiles(root=root, files=files)
+        raise SourceReadError("source_missing", f"no {noun} matches {location!r} ({text})")
+    return SourceFiles(root=root, files=files, commit=commit)
+
+
+def hf_location(location: str, revision: str | None) -> tuple[str, str, str]:
+    """``hf://datasets/owner/name[@revision][/path or glob]`` as (repo id, revision, path); the
+    catalog's ``revision`` applies when the location names none (default ``main``)."""
+    if not location.startswith(HF_DATASETS):
+        raise SourceReadError(
+            "source_unreadable",
+            f"{location!r}: a Hugging Face dataset is hf://datasets/owner/name[@revision][/path], "
+            "the Hub filesystem form polars and DuckDB read",
+        )
+    owner, _, rest = location.removeprefix(HF_DATASETS).partition("/")
+    name, _, inside = rest.partition("/")
+    name, _, pinned = name.partition("@")
+    if not owner or not name:
+        raise SourceReadError("source_unreadable", f"{location!r}: no owner/name")
+    return f"{owner}/{name}", pinned or revision or "main", inside.strip("/")
+
+
+def hf_snapshot(
+    location: str, revision: str | None, local_only: bool = False
+) -> tuple[Path, str, str]:
+    """The repo's files at the revision (the path's files only) under the data root's
+    ``cache/hf``, fetched once per commit: (snapshot folder, commit, path inside). The Hub is
+    ``HF_ENDPOINT`` (default huggingface.co), the token ``HF_TOKEN`` (optional)."""
+    from huggingface_hub import snapshot_download
+
+    from r1_assets import settings
+
+    repo, revision, inside = hf_location(location, revision)
+    patterns = [inside, f"{inside}/**"] if inside else None
+    try:
+        folder = snapshot_download(
+            repo,
+            repo_type="dataset",
+            revision=revision,
+            allow_patterns=patterns,
+            cache_dir=settings.data_dir() / "cache" / "hf",
+            endpoint=os.environ.get("HF_ENDPOINT") or None,
+            token=os.environ.get("HF_TOKEN") or None,
+            local_files_only=local_only,
+        )
+    except Exception as exc:  # the hub client raises many types: offline, auth, no revision…
+        reason = "source_missing" if local_only else "source_unreadable"
+        raise SourceReadError(reason, f"{location} at {revision}: {exc}") from exc
+    return Path(folder), Path(folder).name, inside
 
 
 def iter_file_records(path: Path, name: str, max_row_bytes: int, skip: int = 0) -> Iterator[Record]:
@@ -215,26 +279,6 @@ def _parquet_records(path: Path, name: str, skip: int = 0) -> Iterator[Record]:
                     yield _object_record(f"{name}:{number}", row)
     except (OSError, ValueError, pa.ArrowException) as exc:
         raise SourceReadError("source_unreadable", f"{name} after row {number}: {exc}") from exc
-
-
-def iter_hf_records(spec: SourceSpec) -> Iterator[Record]:
-    """Stream a Hugging Face dataset (needs ``pip install r1-assets[hf]`` and network access)."""
-    try:
-        import datasets  # optional dependency: imported only for hf:// sources
-    except ImportError:
-        raise SourceReadError(
-            "source_unreadable",
-            f"{spec.location} needs the Hugging Face 'datasets' library: pip install -e '.[hf]'",
-        ) from None
-    dataset_id = spec.location.removeprefix(HF_PREFIX)
-    try:
-        rows = datasets.load_dataset(
-            dataset_id, spec.subset, split=spec.split, revision=spec.revision, streaming=True
-        )
-        for index, row in enumerate(rows, start=1):
-            yield _object_record(f"{spec.split}:{index}", row)
-    except Exception as exc:  # the hub client raises many types: offline, auth, missing split…
-        raise SourceReadError("source_unreadable", f"{dataset_id}: {exc}") from exc
 
 
 def _object_record(location: str, item: Any) -> Record:

@@ -62,7 +62,8 @@ COLUMN_DESCRIPTIONS = {
     "problem_uid": "sha256 (128 bits, hex) of the normalized problem text; same text, same uid",
     "source": "catalog source name (the partition key)",
     "source_row_id": "the row's own id in its source, else file:line",
-    "source_revision": "content hash of the records of the shard this row was read in",
+    "source_revision": "content hash of the records of the shard this row was read in (the "
+    "commit, for a Hugging Face repo)",
     "domain": "math, code, science or chat",
     "problem": "the problem statement, cleaned (NFC, LF, no invisible characters)",
     "reference_answer": "final answer to verify against, when the source has one",

@@ -19,6 +19,7 @@ from r1_assets.catalog.kernel import Catalog, EntryName, known_format, known_rol
 from r1_assets.catalog.schema import DOMAINS
 
 HF_PREFIX = "hf://"
+HF_DATASETS = "hf://datasets/"  # the Hub filesystem form: hf://datasets/owner/name[@rev][/path]
 
 
 class SourceSpec(BaseModel):
@@ -32,8 +33,9 @@ class SourceSpec(BaseModel):
         description="Record format: which real dataset's row shape the files use."
     )
     location: str = Field(
-        description="A file, a glob of JSONL/JSON/Parquet files (relative to the catalog's "
-        "base_dir), or hf://<dataset id> for a Hugging Face dataset when the network allows it."
+        description="A file, a directory or a glob of JSONL/JSON/Parquet files (relative to the "
+        "catalog's base_dir), or hf://datasets/owner/name[@revision][/path or glob] for files of "
+        "a Hugging Face dataset repo (fetched once per commit under the data root)."
     )
     fields: Annotated[dict[str, str], known_roles(FORMATS)] = Field(
         default_factory=dict, description="Overrides of the format's field names: role -> column."
@@ -52,9 +54,11 @@ class SourceSpec(BaseModel):
         default_factory=dict,
         description="For domain: mixed — maps a row's origin (e.g. AM's info.source) to a domain.",
     )
-    split: str = "train"
-    subset: str | None = None
-    revision: str | None = None
+    revision: str | None = Field(
+        default=None,
+        description="for hf:// locations: the branch, tag or commit to read (default main; an "
+        "@revision in the location wins)",
+    )
 
     @property
     def is_hf(self) -> bool:

@@ -157,16 +157,70 @@ def test_corrupt_parquet_keeps_the_other_files(make_catalog, tmp_path):
     assert "part-1.parquet" in result.quarantine.row(0, named=True)["detail"]
 
 
-def test_hf_location_without_network_is_a_clear_quarantine(make_catalog, tmp_path):
+def test_hf_locations_are_hub_snapshots_read_as_local_files(make_catalog, tmp_path, monkeypatch):
+    """hf://datasets/owner/name[@revision]/path: the repo's files at a commit, fetched once under
+    the data root from a Hub (here a local server speaking its API) and read by the local
+    readers, sharded and quarantined as local files are; source_revision is the commit."""
+    from huggingface_hub import HfApi
+
+    from r1_assets.catalog.loader import count_records
+    from r1_assets.catalog.shards import RecordCounts
+    from r1_assets_tests.dataset.hub_server import HubServer
+
+    monkeypatch.setenv("R1_ASSETS_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    repo = tmp_path / "repo"
+    write_jsonl(repo / "data" / "part-0.jsonl", [GOOD, {"problem": "b?", "solution": "2"}, "{oops"])
+    (repo / "README.md").write_text("# math\n")
     catalog = load_catalog(
         make_catalog(
-            {"name": "hub", "format": "numina_math", "location": "hf://AI-MO/NuminaMath-CoT"}
-        )
+            {"name": "hub", "format": "numina_math", "location": "hf://datasets/team/math/data"},
+            {"name": "old", "format": "numina_math", "location": "hf://team/math"},
+        ),
+        strict=True,
     )
-    result = load_source(catalog.get("hub"), catalog)
-    assert result.problems.is_empty()
-    row = result.quarantine.row(0, named=True)
-    assert row["reason"] == "source_unreadable" and "AI-MO/NuminaMath-CoT" in row["detail"]
+    counts = RecordCounts(tmp_path / "counts.json")
+    with HubServer(token="hf_test") as hub:
+        monkeypatch.setenv("HF_ENDPOINT", hub.endpoint)
+        api = HfApi(endpoint=hub.endpoint, token="hf_test")
+        api.create_repo("team/math", repo_type="dataset")
+        first = api.upload_folder(folder_path=repo, repo_id="team/math", repo_type="dataset")
+        # planning never downloads: one shard's worth until a run fetched it
+        assert count_records(catalog.get("hub"), catalog, counts, Limits()) == 0
+        result = load_source(catalog.get("hub"), catalog)
+        assert result.problems["problem"].to_list() == [GOOD["problem"], "b?"]
+        assert reasons(result) == ["malformed_json"]  # per-row quarantine, as for local files
+        assert set(result.problems["source_revision"]) == {first.oid} == {result.revision}
+        assert result.files == ["part-0.jsonl"] and hub.downloads == ["data/part-0.jsonl"]
+        assert count_records(catalog.get("hub"), catalog, counts, Limits()) == 3
+        again = load_source(catalog.get("hub"), catalog)  # the same commit: nothing fetched
+        assert hub.downloads == ["data/part-0.jsonl"] and again.revision == first.oid
+
+        write_jsonl(repo / "data" / "part-0.jsonl", [GOOD, {"problem": "c?", "solution": "3"}])
+        second = api.upload_folder(folder_path=repo, repo_id="team/math", repo_type="dataset")
+        newer = load_source(catalog.get("hub"), catalog)
+        assert newer.revision == second.oid and newer.problems["problem"][1] == "c?"
+        pinned = load_catalog(
+            make_catalog(
+                {
+                    "name": "hub",
+                    "format": "numina_math",
+                    "location": f"hf://datasets/team/math@{first.oid}/data/*.jsonl",
+                }
+            ),
+            strict=True,
+        )
+        old = load_source(catalog.get("old"), catalog)
+    # a pinned commit already fetched reads without the Hub
+    assert load_source(pinned.get("hub"), pinned).problems["problem"][1] == "b?"
+    row = old.quarantine.row(0, named=True)
+    assert row["reason"] == "source_unreadable" and "hf://datasets/owner/name" in row["detail"]
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")  # nothing listens: no Hub
+    gone = load_catalog(
+        make_catalog({"name": "x", "format": "numina_math", "location": "hf://datasets/a/b"})
+    )
+    row = load_source(gone.get("x"), gone).quarantine.row(0, named=True)
+    assert row["reason"] == "source_unreadable" and "hf://datasets/a/b" in row["detail"]
 
 
 def test_revision_tracks_content(make_catalog, tmp_path):
