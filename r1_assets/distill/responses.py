@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict
 
 import polars as pl
 
@@ -75,7 +74,7 @@ def teacher_rows(
     """``teacher`` is the model id, ``teacher_name`` the configured teacher's name."""
     rows = []
     for request, owner, completion in zip(requests, owners, completions, strict=True):
-        sampling = json.dumps(asdict(request.sampling), sort_keys=True)
+        sampling = json.dumps(request.sampling.fields(), sort_keys=True)
         think, answer = split_think(completion.text) if completion.ok else (None, None)
         rows.append(
             {

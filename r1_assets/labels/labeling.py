@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import polars as pl
 
 from r1_assets.labels.prompts import (
+    CATEGORIES,
     CATEGORY,
     DIFFICULTY,
     LABELER_VERSION,
@@ -45,15 +47,22 @@ LABEL_SCHEMA = pl.Schema(
     }
 )
 LABEL_SAMPLING = Sampling(temperature=0.0, top_p=1.0, max_tokens=8)
+LEVELS = ("1", "2", "3", "4", "5")
 _PROMPTS = {"difficulty": DIFFICULTY, "category": CATEGORY, "quality": QUALITY}
+# the answers each question allows: engines that can constrain decoding answer with exactly one
+# (the transformers engine, vLLM); the parsers still read free text from the others
+_CHOICES = {"difficulty": LEVELS, "category": CATEGORIES, "quality": LEVELS}
 
 
 def label_requests(problems: Sequence[str]) -> list[Request]:
     """Three requests per problem, in the order difficulty, category, quality."""
     return [
-        Request(user(template.format(problem=text[:PROBLEM_CHARS])), LABEL_SAMPLING)
+        Request(
+            user(_PROMPTS[name].format(problem=text[:PROBLEM_CHARS])),
+            replace(LABEL_SAMPLING, choices=_CHOICES[name]),
+        )
         for text in problems
-        for template in _PROMPTS.values()
+        for name in _PROMPTS
     ]
 
 

@@ -2,14 +2,16 @@
 
 A label the model answers with garbage is recorded as unknown (null) beside the raw output — never
 guessed. Labels are asked with greedy decoding and a few tokens: they are classifications, not
-essays, and greedy makes them reproducible.
+essays, and greedy makes them reproducible. Each question names its allowed answers
+(``labeling``), which engines that can constrain decoding keep to; version 3 is the constrained
+labeler.
 """
 
 from __future__ import annotations
 
 import re
 
-LABELER_VERSION = "2"
+LABELER_VERSION = "3"
 CATEGORIES = ("math", "code", "science", "chat", "puzzle", "writing", "other")
 PROBLEM_CHARS = 6000  # the labeler sees the start of very long statements
 

@@ -32,7 +32,9 @@ from r1_assets.llm.types import Completion, Request, Sampling
 
 def sampling_setting(sampling: Sampling) -> str:
     """What a sample's distribution depends on besides its budget."""
-    return json.dumps({"temperature": sampling.temperature, "top_p": sampling.top_p})
+    setting = sampling.fields()
+    del setting["max_tokens"]
+    return json.dumps(setting)
 
 
 def under_budget(request: Request, max_tokens: int) -> Request:

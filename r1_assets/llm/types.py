@@ -16,6 +16,17 @@ class Sampling:
     temperature: float = 0.6
     top_p: float = 0.95
     max_tokens: int = 1024
+    # the answer must be one of these strings, where the engine can constrain decoding (a
+    # logits restriction in transformers, guided choice in vLLM); None: free text
+    choices: tuple[str, ...] | None = None
+
+    def fields(self) -> dict:
+        """The parameters as a dict, without ``choices`` when there are none: free-text samples
+        keep the cache keys and sampling records they had before choices existed."""
+        fields = asdict(self)
+        if fields["choices"] is None:
+            del fields["choices"]
+        return fields
 
 
 @dataclass(frozen=True)
@@ -43,7 +54,7 @@ class Request:
         payload = {
             "model": model_id,
             "messages": [dict(m) for m in self.messages],
-            "sampling": asdict(self.sampling),
+            "sampling": self.sampling.fields(),
             "sample_index": self.sample_index,
         }
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()

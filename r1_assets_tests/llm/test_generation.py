@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
+import polars as pl
 import pytest
 
+from r1_assets.labels.prompts import CATEGORIES
 from r1_assets.llm.backends.transformers import cache_argument
 from r1_assets.llm.models import LLMModelError, model_id, resolve_llm
 from r1_assets.llm.types import Request, Sampling, user
@@ -48,6 +53,61 @@ def test_key_covers_model_messages_sampling_and_sample_index() -> None:
     }
     assert len(keys) == 7
     assert base.key("m") == Request(user("q"), Sampling(), 0).key("m")
+    constrained = Request(user("q"), Sampling(choices=("a", "b")), 0)
+    assert constrained.key("m") not in keys  # the allowed answers are part of the key
+    # a free-text request keeps the key it had before choices existed (cached samples stay)
+    before = {
+        "model": "m",
+        "messages": [{"role": "user", "content": "q"}],
+        "sampling": {"temperature": 0.6, "top_p": 0.95, "max_tokens": 1024},
+        "sample_index": 0,
+    }
+    digest = hashlib.sha256(json.dumps(before, sort_keys=True).encode()).hexdigest()
+    assert base.key("m") == digest
+
+
+def test_choices_constrain_the_answer_to_one_of_them(teacher, tmp_path) -> None:
+    """The transformers engine keeps a constrained answer to one of the choices exactly, where
+    the same greedy question answered freely is prose the parser cannot always read."""
+    from r1_assets.labels.labeling import build_labels, label_requests
+
+    problems = [
+        "Write a Python function that reverses a linked list.",
+        "What is the capital of France, and why did it become the capital?",
+        "Prove that the square root of 2 is irrational.",
+        "Explain how photosynthesis turns light into chemical energy.",
+    ]
+    requests = label_requests(problems)
+    assert {r.sampling.choices for r in requests[1::3]} == {CATEGORIES}
+    fresh = reconfigured(teacher, cache_dir=str(tmp_path / "labels"))
+    answers, _ = fresh.generate(requests)
+    for request, answer in zip(requests, answers, strict=True):
+        assert answer.text in request.sampling.choices and answer.finish_reason == "stop"
+    free = [Request(r.messages, replace(r.sampling, choices=None)) for r in requests]
+    prose, _ = fresh.generate(free)
+    assert sum(a.text not in r.sampling.choices for r, a in zip(requests, prose, strict=True))
+    frame = pl.DataFrame(
+        {
+            "problem_uid": [str(i) for i in range(4)],
+            "source": "s",
+            "source_row_id": [str(i) for i in range(4)],
+            "source_revision": "r",
+            "domain": "math",
+            "decision": "kept",
+            "duplicate_of": None,
+            "problem": problems,
+            "reference_answer": None,
+            "test_cases": [[]] * 4,
+        },
+        schema_overrides={"duplicate_of": pl.String, "reference_answer": pl.String},
+    )
+    labels = build_labels(frame, answers, "smol")
+    assert (
+        labels.select(pl.col("difficulty", "category", "quality").is_null().sum()).sum_horizontal()[
+            0
+        ]
+        == 0
+    )
 
 
 def test_generation_is_real_cached_and_pays_only_for_new_samples(teacher) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 
 from r1_assets.llm.batching import plan_batches, prefix_plan
 from r1_assets.llm.engines import CollectingEngine, chat_template_flags
@@ -48,7 +49,8 @@ class TransformersEngine(CollectingEngine):
         tokens = [
             self.tokenizer(self.prompt(r), add_special_tokens=False)["input_ids"] for r in requests
         ]
-        samplings = [repr(r.sampling) for r in requests]
+        # one batch shares its sampling; its rows may each allow other answers (choices)
+        samplings = [repr(replace(r.sampling, choices=None)) for r in requests]
         for batch in plan_batches(tokens, samplings, self.batch_size):
             completions = self._batch([requests[i] for i in batch], [tokens[i] for i in batch])
             yield from zip(batch, completions, strict=True)
@@ -105,6 +107,12 @@ class TransformersEngine(CollectingEngine):
             combined.update(*states, layer_idx=layer)
         return combined
 
+    def choice_tokens(self, choices: tuple[str, ...] | None) -> list[list[int]] | None:
+        """Each choice as the token ids an answer spelling it exactly would have."""
+        if not choices:
+            return None
+        return [self.tokenizer(c, add_special_tokens=False)["input_ids"] for c in choices]
+
     def _batch(self, batch: list[Request], tokens: list[list[int]]) -> list[Completion]:
         from transformers import LogitsProcessorList
 
@@ -114,6 +122,11 @@ class TransformersEngine(CollectingEngine):
         encoded = self._inputs(tokens)
         sample = sampling.temperature > 0
         nucleus = sample and sampling.top_p < 1.0
+        processors = [TopP(sampling.top_p)] if nucleus else []
+        width = encoded["input_ids"].shape[1]
+        if any(r.sampling.choices for r in batch):
+            allowed = [self.choice_tokens(r.sampling.choices) for r in batch]
+            processors.append(Choices(allowed, width, self.tokenizer.eos_token_id))
         torch.manual_seed(batch[0].seed())
         with torch.inference_mode():
             output = self.model.generate(
@@ -123,11 +136,10 @@ class TransformersEngine(CollectingEngine):
                 temperature=sampling.temperature if sample else None,
                 top_p=None,  # the same nucleus, cut without sorting the vocabulary every step
                 top_k=None,
-                logits_processor=LogitsProcessorList([TopP(sampling.top_p)] if nucleus else []),
+                logits_processor=LogitsProcessorList(processors),
                 pad_token_id=tokenizer.pad_token_id,
             )
         latency = time.perf_counter() - started
-        width = encoded["input_ids"].shape[1]
         configured = self.model.generation_config.eos_token_id  # an id, a list of ids, or None
         eos = {tokenizer.eos_token_id}
         eos |= set(configured) if isinstance(configured, list) else {configured}
@@ -174,3 +186,29 @@ class TopP:
         if len(wide):
             filtered[wide] = TopPLogitsWarper(self.top_p)(input_ids[wide], scores[wide])
         return filtered
+
+
+class Choices:
+    """Constrained choice: a row with choices (token id sequences) may only continue one of them
+    and ends when it has spelled one out, so its answer is always exactly one of them (greedy
+    picks among the choices' first tokens, then their next ones); a row without (None) is free.
+    ``width`` is where the generated tokens start in ``input_ids``."""
+
+    def __init__(self, choices: list[list[list[int]] | None], width: int, eos: int) -> None:
+        self.choices = [None if c is None else [ids for ids in c if ids] for c in choices]
+        self.width, self.eos = width, eos
+
+    def __call__(self, input_ids, scores):
+        import torch
+
+        allowed = torch.ones_like(scores, dtype=torch.bool)
+        for row, ids in enumerate(input_ids[:, self.width :].tolist()):
+            if self.choices[row] is None:
+                continue
+            done, keep = len(ids), torch.zeros_like(allowed[row])
+            for choice in self.choices[row]:
+                if choice[:done] == ids:
+                    keep[choice[done] if done < len(choice) else self.eos] = True
+            if keep.any():  # else finished: the padding after its end, anything goes
+                allowed[row] = keep
+        return scores.masked_fill(~allowed, float("-inf"))

@@ -55,6 +55,7 @@ class VLLMEngine(CollectingEngine):
                     top_p=request.sampling.top_p,
                     max_tokens=request.sampling.max_tokens,
                     seed=request.seed(),
+                    **guided_choice(request.sampling.choices),
                 )
                 request_id = f"{call}-{i}"
                 try:
@@ -86,3 +87,18 @@ class VLLMEngine(CollectingEngine):
         finally:
             if started:  # the caller stopped early or something raised: leave nothing behind
                 engine.abort_request(list(started))
+
+
+def guided_choice(choices: tuple[str, ...] | None) -> dict:
+    """SamplingParams arguments that make the answer one of ``choices``: structured outputs in
+    current vLLM, guided decoding in releases before it."""
+    if not choices:
+        return {}
+    try:
+        from vllm.sampling_params import StructuredOutputsParams
+
+        return {"structured_outputs": StructuredOutputsParams(choice=list(choices))}
+    except ImportError:
+        from vllm.sampling_params import GuidedDecodingParams
+
+        return {"guided_decoding": GuidedDecodingParams(choice=list(choices))}
