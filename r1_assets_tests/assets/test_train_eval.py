@@ -46,6 +46,16 @@ def test_sft_train_and_evaluate_base_and_trained(catalog: Path, tmp_path: Path) 
     card = (export / "README.md").read_text()
     assert meta["content_hash"] in card
     assert "| am " in card and "test" in card  # the source and its catalog license
+    # a Hugging Face dataset folder: every config loads, the card's metadata is the Hub's
+    from datasets import load_dataset
+    from huggingface_hub import DatasetCard
+
+    data = DatasetCard.load(export / "README.md").data
+    assert data.license == "other" and data.task_categories == ["text-generation"]
+    for config in (c["config_name"] for c in data.configs):
+        rows = load_dataset(str(export), config, split="train", cache_dir=str(tmp_path / "hf"))
+        assert rows.num_rows == mixture.height
+        assert set(rows.column_names) >= {"messages", "response_uid", "source_revision"}
 
     # lineage: from a piece of text to the raw row, its dedup decision, responses, verdicts, SFT
     chain = trace(store, "12 times 7").render()
