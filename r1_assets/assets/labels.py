@@ -10,7 +10,7 @@ from r1_assets.assets.metadata import column_lineage, column_schema, same_column
 from r1_assets.assets.plots import bar_plot
 from r1_assets.labels.labeling import LABEL_SCHEMA, build_labels, label_requests
 from r1_assets.labels.prompts import CATEGORIES, LABELER_VERSION
-from r1_assets.labels.selection import SelectionPolicy, select
+from r1_assets.labels.selection import SelectionPolicy, select, uninformative_labels
 from r1_assets.partitions import SHARD, SOURCE, file_name_of, source_shard
 from r1_assets.pools import LLM_POOL
 from r1_assets.resources import LLMResource, WarehouseResource
@@ -91,8 +91,18 @@ def build_problem_labels(source_partitions: dg.PartitionsDefinition) -> dg.Asset
                 f"{stats.failed} labeler calls failed: those problems are not selected "
                 "(reason 'labeler error'); a rerun retries exactly those calls"
             )
+        flat = uninformative_labels(labels.filter(pl.col("decision") == "kept"))
+        for column, value in flat.items():
+            context.log.warning(
+                f"the labeler gives {value!r} as the {column} of nearly every problem: it does "
+                f"not tell these problems apart, so selecting by {column} cuts at random (a "
+                "stronger labeler model, or keep_rate: {} / no category or quality filter)"
+            )
         labels = select(labels, config.policy()).select(list(LABEL_SCHEMA)).cast(dict(LABEL_SCHEMA))
-        return dg.Output(labels, metadata=_metadata(labels, stats.as_metadata(), llm.describe()))
+        metadata = _metadata(labels, stats.as_metadata(), llm.describe())
+        return dg.Output(
+            labels, metadata={**metadata, "uninformative_labels": dg.MetadataValue.json(flat)}
+        )
 
     return problem_labels
 

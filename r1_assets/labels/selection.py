@@ -88,3 +88,20 @@ def select(labels: pl.DataFrame, policy: SelectionPolicy) -> pl.DataFrame:
         .with_columns((pl.col("selection_reason") == "selected").alias("selected"))
         .drop("_draw")
     )
+
+
+def uninformative_labels(
+    labels: pl.DataFrame, share: float = 0.9, min_rows: int = 20
+) -> dict[str, str]:
+    """Labels that cannot tell problems apart: per label column, the one value that at least
+    ``share`` of the (at least ``min_rows``) labeled rows hold — a labeler that answers "1" to
+    everything makes difficulty downsampling a random cut."""
+    found = {}
+    for column in ("difficulty", "category", "quality"):
+        values = labels[column].drop_nulls()
+        if values.len() < min_rows:
+            continue
+        top = values.value_counts(sort=True).row(0)
+        if top[1] / values.len() >= share:
+            found[column] = str(top[0])
+    return found

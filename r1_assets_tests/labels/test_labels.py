@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from r1_assets.labels.prompts import parse_category
-from r1_assets.labels.selection import SelectionPolicy, select
+from r1_assets.labels.selection import SelectionPolicy, select, uninformative_labels
 
 
 def test_categories_are_parsed_or_unknown() -> None:
@@ -73,3 +73,17 @@ def test_easy_problems_are_downsampled_at_the_configured_rate_deterministically(
     assert out.equals(select(frame, SelectionPolicy(keep_rate={1: 0.3})))
     reseeded = select(frame, SelectionPolicy(keep_rate={1: 0.3}, seed=1))
     assert not reseeded["selected"].equals(out["selected"])
+
+
+def test_a_label_nearly_every_problem_shares_is_reported_as_uninformative():
+    flat = pl.DataFrame(
+        {
+            "difficulty": [1] * 19 + [2],
+            "category": ["math"] * 10 + ["code"] * 10,
+            "quality": [None] * 15 + [1] * 5,  # too few labeled rows to say
+        },
+        schema={"difficulty": pl.Int8, "category": pl.String, "quality": pl.Int8},
+    )
+    assert uninformative_labels(flat) == {"difficulty": "1"}
+    assert uninformative_labels(flat, share=0.96) == {}
+    assert uninformative_labels(flat.head(10)) == {}  # below min_rows
