@@ -43,6 +43,9 @@ class TeacherConfig(dg.Config):
     model: str = Field(default="", description="empty: the llm resource's model")
     backend: str = Field(default="", description="empty: the llm resource's backend")
     base_url: str = Field(default="", description="empty: the llm resource's base_url")
+    provider: str = Field(
+        default="", description="empty: the llm resource's provider (vllm, deepseek, openai)"
+    )
     temperature: float | None = None
     top_p: float | None = None
     max_tokens: int | None = None
@@ -96,7 +99,8 @@ def teachers_of(config: DistillConfig, llm: LLMResource) -> dict[str, tuple[Teac
     if config.teachers:
         chosen = []
         for t in config.teachers:
-            overrides = {k: v for k in ("model", "backend", "base_url") if (v := getattr(t, k))}
+            named = ("model", "backend", "base_url", "provider")
+            overrides = {k: v for k in named if (v := getattr(t, k))}
             sampling = Sampling(
                 config.temperature if t.temperature is None else t.temperature,
                 config.top_p if t.top_p is None else t.top_p,

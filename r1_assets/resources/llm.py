@@ -74,6 +74,12 @@ class LLMResource(dg.ConfigurableResource):
         description="name of the environment variable holding the API key (the key itself is "
         "never part of the config)",
     )
+    provider: Literal["vllm", "deepseek", "openai"] = Field(
+        default="vllm",
+        description="what the server is: vllm (and SGLang) continue a prefilled turn with "
+        "continue_final_message; deepseek with prefix completion (base_url "
+        "https://api.deepseek.com/beta); openai sends no prefill and max_completion_tokens",
+    )
     max_concurrency: int = Field(default=8, description="requests in flight at once")
     timeout_s: float = Field(default=600.0, description="per-request timeout")
     max_retries: int = Field(default=5, description="retries on 429, 5xx, timeouts")
@@ -121,6 +127,7 @@ class LLMResource(dg.ConfigurableResource):
                 self.timeout_s,
                 self.max_retries,
                 self.backoff_s,
+                provider=self.provider,
             )
         setting = (
             backend,
@@ -197,6 +204,7 @@ class LLMResource(dg.ConfigurableResource):
         described["backend"] = self.resolved_backend
         if self.resolved_backend == "openai":
             described["base_url"] = self.base_url
+            described["provider"] = self.provider
         return described
 
 

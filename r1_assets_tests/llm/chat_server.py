@@ -42,10 +42,18 @@ class ChatServer(LocalServer):
     - ``429x2``: two 429s (Retry-After 0), then an answer; ``500x2``: two 500s, then an answer;
     - ``slow``: the first attempt sleeps past the client's timeout, then answers at once;
     - ``bad``: 400 (not retryable); ``down``: 503 forever; ``reason``: the chain comes apart in
-      ``reasoning_content`` (DeepSeek's API); anything else answers at once.
+      ``reasoning_content`` (DeepSeek's API); ``filtered``: finish reason ``content_filter``;
+      anything else answers at once.
+
+    ``style="deepseek"`` answers as DeepSeek's API does about a prefilled assistant turn: only
+    with ``"prefix": true`` on it (prefix completion), and vLLM's ``continue_final_message`` is
+    an unknown field (400).
     """
 
-    def __init__(self, slow_s: float = 2.0, answer_delay_s: float = 0.0) -> None:
+    def __init__(
+        self, slow_s: float = 2.0, answer_delay_s: float = 0.0, style: str = "vllm"
+    ) -> None:
+        self.style = style
         self.attempts: Counter[str] = Counter()
         self.auth: list[str | None] = []
         self.bodies: list[dict] = []
@@ -93,6 +101,12 @@ class ChatServer(LocalServer):
                         owner.in_flight -= 1
 
             def _answer(self, mode: str, attempt: int, body: dict, text: str) -> None:
+                last = body["messages"][-1]
+                if owner.style == "deepseek" and (
+                    "continue_final_message" in body
+                    or (last["role"] == "assistant" and not last.get("prefix"))
+                ):
+                    return self._send(400, {"error": "assistant prefill needs prefix: true"})
                 if mode == "429x2" and attempt <= 2:
                     return self._send(429, {"error": "rate limited"}, {"Retry-After": "0"})
                 if mode == "500x2" and attempt <= 2:
@@ -104,8 +118,11 @@ class ChatServer(LocalServer):
                 if mode == "down":
                     return self._send(503, {"error": "unavailable"})
                 time.sleep(owner.answer_delay_s)
-                words = f"echo {text} sample".split()[: body["max_tokens"]]
-                finish = "length" if len(words) >= body["max_tokens"] else "stop"
+                budget = body.get("max_tokens") or body["max_completion_tokens"]
+                words = f"echo {text} sample".split()[:budget]
+                finish = "length" if len(words) >= budget else "stop"
+                if mode == "filtered":
+                    finish = "content_filter"
                 return self._send(
                     200,
                     {

@@ -20,9 +20,9 @@ def request(text: str, max_tokens: int = 20, prefill: str = "") -> Request:
     return Request(user(text, prefill), Sampling(max_tokens=max_tokens))
 
 
-def engine(server: ChatServer, **overrides) -> OpenAIEngine:
+def engine(server: ChatServer, model: str = "teacher-x", **overrides) -> OpenAIEngine:
     settings = {"timeout_s": 1.0, "max_retries": 3, "backoff_s": 0.01, **overrides}
-    return OpenAIEngine(server.base_url, "teacher-x", "R1_TEST_API_KEY", **settings)
+    return OpenAIEngine(server.base_url, model, "R1_TEST_API_KEY", **settings)
 
 
 def test_retries_429_and_500_then_answers(monkeypatch) -> None:
@@ -69,6 +69,34 @@ def test_length_finish_and_prefill_and_sampling_reach_the_server() -> None:
     assert body["continue_final_message"] is True and body["add_generation_prompt"] is False
     assert (body["temperature"], body["top_p"], body["max_tokens"]) == (0.6, 0.95, 3)
     assert body["messages"][-1] == {"role": "assistant", "content": "<think>\n"}
+
+
+def test_each_provider_continues_a_prefill_its_own_way(caplog) -> None:
+    """vLLM: continue_final_message; DeepSeek: prefix completion (a DeepSeek-style server refuses
+    the vLLM extension); OpenAI: no prefill sent, the budget as max_completion_tokens."""
+    with ChatServer(style="deepseek") as server:
+        [refused] = engine(server).generate([request("q1", prefill="<think>\n")])
+        [kept] = engine(server, provider="deepseek").generate([request("q2", prefill="<think>\n")])
+        with caplog.at_level(logging.WARNING):
+            engine(server, provider="deepseek", model="deepseek-reasoner")
+    assert refused.finish_reason == "error" and "HTTP 400" in refused.error
+    assert kept.ok and kept.text == "<think>\necho q2 sample"
+    sent = server.bodies[-1]
+    assert sent["messages"][-1] == {"role": "assistant", "content": "<think>\n", "prefix": True}
+    assert "continue_final_message" not in sent and sent["max_tokens"] == 20
+    assert "deepseek-reasoner ignores temperature and top_p" in caplog.text
+
+    with ChatServer() as server:
+        [plain, filtered] = engine(server, provider="openai").generate(
+            [request("q3", prefill="<think>\n"), request("filtered q4")]
+        )
+    first = server.bodies[0]
+    assert first["max_completion_tokens"] == 20 and "max_tokens" not in first
+    assert [m["role"] for m in first["messages"]] == ["user"]  # the prefill is not sent
+    assert plain.text == "echo q3 sample"  # ... nor put in front of the answer
+    assert filtered.finish_reason == "content_filter"  # as the server said
+    with pytest.raises(ValueError, match="unknown provider"):
+        engine(server, provider="anthropic")
 
 
 def test_a_separate_reasoning_content_comes_back_in_r1_shape() -> None:

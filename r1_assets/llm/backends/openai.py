@@ -3,6 +3,7 @@ retries with backoff and a per-request timeout."""
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import random
@@ -10,6 +11,8 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from typing import Literal
 
 from r1_assets.llm.engines import CollectingEngine
 from r1_assets.llm.types import Completion, Request
@@ -17,12 +20,32 @@ from r1_assets.llm.types import Completion, Request
 RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
 
 
+@dataclass(frozen=True)
+class Provider:
+    """What one kind of server needs that the chat completions API leaves open."""
+
+    # how a prefilled assistant turn is continued: vLLM's continue_final_message extension,
+    # DeepSeek's prefix completion ("prefix": true on the last message, its /beta base URL), or
+    # not at all (the server starts its own turn; the prefill is not sent)
+    prefill: Literal["continue_final_message", "prefix", "none"]
+    token_limit: str  # the body field of the completion budget
+    ignores_sampling: tuple[str, ...] = ()  # models that ignore temperature and top_p
+
+
+PROVIDERS = {
+    "vllm": Provider("continue_final_message", "max_tokens"),  # and SGLang
+    "deepseek": Provider("prefix", "max_tokens", ignores_sampling=("deepseek-reasoner",)),
+    # max_tokens is deprecated on OpenAI's chat completions; o-series models refuse it
+    "openai": Provider("none", "max_completion_tokens"),
+}
+
+
 class OpenAIEngine(CollectingEngine):
     """Chat completions against ``{base_url}/chat/completions``.
 
     The API key is read from the environment variable named by ``api_key_env`` when a request is
-    made; it is never stored in config, logs or metadata. A prefilled assistant turn is sent with
-    vLLM's ``continue_final_message`` extension.
+    made; it is never stored in config, logs or metadata. ``provider`` (``PROVIDERS``) says how a
+    prefilled assistant turn is continued and which field carries the token budget.
     """
 
     def __init__(
@@ -35,9 +58,18 @@ class OpenAIEngine(CollectingEngine):
         max_retries: int = 5,
         backoff_s: float = 1.0,
         max_backoff_s: float = 60.0,
+        provider: str = "vllm",
     ) -> None:
+        if provider not in PROVIDERS:
+            raise ValueError(f"unknown provider {provider!r}: one of {sorted(PROVIDERS)}")
         self.url = base_url.rstrip("/") + "/chat/completions"
         self.model = model
+        self.provider = PROVIDERS[provider]
+        if model in self.provider.ignores_sampling:
+            logging.getLogger(__name__).warning(
+                f"{model} ignores temperature and top_p: the sampling recipe does not apply, "
+                "its samples follow the provider's own settings"
+            )
         self.api_key_env = api_key_env
         self.max_concurrency = max_concurrency
         self.timeout_s = timeout_s
@@ -75,16 +107,22 @@ class OpenAIEngine(CollectingEngine):
             pool.shutdown(wait=True, cancel_futures=True)
 
     def _body(self, request: Request) -> dict:
+        messages = [dict(m) for m in request.messages]
         body = {
             "model": self.model,
-            "messages": list(request.messages),
+            "messages": messages,
             "temperature": request.sampling.temperature,
             "top_p": request.sampling.top_p,
-            "max_tokens": request.sampling.max_tokens,
+            self.provider.token_limit: request.sampling.max_tokens,
             "seed": request.seed() & 0x7FFFFFFF,
         }
         if request.prefill:
-            body.update(continue_final_message=True, add_generation_prompt=False)
+            if self.provider.prefill == "continue_final_message":
+                body.update(continue_final_message=True, add_generation_prompt=False)
+            elif self.provider.prefill == "prefix":
+                messages[-1]["prefix"] = True
+            else:
+                messages.pop()
         return body
 
     def _one(self, request: Request) -> Completion:
@@ -106,7 +144,8 @@ class OpenAIEngine(CollectingEngine):
             else:
                 if response.status_code == 200:
                     try:
-                        return self._parse(request, response.json(), started)
+                        sent = self.provider.prefill != "none"
+                        return self._parse(request, response.json(), started, sent)
                     except (ValueError, KeyError, IndexError, TypeError) as exc:
                         error = f"unparsable response: {exc!r}: {response.text[:200]}"
                 elif response.status_code in RETRY_STATUS:
@@ -140,7 +179,12 @@ class OpenAIEngine(CollectingEngine):
         return min(self.backoff_s * 2**attempt, self.max_backoff_s) * random.uniform(0.5, 1.0)
 
     @staticmethod
-    def _parse(request: Request, payload: dict, started: float) -> Completion:
+    def _parse(
+        request: Request, payload: dict, started: float, sent_prefill: bool = True
+    ) -> Completion:
+        """The completion in R1's shape; a prefill the server never saw (``sent_prefill``
+        false) is not put in front of its answer."""
+        prefill = request.prefill if sent_prefill else ""
         choice = payload["choices"][0]
         usage = payload.get("usage") or {}
         finish = choice.get("finish_reason") or "stop"
@@ -150,20 +194,20 @@ class OpenAIEngine(CollectingEngine):
         # put it back in R1's own shape (the think prefill is then part of it already)
         reasoning = message.get("reasoning_content") or message.get("reasoning")
         if reasoning:
-            if request.prefill.strip() == "<think>":
+            if prefill.strip() == "<think>":
                 head, chain = "<think>\n", reasoning.strip()
-            elif request.prefill.lstrip().startswith("<think>"):  # a cut chain continued
-                head, chain = request.prefill, reasoning.rstrip()
+            elif prefill.lstrip().startswith("<think>"):  # a cut chain continued
+                head, chain = prefill, reasoning.rstrip()
             else:
-                head, chain = f"{request.prefill}<think>\n", reasoning.strip()
+                head, chain = f"{prefill}<think>\n", reasoning.strip()
             # a chain cut inside the reasoning never closed it: no closing tag is made up
             cut = finish == "length" and not content
             text = head + chain + ("" if cut else f"\n</think>\n\n{content.lstrip()}")
         else:
-            text = request.prefill + content
+            text = prefill + content
         return Completion(
             text=text,
-            finish_reason="length" if finish == "length" else "stop",
+            finish_reason=finish,  # as the server says: stop, length, content_filter …
             prompt_tokens=int(usage.get("prompt_tokens") or 0),
             completion_tokens=int(usage.get("completion_tokens") or 0),
             latency_s=time.perf_counter() - started,
