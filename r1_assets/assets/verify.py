@@ -56,16 +56,18 @@ from r1_assets.verify.verdicts import (
 )
 
 
-def _template_counts_elsewhere(store: Warehouse, partition: str) -> pl.DataFrame:
-    """The stored template n-gram counts of every other partition that still has responses,
-    summed per n-gram."""
+def _template_counts_elsewhere(store: Warehouse, partition: str, ngrams: pl.Series) -> pl.DataFrame:
+    """The stored counts of ``ngrams`` in every other partition that still has responses, summed
+    per n-gram: memory bounded by this partition's n-grams, not by the corpus."""
     others = set(store.partitions(COUNTS_TABLE)) & set(
         store.partitions(DISTILLED_RESPONSES.path[-1])
     )
+    others.discard(partition)
     if not others:
         return pl.DataFrame(schema=COUNTS_SCHEMA)
     return (
         store.scan(COUNTS_TABLE, sorted(others))
+        .join(pl.LazyFrame({"ngram": ngrams}), on="ngram", how="semi")
         .group_by("ngram")
         .agg(pl.col("responses").sum())
         .collect()
@@ -116,7 +118,7 @@ def build_response_verdicts(source_partitions: dg.PartitionsDefinition) -> dg.As
         # partition's stored counts
         corpus = TemplateCorpus(
             texts=lambda: (row["content"] for row in rows),
-            elsewhere=lambda: _template_counts_elsewhere(store, partition),
+            elsewhere=lambda ngrams: _template_counts_elsewhere(store, partition, ngrams),
         )
         with verification(context, settings, resources, corpus) as (verify, verifiers):
             context.log.info(f"{len(rows)} responses; verifiers: {', '.join(verifiers)}")

@@ -76,11 +76,10 @@ def recurring(counts: Counter[int]) -> pl.DataFrame:
 
 
 def frequent_ngrams(
-    counts: Counter[int], elsewhere: pl.DataFrame, settings: TemplateSettings
+    own: pl.DataFrame, elsewhere: pl.DataFrame, settings: TemplateSettings
 ) -> frozenset[int]:
-    """The sampled n-grams in at least ``min_responses`` responses: ``counts`` (this partition's)
-    plus ``elsewhere`` (ngram, responses: the other partitions' stored counts, summed here)."""
-    own = pl.DataFrame(list(counts.items()), schema=COUNTS_SCHEMA, orient="row")
+    """The sampled n-grams in at least ``min_responses`` responses: ``own`` (ngram, responses:
+    this partition's counts) plus ``elsewhere`` (the other partitions' stored counts)."""
     total = (
         pl.concat([own, elsewhere.select(COUNTS_SCHEMA.names()).cast(dict(COUNTS_SCHEMA))])
         .group_by("ngram")
@@ -90,13 +89,19 @@ def frequent_ngrams(
     return frozenset(total["ngram"].to_list())
 
 
+def _no_counts(ngrams: pl.Series) -> pl.DataFrame:
+    return pl.DataFrame(schema=COUNTS_SCHEMA)
+
+
 @dataclass
 class TemplateCorpus:
     """What the template filter counts over: this partition's responses (``texts``) and the
-    other partitions' stored counts (``elsewhere``), each read only if the filter runs."""
+    other partitions' stored counts of the n-grams these responses have (``elsewhere``, given
+    them: only those can make one of these responses a template's), each read only if the
+    filter runs."""
 
     texts: Callable[[], Iterable[str]]
-    elsewhere: Callable[[], pl.DataFrame] = lambda: pl.DataFrame(schema=COUNTS_SCHEMA)
+    elsewhere: Callable[[pl.Series], pl.DataFrame] = _no_counts
     _counts: dict[TemplateSettings, Counter[int]] = field(default_factory=dict, repr=False)
 
     def counts(self, settings: TemplateSettings) -> Counter[int]:
@@ -105,7 +110,8 @@ class TemplateCorpus:
         return self._counts[settings]
 
     def frequent(self, settings: TemplateSettings) -> frozenset[int]:
-        return frequent_ngrams(self.counts(settings), self.elsewhere(), settings)
+        own = pl.DataFrame(list(self.counts(settings).items()), schema=COUNTS_SCHEMA, orient="row")
+        return frequent_ngrams(own, self.elsewhere(own["ngram"]), settings)
 
     def counted(self) -> pl.DataFrame | None:
         """This partition's counts to store (None when the filter never counted them)."""

@@ -101,14 +101,14 @@ def test_the_corpus_is_every_partition_verified_so_far():
     # the singleton reasoning's n-grams are not stored: only what recurs within the partition
     singles = sampled_ngrams(reasoning(100), settings) - sampled_ngrams(first[0], settings)
     assert singles and not singles & set(stored["ngram"].to_list())
-    corpus = TemplateCorpus(lambda: second, elsewhere=lambda: stored)
+    corpus = TemplateCorpus(lambda: second, elsewhere=lambda ngrams: stored)
     table = corpus.frequent(settings)
     hits, sampled = template_share(second[0], table, settings)
     assert sampled and hits / sampled > 0.3
     assert template_share(reasoning(100), table, settings)[0] == 0
     # counts of several partitions sum per n-gram
     both = pl.concat([stored, recurring(corpus.counts(settings))])
-    assert TemplateCorpus(lambda: [], elsewhere=lambda: both).frequent(settings) == table
+    assert TemplateCorpus(lambda: [], elsewhere=lambda ngrams: both).frequent(settings) == table
 
 
 def test_the_sampled_ngrams_are_the_same_in_every_process():
