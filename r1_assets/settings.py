@@ -17,6 +17,12 @@ data root (tests, a shared disk) without editing anything:
   and ``R1_ASSETS_S3_TIMEOUT_S`` (default 60) bound each request's retries and wait
   (``storage.objects``).
 
+The Hugging Face Hub (``hf://datasets/…`` sources, ``r1-assets export --push``), with
+``huggingface_hub``'s own names:
+
+- ``HF_TOKEN``: the token for private or gated repos and for pushing.
+- ``HF_ENDPOINT``: another Hub than huggingface.co (a mirror, a local server).
+
 The caches (LLM samples, embeddings, verdicts; ``storage.cache``):
 
 - ``R1_ASSETS_CACHE_URL``: a PostgreSQL URL to keep them in, one table per cache, shared by every
@@ -72,6 +78,15 @@ def cache_url() -> str | None:
     return os.environ.get(CACHE_URL_ENV) or None
 
 
+def hf_token() -> str | None:
+    return os.environ.get(HF_TOKEN_ENV) or None
+
+
+def hf_endpoint() -> str | None:
+    """None: huggingface_hub's default (huggingface.co)."""
+    return os.environ.get(HF_ENDPOINT_ENV) or None
+
+
 def models_dir(data_root: Path | None = None) -> Path:
     default = (data_root or data_dir()) / "models"
     return Path(os.environ.get("R1_ASSETS_MODELS_DIR", default)).resolve()
@@ -86,6 +101,8 @@ RAY_ADDRESS_ENV = "R1_ASSETS_RAY_ADDRESS"
 MAX_CONCURRENT_RUNS_ENV = "R1_ASSETS_MAX_CONCURRENT_RUNS"
 RAY_RUN_CPUS_ENV = "R1_ASSETS_RAY_RUN_CPUS"
 RAY_POOL_RESOURCES_ENV = "R1_ASSETS_RAY_POOL_RESOURCES"
+HF_TOKEN_ENV = "HF_TOKEN"
+HF_ENDPOINT_ENV = "HF_ENDPOINT"
 # what a run worker started elsewhere (a Ray node) must see as this process does
 RUN_WORKER_ENV = (
     "R1_ASSETS_DATA_DIR",
@@ -104,6 +121,8 @@ RUN_WORKER_ENV = (
     "AWS_SECRET_ACCESS_KEY",
     "AWS_SESSION_TOKEN",
     POSTGRES_URL_ENV,
+    HF_TOKEN_ENV,  # a shard run of an hf:// source fetches the repo on its node
+    HF_ENDPOINT_ENV,
     "DAGSTER_PG_PASSWORD",  # the password of the instance Dagster's Helm chart configures
 )
 

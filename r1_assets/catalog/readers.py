@@ -9,7 +9,6 @@ import glob
 import gzip
 import hashlib
 import json
-import os
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -128,8 +127,8 @@ def hf_snapshot(
     location: str, revision: str | None, local_only: bool = False
 ) -> tuple[Path, str, str]:
     """The repo's files at the revision (the path's files only) under the data root's
-    ``cache/hf``, fetched once per commit: (snapshot folder, commit, path inside). The Hub is
-    ``HF_ENDPOINT`` (default huggingface.co), the token ``HF_TOKEN`` (optional)."""
+    ``cache/hf``, fetched once per commit: (snapshot folder, commit, path inside), from the Hub
+    and with the token ``settings`` names."""
     from huggingface_hub import snapshot_download
 
     from r1_assets import settings
@@ -143,8 +142,8 @@ def hf_snapshot(
             revision=revision,
             allow_patterns=patterns,
             cache_dir=settings.data_dir() / "cache" / "hf",
-            endpoint=os.environ.get("HF_ENDPOINT") or None,
-            token=os.environ.get("HF_TOKEN") or None,
+            endpoint=settings.hf_endpoint(),
+            token=settings.hf_token(),
             local_files_only=local_only,
         )
     except Exception as exc:  # the hub client raises many types: offline, auth, no revision…

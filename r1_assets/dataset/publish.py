@@ -3,12 +3,10 @@ folder as it is — both configs, the JSONL and the card — in one commit to a 
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
-TOKEN_VARIABLE = "HF_TOKEN"  # huggingface_hub's own: the token is never a command-line argument
-ENDPOINT_VARIABLE = "HF_ENDPOINT"  # a Hub other than huggingface.co (a mirror, a local server)
+from r1_assets import settings
 
 
 class PublishError(RuntimeError):
@@ -34,17 +32,17 @@ def push_export(
     folder: Path, repo_id: str, private: bool = False, endpoint: str | None = None
 ) -> Published:
     """Create ``repo_id`` as a dataset repo if it does not exist and commit ``folder`` to it,
-    with the token in ``HF_TOKEN`` and the Hub at ``endpoint`` (default: ``HF_ENDPOINT``, else
-    huggingface.co)."""
+    with the token in ``HF_TOKEN`` (never a command-line argument) and the Hub at ``endpoint``
+    (default: ``settings.hf_endpoint``)."""
     from huggingface_hub import HfApi
     from huggingface_hub.errors import HfHubHTTPError
 
     if not (folder / "README.md").is_file():
         raise PublishError(f"{folder} is not an export (no README.md)")
-    token = os.environ.get(TOKEN_VARIABLE)
+    token = settings.hf_token()
     if not token:
-        raise PublishError(f"set {TOKEN_VARIABLE} to a write token to push to the Hub")
-    api = HfApi(endpoint=endpoint or os.environ.get(ENDPOINT_VARIABLE), token=token)
+        raise PublishError(f"set {settings.HF_TOKEN_ENV} to a write token to push to the Hub")
+    api = HfApi(endpoint=endpoint or settings.hf_endpoint(), token=token)
     files = [p for p in folder.rglob("*") if p.is_file()]
     try:
         api.create_repo(repo_id, repo_type="dataset", private=private, exist_ok=True)
