@@ -78,11 +78,8 @@ def dataset_card(
     used = counts["source"].to_list() if "source" in counts.columns else sorted(licenses)
     data = card_data(mixture.height, [licenses.get(s, "unknown") for s in used])
     sources = counts.with_columns(
-        license=pl.col("source").replace_strict(licenses, default="unknown"),
-        hub_license=pl.col("source")
-        .replace_strict(licenses, default="unknown")
-        .map_elements(hub_license, return_dtype=pl.String),
-    )
+        license=pl.col("source").replace_strict(licenses, default="unknown")
+    ).with_columns(hub_license=pl.col("license").map_elements(hub_license, return_dtype=pl.String))
     teachers = (
         mixture.group_by("teacher_name", "teacher", "origin")
         .agg(pl.len().alias("rows"), pl.col("problem_uid").n_unique().alias("problems"))
