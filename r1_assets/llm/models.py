@@ -9,13 +9,16 @@ reused by every process after that (~1.5 s to load).
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import importlib.util
+import json
 import shutil
 from pathlib import Path
 
 from r1_assets.storage.fingerprint import folder_fingerprint
 
 DEFAULT_LLM = "smollm2-135m-instruct"
+ADAPTER_CONFIG = "adapter_config.json"  # a PEFT (LoRA) adapter folder: weights over a base model
 _GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 _FOLDER = "SmolLM2-135M-Instruct"
 
@@ -76,16 +79,40 @@ def resolve_llm(name_or_path: str, models_dir: Path) -> str:
     looks_like_path = name_or_path.startswith(("/", ".", "~")) or name_or_path.count("/") > 1
     path = Path(name_or_path).expanduser()
     if looks_like_path or path.exists():
-        if not (path / "config.json").exists():
-            raise LLMModelError(f"LLM path {name_or_path!r} does not exist or holds no config.json")
+        if adapter_base(path) is None and not (path / "config.json").exists():
+            raise LLMModelError(
+                f"LLM path {name_or_path!r} does not exist or holds no config.json "
+                f"(nor {ADAPTER_CONFIG})"
+            )
         return str(path.resolve())
     return name_or_path
 
 
+def adapter_base(path: Path) -> Path | None:
+    """The base model folder of a LoRA adapter folder (None: ``path`` is not one). The adapter
+    names its base as trained; a base that is not a folder here is an error, said in one line."""
+    config = Path(path) / ADAPTER_CONFIG
+    if not config.exists():
+        return None
+    base = json.loads(config.read_text()).get("base_model_name_or_path") or ""
+    if not (Path(base) / "config.json").exists():
+        raise LLMModelError(
+            f"LoRA adapter {path} was trained on {base!r}, which is not a model folder here: "
+            f"set base_model_name_or_path in its {ADAPTER_CONFIG}"
+        )
+    return Path(base)
+
+
 def model_id(name_or_path: str, location: str) -> str:
     """The model's identity in cache keys: a local folder by its files (the same weights reached
-    two ways share a cache; weights retrained in place do not), anything else by its name."""
+    two ways share a cache; weights retrained in place do not), a LoRA adapter by its files and
+    its base's, anything else by its name."""
     path = Path(location)
-    if path.is_dir():
-        return f"{path.name}@{folder_fingerprint(path)[:16]}"
-    return name_or_path
+    if not path.is_dir():
+        return name_or_path
+    fingerprint = folder_fingerprint(path)
+    base = adapter_base(path)
+    if base is not None:
+        both = f"{fingerprint}{folder_fingerprint(base)}".encode()
+        fingerprint = hashlib.sha256(both).hexdigest()
+    return f"{path.name}@{fingerprint[:16]}"

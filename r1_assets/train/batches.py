@@ -1,5 +1,5 @@
-"""Training units into batches: best-fit packing of examples into blocks, the seeded order of
-each epoch dealt across processes, and collation into padded tensors.
+"""Training units into batches: best-fit packing of examples into blocks and collation into
+padded tensors (the Trainer's seeded sampler orders them and deals them across processes).
 
 Packing concatenates examples into ``max_length`` blocks with position_ids restarting at 0 per
 example and *no* 2D attention mask. transformers 5 turns such position_ids into a block-diagonal
@@ -69,21 +69,6 @@ def pack(examples: Sequence[Example], max_length: int) -> list[Block]:
             positions += range(len(example.input_ids))
         blocks.append(Block(ids, labels, positions, tuple(members)))
     return blocks
-
-
-def epoch_batches(
-    units: int, batch_size: int, seed: int, epoch: int, processes: int = 1, rank: int = 0
-) -> list[list[int]]:
-    """This process's batches for one epoch: a seeded shuffle (the same order on every process
-    and every rerun), cut into batches, dealt round-robin. Batches that would leave the
-    processes with unequal counts are dropped: DDP waits for every process at every step."""
-    import torch
-
-    generator = torch.Generator().manual_seed(seed * 1_000_003 + epoch)
-    order = torch.randperm(units, generator=generator).tolist()
-    batches = [order[i : i + batch_size] for i in range(0, units, batch_size)]
-    usable = len(batches) - len(batches) % processes
-    return batches[rank:usable:processes]
 
 
 def collate(units: Sequence[Example | Block], pad_id: int) -> dict[str, torch.Tensor]:

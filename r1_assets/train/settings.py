@@ -11,11 +11,13 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 # Part of every trained checkpoint's key: bump on any change in r1_assets.train that changes what
-# a run trains (formatting, labels, packing, truncation, the loop).
-TRAINER_VERSION = "1"
+# a run trains (formatting, labels, packing, truncation, the loop). 2: transformers' Trainer.
+TRAINER_VERSION = "2"
 
 # how a run goes, not what it trains: left out of the fingerprint (more threads is not stale)
-_RUN_ONLY = ("threads", "log_every")
+_RUN_ONLY = ("threads", "log_every", "save_steps", "save_total_limit", "report_to")
+# what only a LoRA run (lora_r set) trains with: left out of a full fine-tune's fingerprint
+_LORA_ONLY = ("lora_alpha", "lora_dropout", "lora_target_modules")
 
 
 class SFTSettings(BaseModel):
@@ -75,6 +77,35 @@ class SFTSettings(BaseModel):
         ge=1,
         description="how often the log hears of a step; train_log.jsonl has every step",
     )
+    save_steps: int = Field(
+        default=50,
+        ge=1,
+        description="write a resumable checkpoint (weights, optimizer, scheduler, RNG, data "
+        "position) every N optimizer steps: a killed run restarts from the last one",
+    )
+    save_total_limit: int = Field(
+        default=2,
+        ge=2,
+        description="resumable checkpoints kept (two, so one is whole while the next is written)",
+    )
+    report_to: list[str] = Field(
+        default=["tensorboard"],
+        description="trackers the Trainer logs to: tensorboard (event files in the run's "
+        "folder), trackio (a local project; pip install trackio), wandb, mlflow, ...; [] for none",
+    )
+    lora_r: int | None = Field(
+        default=None,
+        ge=1,
+        description="train a LoRA adapter of this rank instead of every weight (null: full "
+        "fine-tune); the checkpoint is then the adapter, loaded over the base for evaluation",
+    )
+    lora_alpha: int = Field(default=32, ge=1, description="LoRA scaling (alpha / r)")
+    lora_dropout: float = Field(default=0.05, ge=0.0, lt=1.0, description="dropout on LoRA inputs")
+    lora_target_modules: str = Field(
+        default="all-linear",
+        description="the layers LoRA adapts: all-linear, or comma-separated module names "
+        "(q_proj,v_proj)",
+    )
 
     @model_validator(mode="after")
     def _flash_packing_needs_one_row(self) -> SFTSettings:
@@ -86,8 +117,12 @@ class SFTSettings(BaseModel):
         return self
 
     def fingerprint(self) -> str:
-        """What the trained weights depend on: every setting but threads and log_every."""
-        payload = {k: v for k, v in self.model_dump().items() if k not in _RUN_ONLY}
+        """What the trained weights depend on: every setting but how the run goes (threads,
+        logging, checkpoints, trackers); the LoRA settings only for a LoRA run."""
+        skipped = _RUN_ONLY + (_LORA_ONLY if self.lora_r is None else ())
+        payload = {k: v for k, v in self.model_dump().items() if k not in skipped and k != "lora_r"}
+        if self.lora_r is not None:
+            payload["lora_r"] = self.lora_r
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 

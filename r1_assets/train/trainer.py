@@ -1,25 +1,28 @@
-"""The SFT loop: plain torch + ``accelerate.Accelerator`` (TRL is not a dependency), so the same
-``train`` runs in-process on CPU and under ``accelerate launch`` on many GPUs."""
+"""The SFT run on transformers' ``Trainer``, fed with the project's own examples (assistant-only
+labels, optional packing, ``encode`` and ``batches``): checkpoints every ``save_steps`` and resume
+after a kill, LoRA as an option, ``report_to`` trackers, a progress bar. The same ``train`` runs
+in-process on CPU and under ``accelerate launch`` (DDP, FSDP, DeepSpeed) on GPUs."""
 
 from __future__ import annotations
 
-import contextlib
+import hashlib
 import json
-import math
 import os
+import shutil
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from r1_assets.train.batches import Block, collate, epoch_batches, pack
-from r1_assets.train.encode import IGNORE, Example, encode_rows
-from r1_assets.train.output import SUMMARY, TRAIN_LOG, publish, start_partial
-from r1_assets.train.settings import SFTSettings
+from r1_assets.train.batches import Block, collate, pack
+from r1_assets.train.encode import Example, encode_rows
+from r1_assets.train.output import SUMMARY, TRAIN_LOG, publish
+from r1_assets.train.settings import TRAINER_VERSION, SFTSettings
 
-if TYPE_CHECKING:  # torch and transformers are slow to import: only train() pays for them
-    import torch
+RUN_IDENTITY = "run.json"  # in the partial folder: which run its checkpoints belong to
+CHECKPOINT_PREFIX = "checkpoint-"
+TRAINER_STATE = "trainer_state.json"  # written last into a checkpoint: its presence means whole
 
 
 @dataclass
@@ -35,6 +38,7 @@ class TrainResult:
     truncated: int
     wall_seconds: float
     summary: dict[str, Any]
+    resumed_from: int  # the step a killed run's checkpoint restarted it at (0: from the start)
 
 
 def check_base_model(base_model: str) -> Path:
@@ -56,14 +60,16 @@ def _check_packing_support() -> None:
         ) from error
 
 
-def _param_groups(model: torch.nn.Module, weight_decay: float) -> list[dict]:
-    # biases and norm weights (1-D) are not decayed: shrinking them toward 0 only hurts
-    decay = [p for p in model.parameters() if p.requires_grad and p.ndim >= 2]
-    rest = [p for p in model.parameters() if p.requires_grad and p.ndim < 2]
-    return [
-        {"params": decay, "weight_decay": weight_decay},
-        {"params": rest, "weight_decay": 0.0},
-    ]
+def _check_installed(settings: SFTSettings) -> None:
+    """What the settings ask for is importable, said in one line before any work."""
+    import importlib.util
+
+    needed = {name: name for name in settings.report_to if name not in ("none", "all")}
+    if settings.lora_r is not None:
+        needed["lora_r"] = "peft"
+    for asked, module in needed.items():
+        if importlib.util.find_spec(module) is None:
+            raise RuntimeError(f"{asked} needs the {module} package: pip install {module}")
 
 
 def train(
@@ -74,15 +80,20 @@ def train(
     log: Callable[[str], None] | None = None,
     on_step: Callable[[dict], None] | None = None,
 ) -> TrainResult:
-    """Fine-tune ``base_model`` (a local folder) on AM rows; write the checkpoint, train_log.jsonl
-    and train_summary.json to ``output_dir``. The run writes into a sibling ``.<name>.partial``
-    folder renamed into place at the end, so ``output_dir`` only ever holds a finished run.
-    ``log`` and ``on_step`` (the step's train_log record) are called on the main process only."""
-    base = check_base_model(base_model)
+    """Fine-tune ``base_model`` (a local folder) on AM rows; write the checkpoint (the model, or
+    the LoRA adapter), train_log.jsonl and train_summary.json to ``output_dir``.
+
+    The run works in a sibling ``.<name>.partial`` folder renamed into place at the end, so
+    ``output_dir`` only ever holds a finished run. Every ``save_steps`` it writes a resumable
+    checkpoint there; a rerun of the same run (same base, data and settings) after a kill
+    continues from the last whole one, and anything else in the folder is discarded.
+    ``log`` and ``on_step`` (each step's train_log record) are called on the main process."""
+    base = check_base_model(base_model).resolve()  # a LoRA adapter names its base by this path
     if not rows:
         raise ValueError("training set is empty after reading: no rows given")
     if settings.packing:
         _check_packing_support()
+    _check_installed(settings)
 
     import torch
 
@@ -105,30 +116,36 @@ def _train(
 ) -> TrainResult:
     import torch
     import transformers
-    from accelerate import Accelerator
-    from accelerate.utils import set_seed
-    from transformers import AutoModelForCausalLM, AutoTokenizer, get_linear_schedule_with_warmup
+    from accelerate import PartialState
+    from transformers import AutoModelForCausalLM, AutoTokenizer, TrainingArguments
+    from transformers.trainer_callback import ProgressCallback
+
+    from r1_assets.train.hf_trainer import (
+        QuietProgress,
+        RunLog,
+        SFTTrainer,
+        Units,
+        checkpointing_argument,
+        read_log,
+        token_count,
+    )
 
     started = time.monotonic()
-    # mixed precision and the process group come from `accelerate launch` (or none: fp32, 1 process)
-    accelerator = Accelerator()
-    main = accelerator.is_main_process
+    # the process group comes from `accelerate launch` / torchrun (or none: one process)
+    state = PartialState()
     world = int(os.environ.get("WORLD_SIZE", "1"))
-    if world != accelerator.num_processes:
+    if world != state.num_processes:
         # each process would train alone and all would write the same output folder
         raise RuntimeError(
             f"launched as {world} processes (WORLD_SIZE) but accelerate set up "
-            f"{accelerator.num_processes}: on CPU-only machines set ACCELERATE_USE_CPU=1 "
+            f"{state.num_processes}: on CPU-only machines set ACCELERATE_USE_CPU=1 "
             "(torchrun) or launch with a MULTI_CPU accelerate config"
         )
+    main = state.is_main_process
 
     def say(message: str) -> None:
         if log and main:
             log(message)
-
-    if accelerator.device.type == "cpu" and accelerator.mixed_precision == "bf16":
-        say("warning: bf16 on CPU is only fast with AVX512-BF16/AMX; fp32 is the safe choice")
-    set_seed(settings.seed)
 
     tokenizer = AutoTokenizer.from_pretrained(base)
     examples, stats = encode_rows(tokenizer, rows, settings.max_length, settings.overlong)
@@ -145,82 +162,73 @@ def _train(
         f"{settings.max_length} tokens, skipped: {stats.skipped or 'none'})"
         + (f", packed into {len(units)} blocks" if settings.packing else "")
     )
-
-    processes, rank = accelerator.num_processes, accelerator.process_index
-    micro_per_epoch = len(epoch_batches(len(units), settings.batch_size, 0, 0, processes, rank))
-    if micro_per_epoch == 0:
+    if len(units) < settings.batch_size * state.num_processes:
         raise ValueError(
             f"training set is empty after batching: {len(units)} examples/blocks make fewer "
-            f"than {processes} batches of {settings.batch_size} (one per process)"
+            f"than {state.num_processes} batches of {settings.batch_size} (one per process)"
         )
-    steps_per_epoch = math.ceil(micro_per_epoch / settings.grad_accum)
-    total_steps = settings.max_steps or settings.epochs * steps_per_epoch
 
+    partial = output_dir.parent / f".{output_dir.name}.partial"
+    identity = _run_identity(base, settings, units)
+    resume = _prepare_partial(partial, identity) if main else None
+    state.wait_for_everyone()
+    resume = resume if main else _last_whole_checkpoint(partial)
+    resumed_from = _checkpoint_step(resume) if resume else 0
+    if resume:
+        say(f"resuming from {resume.name}: a run of the same data and settings was stopped there")
+
+    pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
+    args = TrainingArguments(
+        output_dir=str(partial),
+        per_device_train_batch_size=settings.batch_size,
+        gradient_accumulation_steps=settings.grad_accum,
+        learning_rate=settings.learning_rate,
+        weight_decay=settings.weight_decay,  # never on biases and norm weights
+        max_grad_norm=settings.max_grad_norm or 0.0,  # 0: no clipping
+        lr_scheduler_type="linear",
+        warmup_steps=settings.warmup_ratio,  # a float below 1: the share of the steps
+        num_train_epochs=settings.epochs,
+        max_steps=settings.max_steps or -1,
+        seed=settings.seed,
+        data_seed=settings.seed,
+        logging_strategy="steps",
+        logging_steps=1,  # train_log.jsonl has every step
+        save_strategy="steps",
+        save_steps=settings.save_steps,
+        save_total_limit=settings.save_total_limit,
+        report_to=settings.report_to or "none",
+        remove_unused_columns=False,  # the units are the project's, not a datasets table
+        dataloader_num_workers=0,
+        dataloader_pin_memory=torch.cuda.is_available(),
+        log_level="warning",
+        **{checkpointing_argument(): settings.gradient_checkpointing},
+    )
     model = AutoModelForCausalLM.from_pretrained(
         base, dtype=torch.float32, attn_implementation=settings.attn_implementation
     )
     model.config.use_cache = False  # a KV cache is useless in training and costs memory
-    if settings.gradient_checkpointing:
-        model.gradient_checkpointing_enable()
-    # the model is prepared before the optimizer sees its parameters: FSDP replaces them
-    model = accelerator.prepare(model)
-    optimizer = torch.optim.AdamW(
-        _param_groups(model, settings.weight_decay), lr=settings.learning_rate
+    if settings.lora_r is not None:
+        model = _with_lora(model, settings)
+        say(_trainable(model))
+
+    run_log = RunLog(partial / TRAIN_LOG, say if main else None, on_step, settings.log_every)
+    trainer = SFTTrainer(
+        model=model,
+        args=args,
+        train_dataset=Units(units),
+        data_collator=lambda batch: collate(batch, pad_id) | token_count(batch),
+        callbacks=[run_log],
     )
-    optimizer = accelerator.prepare(optimizer)
-    # stepped once per optimizer step by hand: accelerate's wrapper would step it once per process
-    scheduler = get_linear_schedule_with_warmup(
-        optimizer, round(settings.warmup_ratio * total_steps), total_steps
-    )
-    pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
+    run_log.trainer = trainer
+    trainer.remove_callback(ProgressCallback)  # the bar stays; run_log says each step's line
+    trainer.add_callback(QuietProgress)
+    output = trainer.train(resume_from_checkpoint=str(resume) if resume else None)
 
-    partial = start_partial(output_dir) if main else None
-    accelerator.wait_for_everyone()
-    log_file = (partial / TRAIN_LOG).open("w", encoding="utf-8") if main else None
-
-    losses: list[float] = []
-    step, epoch = 0, 0
-    model.train()
-    try:
-        while step < total_steps:
-            batches = epoch_batches(
-                len(units), settings.batch_size, settings.seed, epoch, processes, rank
-            )
-            for first in range(0, len(batches), settings.grad_accum):
-                window = batches[first : first + settings.grad_accum]
-                record = _optimizer_step(
-                    accelerator, model, optimizer, scheduler, settings, units, window, pad_id
-                )
-                step += 1
-                losses.append(record["loss"])
-                record = {
-                    "step": step,
-                    "epoch": round(epoch + (first + len(window)) / len(batches), 4),
-                    **record,
-                }
-                if main:
-                    log_file.write(json.dumps(record) + "\n")
-                    log_file.flush()  # a long run can be followed with tail -f
-                    if on_step:
-                        on_step(record)
-                    if step % settings.log_every == 0 or step == total_steps:
-                        say(
-                            f"step {step}/{total_steps}: loss {record['loss']:.4f}, "
-                            f"lr {record['learning_rate']:.2e}, {record['seconds']:.1f} s"
-                        )
-                if not math.isfinite(record["loss"]):
-                    raise FloatingPointError(f"loss is {record['loss']} at step {step}")
-                if step >= total_steps:
-                    break
-            epoch += 1
-    finally:
-        if log_file:
-            log_file.close()
-
-    accelerator.wait_for_everyone()
-    unwrapped = accelerator.unwrap_model(model)
+    unwrapped = trainer.accelerator.unwrap_model(trainer.model)
     unwrapped.config.use_cache = True  # the checkpoint is for generation
-    state_dict = accelerator.get_state_dict(model)  # every process: FSDP gathers shards here
+    trainer.save_model(str(partial))  # every process: FSDP and DeepSpeed gather shards here
+    losses = [record["loss"] for record in read_log(partial / TRAIN_LOG)] if main else []
+    steps = trainer.state.global_step
     wall = time.monotonic() - started
     summary = {
         "done": True,
@@ -232,86 +240,101 @@ def _train(
         "skipped": stats.skipped,
         "truncated": stats.truncated,
         "packed_blocks": len(units) if settings.packing else None,
-        "steps": step,
-        "epochs": round(step / steps_per_epoch, 4),
-        "final_loss": losses[-1],
+        "steps": steps,
+        "epochs": round(trainer.state.epoch or 0.0, 4),
+        "final_loss": losses[-1] if losses else None,
+        "train_loss": output.training_loss,
+        "resumed_from_step": resumed_from,
+        "adapter": settings.lora_r is not None,
         "wall_seconds": round(wall, 2),
-        "processes": processes,
-        "mixed_precision": accelerator.mixed_precision,
-        "device": accelerator.device.type,
+        "processes": state.num_processes,
+        "mixed_precision": args.mixed_precision,
+        "device": str(args.device.type),
         "torch": torch.__version__,
         "transformers": transformers.__version__,
     }
     if main:
-        unwrapped.save_pretrained(partial, state_dict=state_dict)
+        for folder in partial.glob(f"{CHECKPOINT_PREFIX}*"):  # the finished run needs no resume
+            shutil.rmtree(folder)
+        (partial / RUN_IDENTITY).unlink(missing_ok=True)
         tokenizer.save_pretrained(partial)
         (partial / SUMMARY).write_text(json.dumps(summary, indent=2) + "\n")
         publish(partial, output_dir)
-    accelerator.wait_for_everyone()
-    say(f"{step} steps in {wall:.1f} s, final loss {losses[-1]:.4f}: {output_dir}")
+    state.wait_for_everyone()
+    say(f"{steps} steps in {wall:.1f} s, final loss {summary['final_loss']:.4f}: {output_dir}")
     return TrainResult(
         output_dir=output_dir,
         log_path=output_dir / TRAIN_LOG,
         summary_path=output_dir / SUMMARY,
         losses=losses,
-        steps=step,
+        steps=steps,
         examples=stats.rows,
         trained_examples=stats.kept,
         skipped=stats.skipped,
         truncated=stats.truncated,
         wall_seconds=wall,
         summary=summary,
+        resumed_from=resumed_from,
     )
 
 
-def _optimizer_step(
-    accelerator: Any,
-    model: torch.nn.Module,
-    optimizer: Any,
-    scheduler: Any,
-    settings: SFTSettings,
-    units: Sequence[Example | Block],
-    window: list[list[int]],
-    pad_id: int,
-) -> dict[str, Any]:
-    """One optimizer step over ``window`` (grad_accum batches). The loss is the mean over every
-    labelled token of the window — not a mean of per-batch means, which would weigh a short
-    answer's tokens more than a long one's. Across processes DDP averages the per-process means."""
-    import torch
+def _run_identity(base: Path, settings: SFTSettings, units: Sequence[Example | Block]) -> str:
+    """What a partial folder's checkpoints were trained from: the base folder and its config,
+    the settings and the exact token ids and labels. Only the same identity resumes."""
+    digest = hashlib.sha256()
+    head = [str(base.resolve()), settings.fingerprint(), TRAINER_VERSION]
+    digest.update(json.dumps(head).encode())
+    digest.update((base / "config.json").read_bytes())
+    for unit in units:
+        digest.update(json.dumps([unit.input_ids, unit.labels]).encode())
+    return digest.hexdigest()
 
-    tick = time.monotonic()
-    learning_rate = scheduler.get_last_lr()[0]
-    batches = [collate([units[i] for i in indices], pad_id) for indices in window]
-    # the model shifts labels by one: position 0's label is never predicted
-    labelled = sum(int((b["labels"][:, 1:] != IGNORE).sum()) for b in batches)
-    tokens = sum(len(units[i].input_ids) for indices in window for i in indices)
-    count = torch.tensor(labelled, device=accelerator.device)
-    loss_sum = torch.zeros((), device=accelerator.device)
-    for index, batch in enumerate(batches):
-        batch = {k: v.to(accelerator.device) for k, v in batch.items()}
-        last = index == len(batches) - 1
-        # gradients are all-reduced once per step, on its last forward/backward
-        sync = contextlib.nullcontext() if last else accelerator.no_sync(model)
-        with sync:
-            # use_cache=False matters: with a KV cache transformers ignores packed position_ids
-            loss = model(**batch, num_items_in_batch=count, use_cache=False).loss
-            accelerator.backward(loss)
-        loss_sum += loss.detach().float()
-    grad_norm = None
-    if settings.max_grad_norm:
-        grad_norm = float(accelerator.clip_grad_norm_(model.parameters(), settings.max_grad_norm))
-    optimizer.step()
-    scheduler.step()
-    optimizer.zero_grad(set_to_none=True)
-    mean_loss = float(accelerator.reduce(loss_sum, reduction="mean"))
-    totals = accelerator.reduce(
-        torch.tensor([tokens, labelled], device=accelerator.device), reduction="sum"
+
+def _prepare_partial(partial: Path, identity: str) -> Path | None:
+    """The checkpoint to resume from: the last whole one of a run with this identity. A partial
+    folder of another run (other data or settings, or one from before checkpoints) is removed,
+    and so are the checkpoints a kill left half-written."""
+    marker = partial / RUN_IDENTITY
+    same = marker.exists() and json.loads(marker.read_text()).get("identity") == identity
+    if not same:
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir(parents=True)
+        marker.write_text(json.dumps({"identity": identity}) + "\n")
+        return None
+    last = _last_whole_checkpoint(partial)
+    for folder in partial.glob(f"{CHECKPOINT_PREFIX}*"):
+        if last is None or _checkpoint_step(folder) > _checkpoint_step(last):
+            shutil.rmtree(folder)
+    return last
+
+
+def _last_whole_checkpoint(partial: Path) -> Path | None:
+    whole = [
+        folder
+        for folder in partial.glob(f"{CHECKPOINT_PREFIX}*")
+        if (folder / TRAINER_STATE).exists() and folder.name[len(CHECKPOINT_PREFIX) :].isdigit()
+    ]
+    return max(whole, key=_checkpoint_step, default=None)
+
+
+def _checkpoint_step(folder: Path) -> int:
+    return int(folder.name[len(CHECKPOINT_PREFIX) :])
+
+
+def _with_lora(model: Any, settings: SFTSettings) -> Any:
+    from peft import LoraConfig, get_peft_model
+
+    targets = settings.lora_target_modules
+    config = LoraConfig(
+        r=settings.lora_r,
+        lora_alpha=settings.lora_alpha,
+        lora_dropout=settings.lora_dropout,
+        target_modules=targets if targets == "all-linear" else targets.split(","),
+        task_type="CAUSAL_LM",
     )
-    return {
-        "loss": mean_loss,
-        "learning_rate": learning_rate,
-        "tokens": int(totals[0]),
-        "label_tokens": int(totals[1]),
-        "grad_norm": grad_norm,
-        "seconds": round(time.monotonic() - tick, 3),
-    }
+    return get_peft_model(model, config)
+
+
+def _trainable(model: Any) -> str:
+    trainable, total = model.get_nb_trainable_parameters()
+    return f"LoRA: {trainable:,} of {total:,} parameters trained ({100 * trainable / total:.2f}%)"

@@ -18,8 +18,15 @@ def test_the_key_is_pinned_and_ignores_run_only_settings(monkeypatch: pytest.Mon
     monkeypatch.setattr(transformers, "__version__", "4.0.0")
     key = checkpoint_key("abc123", "smollm2@rev", SFTSettings(max_length=64, threads=2))
     # a changed key would retrain every existing setup: change it only on purpose
-    assert key == "d42024e968d9efbb"  # changed with `overlong` (2026-12-05)
-    assert checkpoint_key("abc123", "smollm2@rev", SFTSettings(max_length=64, threads=4)) == key
+    assert key == "d6557b7816a557e9"  # changed with the Trainer (TRAINER_VERSION 2, 2026-12-05)
+    for run_only in ({"threads": 4}, {"save_steps": 7}, {"report_to": []}, {"lora_alpha": 8}):
+        settings = SFTSettings(max_length=64, **run_only)  # lora_alpha: not a LoRA run
+        assert checkpoint_key("abc123", "smollm2@rev", settings) == key
+    lora = checkpoint_key("abc123", "smollm2@rev", SFTSettings(max_length=64, lora_r=8))
+    assert lora != key
+    assert lora != checkpoint_key(
+        "abc123", "smollm2@rev", SFTSettings(max_length=64, lora_r=8, lora_alpha=8)
+    )
     assert checkpoint_key("abc124", "smollm2@rev", SFTSettings(max_length=64)) != key
     assert checkpoint_key("abc123", "other@rev", SFTSettings(max_length=64)) != key
     assert checkpoint_key("abc123", "smollm2@rev", SFTSettings(max_length=65)) != key

@@ -13,7 +13,7 @@ import yaml
 
 from r1_assets import settings as project_settings
 from r1_assets.llm.models import ensure_default_model
-from r1_assets.train.batches import collate, epoch_batches, pack
+from r1_assets.train.batches import collate, pack
 from r1_assets.train.encode import (
     IGNORE,
     ChatTemplateError,
@@ -253,15 +253,6 @@ def test_packed_attention_does_not_cross_examples(base_model: Path, tokenizer) -
         crossing = model(input_ids=packed["input_ids"][:1], use_cache=False).logits[0]
         first = len(examples[blocks[0].members[0]].input_ids)
         assert (crossing[first:] - packed_logits[0, first : len(crossing)]).abs().max() > 1.0
-
-
-def test_epoch_batches_are_seeded_and_sharded_evenly() -> None:
-    assert epoch_batches(10, 3, seed=1, epoch=0) == epoch_batches(10, 3, seed=1, epoch=0)
-    assert epoch_batches(10, 3, seed=1, epoch=0) != epoch_batches(10, 3, seed=1, epoch=1)
-    shards = [epoch_batches(10, 1, seed=0, epoch=0, processes=3, rank=r) for r in range(3)]
-    assert [len(s) for s in shards] == [3, 3, 3]  # the 10th batch would leave one rank waiting
-    flat = [i for s in shards for batch in s for i in batch]
-    assert len(set(flat)) == 9
 
 
 # --- settings and shipped configs ---------------------------------------------------------------

