@@ -131,7 +131,35 @@ def _train(
     )
 
     started = time.monotonic()
-    # the process group comes from `accelerate launch` / torchrun (or none: one process)
+    partial = output_dir.parent / f".{output_dir.name}.partial"
+    # the arguments set the process group up, from `accelerate launch` / torchrun (or none)
+    args = TrainingArguments(
+        output_dir=str(partial),
+        per_device_train_batch_size=settings.batch_size,
+        gradient_accumulation_steps=settings.grad_accum,
+        learning_rate=settings.learning_rate,
+        weight_decay=settings.weight_decay,  # never on biases and norm weights
+        max_grad_norm=settings.max_grad_norm or 0.0,  # 0: no clipping
+        lr_scheduler_type="linear",
+        warmup_steps=settings.warmup_ratio,  # a float below 1: the share of the steps
+        num_train_epochs=settings.epochs,
+        max_steps=settings.max_steps or -1,
+        seed=settings.seed,
+        data_seed=settings.seed,
+        logging_strategy="steps",
+        logging_steps=1,  # train_log.jsonl has every step
+        save_strategy="steps",
+        save_steps=settings.save_steps,
+        save_total_limit=settings.save_total_limit,
+        report_to=settings.report_to or "none",
+        run_name=output_dir.name,  # the checkpoint key under trained_model
+        project="r1-assets",  # Trackio's project
+        remove_unused_columns=False,  # the units are the project's, not a datasets table
+        dataloader_num_workers=0,
+        dataloader_pin_memory=torch.cuda.is_available(),
+        log_level="warning",
+        **{checkpointing_argument(): settings.gradient_checkpointing},
+    )
     state = PartialState()
     world = int(os.environ.get("WORLD_SIZE", "1"))
     if world != state.num_processes:
@@ -168,7 +196,6 @@ def _train(
             f"than {state.num_processes} batches of {settings.batch_size} (one per process)"
         )
 
-    partial = output_dir.parent / f".{output_dir.name}.partial"
     identity = _run_identity(base, settings, units)
     resume = _prepare_partial(partial, identity) if main else None
     state.wait_for_everyone()
@@ -178,31 +205,6 @@ def _train(
         say(f"resuming from {resume.name}: a run of the same data and settings was stopped there")
 
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
-    args = TrainingArguments(
-        output_dir=str(partial),
-        per_device_train_batch_size=settings.batch_size,
-        gradient_accumulation_steps=settings.grad_accum,
-        learning_rate=settings.learning_rate,
-        weight_decay=settings.weight_decay,  # never on biases and norm weights
-        max_grad_norm=settings.max_grad_norm or 0.0,  # 0: no clipping
-        lr_scheduler_type="linear",
-        warmup_steps=settings.warmup_ratio,  # a float below 1: the share of the steps
-        num_train_epochs=settings.epochs,
-        max_steps=settings.max_steps or -1,
-        seed=settings.seed,
-        data_seed=settings.seed,
-        logging_strategy="steps",
-        logging_steps=1,  # train_log.jsonl has every step
-        save_strategy="steps",
-        save_steps=settings.save_steps,
-        save_total_limit=settings.save_total_limit,
-        report_to=settings.report_to or "none",
-        remove_unused_columns=False,  # the units are the project's, not a datasets table
-        dataloader_num_workers=0,
-        dataloader_pin_memory=torch.cuda.is_available(),
-        log_level="warning",
-        **{checkpointing_argument(): settings.gradient_checkpointing},
-    )
     model = AutoModelForCausalLM.from_pretrained(
         base, dtype=torch.float32, attn_implementation=settings.attn_implementation
     )
@@ -248,6 +250,7 @@ def _train(
         "adapter": settings.lora_r is not None,
         "wall_seconds": round(wall, 2),
         "processes": state.num_processes,
+        "distributed": str(trainer.accelerator.distributed_type.value),
         "mixed_precision": args.mixed_precision,
         "device": str(args.device.type),
         "torch": torch.__version__,
@@ -261,7 +264,8 @@ def _train(
         (partial / SUMMARY).write_text(json.dumps(summary, indent=2) + "\n")
         publish(partial, output_dir)
     state.wait_for_everyone()
-    say(f"{steps} steps in {wall:.1f} s, final loss {summary['final_loss']:.4f}: {output_dir}")
+    if main:
+        say(f"{steps} steps in {wall:.1f} s, final loss {losses[-1]:.4f}: {output_dir}")
     return TrainResult(
         output_dir=output_dir,
         log_path=output_dir / TRAIN_LOG,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -57,12 +58,23 @@ def unbroken(tiny_model: Path, tmp_path_factory):
     return train(str(tiny_model), ROWS, RUN, tmp_path_factory.mktemp("unbroken") / "student")
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def cli(tiny_model: Path, tmp_path: Path, output: Path, settings: SFTSettings) -> list[str]:
     dataset = write_jsonl(tmp_path / "train.jsonl", ROWS)
     config = tmp_path / f"sft-{settings.learning_rate}.yaml"
     config.write_text(yaml.safe_dump(settings.model_dump()))
-    return [sys.executable, "-m", "r1_assets.train.sft", "--dataset", str(dataset),
-            "--base-model", str(tiny_model), "--output", str(output), "--config", str(config)]  # fmt: skip
+    arguments = sft_arguments(dataset, tiny_model, output, config)
+    return [sys.executable, "-m", "r1_assets.train.sft", *arguments]
+
+
+def sft_arguments(dataset: Path, base: Path, output: Path, config: Path) -> list[str]:
+    return ["--dataset", str(dataset), "--base-model", str(base), "--output", str(output),
+            "--config", str(config)]  # fmt: skip
 
 
 def kill_after_checkpoint(command: list[str], partial: Path, step: int) -> None:
@@ -104,7 +116,7 @@ def test_a_killed_run_resumes_and_ends_where_an_unbroken_run_ends(tiny_model, un
     losses = [r["loss"] for r in log]
     assert losses == pytest.approx(unbroken.losses, rel=1e-5, abs=1e-6)
     assert summary["final_loss"] == pytest.approx(unbroken.losses[-1], rel=1e-5)
-    assert unbroken.losses[-1] < unbroken.losses[0] - 1  # it learned: the comparison means something
+    assert unbroken.losses[-1] < unbroken.losses[0] - 1  # it learned: the comparison is not idle
     assert not list(output.glob("checkpoint-*"))  # the finished folder keeps the model, not resumes
     assert "ETA" in done.stdout
 
@@ -172,3 +184,46 @@ def test_a_lora_adapter_trains_and_loads_for_evaluation(tiny_model, tmp_path) ->
     )
     with pytest.raises(LLMModelError, match="was trained on"):
         resolve_llm(location, MODELS_DIR)
+
+
+def test_trackio_records_the_run_offline(tiny_model, tmp_path) -> None:
+    """Trackio without a Space: a local project database, nothing sent anywhere."""
+    settings = RUN.model_copy(update={"max_steps": 4, "report_to": ["trackio"]})
+    output = tmp_path / "student"
+    env = {**os.environ, "TRACKIO_DIR": str(tmp_path / "trackio"), "HF_HUB_OFFLINE": "1"}
+    done = subprocess.run(cli(tiny_model, tmp_path, output, settings), capture_output=True,
+                          text=True, timeout=300, env=env)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    probe = ("from trackio.sqlite_storage import SQLiteStorage; import json; "
+             "print(json.dumps(SQLiteStorage.get_logs('r1-assets', 'student')))")  # fmt: skip
+    read = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env)
+    logs = [row for row in json.loads(read.stdout) if "train/loss" in row]
+    log = [json.loads(line) for line in (output / "train_log.jsonl").read_text().splitlines()]
+    assert [row["train/loss"] for row in logs] == pytest.approx([r["loss"] for r in log])
+
+
+def test_two_processes_train_as_one_with_the_same_global_batch(tiny_model, tmp_path) -> None:
+    """The production path on CPU: torchrun with two processes (DDP over gloo), one example
+    each per step, gives the losses of one process taking both — the loss is normalised by the
+    labelled tokens of all processes, not averaged per process."""
+    rows = [*ROWS, am_row("What is 8/2?", "8 halved is 4.", "\\boxed{4}")]  # 6: no ragged batch
+    settings = RUN.model_copy(update={"max_steps": 6, "batch_size": 1, "save_steps": 3})
+    one = train(str(tiny_model), rows, settings.model_copy(update={"batch_size": 2}),
+                tmp_path / "one")  # fmt: skip
+    dataset = write_jsonl(tmp_path / "rows.jsonl", rows)
+    config = tmp_path / "sft.yaml"
+    config.write_text(yaml.safe_dump(settings.model_dump()))
+    output = tmp_path / "two"
+    command = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2",
+               "--master_port", str(free_port()), "-m", "r1_assets.train.sft",
+               *sft_arguments(dataset, tiny_model, output, config)]  # fmt: skip
+    env = {**os.environ, "ACCELERATE_USE_CPU": "1"}
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env)
+    assert done.returncode == 0, done.stderr[-3000:]
+    summary = json.loads((output / "train_summary.json").read_text())
+    assert summary["processes"] == 2 and summary["distributed"] == "MULTI_CPU"
+    log = [json.loads(line) for line in (output / "train_log.jsonl").read_text().splitlines()]
+    alone = [json.loads(line) for line in one.log_path.read_text().splitlines()]
+    assert [r["label_tokens"] for r in log] == [r["label_tokens"] for r in alone]
+    assert [r["loss"] for r in log] == pytest.approx(one.losses, rel=1e-4)
+    assert done.stdout.count("step 6/6") == 1  # one process speaks
