@@ -4,6 +4,10 @@ Parquet export, on CPU here or on GPUs in production, with the same code as ``tr
     python -m r1_assets.train.sft --dataset train.jsonl --base-model PATH --output DIR
     accelerate launch --config_file configs/accelerate_multi_gpu.yaml -m r1_assets.train.sft \\
         --dataset train.jsonl --base-model PATH --output DIR --config configs/sft_production.yaml
+
+``--dry-run --launch-config configs/accelerate_fsdp.yaml`` prints what that launch would do (data,
+steps, parameters, memory per GPU, problems) without reading weights or training; it exits 1 when
+it finds a problem.
 """
 
 from __future__ import annotations
@@ -49,11 +53,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--base-model", required=True, help="local model folder")
     parser.add_argument("--output", type=Path, required=True, help="checkpoint folder to write")
     parser.add_argument("--config", type=Path, help="YAML of SFTSettings fields")
+    parser.add_argument(
+        "--dry-run", action="store_true", help="print the plan; read no weights, train nothing"
+    )
+    parser.add_argument(
+        "--launch-config", type=Path, help="with --dry-run: the accelerate config to plan for"
+    )
+    parser.add_argument(
+        "--gpu-memory-gib", type=float, default=80.0, help="with --dry-run: memory of one GPU"
+    )
     args = parser.parse_args(argv)
 
     settings = load_settings(args.config) if args.config else SFTSettings()
-    check_base_model(args.base_model)  # before reading a large dataset
+    base = check_base_model(args.base_model)  # before reading a large dataset
     rows = read_rows(args.dataset)
+    if args.dry_run:
+        from r1_assets.train.plan import plan_training, read_launch
+
+        launch = read_launch(args.launch_config)
+        plan = plan_training(base, rows, settings, launch, args.gpu_memory_gib)
+        print("\n".join(plan.lines(launch)))
+        print(json.dumps(plan.as_dict()))
+        return 1 if plan.problems else 0
     rank = int(os.environ.get("RANK", "0"))
 
     def say(message: str) -> None:

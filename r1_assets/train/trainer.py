@@ -210,7 +210,7 @@ def _train(
     )
     model.config.use_cache = False  # a KV cache is useless in training and costs memory
     if settings.lora_r is not None:
-        model = _with_lora(model, settings)
+        model = with_lora(model, settings)
         say(_trainable(model))
 
     run_log = RunLog(partial / TRAIN_LOG, say if main else None, on_step, settings.log_every)
@@ -325,7 +325,7 @@ def _checkpoint_step(folder: Path) -> int:
     return int(folder.name[len(CHECKPOINT_PREFIX) :])
 
 
-def _with_lora(model: Any, settings: SFTSettings) -> Any:
+def with_lora(model: Any, settings: SFTSettings) -> Any:
     from peft import LoraConfig, get_peft_model
 
     targets = settings.lora_target_modules
