@@ -368,11 +368,12 @@ class TrainConfig(SFTSettings, dg.Config):
     group_name="train",
     kinds={"pytorch", "transformers"},
     pool=LLM_POOL,  # training uses every core, like an engine
-    code_version="1",
+    code_version="2",
     description="Supervised fine-tuning of the student on sft_dataset (loss on assistant tokens "
-    "only, the reasoning inside <think>…</think>): the checkpoint folder, its training log and "
-    "loss curve. A checkpoint is keyed by (dataset content hash, base model, settings): "
-    "rematerializing an unchanged setup reuses it.",
+    "only, the reasoning inside <think>…</think>) on transformers' Trainer: the checkpoint folder "
+    "(or LoRA adapter), its training log, TensorBoard events and loss curve. A checkpoint is "
+    "keyed by (dataset content hash, base model, settings): rematerializing an unchanged setup "
+    "reuses it, and a run killed midway resumes from its last resumable checkpoint.",
 )
 def trained_model(
     context: dg.AssetExecutionContext, config: TrainConfig, warehouse: WarehouseResource
@@ -438,5 +439,8 @@ def trained_model(
             ),
             "train_log": dg.MetadataValue.md(markdown_table(log, 20)),
             "summary": dg.MetadataValue.json(summary),
+            "resumed_from_step": summary.get("resumed_from_step", 0),
+            "adapter": bool(summary.get("adapter")),
+            "tensorboard": dg.MetadataValue.path(str(output_dir / "runs")),
         },
     )
