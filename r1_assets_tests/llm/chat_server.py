@@ -43,7 +43,10 @@ class ChatServer(LocalServer):
     - ``slow``: the first attempt sleeps past the client's timeout, then answers at once;
     - ``bad``: 400 (not retryable); ``down``: 503 forever; ``reason``: the chain comes apart in
       ``reasoning_content`` (DeepSeek's API); ``filtered``: finish reason ``content_filter``;
-      anything else answers at once.
+      ``garbled``: a 200 whose body is not JSON; anything else answers at once.
+
+    A request held to choices is answered with its last choice: vLLM's ``structured_outputs``
+    choice as the text, OpenAI's ``response_format`` JSON schema as ``{"answer": ...}``.
 
     ``style="deepseek"`` answers as DeepSeek's API does about a prefilled assistant turn: only
     with ``"prefix": true`` on it (prefix completion), and vLLM's ``continue_final_message`` is
@@ -72,7 +75,9 @@ class ChatServer(LocalServer):
                 pass
 
             def _send(self, status: int, payload: dict, headers: dict | None = None) -> None:
-                data = json.dumps(payload).encode()
+                self._send_raw(status, json.dumps(payload).encode(), headers)
+
+            def _send_raw(self, status: int, data: bytes, headers: dict | None = None) -> None:
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
@@ -117,10 +122,18 @@ class ChatServer(LocalServer):
                     return self._send(400, {"error": "bad request"})
                 if mode == "down":
                     return self._send(503, {"error": "unavailable"})
+                if mode == "garbled":
+                    return self._send_raw(200, b"<html>upstream proxy error</html>")
                 time.sleep(owner.answer_delay_s)
                 budget = body.get("max_tokens") or body["max_completion_tokens"]
                 words = f"echo {text} sample".split()[:budget]
                 finish = "length" if len(words) >= budget else "stop"
+                if "structured_outputs" in body:
+                    words, finish = [body["structured_outputs"]["choice"][-1]], "stop"
+                elif "response_format" in body:
+                    schema = body["response_format"]["json_schema"]["schema"]
+                    words = [json.dumps({"answer": schema["properties"]["answer"]["enum"][-1]})]
+                    finish = "stop"
                 if mode == "filtered":
                     finish = "content_filter"
                 return self._send(

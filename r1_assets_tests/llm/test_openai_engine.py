@@ -177,3 +177,31 @@ def test_openai_backend_without_base_url_fails_clearly(tmp_path) -> None:
     )
     with pytest.raises(dg.Failure, match="base_url"):
         resource.generate([request("ok l")])
+
+
+def test_a_garbled_answer_is_retried_then_an_error_row() -> None:
+    with ChatServer() as server:
+        garbled, fine = engine(server, max_retries=1).generate([request("garbled m"), request("n")])
+    assert garbled.finish_reason == "error" and "gave up after 2 attempts" in garbled.error
+    assert server.attempts["garbled m"] == 2 and fine.ok
+
+
+def test_choices_are_held_by_each_providers_structured_outputs() -> None:
+    """Labels: vLLM's structured outputs choice, OpenAI's JSON schema (read back to the choice);
+    DeepSeek has neither, so its answer is free text for the labeler to parse."""
+    labels = ("math", "code", "science")
+    label = Request(user("label o"), Sampling(0.0, 1.0, 8, choices=labels))
+    with ChatServer() as server:
+        [vllm] = engine(server).generate([label])
+        [openai] = engine(server, provider="openai").generate([label])
+    assert vllm.text == openai.text == "science"
+    vllm_body, openai_body = server.bodies
+    assert vllm_body["structured_outputs"] == {"choice": list(labels)}
+    schema = openai_body["response_format"]["json_schema"]
+    assert schema["strict"] is True and schema["schema"]["properties"]["answer"]["enum"] == list(
+        labels
+    )
+    with ChatServer(style="deepseek") as server:
+        [free] = engine(server, provider="deepseek").generate([label])
+    assert free.text == "echo label o sample"
+    assert not {"response_format", "structured_outputs"} & set(server.bodies[0])

@@ -1,8 +1,11 @@
-"""The OpenAI-compatible backend: chat completions against a server, with bounded concurrency,
-retries with backoff and a per-request timeout."""
+"""The OpenAI-compatible backend: chat completions through the official ``openai`` client against
+any server that speaks the API, with bounded concurrency, retries with backoff (honouring
+Retry-After) and a per-request timeout."""
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
 import math
 import os
@@ -29,23 +32,29 @@ class Provider:
     # not at all (the server starts its own turn; the prefill is not sent)
     prefill: Literal["continue_final_message", "prefix", "none"]
     token_limit: str  # the body field of the completion budget
+    # how an answer is held to a request's choices (labels): vLLM's structured outputs choice,
+    # OpenAI's structured outputs (a JSON schema whose one field is an enum), or not at all
+    choices: Literal["structured_outputs", "json_schema", "none"] = "none"
     ignores_sampling: tuple[str, ...] = ()  # models that ignore temperature and top_p
 
 
 PROVIDERS = {
-    "vllm": Provider("continue_final_message", "max_tokens"),  # and SGLang
+    "vllm": Provider("continue_final_message", "max_tokens", "structured_outputs"),  # SGLang too
     "deepseek": Provider("prefix", "max_tokens", ignores_sampling=("deepseek-reasoner",)),
     # max_tokens is deprecated on OpenAI's chat completions; o-series models refuse it
-    "openai": Provider("none", "max_completion_tokens"),
+    "openai": Provider("none", "max_completion_tokens", "json_schema"),
 }
+CHOICE_FIELD = "answer"  # the one field of the JSON schema a constrained OpenAI answer fills
 
 
 class OpenAIEngine(CollectingEngine):
-    """Chat completions against ``{base_url}/chat/completions``.
+    """Chat completions against ``{base_url}/chat/completions`` with the ``openai`` client.
 
-    The API key is read from the environment variable named by ``api_key_env`` when a request is
-    made; it is never stored in config, logs or metadata. ``provider`` (``PROVIDERS``) says how a
-    prefilled assistant turn is continued and which field carries the token budget.
+    The API key is read from the environment variable named by ``api_key_env`` when the first
+    request is made; it is never stored in config, logs or metadata. ``provider``
+    (``PROVIDERS``) says how a prefilled assistant turn is continued, which field carries the
+    token budget and how an answer is held to a request's choices. Retries are this engine's
+    own (the client's are off): counted, with jittered backoff and the server's Retry-After.
     """
 
     def __init__(
@@ -62,7 +71,8 @@ class OpenAIEngine(CollectingEngine):
     ) -> None:
         if provider not in PROVIDERS:
             raise ValueError(f"unknown provider {provider!r}: one of {sorted(PROVIDERS)}")
-        self.url = base_url.rstrip("/") + "/chat/completions"
+        self.base_url = base_url.rstrip("/")
+        self.url = self.base_url + "/chat/completions"
         self.model = model
         self.provider = PROVIDERS[provider]
         if model in self.provider.ignores_sampling:
@@ -76,23 +86,29 @@ class OpenAIEngine(CollectingEngine):
         self.max_retries = max_retries
         self.backoff_s = backoff_s
         self.max_backoff_s = max_backoff_s
-        self._local = threading.local()
+        self._client = None
         self.attempts = 0  # total HTTP attempts, retries included (for metadata and tests)
         self._lock = threading.Lock()
 
-    def __repr__(self) -> str:  # no headers, no key
+    def __repr__(self) -> str:  # no client, no key
         return f"OpenAIEngine(url={self.url!r}, model={self.model!r})"
 
-    def _session(self):
-        import requests
+    def client(self):
+        """One client for every thread (it is thread-safe and pools connections), made at the
+        first request with the key the environment holds then. A server without keys (a local
+        vLLM) is sent the placeholder its docs use."""
+        with self._lock:
+            if self._client is None:
+                from openai import OpenAI
 
-        if not hasattr(self._local, "session"):
-            self._local.session = requests.Session()
-        return self._local.session
-
-    def _headers(self) -> dict[str, str]:
-        key = os.environ.get(self.api_key_env, "") if self.api_key_env else ""
-        return {"Authorization": f"Bearer {key}"} if key else {}
+                key = os.environ.get(self.api_key_env, "") if self.api_key_env else ""
+                self._client = OpenAI(
+                    base_url=self.base_url,
+                    api_key=key or "EMPTY",
+                    timeout=self.timeout_s,
+                    max_retries=0,
+                )
+            return self._client
 
     def stream(self, requests: Sequence[Request]) -> Iterator[tuple[int, Completion]]:
         """At most max_concurrency requests in flight; each yielded as soon as it is answered."""
@@ -106,9 +122,12 @@ class OpenAIEngine(CollectingEngine):
         finally:  # the caller stopped early or something raised: drop what has not started
             pool.shutdown(wait=True, cancel_futures=True)
 
-    def _body(self, request: Request) -> dict:
+    def _arguments(self, request: Request) -> dict:
+        """``chat.completions.create``'s arguments; what the API does not name goes in
+        ``extra_body`` (vLLM's extensions)."""
         messages = [dict(m) for m in request.messages]
-        body = {
+        extra: dict = {}
+        arguments = {
             "model": self.model,
             "messages": messages,
             "temperature": request.sampling.temperature,
@@ -118,17 +137,33 @@ class OpenAIEngine(CollectingEngine):
         }
         if request.prefill:
             if self.provider.prefill == "continue_final_message":
-                body.update(continue_final_message=True, add_generation_prompt=False)
+                extra.update(continue_final_message=True, add_generation_prompt=False)
             elif self.provider.prefill == "prefix":
                 messages[-1]["prefix"] = True
             else:
                 messages.pop()
-        return body
+        choices = list(request.sampling.choices or ())
+        if choices and self.provider.choices == "structured_outputs":
+            extra["structured_outputs"] = {"choice": choices}
+        elif choices and self.provider.choices == "json_schema":
+            schema = {
+                "type": "object",
+                "properties": {CHOICE_FIELD: {"type": "string", "enum": choices}},
+                "required": [CHOICE_FIELD],
+                "additionalProperties": False,
+            }
+            arguments["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": "choice", "strict": True, "schema": schema},
+            }
+        if extra:
+            arguments["extra_body"] = extra
+        return arguments
 
     def _one(self, request: Request) -> Completion:
-        import requests as http
+        import openai
 
-        body = self._body(request)
+        arguments = self._arguments(request)
         error = "no attempt made"
         started = time.perf_counter()
         for attempt in range(self.max_retries + 1):
@@ -136,28 +171,28 @@ class OpenAIEngine(CollectingEngine):
                 self.attempts += 1
             retry_after = None
             try:
-                response = self._session().post(
-                    self.url, json=body, headers=self._headers(), timeout=self.timeout_s
-                )
-            except http.RequestException as exc:  # timeouts, dropped connections, bad chunks
-                error = f"{type(exc).__name__}: {str(exc)[:200]}"
-            else:
-                if response.status_code == 200:
-                    try:
-                        sent = self.provider.prefill != "none"
-                        return self._parse(request, response.json(), started, sent)
-                    except (ValueError, KeyError, IndexError, TypeError) as exc:
-                        error = f"unparsable response: {exc!r}: {response.text[:200]}"
-                elif response.status_code in RETRY_STATUS:
-                    error = f"HTTP {response.status_code}: {response.text[:200]}"
-                    retry_after = response.headers.get("Retry-After")
-                else:  # 400, 401, 404 …: the same request would fail again
+                response = self.client().chat.completions.create(**arguments)
+            except openai.APIStatusError as exc:
+                text = exc.response.text[:300]
+                if exc.status_code not in RETRY_STATUS:  # 400, 401, 404 …: it would fail again
                     return Completion(
                         "",
                         "error",
                         latency_s=time.perf_counter() - started,
-                        error=f"HTTP {response.status_code}: {response.text[:300]}",
+                        error=f"HTTP {exc.status_code}: {text}",
                     )
+                error = f"HTTP {exc.status_code}: {text[:200]}"
+                retry_after = exc.response.headers.get("Retry-After")
+            except openai.APIError as exc:  # timeouts, dropped connections, unreadable bodies
+                error = f"{type(exc).__name__}: {str(exc)[:200]}"
+            except ValueError as exc:  # a 200 whose body is not JSON (a proxy's error page)
+                error = f"unparsable response: {exc!r}"
+            else:
+                try:
+                    sent = self.provider.prefill != "none"
+                    return self._parse(request, response.model_dump(), started, sent)
+                except (ValueError, KeyError, IndexError, TypeError) as exc:
+                    error = f"unparsable response: {exc!r}: {str(response)[:200]}"
             if attempt < self.max_retries:
                 time.sleep(self._delay(attempt, retry_after))
         return Completion(
@@ -190,6 +225,10 @@ class OpenAIEngine(CollectingEngine):
         finish = choice.get("finish_reason") or "stop"
         message = choice["message"]
         content = message.get("content") or ""
+        if request.sampling.choices and content.lstrip().startswith("{"):
+            # an OpenAI structured output: the choice is the schema's one field
+            with contextlib.suppress(ValueError, AttributeError):
+                content = str(json.loads(content).get(CHOICE_FIELD, content))
         # DeepSeek's API and vLLM's reasoning parsers return the chain apart from the answer:
         # put it back in R1's own shape (the think prefill is then part of it already)
         reasoning = message.get("reasoning_content") or message.get("reasoning")
