@@ -147,6 +147,18 @@ def test_sft_train_and_evaluate_base_and_trained(catalog: Path, tmp_path: Path) 
     assert table["closed_think"].is_not_null().all() and table["mean_tokens"].min() > 0
     assert table["codeforces_rating"].is_null().all()
 
+    # a LoRA student: the checkpoint is its adapter, and the `trained` evaluation loads it over
+    # the base; the full fine-tune's scores stay beside it
+    lora = {"ops": {"trained_model": {"config": {"max_steps": 2, "max_length": 128,
+                                                 "lora_r": 4}}}}  # fmt: skip
+    adapter = materialize(defs, instance, ["trained_model"], run_config=lora)["trained_model"]
+    assert adapter["adapter"] is True and adapter["model_path"] != trained["model_path"]
+    assert (Path(adapter["model_path"]) / "adapter_config.json").exists()
+    key = dg.MultiPartitionKey({"benchmark": "demo_math", "model": "trained"})
+    rescored = materialize(defs, instance, ["eval_scores", "eval_samples"], key, evaluate)
+    assert rescored["eval_scores"]["model_path"] == adapter["model_path"]
+    assert tuned["model_id"] in rescored["eval_scores"]["earlier_models"]
+
 
 def test_a_benchmark_that_cannot_be_read_fails_clearly(
     catalog: Path,  # noqa: F811
