@@ -59,7 +59,7 @@ class DistillConfig(dg.Config):
     temperature: float = Field(default=_S.temperature, description="R1 recipe: 0.6")
     top_p: float = Field(default=_S.top_p, description="R1 recipe: 0.95")
     max_tokens: int = Field(
-        default=128,
+        default=48,
         description="new tokens per sample: 32768 in production (R1's reasoning is long); the "
         "small default keeps the embedded CPU teacher to minutes (~100 tok/s per batch here)",
     )

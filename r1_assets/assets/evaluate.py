@@ -40,11 +40,13 @@ from r1_assets.text.markdown import markdown_table
 
 
 class EvalConfig(dg.Config):
-    k: int = Field(default=4, description="samples per problem (DeepSeek: 4-64 by benchmark size)")
+    k: int = Field(
+        default=3, description="samples per problem (DeepSeek: 4-64 by benchmark size; 3 on CPU)"
+    )
     temperature: float = Field(default=0.6, description="R1 evaluation: 0.6")
     top_p: float = Field(default=0.95, description="R1 evaluation: 0.95")
     max_tokens: int = Field(
-        default=160, description="new tokens per sample: 32768 in production; small for CPU"
+        default=112, description="new tokens per sample: 32768 in production; small for CPU"
     )
     max_items: int | None = Field(default=None, description="first N items only (smoke runs)")
     max_tests: int | None = Field(default=20, description="tests per code problem")
