@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -17,12 +16,17 @@ from typing import Any
 
 from r1_assets.train.batches import Block, collate, pack
 from r1_assets.train.encode import Example, encode_rows
-from r1_assets.train.output import SUMMARY, TRAIN_LOG, publish
+from r1_assets.train.output import (
+    SUMMARY,
+    TRAIN_LOG,
+    checkpoint_step,
+    finish_partial,
+    last_whole_checkpoint,
+    partial_dir,
+    prepare_partial,
+    publish,
+)
 from r1_assets.train.settings import TRAINER_VERSION, SFTSettings
-
-RUN_IDENTITY = "run.json"  # in the partial folder: which run its checkpoints belong to
-CHECKPOINT_PREFIX = "checkpoint-"
-TRAINER_STATE = "trainer_state.json"  # written last into a checkpoint: its presence means whole
 
 
 @dataclass
@@ -131,7 +135,7 @@ def _train(
     )
 
     started = time.monotonic()
-    partial = output_dir.parent / f".{output_dir.name}.partial"
+    partial = partial_dir(output_dir)
     # the arguments set the process group up, from `accelerate launch` / torchrun (or none)
     args = TrainingArguments(
         output_dir=str(partial),
@@ -197,10 +201,10 @@ def _train(
         )
 
     identity = _run_identity(base, settings, units)
-    resume = _prepare_partial(partial, identity) if main else None
+    resume = prepare_partial(partial, identity) if main else None
     state.wait_for_everyone()
-    resume = resume if main else _last_whole_checkpoint(partial)
-    resumed_from = _checkpoint_step(resume) if resume else 0
+    resume = resume if main else last_whole_checkpoint(partial)
+    resumed_from = checkpoint_step(resume) if resume else 0
     if resume:
         say(f"resuming from {resume.name}: a run of the same data and settings was stopped there")
 
@@ -257,9 +261,7 @@ def _train(
         "transformers": transformers.__version__,
     }
     if main:
-        for folder in partial.glob(f"{CHECKPOINT_PREFIX}*"):  # the finished run needs no resume
-            shutil.rmtree(folder)
-        (partial / RUN_IDENTITY).unlink(missing_ok=True)
+        finish_partial(partial)
         tokenizer.save_pretrained(partial)
         (partial / SUMMARY).write_text(json.dumps(summary, indent=2) + "\n")
         publish(partial, output_dir)
@@ -292,37 +294,6 @@ def _run_identity(base: Path, settings: SFTSettings, units: Sequence[Example | B
     for unit in units:
         digest.update(json.dumps([unit.input_ids, unit.labels]).encode())
     return digest.hexdigest()
-
-
-def _prepare_partial(partial: Path, identity: str) -> Path | None:
-    """The checkpoint to resume from: the last whole one of a run with this identity. A partial
-    folder of another run (other data or settings, or one from before checkpoints) is removed,
-    and so are the checkpoints a kill left half-written."""
-    marker = partial / RUN_IDENTITY
-    same = marker.exists() and json.loads(marker.read_text()).get("identity") == identity
-    if not same:
-        shutil.rmtree(partial, ignore_errors=True)
-        partial.mkdir(parents=True)
-        marker.write_text(json.dumps({"identity": identity}) + "\n")
-        return None
-    last = _last_whole_checkpoint(partial)
-    for folder in partial.glob(f"{CHECKPOINT_PREFIX}*"):
-        if last is None or _checkpoint_step(folder) > _checkpoint_step(last):
-            shutil.rmtree(folder)
-    return last
-
-
-def _last_whole_checkpoint(partial: Path) -> Path | None:
-    whole = [
-        folder
-        for folder in partial.glob(f"{CHECKPOINT_PREFIX}*")
-        if (folder / TRAINER_STATE).exists() and folder.name[len(CHECKPOINT_PREFIX) :].isdigit()
-    ]
-    return max(whole, key=_checkpoint_step, default=None)
-
-
-def _checkpoint_step(folder: Path) -> int:
-    return int(folder.name[len(CHECKPOINT_PREFIX) :])
 
 
 def with_lora(model: Any, settings: SFTSettings) -> Any:

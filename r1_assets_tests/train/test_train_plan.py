@@ -9,14 +9,13 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
 from r1_assets import settings as project_settings
 from r1_assets.train.plan import plan_training, read_launch
 from r1_assets.train.settings import SFTSettings, load_settings
 from r1_assets.train.trainer import train
 from r1_assets_tests.conftest import MODELS_DIR, write_jsonl
-from r1_assets_tests.train.test_sft import gsm8k_rows
+from r1_assets_tests.train.test_sft import am_row, gsm8k_rows
 from r1_assets_tests.train.test_trainer_runs import ROWS, tiny_model  # noqa: F401 - a fixture
 
 CONFIGS = project_settings.PROJECT_ROOT / "configs"
@@ -70,32 +69,30 @@ def dry_run(base: Path, dataset: Path, launch: Path, tmp_path: Path, *extra: str
 def test_the_production_recipe_is_checked_without_gpus(qwen_32b: Path, tmp_path) -> None:
     """A 32B student under the shipped configs: plain DDP cannot hold it on 80 GiB GPUs and the
     dry-run says so; FSDP over 16 GPUs can."""
-    rows = gsm8k_rows() * 1500  # ~750k tokens: a few dozen 32k blocks
+    # ~550k tokens in long traces (real GSM8K work, repeated): some 17 full 32k blocks, one per
+    # process of the FSDP launch and then some
+    work = " ".join(row["messages"][1]["content"] for row in gsm8k_rows()) * 6
+    rows = [am_row(f"Problem {i}: add up the work below.", work, "\\boxed{1}") for i in range(330)]
     dataset = write_jsonl(tmp_path / "train.jsonl", rows)
     code, lines, plan = dry_run(qwen_32b, dataset, CONFIGS / "accelerate_multi_gpu.yaml", tmp_path)
+    # the command line: refused, saying why, exit 1
     assert 32.7e9 < plan["parameters"] < 32.8e9  # Qwen2.5-32B: 32.76B
     assert plan["processes"] == 8 and plan["global_batch"] == 64  # 8 GPUs x 1 block x 8
     assert plan["state_gib_per_process"] == pytest.approx(plan["parameters"] * 16 / 1024**3)
     assert code == 1 and any("shard them across processes" in line for line in lines)
 
-    code, lines, plan = dry_run(qwen_32b, dataset, CONFIGS / "accelerate_fsdp.yaml", tmp_path)
-    assert code == 0 and not any(line.startswith("problem") for line in lines), lines
+    production = load_settings(CONFIGS / "sft_production.yaml")
+    fsdp = read_launch(CONFIGS / "accelerate_fsdp.yaml")
+    plan = plan_training(qwen_32b, rows, production, fsdp).as_dict()
+    assert plan["problems"] == [], plan["problems"]
     assert plan["processes"] == 16 and plan["state_gib_per_process"] < 32  # 16 B/param / 16
     assert plan["units"] >= 16 and plan["fill"] > 0.9  # packed blocks nearly full
     assert plan["total_steps"] == 3 * plan["steps_per_epoch"]  # the recipe's 3 epochs
-    production = load_settings(CONFIGS / "sft_production.yaml")
     assert production.save_steps and "tensorboard" in production.report_to
 
-    lora = tmp_path / "lora.yaml"
-    lora.write_text(yaml.safe_dump(production.model_dump() | {"lora_r": 64}))
-    command = [sys.executable, "-m", "r1_assets.train.sft", "--dry-run", "--dataset",
-               str(dataset), "--base-model", str(qwen_32b), "--output", str(tmp_path / "o"),
-               "--config", str(lora), "--launch-config",
-               str(CONFIGS / "accelerate_fsdp.yaml")]  # fmt: skip
-    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
-    plan = json.loads(done.stdout.splitlines()[-1])
+    lora = plan_training(qwen_32b, rows, production.model_copy(update={"lora_r": 64}), fsdp)
     # LoRA on every linear layer at rank 64: 64 x (in + out) per layer (q, k, v, o, gate, up,
     # down: 10240 + 6144 + 6144 + 10240 + 3 x 32768) x 64 layers = 536,870,912 trained
-    assert plan["trained_parameters"] == 536_870_912 and done.returncode == 0, done.stdout
-    assert plan["state_gib_per_process"] < 12  # the frozen fp32 base sharded, 16 B/trained param
-    assert plan["checkpoint_gib"] == pytest.approx(536_870_912 * 12 / 1024**3)  # adapter + Adam
+    assert lora.trained_parameters == 536_870_912 and lora.problems == []
+    assert lora.state_gib_per_process < 12  # the frozen fp32 base sharded, 16 B/trained param
+    assert lora.checkpoint_gib == pytest.approx(536_870_912 * 12 / 1024**3)  # adapter + Adam

@@ -19,6 +19,7 @@ import torch
 import yaml
 
 from r1_assets.llm.models import LLMModelError, ensure_default_model, model_id, resolve_llm
+from r1_assets.train.output import prepare_partial
 from r1_assets.train.settings import SFTSettings
 from r1_assets.train.trainer import train
 from r1_assets_tests.conftest import MODELS_DIR, write_jsonl
@@ -121,16 +122,22 @@ def test_a_killed_run_resumes_and_ends_where_an_unbroken_run_ends(tiny_model, un
     assert "ETA" in done.stdout
 
 
-def test_a_partial_run_of_other_settings_is_not_resumed(tiny_model, tmp_path) -> None:
-    output = tmp_path / "student"
-    kill_after_checkpoint(cli(tiny_model, tmp_path, output, RUN), tmp_path / ".student.partial", 10)
-    other = RUN.model_copy(update={"learning_rate": 5e-4, "max_steps": 12})
-    done = subprocess.run(cli(tiny_model, tmp_path, output, other), capture_output=True,
-                          text=True, timeout=300)  # fmt: skip
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert "resuming" not in done.stdout
-    summary = json.loads((output / "train_summary.json").read_text())
-    assert summary["resumed_from_step"] == 0 and summary["steps"] == 12
+def test_only_the_same_run_resumes_and_only_from_a_whole_checkpoint(tmp_path) -> None:
+    partial = tmp_path / ".student.partial"
+    assert prepare_partial(partial, "run-a") is None  # a new run: marked, nothing to resume
+    for step, whole in ((10, True), (20, True), (30, False)):  # 30: killed while writing
+        folder = partial / f"checkpoint-{step}"
+        folder.mkdir()
+        if whole:
+            (folder / "trainer_state.json").write_text("{}")
+    assert prepare_partial(partial, "run-a") == partial / "checkpoint-20"
+    assert not (partial / "checkpoint-30").exists() and (partial / "checkpoint-10").exists()
+    assert prepare_partial(partial, "run-b") is None  # other data or settings: start over
+    assert not list(partial.glob("checkpoint-*"))
+    stale = tmp_path / ".old.partial"  # what a run from before checkpoints left: no mark
+    (stale / "checkpoint-5").mkdir(parents=True)
+    (stale / "checkpoint-5" / "trainer_state.json").write_text("{}")
+    assert prepare_partial(stale, "run-a") is None and not (stale / "checkpoint-5").exists()
 
 
 def test_tensorboard_gets_every_step(tiny_model, tmp_path) -> None:
@@ -186,20 +193,17 @@ def test_a_lora_adapter_trains_and_loads_for_evaluation(tiny_model, tmp_path) ->
         resolve_llm(location, MODELS_DIR)
 
 
-def test_trackio_records_the_run_offline(tiny_model, tmp_path) -> None:
+def test_trackio_records_the_run_offline(tiny_model, tmp_path, monkeypatch) -> None:
     """Trackio without a Space: a local project database, nothing sent anywhere."""
+    monkeypatch.setenv("TRACKIO_DIR", str(tmp_path / "trackio"))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     settings = RUN.model_copy(update={"max_steps": 4, "report_to": ["trackio"]})
-    output = tmp_path / "student"
-    env = {**os.environ, "TRACKIO_DIR": str(tmp_path / "trackio"), "HF_HUB_OFFLINE": "1"}
-    done = subprocess.run(cli(tiny_model, tmp_path, output, settings), capture_output=True,
-                          text=True, timeout=300, env=env)  # fmt: skip
-    assert done.returncode == 0, done.stderr[-3000:]
-    probe = ("from trackio.sqlite_storage import SQLiteStorage; import json; "
-             "print(json.dumps(SQLiteStorage.get_logs('r1-assets', 'student')))")  # fmt: skip
-    read = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env)
-    logs = [row for row in json.loads(read.stdout) if "train/loss" in row]
-    log = [json.loads(line) for line in (output / "train_log.jsonl").read_text().splitlines()]
-    assert [row["train/loss"] for row in logs] == pytest.approx([r["loss"] for r in log])
+    result = train(str(tiny_model), ROWS, settings, tmp_path / "student")
+    from trackio.sqlite_storage import SQLiteStorage
+
+    logs = [row for row in SQLiteStorage.get_logs("r1-assets", "student") if "train/loss" in row]
+    assert [row["train/loss"] for row in logs] == pytest.approx(result.losses)
+    assert (tmp_path / "trackio" / "r1-assets.db").exists()
 
 
 def test_two_processes_train_as_one_with_the_same_global_batch(tiny_model, tmp_path) -> None:
