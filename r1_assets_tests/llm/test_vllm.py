@@ -116,3 +116,33 @@ def test_the_openai_backend_talks_to_a_real_vllm_server(tmp_path: Path) -> None:
     finally:
         os.killpg(server.pid, signal.SIGKILL)
         server.wait(timeout=30)
+
+
+def test_the_vllm_engine_serves_a_lora_adapter_over_its_base(tmp_path: Path) -> None:
+    """A LoRA adapter folder (what trained_model writes for `lora_r`): the engine loads its base
+    and applies the adapter to every request; random adapter weights change the greedy answer."""
+    import torch
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM
+
+    base = Path(resolve_llm("smollm2-135m-instruct", MODELS_DIR))
+    torch.manual_seed(0)
+    model = AutoModelForCausalLM.from_pretrained(base, dtype=torch.float32)
+    config = LoraConfig(r=8, lora_alpha=64, target_modules="all-linear", init_lora_weights=False)
+    adapter = tmp_path / "adapter"
+    get_peft_model(model, config).save_pretrained(adapter)
+    assert json.loads((adapter / "adapter_config.json").read_text())["base_model_name_or_path"]
+    probe = Path(__file__).with_name("vllm_lora_probe.py")
+    result = subprocess.run(
+        [sys.executable, str(probe), str(adapter)],
+        env=vllm_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    [line] = [x for x in result.stdout.splitlines() if x.startswith("REPORT ")]
+    report = json.loads(line.removeprefix("REPORT "))
+    assert report["lora"] == str(adapter)
+    assert report["adapted"].startswith("<think>\n") and report["base"].startswith("<think>\n")
+    assert report["adapted"] != report["base"]
