@@ -31,10 +31,11 @@ def vllm_env(tmp_path: Path) -> dict[str, str]:
     return {**os.environ, "TMPDIR": str(tmp_path / "tmp"), "VLLM_CACHE_ROOT": str(tmp_path / "vc")}
 
 
-def test_the_vllm_engine_generates_in_process_through_the_cache(tmp_path: Path) -> None:
-    probe = Path(__file__).with_name("vllm_probe.py")
+def probe_report(probe: str, arguments: list[str], tmp_path: Path) -> dict:
+    """Run a probe script of this folder in its own process (vLLM's workers need a main-guarded
+    entry point) and return the JSON of its REPORT line (vLLM logs to stdout too)."""
     result = subprocess.run(
-        [sys.executable, str(probe), str(MODELS_DIR), str(tmp_path / "cache")],
+        [sys.executable, str(Path(__file__).with_name(probe)), *arguments],
         env=vllm_env(tmp_path),
         capture_output=True,
         text=True,
@@ -42,7 +43,11 @@ def test_the_vllm_engine_generates_in_process_through_the_cache(tmp_path: Path) 
     )
     assert result.returncode == 0, result.stderr[-3000:]
     [line] = [x for x in result.stdout.splitlines() if x.startswith("REPORT ")]
-    report = json.loads(line.removeprefix("REPORT "))
+    return json.loads(line.removeprefix("REPORT "))
+
+
+def test_the_vllm_engine_generates_in_process_through_the_cache(tmp_path: Path) -> None:
+    report = probe_report("vllm_probe.py", [str(MODELS_DIR), str(tmp_path / "cache")], tmp_path)
     assert report["engine"] == "VLLMEngine"
     first, second, greedy = report["completions"]
     assert first["text"].startswith("<think>\n") and second["text"].startswith("<think>\n")
@@ -132,17 +137,7 @@ def test_the_vllm_engine_serves_a_lora_adapter_over_its_base(tmp_path: Path) -> 
     adapter = tmp_path / "adapter"
     get_peft_model(model, config).save_pretrained(adapter)
     assert json.loads((adapter / "adapter_config.json").read_text())["base_model_name_or_path"]
-    probe = Path(__file__).with_name("vllm_lora_probe.py")
-    result = subprocess.run(
-        [sys.executable, str(probe), str(adapter)],
-        env=vllm_env(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    [line] = [x for x in result.stdout.splitlines() if x.startswith("REPORT ")]
-    report = json.loads(line.removeprefix("REPORT "))
+    report = probe_report("vllm_lora_probe.py", [str(adapter)], tmp_path)
     assert report["lora"] == str(adapter)
     assert report["adapted"].startswith("<think>\n") and report["base"].startswith("<think>\n")
     assert report["adapted"] != report["base"]
