@@ -40,12 +40,8 @@ def token_count(batch: Sequence[Example | Block]) -> dict[str, torch.Tensor]:
 def checkpointing_argument() -> str:
     """The TrainingArguments name of activation (gradient) checkpointing: transformers 5.2x
     renamed ``gradient_checkpointing`` (the old name warns, and goes in 6)."""
-    fields = TrainingArguments.__dataclass_fields__
-    return (
-        "activation_checkpointing"
-        if "activation_checkpointing" in fields
-        else ("gradient_checkpointing")
-    )
+    renamed = "activation_checkpointing" in TrainingArguments.__dataclass_fields__
+    return "activation_checkpointing" if renamed else "gradient_checkpointing"
 
 
 class QuietProgress(ProgressCallback):

@@ -65,15 +65,22 @@ def _check_packing_support() -> None:
 
 
 def _check_installed(settings: SFTSettings) -> None:
-    """What the settings ask for is importable, said in one line before any work."""
+    """What the settings ask for is installed, said in one line before any work: the trackers by
+    transformers' own list of the integrations it finds (their package names differ from theirs:
+    azure_ml, flyte ...), LoRA by peft."""
     import importlib.util
 
-    needed = {name: name for name in settings.report_to if name not in ("none", "all")}
-    if settings.lora_r is not None:
-        needed["lora_r"] = "peft"
-    for asked, module in needed.items():
-        if importlib.util.find_spec(module) is None:
-            raise RuntimeError(f"{asked} needs the {module} package: pip install {module}")
+    from transformers.integrations import get_available_reporting_integrations
+
+    installed = get_available_reporting_integrations()
+    missing = sorted(set(settings.report_to) - {"none", "all"} - set(installed))
+    if missing:
+        raise RuntimeError(
+            f"report_to {missing}: no such tracker is installed here (installed: "
+            f"{', '.join(installed) or 'none'}; e.g. pip install trackio)"
+        )
+    if settings.lora_r is not None and importlib.util.find_spec("peft") is None:
+        raise RuntimeError("lora_r needs the peft package: pip install peft")
 
 
 def train(
@@ -178,6 +185,9 @@ def _train(
     def say(message: str) -> None:
         if log and main:
             log(message)
+
+    if args.device.type == "cpu" and args.mixed_precision == "bf16":
+        say("warning: bf16 on CPU is only fast with AVX512-BF16/AMX; fp32 is the safe choice")
 
     tokenizer = AutoTokenizer.from_pretrained(base)
     examples, stats = encode_rows(tokenizer, rows, settings.max_length, settings.overlong)

@@ -231,3 +231,10 @@ def test_two_processes_train_as_one_with_the_same_global_batch(tiny_model, tmp_p
     assert [r["label_tokens"] for r in log] == [r["label_tokens"] for r in alone]
     assert [r["loss"] for r in log] == pytest.approx(one.losses, rel=1e-4)
     assert done.stdout.count("step 6/6") == 1  # one process speaks
+
+
+def test_a_tracker_that_is_not_installed_fails_before_any_work(tiny_model, tmp_path) -> None:
+    settings = RUN.model_copy(update={"report_to": ["tensorbord"]})  # a typo, or not installed
+    with pytest.raises(RuntimeError, match=r"report_to \['tensorbord'\].*installed: tensorboard"):
+        train(str(tiny_model), ROWS, settings, tmp_path / "student")
+    assert not list(tmp_path.iterdir())
